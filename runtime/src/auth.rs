@@ -1,0 +1,363 @@
+//! Access tokens: where they come from, how they are cached, and how they are kept secret.
+//!
+//! A [`TokenCredential`] turns scopes into an [`AccessToken`]. graph-odata ships two: a fixed token
+//! ([`StaticToken`]) and a closure ([`token_fn`]). With the `azure` feature any `azure_identity`
+//! credential works too (see [`AzureCredential`](crate::auth::AzureCredential)).
+//!
+//! The [`Client`](crate::Client) caches the token and asks the credential again shortly before it
+//! expires ([`REFRESH_MARGIN`]), or after the service answered 401.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::Error;
+
+/// A boxed future, as returned by [`TokenCredential::get_token`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How long before its expiry a cached token is refreshed.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// A string that never shows itself in `Debug` or `Display`.
+///
+/// ```
+/// use graph_odata_runtime::auth::Secret;
+/// let s = Secret::new("eyJ0eXAi...");
+/// assert_eq!(format!("{s:?}"), "Secret(** redacted **)");
+/// assert_eq!(s.expose(), "eyJ0eXAi...");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(Arc::from(value.into()))
+    }
+
+    /// The secret itself. Only call this where the value must go on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(** redacted **)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret::new(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret::new(value)
+    }
+}
+
+/// A bearer token and when it stops being valid.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use graph_odata_runtime::auth::AccessToken;
+/// let t = AccessToken::new("abc").expires_at(SystemTime::UNIX_EPOCH + Duration::from_secs(60));
+/// assert_eq!(format!("{t:?}"), "AccessToken { token: Secret(** redacted **), expires_on: Some(SystemTime { tv_sec: 60, tv_nsec: 0 }) }");
+/// ```
+#[derive(Clone, Debug)]
+pub struct AccessToken {
+    /// The token, sent as `Authorization: Bearer <token>`.
+    pub token: Secret,
+    /// When it expires; `None` means never (it is then only refreshed after a 401).
+    pub expires_on: Option<SystemTime>,
+}
+
+impl AccessToken {
+    /// A token with no known expiry.
+    pub fn new(token: impl Into<Secret>) -> AccessToken {
+        AccessToken {
+            token: token.into(),
+            expires_on: None,
+        }
+    }
+
+    /// Sets the expiry.
+    #[must_use]
+    pub fn expires_at(mut self, when: SystemTime) -> AccessToken {
+        self.expires_on = Some(when);
+        self
+    }
+
+    /// Whether the token should be refreshed at `now`: it expires within [`REFRESH_MARGIN`].
+    pub fn needs_refresh(&self, now: SystemTime) -> bool {
+        match self.expires_on {
+            None => false,
+            Some(expiry) => expiry
+                .duration_since(now)
+                .map(|left| left <= REFRESH_MARGIN)
+                .unwrap_or(true),
+        }
+    }
+}
+
+/// Something that hands out access tokens for scopes (`https://graph.microsoft.com/.default`).
+///
+/// Implement it for your own token source, or use [`StaticToken`] or [`token_fn`].
+pub trait TokenCredential: Send + Sync {
+    /// Gets a token for `scopes`.
+    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>>;
+}
+
+/// A fixed token, e.g. one pasted from Graph Explorer into `GRAPH_TOKEN`.
+///
+/// ```
+/// use graph_odata_runtime::auth::StaticToken;
+/// let cred = StaticToken::new("eyJ0eXAi...");
+/// assert_eq!(format!("{cred:?}"), "StaticToken(** redacted **)");
+/// ```
+#[derive(Clone)]
+pub struct StaticToken(AccessToken);
+
+impl StaticToken {
+    /// Wraps `token`; it never expires as far as the client knows.
+    pub fn new(token: impl Into<Secret>) -> StaticToken {
+        StaticToken(AccessToken::new(token))
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticToken(** redacted **)")
+    }
+}
+
+impl TokenCredential for StaticToken {
+    fn get_token<'a>(&'a self, _: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}
+
+/// A credential from an async closure that receives the scopes.
+///
+/// ```
+/// use graph_odata_runtime::auth::{token_fn, AccessToken};
+/// let cred = token_fn(|scopes: Vec<String>| async move {
+///     assert_eq!(scopes, ["https://graph.microsoft.com/.default"]);
+///     Ok(AccessToken::new("fetched-from-my-vault"))
+/// });
+/// # let _ = cred;
+/// ```
+pub fn token_fn<F, Fut>(f: F) -> TokenFn<F>
+where
+    F: Fn(Vec<String>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<AccessToken, Error>> + Send + 'static,
+{
+    TokenFn(f)
+}
+
+/// The credential made by [`token_fn`].
+pub struct TokenFn<F>(F);
+
+impl<F> fmt::Debug for TokenFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenFn")
+    }
+}
+
+impl<F, Fut> TokenCredential for TokenFn<F>
+where
+    F: Fn(Vec<String>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<AccessToken, Error>> + Send + 'static,
+{
+    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        Box::pin((self.0)(scopes.to_vec()))
+    }
+}
+
+/// Caches one token per client and refreshes it before it expires.
+pub(crate) struct TokenCache {
+    credential: Arc<dyn TokenCredential>,
+    scopes: Vec<String>,
+    cached: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+impl TokenCache {
+    pub(crate) fn new(credential: Arc<dyn TokenCredential>, scopes: Vec<String>) -> TokenCache {
+        TokenCache {
+            credential,
+            scopes,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The cached token, or a fresh one when there is none or it is about to expire.
+    /// Concurrent callers wait for one refresh rather than each asking the credential.
+    pub(crate) async fn token(&self) -> Result<Secret, Error> {
+        let mut cached = self.cached.lock().await;
+        if let Some(token) = cached.as_ref()
+            && !token.needs_refresh(SystemTime::now())
+        {
+            return Ok(token.token.clone());
+        }
+        let fresh = self.credential.get_token(&self.scopes).await.map_err(|e| {
+            if e.is_auth() {
+                e
+            } else {
+                Error::kinded(
+                    crate::ErrorKind::Auth,
+                    "the credential could not provide a token",
+                )
+                .with_source(e)
+            }
+        })?;
+        if fresh.token.expose().is_empty() {
+            return Err(Error::kinded(
+                crate::ErrorKind::Auth,
+                "the credential returned an empty token",
+            ));
+        }
+        let secret = fresh.token.clone();
+        *cached = Some(fresh);
+        Ok(secret)
+    }
+
+    /// Forgets the cached token if it is still `rejected` (the service answered 401 to it).
+    pub(crate) async fn invalidate(&self, rejected: &Secret) {
+        let mut cached = self.cached.lock().await;
+        if cached.as_ref().is_some_and(|t| &t.token == rejected) {
+            *cached = None;
+        }
+    }
+
+    pub(crate) fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+}
+
+#[cfg(feature = "azure")]
+pub use azure::AzureCredential;
+
+#[cfg(feature = "azure")]
+mod azure {
+    use super::*;
+
+    /// Any `azure_core` credential (`azure_identity::DeveloperToolsCredential`,
+    /// `ManagedIdentityCredential`, …) as a graph-odata [`TokenCredential`].
+    ///
+    /// ```no_run
+    /// # fn demo(cred: std::sync::Arc<dyn azure_core::credentials::TokenCredential>) -> Result<(), graph_odata_runtime::Error> {
+    /// use graph_odata_runtime::{auth::AzureCredential, Client};
+    /// let client = Client::builder().credential(AzureCredential::new(cred)).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub struct AzureCredential(Arc<dyn azure_core::credentials::TokenCredential>);
+
+    impl AzureCredential {
+        /// Wraps an `azure_core` credential.
+        pub fn new(inner: Arc<dyn azure_core::credentials::TokenCredential>) -> AzureCredential {
+            AzureCredential(inner)
+        }
+    }
+
+    impl fmt::Debug for AzureCredential {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("AzureCredential(..)")
+        }
+    }
+
+    impl TokenCredential for AzureCredential {
+        fn get_token<'a>(
+            &'a self,
+            scopes: &'a [String],
+        ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+            Box::pin(async move {
+                let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+                let token = self.0.get_token(&scopes, None).await.map_err(|e| {
+                    Error::kinded(
+                        crate::ErrorKind::Auth,
+                        "the azure credential could not provide a token",
+                    )
+                    .with_source(e)
+                })?;
+                let secs = token.expires_on.unix_timestamp();
+                let expires = u64::try_from(secs)
+                    .ok()
+                    .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+                let mut out = AccessToken::new(token.token.secret());
+                out.expires_on = expires;
+                Ok(out)
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn tokens_are_redacted_in_debug() {
+        let token = AccessToken::new("super-secret");
+        let text = format!("{token:?} {:?}", StaticToken::new("super-secret"));
+        assert!(!text.contains("super-secret"), "{text}");
+        assert_eq!(
+            text,
+            "AccessToken { token: Secret(** redacted **), expires_on: None } StaticToken(** redacted **)"
+        );
+    }
+
+    #[test]
+    fn refresh_margin_is_respected() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let soon = AccessToken::new("a").expires_at(now + Duration::from_secs(60));
+        let later = AccessToken::new("a").expires_at(now + Duration::from_secs(3600));
+        let past = AccessToken::new("a").expires_at(now - Duration::from_secs(1));
+        assert!(soon.needs_refresh(now));
+        assert!(!later.needs_refresh(now));
+        assert!(past.needs_refresh(now));
+        assert!(!AccessToken::new("a").needs_refresh(now));
+    }
+
+    #[tokio::test]
+    async fn cache_refreshes_expiring_tokens_and_after_invalidation() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let c = calls.clone();
+        let cred = token_fn(move |_scopes| {
+            let n = c.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                // The first token is about to expire; the later ones last an hour.
+                let ttl = if n == 1 { 10 } else { 3600 };
+                Ok(AccessToken::new(format!("t{n}"))
+                    .expires_at(SystemTime::now() + Duration::from_secs(ttl)))
+            }
+        });
+        let cache = TokenCache::new(Arc::new(cred), vec!["s/.default".into()]);
+        assert_eq!(cache.token().await.unwrap().expose(), "t1");
+        assert_eq!(cache.token().await.unwrap().expose(), "t2");
+        assert_eq!(cache.token().await.unwrap().expose(), "t2");
+        cache.invalidate(&Secret::new("t2")).await;
+        assert_eq!(cache.token().await.unwrap().expose(), "t3");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn empty_tokens_and_failures_are_auth_errors() {
+        let cache = TokenCache::new(Arc::new(StaticToken::new("")), vec![]);
+        let err = cache.token().await.unwrap_err();
+        assert!(err.is_auth());
+        assert!(err.to_string().contains("empty token"), "{err}");
+
+        let failing = token_fn(|_| async { Err(Error::build("vault unreachable")) });
+        let cache = TokenCache::new(Arc::new(failing), vec![]);
+        let err = cache.token().await.unwrap_err();
+        assert!(err.is_auth(), "{err:?}");
+    }
+}

@@ -1,0 +1,805 @@
+//! The client: where requests go, with which token, and what happens when things go wrong.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::{Secret, TokenCache, TokenCredential};
+use crate::error::ApiError;
+use crate::request::{Request, Response};
+use crate::retry::{self, RetryPolicy};
+use crate::{Error, ErrorKind};
+
+/// The `User-Agent` product token this library sends.
+pub const USER_AGENT: &str = concat!("graph-odata/", env!("CARGO_PKG_VERSION"));
+
+/// A Microsoft Graph national cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Cloud {
+    /// `https://graph.microsoft.com` (the default).
+    #[default]
+    Global,
+    /// US Government L4: `https://graph.microsoft.us`.
+    UsGov,
+    /// US Government L5 (DoD): `https://dod-graph.microsoft.us`.
+    UsGovDod,
+    /// Microsoft Graph China operated by 21Vianet: `https://microsoftgraph.chinacloudapi.cn`.
+    China,
+}
+
+impl Cloud {
+    /// The cloud's Graph endpoint, without a version.
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            Cloud::Global => "https://graph.microsoft.com",
+            Cloud::UsGov => "https://graph.microsoft.us",
+            Cloud::UsGovDod => "https://dod-graph.microsoft.us",
+            Cloud::China => "https://microsoftgraph.chinacloudapi.cn",
+        }
+    }
+
+    /// The scope an app-only or pre-consented token is requested for (`{endpoint}/.default`).
+    pub fn default_scope(self) -> String {
+        format!("{}/.default", self.endpoint())
+    }
+}
+
+/// The Graph API version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// `v1.0` (the default): stable.
+    #[default]
+    V1,
+    /// `beta`: preview APIs that may change.
+    Beta,
+}
+
+impl ApiVersion {
+    /// The version's path segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
+
+/// A client for Microsoft Graph or any OData v4 service. Cheap to clone: clones share connections,
+/// the token cache and configuration.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), graph_odata_runtime::Error> {
+/// use graph_odata_runtime::{auth::StaticToken, Client, Request};
+/// let client = Client::builder()
+///     .credential(StaticToken::new(std::env::var("GRAPH_TOKEN").unwrap_or_default()))
+///     .build()?;
+/// let me: serde_json::Value = client.send(Request::get("/me")).await?;
+/// # let _ = me; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    root: Url,
+    tokens: Option<TokenCache>,
+    allowed_hosts: Vec<String>,
+    allow_http: bool,
+    retry: RetryPolicy,
+    try_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    max_redirects: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &*self.inner;
+        f.debug_struct("Client")
+            .field("service_root", &i.root.as_str())
+            .field("credential", &i.tokens.as_ref().map(|_| "** redacted **"))
+            .field("scopes", &i.tokens.as_ref().map(TokenCache::scopes))
+            .field("allowed_hosts", &i.allowed_hosts)
+            .field("retry", &i.retry)
+            .field("try_timeout", &i.try_timeout)
+            .field("total_timeout", &i.total_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]. Defaults: global cloud, `v1.0`, no credential, connect timeout 10 s,
+/// per-try timeout 100 s, no total timeout, [`RetryPolicy::default`], at most 5 redirects.
+#[must_use]
+pub struct ClientBuilder {
+    cloud: Cloud,
+    version: ApiVersion,
+    service_root: Option<String>,
+    credential: Option<Arc<dyn TokenCredential>>,
+    scopes: Option<Vec<String>>,
+    allowed_hosts: Vec<String>,
+    allow_http: bool,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    try_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    max_redirects: usize,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("cloud", &self.cloud)
+            .field("version", &self.version)
+            .field("service_root", &self.service_root)
+            .field(
+                "credential",
+                &self.credential.as_ref().map(|_| "** redacted **"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            cloud: Cloud::Global,
+            version: ApiVersion::V1,
+            service_root: None,
+            credential: None,
+            scopes: None,
+            allowed_hosts: Vec::new(),
+            allow_http: false,
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            try_timeout: Some(Duration::from_secs(100)),
+            total_timeout: None,
+            user_agent: None,
+            max_redirects: 5,
+        }
+    }
+
+    /// The service root every relative path is appended to, e.g. `https://graph.microsoft.com/v1.0`.
+    pub fn service_root(&self) -> &Url {
+        &self.inner.root
+    }
+
+    /// Sends `request` and decodes the answer. Any non-2xx is an error.
+    pub async fn send<T>(&self, request: Request<T>) -> Result<T, Error> {
+        Ok(self.execute(request).await?.into_body())
+    }
+
+    /// Like [`Client::send`], but also returns the status and headers.
+    pub async fn execute<T>(&self, request: Request<T>) -> Result<Response<T>, Error> {
+        let client_request_id = request
+            .headers()
+            .get(CLIENT_REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let span = tracing::info_span!(
+            "graph_odata.call",
+            method = %request.method(),
+            path = %log_path(request.path()),
+            client_request_id = %client_request_id,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let call = self.call(&request, &client_request_id);
+        let result = match self.inner.total_timeout {
+            Some(limit) => match tokio::time::timeout(limit, call).instrument(span.clone()).await {
+                Ok(r) => r,
+                Err(_) => Err(CallError {
+                    error: Error::kinded(
+                        ErrorKind::Timeout,
+                        format!("the call did not finish within {limit:?}"),
+                    ),
+                    attempts: 0,
+                }),
+            },
+            None => call.instrument(span.clone()).await,
+        };
+        match result {
+            Ok((attempts, response)) => {
+                span.record("status", response.status().as_u16());
+                span.record("attempts", attempts);
+                Ok(response)
+            }
+            Err(CallError { mut error, attempts }) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status.as_u16());
+                }
+                span.record("attempts", attempts);
+                error.set_call_info(attempts, &client_request_id);
+                Err(error)
+            }
+        }
+    }
+
+    /// The logical call: tries, with retries, until success, a final error or the budget is spent.
+    async fn call<T>(
+        &self,
+        request: &Request<T>,
+        client_request_id: &str,
+    ) -> Result<(u32, Response<T>), CallError> {
+        let inner = &*self.inner;
+        let fail = |error: Error, attempts: u32| CallError { error, attempts };
+        if let Some(message) = request.build_error() {
+            return Err(fail(Error::build(message.to_owned()), 0));
+        }
+        let url = self.resolve(request).map_err(|e| fail(e, 0))?;
+        let send_token = self.token_allowed(&url);
+        let method = request.method();
+        let mut retries: u32 = 0;
+        let mut waited = Duration::ZERO;
+        loop {
+            let attempt = retries + 1;
+            let token = match (&inner.tokens, send_token) {
+                (Some(cache), true) => Some(cache.token().await.map_err(|e| fail(e, retries))?),
+                _ => None,
+            };
+            let try_span = tracing::debug_span!(
+                "graph_odata.try",
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let outcome = self
+                .try_once(request, &url, token.as_ref(), client_request_id, attempt)
+                .instrument(try_span.clone())
+                .await;
+            let delay = match outcome {
+                Ok(raw) => {
+                    try_span.record("status", raw.status.as_u16());
+                    if let Some(id) = raw.headers.get("request-id").and_then(|v| v.to_str().ok()) {
+                        try_span.record("request_id", id);
+                    }
+                    if raw.status.is_success() {
+                        let body = request
+                            .decode(raw.status, &raw.headers, raw.body)
+                            .map_err(|e| fail(e, attempt))?;
+                        return Ok((attempt, Response::new(raw.status, raw.headers, body)));
+                    }
+                    let api = ApiError::from_response(raw.status, &raw.headers, &raw.body);
+                    if raw.status == StatusCode::UNAUTHORIZED
+                        && let (Some(cache), Some(token)) = (&inner.tokens, &token)
+                    {
+                        cache.invalidate(token).await;
+                    }
+                    if !retry::is_retryable_status(raw.status, &method) {
+                        return Err(fail(Error::from_api(api), attempt));
+                    }
+                    let delay = api
+                        .retry_after
+                        .unwrap_or_else(|| inner.retry.backoff(attempt));
+                    if retries >= inner.retry.get_max_retries()
+                        || waited + delay > inner.retry.get_max_total_wait()
+                    {
+                        tracing::warn!(status = raw.status.as_u16(), attempt, "giving up: retry budget spent");
+                        return Err(fail(Error::throttled(api), attempt));
+                    }
+                    tracing::info!(status = raw.status.as_u16(), ?delay, attempt, "retrying");
+                    delay
+                }
+                Err(TryError { error, sent }) => {
+                    let retryable = matches!(error.kind(), ErrorKind::Connect | ErrorKind::Timeout)
+                        && (!sent || retry::is_idempotent(&method));
+                    let delay = inner.retry.backoff(attempt);
+                    if !retryable
+                        || retries >= inner.retry.get_max_retries()
+                        || waited + delay > inner.retry.get_max_total_wait()
+                    {
+                        return Err(fail(error, attempt));
+                    }
+                    tracing::info!(error = %error, ?delay, attempt, "retrying after a transport error");
+                    delay
+                }
+            };
+            tokio::time::sleep(delay).await;
+            waited += delay;
+            retries += 1;
+        }
+    }
+
+    /// One try: send, follow redirects, read the whole body, all under the per-try timeout.
+    async fn try_once<T>(
+        &self,
+        request: &Request<T>,
+        url: &Url,
+        token: Option<&Secret>,
+        client_request_id: &str,
+        attempt: u32,
+    ) -> Result<RawResponse, TryError> {
+        let hops = self.follow(request, url, token, client_request_id, attempt);
+        match self.inner.try_timeout {
+            None => hops.await,
+            Some(limit) => match tokio::time::timeout(limit, hops).await {
+                Ok(r) => r,
+                Err(_) => Err(TryError {
+                    error: Error::kinded(
+                        ErrorKind::Timeout,
+                        format!("no complete answer within the per-try limit of {limit:?}"),
+                    ),
+                    sent: true,
+                }),
+            },
+        }
+    }
+
+    async fn follow<T>(
+        &self,
+        request: &Request<T>,
+        url: &Url,
+        token: Option<&Secret>,
+        client_request_id: &str,
+        attempt: u32,
+    ) -> Result<RawResponse, TryError> {
+        let inner = &*self.inner;
+        let mut method = request.method();
+        let mut body = request.body_bytes_shared();
+        let mut url = url.clone();
+        let mut token = token;
+        let mut user_headers = request.headers().clone();
+        user_headers.remove(CLIENT_REQUEST_ID);
+        let mut hop = 0;
+        loop {
+            let mut headers = user_headers.clone();
+            if body.is_none() {
+                headers.remove(http::header::CONTENT_TYPE);
+            }
+            insert(&mut headers, CLIENT_REQUEST_ID, client_request_id);
+            if attempt > 1 {
+                insert(&mut headers, RETRY_ATTEMPT, &(attempt - 1).to_string());
+            }
+            if let Some(token) = token {
+                let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+                    .map_err(|_| TryError {
+                        error: Error::kinded(ErrorKind::Auth, "the access token is not a valid header value"),
+                        sent: false,
+                    })?;
+                value.set_sensitive(true);
+                headers.insert(http::header::AUTHORIZATION, value);
+            }
+            let mut builder = inner.http.request(method.clone(), url.clone()).headers(headers);
+            if let Some(b) = &body {
+                builder = builder.body(b.clone());
+            }
+            let response = builder.send().await.map_err(|e| TryError {
+                sent: !e.is_connect(),
+                error: Error::transport(e),
+            })?;
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            if let (true, Some(location)) = (is_redirect(status), location) {
+                let refuse = |message: String| TryError {
+                    error: Error::kinded(ErrorKind::Redirect, message),
+                    sent: true,
+                };
+                if hop >= inner.max_redirects {
+                    return Err(refuse(format!(
+                        "more than {} redirects",
+                        inner.max_redirects
+                    )));
+                }
+                let next = url
+                    .join(&location)
+                    .map_err(|_| refuse("the redirect `Location` is not a valid URL".into()))?;
+                if url.scheme() == "https" && next.scheme() != "https" {
+                    return Err(refuse(format!(
+                        "a redirect from https to {} (`{}`) was refused",
+                        next.scheme(),
+                        log_url(&next)
+                    )));
+                }
+                self.check_scheme(&next).map_err(|e| TryError { error: e, sent: true })?;
+                if next.origin() != url.origin() {
+                    // The token and any credentials of the caller stay with the origin they were meant for.
+                    token = None;
+                    user_headers.remove(http::header::AUTHORIZATION);
+                    user_headers.remove(http::header::COOKIE);
+                }
+                if status == StatusCode::SEE_OTHER
+                    || (method == Method::POST
+                        && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
+                {
+                    method = Method::GET;
+                    body = None;
+                }
+                tracing::debug!(status = status.as_u16(), to = %log_url(&next), "following redirect");
+                url = next;
+                hop += 1;
+                continue;
+            }
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(|e| TryError {
+                sent: true,
+                error: Error::transport(e),
+            })?;
+            return Ok(RawResponse {
+                status,
+                headers,
+                body,
+            });
+        }
+    }
+
+    /// The absolute URL of a request: the service root plus the path, or the absolute URL it holds.
+    fn resolve<T>(&self, request: &Request<T>) -> Result<Url, Error> {
+        let path = request.url_path();
+        if let Some(bad) = path.chars().find(|c| c.is_control() || matches!(c, '#' | '\\')) {
+            return Err(Error::build(format!(
+                "the path `{}` contains {}",
+                log_path(request.path()),
+                match bad {
+                    '#' => "`#`; encode key values with `path::encode_segment`".to_owned(),
+                    '\\' => "a backslash".to_owned(),
+                    _ => "a control character".to_owned(),
+                }
+            )));
+        }
+        let url = if path.starts_with('/') {
+            let root = self.inner.root.as_str().trim_end_matches('/');
+            Url::parse(&format!("{root}{path}"))
+        } else if path.starts_with("https://") || path.starts_with("http://") {
+            Url::parse(&path)
+        } else {
+            return Err(Error::build(format!(
+                "the path `{}` must start with `/` (relative to the service root) or be an absolute http(s) URL",
+                log_path(request.path())
+            )));
+        }
+        .map_err(|e| Error::build(format!("`{}` is not a valid URL: {e}", log_path(request.path()))))?;
+        self.check_scheme(&url)?;
+        Ok(url)
+    }
+
+    /// Plain http only to loopback, unless the builder allowed it.
+    fn check_scheme(&self, url: &Url) -> Result<(), Error> {
+        match url.scheme() {
+            "https" => Ok(()),
+            "http" if self.inner.allow_http || is_loopback(url) => Ok(()),
+            "http" => Err(Error::build(format!(
+                "refusing plain http to `{}`; use https, or `ClientBuilder::allow_http(true)`",
+                url.host_str().unwrap_or_default()
+            ))),
+            other => Err(Error::build(format!("unsupported URL scheme `{other}`"))),
+        }
+    }
+
+    /// Whether the token may go to `url`: the service root's own origin, or an allowed host over
+    /// https (or loopback).
+    fn token_allowed(&self, url: &Url) -> bool {
+        let inner = &*self.inner;
+        if url.origin() == inner.root.origin() {
+            return true;
+        }
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        inner.allowed_hosts.iter().any(|h| *h == host) && (url.scheme() == "https" || is_loopback(url))
+    }
+}
+
+impl ClientBuilder {
+    /// The national cloud (ignored when [`service_root`](Self::service_root) is set).
+    pub fn cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = cloud;
+        self
+    }
+
+    /// The Graph API version (ignored when [`service_root`](Self::service_root) is set).
+    pub fn version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Any OData service root instead of a Graph cloud, e.g. `http://127.0.0.1:8080/v1.0` (the
+    /// emulator) or `https://host/odata/v4/catalog`.
+    pub fn service_root(mut self, url: impl Into<String>) -> Self {
+        self.service_root = Some(url.into());
+        self
+    }
+
+    /// Where access tokens come from. Without one, no `Authorization` header is sent.
+    pub fn credential(mut self, credential: impl TokenCredential + 'static) -> Self {
+        self.credential = Some(Arc::new(credential));
+        self
+    }
+
+    /// A credential already behind an `Arc`.
+    pub fn credential_arc(mut self, credential: Arc<dyn TokenCredential>) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
+    /// Scopes to request tokens for. Default: the cloud's `/.default` scope
+    /// (`https://graph.microsoft.com/.default`), or `{origin}/.default` for a custom service root.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Another host the token may be sent to (over https), e.g. a host that `@odata.nextLink`s
+    /// point to. The service root's own host is always allowed.
+    pub fn allowed_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into().to_ascii_lowercase());
+        self
+    }
+
+    /// Allow plain http to hosts other than loopback. Off by default: tokens would travel in clear.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How long opening a connection may take.
+    pub fn connect_timeout(mut self, limit: Duration) -> Self {
+        self.connect_timeout = limit;
+        self
+    }
+
+    /// How long one try may take, from sending to the last byte of the body; `None` for no limit.
+    pub fn try_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.try_timeout = limit;
+        self
+    }
+
+    /// How long a whole call may take, retries and waits included; `None` (the default) for no limit.
+    pub fn timeout(mut self, limit: Option<Duration>) -> Self {
+        self.total_timeout = limit;
+        self
+    }
+
+    /// Your application's product token, sent before graph-odata's: `myapp/1.2 graph-odata/0.1.0`.
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = Some(product.into());
+        self
+    }
+
+    /// How many redirects one try follows (default 5).
+    pub fn max_redirects(mut self, n: usize) -> Self {
+        self.max_redirects = n;
+        self
+    }
+
+    /// Builds the client. Errors name the setting that was wrong.
+    pub fn build(self) -> Result<Client, Error> {
+        let root_text = match &self.service_root {
+            Some(root) => root.trim_end_matches('/').to_owned(),
+            None => format!("{}/{}", self.cloud.endpoint(), self.version.as_str()),
+        };
+        let root = Url::parse(&root_text)
+            .map_err(|e| Error::build(format!("the service root `{root_text}` is not a valid URL: {e}")))?;
+        if root.query().is_some() || root.fragment().is_some() {
+            return Err(Error::build(format!(
+                "the service root `{root_text}` must not have a query or fragment"
+            )));
+        }
+        if root.host_str().is_none_or(str::is_empty) {
+            return Err(Error::build(format!("the service root `{root_text}` has no host")));
+        }
+        match root.scheme() {
+            "https" => {}
+            "http" if self.allow_http || is_loopback(&root) => {}
+            "http" => {
+                return Err(Error::build(format!(
+                    "the service root `{root_text}` uses plain http to a host that is not loopback; \
+                     use https, or `allow_http(true)`"
+                )));
+            }
+            other => return Err(Error::build(format!("unsupported URL scheme `{other}` in the service root"))),
+        }
+        let user_agent = match &self.user_agent {
+            Some(product) => format!("{product} {USER_AGENT}"),
+            None => USER_AGENT.to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::build("the HTTP client could not be created").with_source(e))?;
+        let tokens = self.credential.map(|credential| {
+            let scopes = self.scopes.unwrap_or_else(|| match &self.service_root {
+                None => vec![self.cloud.default_scope()],
+                Some(_) => vec![format!("{}/.default", root.origin().ascii_serialization())],
+            });
+            TokenCache::new(credential, scopes)
+        });
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                root,
+                tokens,
+                allowed_hosts: self.allowed_hosts,
+                allow_http: self.allow_http,
+                retry: self.retry,
+                try_timeout: self.try_timeout,
+                total_timeout: self.total_timeout,
+                max_redirects: self.max_redirects,
+            }),
+        })
+    }
+}
+
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
+
+struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+struct TryError {
+    error: Error,
+    /// Whether the request may have reached the server (false only when no connection was made).
+    sent: bool,
+}
+
+struct CallError {
+    error: Error,
+    attempts: u32,
+}
+
+fn insert(headers: &mut HeaderMap, name: HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::try_from(value) {
+        headers.insert(name, v);
+    }
+}
+
+fn is_redirect(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
+}
+
+/// Loopback hosts: `localhost`, 127.0.0.0/8 and `::1`.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Headers whose values never appear in `Debug` output or logs.
+pub(crate) fn is_sensitive_header(name: &HeaderName) -> bool {
+    name == http::header::AUTHORIZATION
+        || name == http::header::COOKIE
+        || name == http::header::PROXY_AUTHORIZATION
+}
+
+/// A path for logs and errors: without its query string, which may carry tokens (pre-authenticated
+/// URLs) or personal data (`$filter`).
+fn log_path(path: &str) -> &str {
+    path.split('?').next().unwrap_or(path)
+}
+
+fn log_url(url: &Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clouds_and_versions_make_service_roots_and_scopes() {
+        let c = Client::builder().build().unwrap();
+        assert_eq!(c.service_root().as_str(), "https://graph.microsoft.com/v1.0");
+        let c = Client::builder()
+            .cloud(Cloud::China)
+            .version(ApiVersion::Beta)
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.service_root().as_str(),
+            "https://microsoftgraph.chinacloudapi.cn/beta"
+        );
+        assert_eq!(Cloud::UsGov.default_scope(), "https://graph.microsoft.us/.default");
+        assert_eq!(
+            Cloud::UsGovDod.default_scope(),
+            "https://dod-graph.microsoft.us/.default"
+        );
+        let c = Client::builder()
+            .cloud(Cloud::UsGovDod)
+            .credential(crate::auth::StaticToken::new("t"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.inner.tokens.as_ref().unwrap().scopes(),
+            ["https://dod-graph.microsoft.us/.default"]
+        );
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback_unless_allowed() {
+        for ok in ["http://127.0.0.1:8080/v1.0", "http://localhost/x", "http://[::1]:1/"] {
+            Client::builder().service_root(ok).build().unwrap();
+        }
+        let err = Client::builder()
+            .service_root("http://graph.example.com/v1.0")
+            .build()
+            .unwrap_err();
+        assert!(err.is_build());
+        assert!(err.to_string().contains("allow_http(true)"), "{err}");
+        Client::builder()
+            .service_root("http://graph.example.com/v1.0")
+            .allow_http(true)
+            .build()
+            .unwrap();
+        let err = Client::builder().service_root("ftp://x/").build().unwrap_err();
+        assert!(err.to_string().contains("`ftp`"), "{err}");
+        let err = Client::builder().service_root("not a url").build().unwrap_err();
+        assert!(err.to_string().contains("`not a url`"), "{err}");
+        let err = Client::builder()
+            .service_root("https://h/v1.0?x=1")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("query"), "{err}");
+    }
+
+    #[test]
+    fn token_goes_only_to_own_origin_and_allowed_https_hosts() {
+        let c = Client::builder()
+            .allowed_host("Files.Contoso.com")
+            .build()
+            .unwrap();
+        let url = |s: &str| Url::parse(s).unwrap();
+        assert!(c.token_allowed(&url("https://graph.microsoft.com/v1.0/me")));
+        assert!(c.token_allowed(&url("https://files.contoso.com/x")));
+        assert!(!c.token_allowed(&url("https://graph.microsoft.com:8443/v1.0/me")));
+        assert!(!c.token_allowed(&url("https://evil.example/v1.0/me")));
+        assert!(!c.token_allowed(&url("http://files.contoso.com/x")));
+    }
+
+    #[test]
+    fn paths_are_checked_before_sending() {
+        let c = Client::builder().build().unwrap();
+        let bad = |p: &str| {
+            let r: Request = Request::get(p);
+            c.resolve(&r).unwrap_err().to_string()
+        };
+        assert!(bad("me").contains("must start with `/`"));
+        assert!(bad("/docs\\api/connections").contains("backslash"));
+        assert!(bad("/users/a#b").contains("`#`"));
+        assert!(bad("http://evil.example/x").contains("refusing plain http"));
+        let r: Request = Request::get("/users/a%40b.com/todo").query("$top", "2");
+        assert_eq!(
+            c.resolve(&r).unwrap().as_str(),
+            "https://graph.microsoft.com/v1.0/users/a%40b.com/todo?$top=2"
+        );
+    }
+
+    #[test]
+    fn client_debug_hides_the_credential() {
+        let c = Client::builder()
+            .credential(crate::auth::StaticToken::new("tok-123"))
+            .build()
+            .unwrap();
+        let text = format!("{c:?}");
+        assert!(!text.contains("tok-123"), "{text}");
+        assert!(text.contains("credential: Some(\"** redacted **\")"), "{text}");
+    }
+}

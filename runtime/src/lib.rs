@@ -1,0 +1,34 @@
+//! Transport for [graph-odata](https://docs.rs/graph-odata): requests as values, a client with auth,
+//! retries, throttling and redirect safety, and one error type.
+//!
+//! Most users depend on the `graph-odata` facade crate, which re-exports everything here together with
+//! the attribute macros. This crate is usable on its own with hand-built requests:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), graph_odata_runtime::Error> {
+//! use graph_odata_runtime::{auth::StaticToken, path::encode_segment, Client, Request};
+//! use serde_json::{json, Value};
+//!
+//! let client = Client::builder().credential(StaticToken::new("eyJ0eXAi...")).build()?;
+//! let list = encode_segment("AAMkADIyAAAhrbPWAAA=")?;
+//! let task: Value = client
+//!     .send(Request::post(format!("/me/todo/lists/{list}/tasks"), &json!({"title": "Pay rent"})))
+//!     .await?;
+//! # let _ = task; Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+pub mod auth;
+mod client;
+mod error;
+pub mod path;
+mod request;
+mod retry;
+
+pub use client::{ApiVersion, Client, ClientBuilder, Cloud, USER_AGENT};
+pub use error::{ApiError, DecodeError, Error, ErrorKind};
+pub use request::{Decoder, Request, Response, decode_json};
+pub use retry::RetryPolicy;
+
+/// Re-exported so users and generated code name the same versions.
+pub use {bytes, http, serde, serde_json, url};

@@ -1,0 +1,443 @@
+//! Requests as plain values, and what comes back.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+use crate::error::{DecodeError, snippet};
+
+/// Turns a 2xx answer into the request's response type.
+pub type Decoder<T> = fn(StatusCode, &HeaderMap, Bytes) -> Result<T, Error>;
+
+/// One call to the service, built without a client: method, path, query, headers, body, and what the
+/// response decodes into (`T`).
+///
+/// A `Request` can be sent ([`Client::send`](crate::Client::send)), inspected in a test, or printed.
+/// The path is relative to the client's service root (`/me/todo/lists`) and already percent-encoded;
+/// use [`path::encode_segment`](crate::path::encode_segment) for key values. An absolute `https://`
+/// URL (an `@odata.nextLink`) is sent as is; the token goes with it only to the client's own host and
+/// the hosts it allows.
+///
+/// ```
+/// use graph_odata_runtime::Request;
+/// use serde_json::{json, Value};
+///
+/// let list: Request<Value> = Request::get("/me/todo/lists").query("$top", "5");
+/// assert_eq!(list.url_path(), "/me/todo/lists?$top=5");
+///
+/// let create: Request<Value> = Request::post("/me/todo/lists", &json!({"displayName": "Groceries"}));
+/// assert_eq!(create.body_json(), Some(json!({"displayName": "Groceries"})));
+///
+/// let delete = Request::delete("/me/todo/lists/AAMk");   // Request<()>: 204 expected
+/// assert_eq!(delete.method(), http::Method::DELETE);
+/// ```
+#[must_use = "a request does nothing until it is sent"]
+pub struct Request<T = serde_json::Value> {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    error: Option<String>,
+    decode: Decoder<T>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Request<T> {
+    fn clone(&self) -> Self {
+        Request {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            error: self.error.clone(),
+            decode: self.decode,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Request<T> {
+    /// A request whose 2xx response body is JSON decoded into `T`. An empty body (204) decodes as
+    /// JSON `null`, so `Option<T>` and `()` accept it.
+    pub fn new(method: Method, path: impl Into<String>) -> Request<T> {
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            error: None,
+            decode: decode_json::<T>,
+            _t: PhantomData,
+        }
+    }
+
+    /// `GET path`, response decoded from JSON.
+    pub fn get(path: impl Into<String>) -> Request<T> {
+        Request::new(Method::GET, path)
+    }
+
+    /// `POST path` with a JSON body.
+    pub fn post<B: Serialize + ?Sized>(path: impl Into<String>, body: &B) -> Request<T> {
+        Request::new(Method::POST, path).json(body)
+    }
+
+    /// `PUT path` with a JSON body.
+    pub fn put<B: Serialize + ?Sized>(path: impl Into<String>, body: &B) -> Request<T> {
+        Request::new(Method::PUT, path).json(body)
+    }
+
+    /// `PATCH path` with a JSON body. Graph answers most updates with 204, so `Request<()>` or
+    /// `Request<Option<T>>` is the usual response type.
+    pub fn patch<B: Serialize + ?Sized>(path: impl Into<String>, body: &B) -> Request<T> {
+        Request::new(Method::PATCH, path).json(body)
+    }
+}
+
+impl Request<()> {
+    /// `DELETE path`; any 2xx succeeds and the body is ignored.
+    pub fn delete(path: impl Into<String>) -> Request<()> {
+        Request::<()>::new(Method::DELETE, path).no_content()
+    }
+}
+
+impl<T> Request<T> {
+    /// Adds a query option. Keys stay as given (`$select`), values are percent-encoded when sent.
+    pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Request<T> {
+        self.query.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets a header. An invalid name or value is reported by `send` as a [`Build`](crate::ErrorKind::Build) error.
+    pub fn header(mut self, name: &str, value: &str) -> Request<T> {
+        match (
+            HeaderName::try_from(name),
+            HeaderValue::try_from(value.to_owned()),
+        ) {
+            (Ok(n), Ok(v)) => {
+                self.headers.insert(n, v);
+            }
+            (Err(_), _) => self.fail(format!("invalid header name `{name}`")),
+            (_, Err(_)) => self.fail(format!("invalid value for header `{name}`")),
+        }
+        self
+    }
+
+    /// Sets a JSON body (and `Content-Type: application/json`). A value that cannot be serialised
+    /// is reported by `send` as a [`Build`](crate::ErrorKind::Build) error.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Request<T> {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(Bytes::from(bytes));
+                self.headers.insert(
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+            }
+            Err(e) => self.fail(format!("the request body could not be serialised: {e}")),
+        }
+        self
+    }
+
+    /// Sets a raw body with its content type.
+    pub fn body_bytes(mut self, body: impl Into<Bytes>, content_type: &str) -> Request<T> {
+        self.body = Some(body.into());
+        self.header(http::header::CONTENT_TYPE.as_str(), content_type)
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+
+    fn with<U>(self, decode: Decoder<U>) -> Request<U> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            error: self.error,
+            decode,
+            _t: PhantomData,
+        }
+    }
+
+    /// Decodes the response as JSON into `U` instead.
+    pub fn expect<U: DeserializeOwned>(self) -> Request<U> {
+        self.with(decode_json::<U>)
+    }
+
+    /// Expects no body (204); any 2xx succeeds.
+    pub fn no_content(self) -> Request<()> {
+        self.with(|_, _, _| Ok(()))
+    }
+
+    /// Returns the raw response body.
+    pub fn bytes(self) -> Request<Bytes> {
+        self.with(|_, _, body| Ok(body))
+    }
+
+    /// Decodes the response with a function of your own (used by generated code for response shapes
+    /// such as a single entity wrapped in `{"value": …}`).
+    pub fn decode_with<U>(self, decode: Decoder<U>) -> Request<U> {
+        self.with(decode)
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.method.clone()
+    }
+
+    /// The path (or absolute URL) as given, without the query options added by [`Request::query`].
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query options, unencoded.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The path with the encoded query string, as it goes on the wire after the service root.
+    pub fn url_path(&self) -> String {
+        let mut out = self.path.clone();
+        let mut sep = if out.contains('?') { '&' } else { '?' };
+        for (k, v) in &self.query {
+            out.push(sep);
+            out.push_str(&crate::path::encode_query_component(k));
+            out.push('=');
+            out.push_str(&crate::path::encode_query_component(v));
+            sep = '&';
+        }
+        out
+    }
+
+    /// The headers set on this request (the client adds auth, user agent and ids when sending).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body bytes, if any.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(self.body.as_deref()?).ok()
+    }
+
+    pub(crate) fn build_error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub(crate) fn body_bytes_shared(&self) -> Option<Bytes> {
+        self.body.clone()
+    }
+
+    pub(crate) fn decode(&self, status: StatusCode, headers: &HeaderMap, body: Bytes) -> Result<T, Error> {
+        (self.decode)(status, headers, body)
+    }
+}
+
+impl<T> fmt::Debug for Request<T> {
+    /// Shows method, path, query and headers; `Authorization` is redacted and the body is shown by
+    /// size only, because it may hold secrets such as a sharing link's password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let shown = if crate::client::is_sensitive_header(k) {
+                    "** redacted **"
+                } else {
+                    v.to_str().unwrap_or("<binary>")
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body_len", &self.body.as_ref().map_or(0, Bytes::len))
+            .field("response", &std::any::type_name::<T>())
+            .finish()
+    }
+}
+
+/// Decodes a JSON body into `T`, naming the JSON path that failed.
+pub fn decode_json<T: DeserializeOwned>(
+    _status: StatusCode,
+    _headers: &HeaderMap,
+    body: Bytes,
+) -> Result<T, Error> {
+    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &body
+    };
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let fail = |path: String, inner: serde_json::Error| {
+        let at = byte_offset(text, inner.line(), inner.column());
+        Error::decode(
+            DecodeError {
+                path,
+                snippet: snippet(text, at, 60),
+                target: std::any::type_name::<T>(),
+            },
+            inner,
+        )
+    };
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        fail(path, e.into_inner())
+    })?;
+    de.end().map_err(|e| fail(".".to_owned(), e))?;
+    Ok(value)
+}
+
+/// The byte offset of a 1-based line and column (serde_json's error position).
+fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split(|b| *b == b'\n').enumerate() {
+        if i + 1 == line {
+            return offset + column.saturating_sub(1).min(l.len());
+        }
+        offset += l.len() + 1;
+    }
+    text.len()
+}
+
+/// A decoded answer with its status and headers (e.g. `Location` after a create, `ETag`).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Response<T> {
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The HTTP status (200, 201, 204, …).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header as text, if present and valid.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, by value.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Task {
+        id: String,
+        #[serde(rename = "createdDateTime")]
+        created: String,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Page {
+        value: Vec<Task>,
+    }
+
+    fn decode<T: DeserializeOwned>(body: &str) -> Result<T, Error> {
+        decode_json::<T>(
+            StatusCode::OK,
+            &HeaderMap::new(),
+            Bytes::copy_from_slice(body.as_bytes()),
+        )
+    }
+
+    #[test]
+    fn decode_error_names_the_json_path_and_shows_a_snippet() {
+        let body = r#"{"value":[{"id":"1","createdDateTime":"x"},{"id":"2","createdDateTime":42}]}"#;
+        let err = decode::<Page>(body).unwrap_err();
+        assert!(err.is_decode());
+        let d = err.decode_error().unwrap();
+        assert_eq!(d.path, "value[1].createdDateTime");
+        assert!(d.snippet.contains("\"createdDateTime\":42"), "{}", d.snippet);
+        let text = err.to_string();
+        assert!(text.contains("value[1].createdDateTime"), "{text}");
+        assert!(text.contains("Page"), "{text}");
+    }
+
+    #[test]
+    fn empty_body_decodes_as_null_and_trailing_garbage_fails() {
+        assert_eq!(decode::<Option<Value>>("").unwrap(), None);
+        decode::<()>("  ").unwrap();
+        let err = decode::<Value>(r#"{"a":1} x"#).unwrap_err();
+        assert!(err.is_decode());
+        assert!(decode::<Page>("").is_err());
+    }
+
+    #[test]
+    fn url_path_encodes_query_values_but_keeps_dollar_keys() {
+        let r: Request = Request::get("/users")
+            .query("$filter", "startswith(displayName,'A&B')")
+            .query("$top", "5");
+        assert_eq!(
+            r.url_path(),
+            "/users?$filter=startswith(displayName,'A%26B')&$top=5"
+        );
+        let r: Request = Request::get("/users?$count=true").query("$search", "\"a b\"");
+        assert_eq!(r.url_path(), "/users?$count=true&$search=%22a%20b%22");
+    }
+
+    #[test]
+    fn bad_inputs_are_kept_for_send_to_report() {
+        let r: Request = Request::get("/me").header("bad header", "x");
+        assert_eq!(r.build_error(), Some("invalid header name `bad header`"));
+        let r: Request = Request::get("/me").header("x-ok", "line\nbreak");
+        assert_eq!(r.build_error(), Some("invalid value for header `x-ok`"));
+    }
+
+    #[test]
+    fn debug_redacts_authorization_and_hides_the_body() {
+        let r: Request = Request::post("/x", &json!({"password": "hunter2"}))
+            .header("Authorization", "Bearer abc.def");
+        let text = format!("{r:?}");
+        assert!(!text.contains("abc.def"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("** redacted **"), "{text}");
+        assert!(text.contains("body_len: 22"), "{text}");
+    }
+}
