@@ -1,0 +1,279 @@
+//! An in-process, Microsoft Graph-shaped OData v4 service on `127.0.0.1`, for examples and tests.
+//!
+//! It serves Graph's URL layout (`{root}/v1.0/…`, `{root}/beta/…`) over real HTTP, so any client (this
+//! crate's, Microsoft's SDKs, `curl`) can talk to it:
+//!
+//! - **Generic entity store** addressed by path: POST to a collection → 201 with a server id (unless
+//!   the body has one), `Location` and `@odata.context`; GET by key (or `('key')`, or a user's
+//!   `userPrincipalName`); GET a collection with `$top`/`$skip` paging through `@odata.nextLink`,
+//!   `$select` and `$count`; PATCH merges (`null` clears) → 204 (200 with `Prefer:
+//!   return=representation`); PUT replaces → 204; DELETE → 204; unknown paths → 404.
+//! - **Graph-shaped errors** with `innerError` (`request-id`, `client-request-id`, `date`); malformed
+//!   JSON or a body of the wrong shape → 400 naming the problem; an optional bearer-token check → 401.
+//! - **Route handlers** for bound actions and functions: [`Emulator::route`].
+//! - **Fault injection**: [`Fault`] (429/503/504 with any `Retry-After`, dropped connections, delays,
+//!   cut-off bodies) for the next N matching requests.
+//! - **A request log** for assertions: [`Emulator::requests`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+//! use graph_odata_emulator::Emulator;
+//! let emu = Emulator::start().await?;
+//! let id = emu.insert("/users", serde_json::json!({"displayName": "Alice"}));
+//! assert!(emu.get(&format!("/users/{id}")).is_some());
+//! println!("serving Graph v1.0 at {}", emu.v1_url());
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod faults;
+mod log;
+mod routes;
+mod service;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+pub use faults::Fault;
+pub use log::LoggedRequest;
+pub use routes::{Call, Reply};
+pub use store::{Store, StorePath};
+
+/// Default page size for collections (Graph's own default varies by API; 100 is common).
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+
+/// A running emulator. It stops when dropped.
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    _shutdown: watch::Sender<()>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) base_url: String,
+    store: Mutex<Store>,
+    log: Mutex<Vec<LoggedRequest>>,
+    faults: Mutex<Vec<Fault>>,
+    routes: Mutex<Vec<routes::Route>>,
+    bearer: Mutex<Option<String>>,
+    page_size: AtomicUsize,
+}
+
+/// Locks a mutex, recovering the data if a route handler panicked while holding it.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    pub(crate) fn lock_store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+    pub(crate) fn lock_log(&self) -> MutexGuard<'_, Vec<LoggedRequest>> {
+        lock(&self.log)
+    }
+    pub(crate) fn lock_faults(&self) -> MutexGuard<'_, Vec<Fault>> {
+        lock(&self.faults)
+    }
+    pub(crate) fn lock_routes(&self) -> MutexGuard<'_, Vec<routes::Route>> {
+        lock(&self.routes)
+    }
+    pub(crate) fn lock_bearer(&self) -> MutexGuard<'_, Option<String>> {
+        lock(&self.bearer)
+    }
+    pub(crate) fn page_size(&self) -> usize {
+        self.page_size.load(Ordering::Relaxed)
+    }
+}
+
+impl Emulator {
+    /// Starts on `127.0.0.1` with a free port. Must be called inside a Tokio runtime.
+    pub async fn start() -> std::io::Result<Emulator> {
+        Emulator::start_on(0).await
+    }
+
+    /// Starts on `127.0.0.1:port` (0 picks a free port).
+    pub async fn start_on(port: u16) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            base_url: format!("http://{addr}"),
+            store: Mutex::new(Store::default()),
+            log: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            routes: Mutex::new(Vec::new()),
+            bearer: Mutex::new(None),
+            page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
+        });
+        let (tx, rx) = watch::channel(());
+        tokio::spawn(serve(listener, shared.clone(), rx));
+        Ok(Emulator {
+            addr,
+            shared,
+            _shutdown: tx,
+        })
+    }
+
+    /// The socket address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:port`, without a version.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The v1.0 service root: `http://127.0.0.1:port/v1.0`.
+    pub fn v1_url(&self) -> String {
+        format!("{}/v1.0", self.shared.base_url)
+    }
+
+    /// The beta service root: `http://127.0.0.1:port/beta`.
+    pub fn beta_url(&self) -> String {
+        format!("{}/beta", self.shared.base_url)
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.lock_log().clone()
+    }
+
+    /// The most recent request.
+    pub fn last_request(&self) -> Option<LoggedRequest> {
+        self.shared.lock_log().last().cloned()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.shared.lock_log().clear();
+    }
+
+    /// Adds a fault for the next matching requests (see [`Fault`]).
+    pub fn fault(&self, fault: Fault) {
+        self.shared.lock_faults().push(fault);
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.shared.lock_faults().clear();
+    }
+
+    /// Requires `Authorization: Bearer <token>` on every request (401 otherwise); `None` turns it off.
+    pub fn require_bearer(&self, token: Option<&str>) {
+        *self.shared.lock_bearer() = token.map(str::to_owned);
+    }
+
+    /// The page size for collections without `$top` (default [`DEFAULT_PAGE_SIZE`]).
+    pub fn set_page_size(&self, n: usize) {
+        self.shared.page_size.store(n.max(1), Ordering::Relaxed);
+    }
+
+    /// Answers `method pattern` (no version prefix, placeholders in braces:
+    /// `/drives/{driveId}/items/{itemId}/createLink`) with `handler`, before the generic store.
+    /// Panics if the pattern is malformed (a bug in the test, not in input).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// use graph_odata_emulator::{Emulator, Reply};
+    /// use http::{Method, StatusCode};
+    /// let emu = Emulator::start().await?;
+    /// emu.route(Method::POST, "/me/sendMail", |call| {
+    ///     if call.body.as_ref().and_then(|b| b.get("message")).is_none() {
+    ///         return Reply::error(StatusCode::BAD_REQUEST, "ErrorInvalidRequest", "message is required");
+    ///     }
+    ///     Reply::no_content()
+    /// });
+    /// # Ok(()) }
+    /// ```
+    pub fn route<F>(&self, method: http::Method, pattern: &str, handler: F)
+    where
+        F: Fn(&mut Call<'_>) -> Reply + Send + Sync + 'static,
+    {
+        match routes::Route::new(method, pattern, Arc::new(handler)) {
+            Ok(route) => self.shared.lock_routes().push(route),
+            Err(message) => panic!("Emulator::route: {message}"),
+        }
+    }
+
+    /// Adds `entity` to the collection at `path` (no version prefix) and returns its id.
+    /// Panics if `path` names an entity or a missing parent (a bug in the test setup).
+    pub fn insert(&self, path: &str, entity: Value) -> String {
+        match self.shared.lock_store().insert(path, entity) {
+            Ok(id) => id,
+            Err(message) => panic!("Emulator::insert({path}): {message}"),
+        }
+    }
+
+    /// Declares an empty collection at `path`, so GET answers `{"value": []}` rather than 404.
+    pub fn create_collection(&self, path: &str) {
+        if let Err(message) = self.shared.lock_store().create_collection(path) {
+            panic!("Emulator::create_collection({path}): {message}");
+        }
+    }
+
+    /// The entity at `path` (no version prefix), if any.
+    pub fn get(&self, path: &str) -> Option<Value> {
+        self.shared.lock_store().get(path).cloned()
+    }
+
+    /// The number of members of the collection at `path`, if it exists.
+    pub fn count(&self, path: &str) -> Option<usize> {
+        self.shared.lock_store().count(path)
+    }
+
+    /// Runs `f` with the store locked (for setup or assertions beyond `insert`/`get`).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.shared.lock_store())
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.shared.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Accepts connections until the [`Emulator`] is dropped. Each connection can be killed from inside
+/// a request (fault injection: a dropped connection).
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<()>) {
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors or similar: back off briefly rather than spin.
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let mut shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let kill = Arc::new(Notify::new());
+            let kill_for_service = kill.clone();
+            let service = service_fn(move |req| {
+                service::handle(shared.clone(), kill_for_service.clone(), req)
+            });
+            let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = kill.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+        });
+    }
+}

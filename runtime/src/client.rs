@@ -196,7 +196,10 @@ impl Client {
         );
         let call = self.call(&request, &client_request_id);
         let result = match self.inner.total_timeout {
-            Some(limit) => match tokio::time::timeout(limit, call).instrument(span.clone()).await {
+            Some(limit) => match tokio::time::timeout(limit, call)
+                .instrument(span.clone())
+                .await
+            {
                 Ok(r) => r,
                 Err(_) => Err(CallError {
                     error: Error::kinded(
@@ -214,7 +217,10 @@ impl Client {
                 span.record("attempts", attempts);
                 Ok(response)
             }
-            Err(CallError { mut error, attempts }) => {
+            Err(CallError {
+                mut error,
+                attempts,
+            }) => {
                 if let Some(status) = error.status() {
                     span.record("status", status.as_u16());
                 }
@@ -284,7 +290,11 @@ impl Client {
                     if retries >= inner.retry.get_max_retries()
                         || waited + delay > inner.retry.get_max_total_wait()
                     {
-                        tracing::warn!(status = raw.status.as_u16(), attempt, "giving up: retry budget spent");
+                        tracing::warn!(
+                            status = raw.status.as_u16(),
+                            attempt,
+                            "giving up: retry budget spent"
+                        );
                         return Err(fail(Error::throttled(api), attempt));
                     }
                     tracing::info!(status = raw.status.as_u16(), ?delay, attempt, "retrying");
@@ -363,13 +373,19 @@ impl Client {
             if let Some(token) = token {
                 let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
                     .map_err(|_| TryError {
-                        error: Error::kinded(ErrorKind::Auth, "the access token is not a valid header value"),
+                        error: Error::kinded(
+                            ErrorKind::Auth,
+                            "the access token is not a valid header value",
+                        ),
                         sent: false,
                     })?;
                 value.set_sensitive(true);
                 headers.insert(http::header::AUTHORIZATION, value);
             }
-            let mut builder = inner.http.request(method.clone(), url.clone()).headers(headers);
+            let mut builder = inner
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers);
             if let Some(b) = &body {
                 builder = builder.body(b.clone());
             }
@@ -394,32 +410,23 @@ impl Client {
                         inner.max_redirects
                     )));
                 }
-                let next = url
-                    .join(&location)
-                    .map_err(|_| refuse("the redirect `Location` is not a valid URL".into()))?;
-                if url.scheme() == "https" && next.scheme() != "https" {
-                    return Err(refuse(format!(
-                        "a redirect from https to {} (`{}`) was refused",
-                        next.scheme(),
-                        log_url(&next)
-                    )));
-                }
-                self.check_scheme(&next).map_err(|e| TryError { error: e, sent: true })?;
-                if next.origin() != url.origin() {
+                let next = next_hop(&url, &method, status, &location).map_err(refuse)?;
+                self.check_scheme(&next.url).map_err(|e| TryError {
+                    error: e,
+                    sent: true,
+                })?;
+                if next.cross_origin {
                     // The token and any credentials of the caller stay with the origin they were meant for.
                     token = None;
                     user_headers.remove(http::header::AUTHORIZATION);
                     user_headers.remove(http::header::COOKIE);
                 }
-                if status == StatusCode::SEE_OTHER
-                    || (method == Method::POST
-                        && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND))
-                {
-                    method = Method::GET;
+                if next.method != method {
                     body = None;
                 }
-                tracing::debug!(status = status.as_u16(), to = %log_url(&next), "following redirect");
-                url = next;
+                tracing::debug!(status = status.as_u16(), to = %log_url(&next.url), "following redirect");
+                method = next.method;
+                url = next.url;
                 hop += 1;
                 continue;
             }
@@ -439,7 +446,10 @@ impl Client {
     /// The absolute URL of a request: the service root plus the path, or the absolute URL it holds.
     fn resolve<T>(&self, request: &Request<T>) -> Result<Url, Error> {
         let path = request.url_path();
-        if let Some(bad) = path.chars().find(|c| c.is_control() || matches!(c, '#' | '\\')) {
+        if let Some(bad) = path
+            .chars()
+            .find(|c| c.is_control() || matches!(c, '#' | '\\'))
+        {
             return Err(Error::build(format!(
                 "the path `{}` contains {}",
                 log_path(request.path()),
@@ -487,7 +497,8 @@ impl Client {
             return true;
         }
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        inner.allowed_hosts.iter().any(|h| *h == host) && (url.scheme() == "https" || is_loopback(url))
+        inner.allowed_hosts.iter().any(|h| *h == host)
+            && (url.scheme() == "https" || is_loopback(url))
     }
 }
 
@@ -589,15 +600,20 @@ impl ClientBuilder {
             Some(root) => root.trim_end_matches('/').to_owned(),
             None => format!("{}/{}", self.cloud.endpoint(), self.version.as_str()),
         };
-        let root = Url::parse(&root_text)
-            .map_err(|e| Error::build(format!("the service root `{root_text}` is not a valid URL: {e}")))?;
+        let root = Url::parse(&root_text).map_err(|e| {
+            Error::build(format!(
+                "the service root `{root_text}` is not a valid URL: {e}"
+            ))
+        })?;
         if root.query().is_some() || root.fragment().is_some() {
             return Err(Error::build(format!(
                 "the service root `{root_text}` must not have a query or fragment"
             )));
         }
         if root.host_str().is_none_or(str::is_empty) {
-            return Err(Error::build(format!("the service root `{root_text}` has no host")));
+            return Err(Error::build(format!(
+                "the service root `{root_text}` has no host"
+            )));
         }
         match root.scheme() {
             "https" => {}
@@ -608,7 +624,11 @@ impl ClientBuilder {
                      use https, or `allow_http(true)`"
                 )));
             }
-            other => return Err(Error::build(format!("unsupported URL scheme `{other}` in the service root"))),
+            other => {
+                return Err(Error::build(format!(
+                    "unsupported URL scheme `{other}` in the service root"
+                )));
+            }
         }
         let user_agent = match &self.user_agent {
             Some(product) => format!("{product} {USER_AGENT}"),
@@ -669,6 +689,46 @@ fn insert(headers: &mut HeaderMap, name: HeaderName, value: &str) {
     }
 }
 
+/// Where a redirect leads, and what changes on the way.
+#[derive(Debug, PartialEq)]
+struct NextHop {
+    url: Url,
+    method: Method,
+    /// Scheme, host or port differ: credentials must not follow.
+    cross_origin: bool,
+}
+
+/// Decides one redirect hop: resolves `location` against `current`, refuses https → http, and turns
+/// a POST into a GET for 301/302/303 (303 turns any method into GET) as browsers and Graph's SDKs do.
+fn next_hop(
+    current: &Url,
+    method: &Method,
+    status: StatusCode,
+    location: &str,
+) -> Result<NextHop, String> {
+    let url = current.join(location).map_err(|_| {
+        format!(
+            "the redirect `Location` `{}` is not a valid URL",
+            log_path(location)
+        )
+    })?;
+    if current.scheme() == "https" && url.scheme() != "https" {
+        return Err(format!(
+            "a redirect from https to {} (`{}`) was refused",
+            url.scheme(),
+            log_url(&url)
+        ));
+    }
+    let to_get = status == StatusCode::SEE_OTHER
+        || (*method == Method::POST
+            && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND));
+    Ok(NextHop {
+        cross_origin: url.origin() != current.origin(),
+        method: if to_get { Method::GET } else { method.clone() },
+        url,
+    })
+}
+
 fn is_redirect(status: StatusCode) -> bool {
     matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
 }
@@ -707,7 +767,10 @@ mod tests {
     #[test]
     fn clouds_and_versions_make_service_roots_and_scopes() {
         let c = Client::builder().build().unwrap();
-        assert_eq!(c.service_root().as_str(), "https://graph.microsoft.com/v1.0");
+        assert_eq!(
+            c.service_root().as_str(),
+            "https://graph.microsoft.com/v1.0"
+        );
         let c = Client::builder()
             .cloud(Cloud::China)
             .version(ApiVersion::Beta)
@@ -717,7 +780,10 @@ mod tests {
             c.service_root().as_str(),
             "https://microsoftgraph.chinacloudapi.cn/beta"
         );
-        assert_eq!(Cloud::UsGov.default_scope(), "https://graph.microsoft.us/.default");
+        assert_eq!(
+            Cloud::UsGov.default_scope(),
+            "https://graph.microsoft.us/.default"
+        );
         assert_eq!(
             Cloud::UsGovDod.default_scope(),
             "https://dod-graph.microsoft.us/.default"
@@ -735,7 +801,11 @@ mod tests {
 
     #[test]
     fn plain_http_only_for_loopback_unless_allowed() {
-        for ok in ["http://127.0.0.1:8080/v1.0", "http://localhost/x", "http://[::1]:1/"] {
+        for ok in [
+            "http://127.0.0.1:8080/v1.0",
+            "http://localhost/x",
+            "http://[::1]:1/",
+        ] {
             Client::builder().service_root(ok).build().unwrap();
         }
         let err = Client::builder()
@@ -749,9 +819,15 @@ mod tests {
             .allow_http(true)
             .build()
             .unwrap();
-        let err = Client::builder().service_root("ftp://x/").build().unwrap_err();
+        let err = Client::builder()
+            .service_root("ftp://x/")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("`ftp`"), "{err}");
-        let err = Client::builder().service_root("not a url").build().unwrap_err();
+        let err = Client::builder()
+            .service_root("not a url")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("`not a url`"), "{err}");
         let err = Client::builder()
             .service_root("https://h/v1.0?x=1")
@@ -793,6 +869,59 @@ mod tests {
     }
 
     #[test]
+    fn redirect_hops() {
+        let here = Url::parse("https://graph.microsoft.com/v1.0/me/drive/root/content").unwrap();
+        let hop = next_hop(
+            &here,
+            &Method::GET,
+            StatusCode::FOUND,
+            "https://files.example/x?tempauth=1",
+        )
+        .unwrap();
+        assert!(hop.cross_origin);
+        assert_eq!(hop.method, Method::GET);
+        let hop = next_hop(&here, &Method::POST, StatusCode::FOUND, "/v1.0/other").unwrap();
+        assert!(!hop.cross_origin);
+        assert_eq!(hop.url.as_str(), "https://graph.microsoft.com/v1.0/other");
+        assert_eq!(hop.method, Method::GET);
+        let hop = next_hop(
+            &here,
+            &Method::POST,
+            StatusCode::TEMPORARY_REDIRECT,
+            "other",
+        )
+        .unwrap();
+        assert_eq!(hop.method, Method::POST);
+        assert_eq!(
+            hop.url.as_str(),
+            "https://graph.microsoft.com/v1.0/me/drive/root/other"
+        );
+        let hop = next_hop(&here, &Method::PATCH, StatusCode::SEE_OTHER, "/x").unwrap();
+        assert_eq!(hop.method, Method::GET);
+        let hop = next_hop(
+            &here,
+            &Method::GET,
+            StatusCode::FOUND,
+            "https://graph.microsoft.com:444/x",
+        )
+        .unwrap();
+        assert!(hop.cross_origin, "another port is another origin");
+        let err = next_hop(
+            &here,
+            &Method::GET,
+            StatusCode::FOUND,
+            "http://graph.microsoft.com/v1.0/me?secret=1",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "a redirect from https to http (`http://graph.microsoft.com/v1.0/me`) was refused"
+        );
+        let err = next_hop(&here, &Method::GET, StatusCode::FOUND, "https://[bad").unwrap_err();
+        assert!(err.contains("not a valid URL"), "{err}");
+    }
+
+    #[test]
     fn client_debug_hides_the_credential() {
         let c = Client::builder()
             .credential(crate::auth::StaticToken::new("tok-123"))
@@ -800,6 +929,9 @@ mod tests {
             .unwrap();
         let text = format!("{c:?}");
         assert!(!text.contains("tok-123"), "{text}");
-        assert!(text.contains("credential: Some(\"** redacted **\")"), "{text}");
+        assert!(
+            text.contains("credential: Some(\"** redacted **\")"),
+            "{text}"
+        );
     }
 }

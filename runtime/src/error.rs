@@ -447,11 +447,8 @@ mod tests {
     fn graph_error_json_is_read_into_fields() {
         let body = br#"{"error":{"code":"itemNotFound","message":"The resource could not be found.",
             "innerError":{"date":"2026-11-24T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
-        let api = ApiError::from_response(
-            http::StatusCode::NOT_FOUND,
-            &http::HeaderMap::new(),
-            body,
-        );
+        let api =
+            ApiError::from_response(http::StatusCode::NOT_FOUND, &http::HeaderMap::new(), body);
         assert_eq!(api.code.as_deref(), Some("itemNotFound"));
         assert_eq!(
             api.message.as_deref(),
@@ -488,11 +485,8 @@ mod tests {
 
     #[test]
     fn unauthorized_is_an_auth_error() {
-        let api = ApiError::from_response(
-            http::StatusCode::UNAUTHORIZED,
-            &http::HeaderMap::new(),
-            b"",
-        );
+        let api =
+            ApiError::from_response(http::StatusCode::UNAUTHORIZED, &http::HeaderMap::new(), b"");
         let err = Error::from_api(api);
         assert!(err.is_auth());
         assert!(err.is_api());

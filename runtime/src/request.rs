@@ -242,7 +242,12 @@ impl<T> Request<T> {
         self.body.clone()
     }
 
-    pub(crate) fn decode(&self, status: StatusCode, headers: &HeaderMap, body: Bytes) -> Result<T, Error> {
+    pub(crate) fn decode(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Bytes,
+    ) -> Result<T, Error> {
         (self.decode)(status, headers, body)
     }
 }
@@ -389,12 +394,17 @@ mod tests {
 
     #[test]
     fn decode_error_names_the_json_path_and_shows_a_snippet() {
-        let body = r#"{"value":[{"id":"1","createdDateTime":"x"},{"id":"2","createdDateTime":42}]}"#;
+        let body =
+            r#"{"value":[{"id":"1","createdDateTime":"x"},{"id":"2","createdDateTime":42}]}"#;
         let err = decode::<Page>(body).unwrap_err();
         assert!(err.is_decode());
         let d = err.decode_error().unwrap();
         assert_eq!(d.path, "value[1].createdDateTime");
-        assert!(d.snippet.contains("\"createdDateTime\":42"), "{}", d.snippet);
+        assert!(
+            d.snippet.contains("\"createdDateTime\":42"),
+            "{}",
+            d.snippet
+        );
         let text = err.to_string();
         assert!(text.contains("value[1].createdDateTime"), "{text}");
         assert!(text.contains("Page"), "{text}");

@@ -139,7 +139,11 @@ pub(crate) fn is_retryable_status(status: http::StatusCode, method: &http::Metho
 /// Reads `Retry-After` as whole seconds, decimal seconds or an HTTP-date (relative to `now`).
 /// Values that are negative, not finite or unreadable are ignored.
 pub(crate) fn parse_retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     parse_retry_after_value(value, now)
 }
 

@@ -1,0 +1,89 @@
+//! `cargo run -p graph-odata-emulator -- --port 8080`: serve the emulator until Ctrl-C.
+
+use graph_odata_emulator::Emulator;
+
+const USAGE: &str = "usage: graph-odata-emulator [--port N] [--token T]
+
+Serves a Microsoft Graph-shaped OData v4 service on 127.0.0.1 until Ctrl-C.
+  --port N    listen on port N (default 0: any free port)
+  --token T   require `Authorization: Bearer T` on every request";
+
+fn parse(args: &[String]) -> Result<(u16, Option<String>), String> {
+    let mut port = 0;
+    let mut token = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--port" => {
+                let v = it.next().ok_or("`--port` needs a value")?;
+                port = v
+                    .parse()
+                    .map_err(|_| format!("`--port {v}`: not a port number (0-65535)"))?;
+            }
+            "--token" => token = Some(it.next().ok_or("`--token` needs a value")?.clone()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok((port, token))
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return std::process::ExitCode::SUCCESS;
+    }
+    let (port, token) = match parse(&args) {
+        Ok(v) => v,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let emulator = match Emulator::start_on(port).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    emulator.require_bearer(token.as_deref());
+    println!("graph-odata emulator listening on {}", emulator.base_url());
+    println!("  v1.0: {}", emulator.v1_url());
+    println!("  beta: {}", emulator.beta_url());
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => println!("stopping"),
+        Err(e) => eprintln!("error: cannot wait for Ctrl-C: {e}"),
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(parse(&args("")).unwrap(), (0, None));
+        assert_eq!(
+            parse(&args("--port 8080 --token t")).unwrap(),
+            (8080, Some("t".into()))
+        );
+        assert!(parse(&args("--port x")).unwrap_err().contains("`--port x`"));
+        assert!(
+            parse(&args("--port"))
+                .unwrap_err()
+                .contains("needs a value")
+        );
+        assert!(
+            parse(&args("--verbose"))
+                .unwrap_err()
+                .contains("`--verbose`")
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! Handlers for bound actions and functions (and anything else a test wants to answer itself).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use http::{HeaderMap, Method, StatusCode};
+use serde_json::Value;
+
+use crate::store::{Store, StorePath};
+
+/// What a route handler sees.
+#[non_exhaustive]
+pub struct Call<'a> {
+    /// The method.
+    pub method: Method,
+    /// `v1.0` or `beta`.
+    pub version: String,
+    /// The placeholders of the route pattern, by name, percent-decoded.
+    pub params: HashMap<String, String>,
+    /// The query options, percent-decoded.
+    pub query: Vec<(String, String)>,
+    /// The request headers.
+    pub headers: &'a HeaderMap,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
+    /// The tenant's data, to read or change.
+    pub store: &'a mut Store,
+    /// The emulator's root URL (`http://127.0.0.1:port`), for building links.
+    pub base_url: &'a str,
+}
+
+impl Call<'_> {
+    /// A placeholder's value (empty when the pattern has no such placeholder).
+    pub fn param(&self, name: &str) -> &str {
+        self.params.get(name).map_or("", String::as_str)
+    }
+}
+
+/// What a route handler answers.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Option<Value>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    /// A JSON answer.
+    pub fn json(status: StatusCode, body: Value) -> Reply {
+        Reply {
+            status,
+            body: Some(body),
+            headers: Vec::new(),
+        }
+    }
+
+    /// 204 No Content.
+    pub fn no_content() -> Reply {
+        Reply {
+            status: StatusCode::NO_CONTENT,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A Graph error (`{"error": {"code", "message", "innerError": …}}`); ids are filled in.
+    pub fn error(status: StatusCode, code: &str, message: &str) -> Reply {
+        Reply::json(
+            status,
+            serde_json::json!({"error": {"code": code, "message": message}}),
+        )
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+}
+
+pub(crate) type Handler = Arc<dyn Fn(&mut Call<'_>) -> Reply + Send + Sync>;
+
+#[derive(Clone)]
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pattern: Vec<PatternSegment>,
+    pub(crate) handler: Handler,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum PatternSegment {
+    Literal(String),
+    Param(String),
+}
+
+impl Route {
+    /// Parses a pattern such as `/drives/{driveId}/items/{itemId}/createLink` (no version prefix).
+    pub(crate) fn new(method: Method, pattern: &str, handler: Handler) -> Result<Route, String> {
+        let segments = pattern
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(
+                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some("") => Err(format!("empty placeholder in route pattern `{pattern}`")),
+                    Some(name) => Ok(PatternSegment::Param(name.to_owned())),
+                    None if s.contains(['{', '}']) => {
+                        Err(format!("unbalanced braces in route pattern `{pattern}`"))
+                    }
+                    None => Ok(PatternSegment::Literal(s.to_owned())),
+                },
+            )
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Route {
+            method,
+            pattern: segments,
+            handler,
+        })
+    }
+
+    /// The placeholders if `path` (version stripped) matches.
+    pub(crate) fn matches(
+        &self,
+        method: &Method,
+        path: &StorePath,
+    ) -> Option<HashMap<String, String>> {
+        let segs = path.segments();
+        if *method != self.method || segs.len() != self.pattern.len() {
+            return None;
+        }
+        let mut params = HashMap::new();
+        for (p, s) in self.pattern.iter().zip(segs) {
+            match p {
+                PatternSegment::Literal(l) if l == s => {}
+                PatternSegment::Literal(_) => return None,
+                PatternSegment::Param(name) => {
+                    params.insert(name.clone(), s.clone());
+                }
+            }
+        }
+        Some(params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(p: &str) -> Result<Route, String> {
+        Route::new(
+            Method::POST,
+            p,
+            Arc::new(|_: &mut Call<'_>| Reply::no_content()),
+        )
+    }
+
+    #[test]
+    fn patterns_bind_placeholders() {
+        let r = route("/drives/{driveId}/items/{itemId}/createLink").unwrap();
+        let p = StorePath::parse("/drives/d%201/items('i''1')/createLink").unwrap();
+        let params = r.matches(&Method::POST, &p).unwrap();
+        assert_eq!(params["driveId"], "d 1");
+        assert_eq!(params["itemId"], "i'1");
+        assert!(r.matches(&Method::GET, &p).is_none());
+        let other = StorePath::parse("/drives/d/items/i/invite").unwrap();
+        assert!(r.matches(&Method::POST, &other).is_none());
+    }
+
+    #[test]
+    fn bad_patterns_are_rejected() {
+        assert!(matches!(route("/a/{}/b"), Err(m) if m.contains("empty placeholder")));
+        assert!(matches!(route("/a/{x/b"), Err(m) if m.contains("unbalanced")));
+    }
+}

@@ -1,0 +1,725 @@
+//! Request handling: faults, auth, routes, then the generic OData behaviour of the store.
+
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Map, Value, json};
+use tokio::sync::Notify;
+
+use crate::Shared;
+use crate::faults::FaultAction;
+use crate::log::LoggedRequest;
+use crate::routes::{Call, Reply};
+use crate::store::{Store, StorePath, Target};
+
+/// The content type Graph sends with JSON.
+const JSON_CONTENT_TYPE: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
+/// Graph's largest page.
+const MAX_PAGE_SIZE: usize = 999;
+
+/// A response body that is either whole or cut off halfway (fault injection).
+pub(crate) enum ReplyBody {
+    Full(Option<Bytes>),
+    Truncated { part: Option<Bytes>, failed: bool },
+}
+
+impl Body for ReplyBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            ReplyBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            ReplyBody::Truncated { part, failed } => {
+                if let Some(b) = part.take() {
+                    Poll::Ready(Some(Ok(Frame::data(b))))
+                } else if !*failed {
+                    *failed = true;
+                    Poll::Ready(Some(Err(io::Error::other(
+                        "body truncated by fault injection",
+                    ))))
+                } else {
+                    Poll::Ready(None)
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, ReplyBody::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            ReplyBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
+            ReplyBody::Full(None) => SizeHint::with_exact(0),
+            ReplyBody::Truncated { .. } => SizeHint::default(),
+        }
+    }
+}
+
+/// Ids and links every answer carries.
+struct Ctx<'a> {
+    request_id: String,
+    client_request_id: Option<String>,
+    base_url: &'a str,
+}
+
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+    req: http::Request<hyper::body::Incoming>,
+) -> Result<http::Response<ReplyBody>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let ctx = Ctx {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        client_request_id: parts
+            .headers
+            .get("client-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        base_url: &shared.base_url,
+    };
+    let bytes = match body.collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let parsed: Option<Result<Value, serde_json::Error>> =
+        (!bytes.is_empty()).then(|| serde_json::from_slice(&bytes));
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    shared.lock_log().push(LoggedRequest {
+        method: parts.method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        headers: parts.headers.clone(),
+        body: parsed.as_ref().and_then(|r| r.as_ref().ok()).cloned(),
+        raw_body: bytes.clone(),
+    });
+
+    let fault = {
+        let mut faults = shared.lock_faults();
+        faults
+            .iter_mut()
+            .find(|f| f.matches(&parts.method, &path))
+            .map(|f| {
+                f.remaining -= 1;
+                f.action.clone()
+            })
+    };
+    let mut truncate = false;
+    match fault {
+        Some(FaultAction::Status {
+            status,
+            retry_after,
+            raw_body,
+        }) => {
+            let mut reply = match raw_body {
+                Some(text) => {
+                    return Ok(text_response(status, text, &ctx));
+                }
+                None => Reply::error(status, status_code_name(status), "Injected fault."),
+            };
+            if let Some(ra) = retry_after {
+                reply = reply.header("Retry-After", &ra);
+            }
+            return Ok(finish(reply, &ctx, false));
+        }
+        Some(FaultAction::Drop) => {
+            kill.notify_one();
+            return std::future::pending().await;
+        }
+        Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
+        Some(FaultAction::Truncate) => truncate = true,
+        None => {}
+    }
+
+    if let Some(expected) = shared.lock_bearer().clone() {
+        let got = parts
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let message = match got.and_then(|v| v.strip_prefix("Bearer ")) {
+            None => Some("Access token is empty."),
+            Some(t) if t != expected => Some("Access token validation failure. Invalid audience."),
+            Some(_) => None,
+        };
+        if let Some(message) = message {
+            let reply = Reply::error(
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                message,
+            )
+            .header(
+                "WWW-Authenticate",
+                "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
+            );
+            return Ok(finish(reply, &ctx, false));
+        }
+    }
+
+    let reply = dispatch(
+        &shared,
+        &parts.method,
+        &path,
+        query.as_deref(),
+        &parts.headers,
+        parsed,
+        &ctx,
+    );
+    Ok(finish(reply, &ctx, truncate))
+}
+
+fn dispatch(
+    shared: &Shared,
+    method: &Method,
+    raw_path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Option<Result<Value, serde_json::Error>>,
+    ctx: &Ctx<'_>,
+) -> Reply {
+    let path = match StorePath::parse(raw_path) {
+        Ok(p) => p,
+        Err(message) => return bad_request(&message),
+    };
+    let Some((version, rest)) = path.0.split_first() else {
+        return Reply::error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            "The service root has no resources; use /v1.0 or /beta.",
+        );
+    };
+    if version != "v1.0" && version != "beta" {
+        return bad_request(&format!("Invalid version: {version}"));
+    }
+    let version = version.clone();
+    let rest = StorePath(rest.to_vec());
+    let query_pairs = crate::log::query_pairs(query);
+
+    let route = shared.lock_routes().iter().find_map(|r| {
+        r.matches(method, &rest)
+            .map(|params| (r.handler.clone(), params))
+    });
+
+    let body = match body {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => return bad_request(&format!("The request body is not valid JSON: {e}.")),
+    };
+
+    let mut store = shared.lock_store();
+    if let Some((handler, params)) = route {
+        let mut call = Call {
+            method: method.clone(),
+            version,
+            params,
+            query: query_pairs,
+            headers,
+            body,
+            store: &mut store,
+            base_url: ctx.base_url,
+        };
+        return handler(&mut call);
+    }
+
+    let target = store.resolve(&rest);
+    let page_size = shared.page_size();
+    let links = Links {
+        base: ctx.base_url,
+        version: &version,
+    };
+    match (method.clone(), target) {
+        (_, Target::Missing { collection, key }) => Reply::error(
+            StatusCode::NOT_FOUND,
+            "itemNotFound",
+            &format!(
+                "The item `{key}` was not found in `{}`.",
+                links.render(&store, &collection)
+            ),
+        ),
+        (Method::GET, Target::Collection(c)) => {
+            list(&store, &c, &query_pairs, page_size, &links, raw_path)
+        }
+        (Method::GET, Target::Entity { collection, id }) => match select(&query_pairs) {
+            Err(reply) => reply,
+            Ok(fields) => {
+                let entity = store
+                    .entity(&collection, &id)
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let context = links.context(&store, &collection, true);
+                Reply::json(
+                    StatusCode::OK,
+                    with_context(project(entity, fields.as_deref()), &context),
+                )
+            }
+        },
+        (Method::POST, Target::Collection(c) | Target::Unknown(c)) => {
+            create(&mut store, c, body, &links)
+        }
+        (Method::PATCH, Target::Entity { collection, id }) => {
+            let patch = match object_body(body, "PATCH") {
+                Ok(p) => p,
+                Err(reply) => return reply,
+            };
+            if let Some(new_id) = patch.get("id")
+                && new_id.as_str() != Some(id.as_str())
+            {
+                return bad_request("The key property `id` cannot be changed.");
+            }
+            let updated = store
+                .merge(&collection, &id, patch)
+                .cloned()
+                .unwrap_or(Value::Null);
+            if prefers_representation(headers) {
+                let context = links.context(&store, &collection, true);
+                Reply::json(StatusCode::OK, with_context(updated, &context))
+            } else {
+                Reply::no_content()
+            }
+        }
+        (Method::PUT, Target::Entity { collection, id }) => {
+            let mut replacement = match object_body(body, "PUT") {
+                Ok(p) => p,
+                Err(reply) => return reply,
+            };
+            replacement.insert("id".into(), Value::String(id.clone()));
+            if let Some(e) = store.entity_mut(&collection, &id) {
+                *e = Value::Object(replacement);
+            }
+            Reply::no_content()
+        }
+        (Method::DELETE, Target::Entity { collection, id }) => {
+            store.remove(&collection, &id);
+            Reply::no_content()
+        }
+        (_, Target::Unknown(c)) => Reply::error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            &format!(
+                "Resource not found for the segment '{}'.",
+                c.last().map_or("", String::as_str)
+            ),
+        ),
+        (m, Target::Entity { .. }) => method_not_allowed(&m, "an entity"),
+        (m, Target::Collection(_)) => method_not_allowed(&m, "a collection"),
+    }
+}
+
+fn method_not_allowed(method: &Method, what: &str) -> Reply {
+    let hint = if *method == Method::POST {
+        " (bound actions need a handler: `Emulator::route`)"
+    } else {
+        ""
+    };
+    Reply::error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "BadRequest",
+        &format!("{method} is not supported on {what}{hint}."),
+    )
+}
+
+fn bad_request(message: &str) -> Reply {
+    Reply::error(StatusCode::BAD_REQUEST, "BadRequest", message)
+}
+
+fn object_body(body: Option<Value>, method: &str) -> Result<Map<String, Value>, Reply> {
+    match body {
+        Some(Value::Object(o)) => Ok(o),
+        None => Err(bad_request(&format!(
+            "The request body is empty; {method} needs a JSON object."
+        ))),
+        Some(other) => Err(bad_request(&format!(
+            "The request body must be a JSON object, not {}.",
+            json_kind(&other)
+        ))),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn prefers_representation(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',')
+                .any(|p| p.trim().eq_ignore_ascii_case("return=representation"))
+        })
+}
+
+fn create(
+    store: &mut Store,
+    collection: Vec<String>,
+    body: Option<Value>,
+    links: &Links<'_>,
+) -> Reply {
+    let object = match object_body(body, "POST") {
+        Ok(o) => o,
+        Err(reply) => return reply,
+    };
+    match store.insert_at(collection.clone(), Value::Object(object)) {
+        Ok((id, entity)) => {
+            let mut path = collection.clone();
+            path.push(id);
+            let location = format!(
+                "{}/{}/{}",
+                links.base,
+                links.version,
+                links.render(store, &path)
+            );
+            let context = links.context(store, &collection, true);
+            Reply::json(StatusCode::CREATED, with_context(entity, &context))
+                .header("Location", &location)
+        }
+        Err(message) if message.contains("already exists") => {
+            Reply::error(StatusCode::CONFLICT, "nameAlreadyExists", &message)
+        }
+        Err(message) => bad_request(&message),
+    }
+}
+
+/// Parses `$select`; Err is a 400 reply.
+fn select(query: &[(String, String)]) -> Result<Option<Vec<String>>, Reply> {
+    for (k, _) in query {
+        if k.starts_with('$') && k != "$select" {
+            return Err(unsupported_option(k));
+        }
+    }
+    Ok(query
+        .iter()
+        .find(|(k, _)| k == "$select")
+        .map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()).collect()))
+}
+
+fn unsupported_option(k: &str) -> Reply {
+    bad_request(&format!(
+        "The query option `{k}` is not supported by the emulator (supported: $top, $skip, $skiptoken, $count, $select)."
+    ))
+}
+
+fn project(entity: Value, fields: Option<&[String]>) -> Value {
+    match (entity, fields) {
+        (Value::Object(o), Some(fields)) => Value::Object(
+            o.into_iter()
+                .filter(|(k, _)| k.starts_with("@odata.") || fields.iter().any(|f| f == k))
+                .collect(),
+        ),
+        (v, _) => v,
+    }
+}
+
+fn list(
+    store: &Store,
+    collection: &[String],
+    query: &[(String, String)],
+    default_page: usize,
+    links: &Links<'_>,
+    raw_path: &str,
+) -> Reply {
+    let mut top = None;
+    let mut skip = 0usize;
+    let mut token = 0usize;
+    let mut count = false;
+    let mut fields = None;
+    for (k, v) in query {
+        let number = |what: &str| {
+            v.parse::<usize>().map_err(|_| {
+                bad_request(&format!(
+                    "Invalid value '{v}' for {what}: expected a non-negative integer."
+                ))
+            })
+        };
+        let r = match k.as_str() {
+            "$top" => number("$top").map(|n| top = Some(n)),
+            "$skip" => number("$skip").map(|n| skip = n),
+            "$skiptoken" => number("$skiptoken").map(|n| token = n),
+            "$count" => match v.as_str() {
+                "true" => Ok(count = true),
+                "false" => Ok(count = false),
+                _ => Err(bad_request(&format!(
+                    "Invalid value '{v}' for $count: expected true or false."
+                ))),
+            },
+            "$select" => Ok(fields = Some(
+                v.split(',')
+                    .map(|s| s.trim().to_owned())
+                    .collect::<Vec<_>>(),
+            )),
+            k if k.starts_with('$') => Err(unsupported_option(k)),
+            _ => Ok(()),
+        };
+        if let Err(reply) = r {
+            return reply;
+        }
+    }
+    let Some(coll) = store.collection(collection) else {
+        return Reply::json(StatusCode::OK, json!({"value": []}));
+    };
+    let page = top.unwrap_or(default_page).min(MAX_PAGE_SIZE);
+    let offset = skip.saturating_add(token);
+    let value: Vec<Value> = coll
+        .page(offset, page)
+        .map(|v| project(v.clone(), fields.as_deref()))
+        .collect();
+    let mut out = Map::new();
+    out.insert(
+        "@odata.context".into(),
+        Value::String(links.context(store, collection, false)),
+    );
+    if count {
+        out.insert("@odata.count".into(), json!(coll.len()));
+    }
+    out.insert("value".into(), Value::Array(value));
+    let next = offset.saturating_add(page);
+    if page > 0 && next < coll.len() {
+        let mut q: Vec<String> = query
+            .iter()
+            .filter(|(k, _)| k != "$skip" && k != "$skiptoken")
+            .map(|(k, v)| format!("{}={}", k, encode_query(v)))
+            .collect();
+        q.push(format!("$skiptoken={next}"));
+        out.insert(
+            "@odata.nextLink".into(),
+            Value::String(format!("{}{}?{}", links.base, raw_path, q.join("&"))),
+        );
+    }
+    Reply::json(StatusCode::OK, Value::Object(out))
+}
+
+const QUERY_VALUE: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'=');
+
+fn encode_query(v: &str) -> String {
+    utf8_percent_encode(v, QUERY_VALUE).to_string()
+}
+
+const KEY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Builds `@odata.context` and `Location` URLs.
+struct Links<'a> {
+    base: &'a str,
+    version: &'a str,
+}
+
+impl Links<'_> {
+    /// `users('id')/todo/lists('L1')/tasks`: key segments (those following a collection) in parentheses.
+    fn render(&self, store: &Store, path: &[String]) -> String {
+        let mut out = String::new();
+        for (i, seg) in path.iter().enumerate() {
+            if i > 0 && store.collection(&path[..i]).is_some() {
+                let quoted = seg.replace('\'', "''");
+                out.push_str(&format!("('{}')", utf8_percent_encode(&quoted, KEY)));
+            } else {
+                if i > 0 {
+                    out.push('/');
+                }
+                out.push_str(&utf8_percent_encode(seg, KEY).to_string());
+            }
+        }
+        out
+    }
+
+    fn context(&self, store: &Store, collection: &[String], entity: bool) -> String {
+        format!(
+            "{}/{}/$metadata#{}{}",
+            self.base,
+            self.version,
+            self.render(store, collection),
+            if entity { "/$entity" } else { "" }
+        )
+    }
+}
+
+fn with_context(entity: Value, context: &str) -> Value {
+    match entity {
+        Value::Object(o) => {
+            let mut out = Map::with_capacity(o.len() + 1);
+            out.insert("@odata.context".into(), Value::String(context.to_owned()));
+            out.extend(o.into_iter().filter(|(k, _)| k != "@odata.context"));
+            Value::Object(out)
+        }
+        other => other,
+    }
+}
+
+fn status_code_name(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "BadRequest",
+        401 => "InvalidAuthenticationToken",
+        403 => "Authorization_RequestDenied",
+        404 => "itemNotFound",
+        409 => "Conflict",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => "UnknownError",
+    }
+}
+
+/// Adds ids and headers; fills `innerError` into error bodies.
+fn finish(reply: Reply, ctx: &Ctx<'_>, truncate: bool) -> http::Response<ReplyBody> {
+    let Reply {
+        status,
+        body,
+        headers,
+    } = reply;
+    let body = body.map(|mut v| {
+        if let Some(Value::Object(err)) = v.get_mut("error")
+            && !err.contains_key("innerError")
+        {
+            let mut inner = Map::new();
+            inner.insert("date".into(), Value::String(iso_now()));
+            inner.insert("request-id".into(), Value::String(ctx.request_id.clone()));
+            if let Some(c) = &ctx.client_request_id {
+                inner.insert("client-request-id".into(), Value::String(c.clone()));
+            }
+            err.insert("innerError".into(), Value::Object(inner));
+        }
+        Bytes::from(serde_json::to_vec(&v).unwrap_or_default())
+    });
+    let mut builder = http::Response::builder().status(status);
+    if let Some(h) = builder.headers_mut() {
+        common_headers(h, ctx);
+        if body.is_some() {
+            h.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static(JSON_CONTENT_TYPE),
+            );
+        }
+        for (k, v) in &headers {
+            if let (Ok(k), Ok(v)) = (
+                http::HeaderName::try_from(k.as_str()),
+                HeaderValue::try_from(v.as_str()),
+            ) {
+                h.append(k, v);
+            }
+        }
+    }
+    let body = match (body, truncate) {
+        (Some(b), true) => {
+            if let Some(h) = builder.headers_mut() {
+                h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(b.len()));
+            }
+            ReplyBody::Truncated {
+                part: Some(b.slice(..b.len() / 2)),
+                failed: false,
+            }
+        }
+        (b, _) => ReplyBody::Full(b),
+    };
+    builder
+        .body(body)
+        .unwrap_or_else(|_| http::Response::new(ReplyBody::Full(None)))
+}
+
+fn text_response(status: StatusCode, text: String, ctx: &Ctx<'_>) -> http::Response<ReplyBody> {
+    let mut response = http::Response::new(ReplyBody::Full(Some(Bytes::from(text))));
+    *response.status_mut() = status;
+    common_headers(response.headers_mut(), ctx);
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+fn common_headers(h: &mut HeaderMap, ctx: &Ctx<'_>) {
+    if let Ok(v) = HeaderValue::try_from(ctx.request_id.as_str()) {
+        h.insert("request-id", v);
+    }
+    if let Some(c) = &ctx.client_request_id
+        && let Ok(v) = HeaderValue::try_from(c.as_str())
+    {
+        h.insert("client-request-id", v);
+    }
+    h.insert("odata-version", HeaderValue::from_static("4.0"));
+}
+
+/// Now as Graph writes `innerError.date`: `2026-11-24T10:00:00`.
+fn iso_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    iso_from_unix(secs)
+}
+
+fn iso_from_unix(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_from_unix(0), "1970-01-01T00:00:00");
+        assert_eq!(iso_from_unix(1_700_000_000), "2023-11-14T22:13:20");
+        assert_eq!(iso_from_unix(951_782_400), "2000-02-29T00:00:00");
+    }
+
+    #[test]
+    fn prefer_header_is_parsed() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "prefer",
+            HeaderValue::from_static("odata.maxpagesize=5, return=representation"),
+        );
+        assert!(prefers_representation(&h));
+        assert!(!prefers_representation(&HeaderMap::new()));
+    }
+}
