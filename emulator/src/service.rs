@@ -1,6 +1,7 @@
 //! Request handling: faults, auth, routes, then the generic OData behaviour of the store.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -30,7 +31,12 @@ const MAX_PAGE_SIZE: usize = 999;
 /// A response body that is either whole or cut off halfway (fault injection).
 pub(crate) enum ReplyBody {
     Full(Option<Bytes>),
-    Truncated { part: Option<Bytes>, failed: bool },
+    /// Sends `part`, lets the server flush it while `pause` runs, then fails (closing the connection).
+    Truncated {
+        part: Option<Bytes>,
+        pause: Pin<Box<tokio::time::Sleep>>,
+        failed: bool,
+    },
 }
 
 impl Body for ReplyBody {
@@ -39,13 +45,19 @@ impl Body for ReplyBody {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             ReplyBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            ReplyBody::Truncated { part, failed } => {
+            ReplyBody::Truncated {
+                part,
+                pause,
+                failed,
+            } => {
                 if let Some(b) = part.take() {
                     Poll::Ready(Some(Ok(Frame::data(b))))
+                } else if pause.as_mut().poll(cx).is_pending() {
+                    Poll::Pending
                 } else if !*failed {
                     *failed = true;
                     Poll::Ready(Some(Err(io::Error::other(
@@ -433,6 +445,51 @@ fn project(entity: Value, fields: Option<&[String]>) -> Value {
     }
 }
 
+/// The query options a collection GET understands.
+#[derive(Default)]
+struct ListOptions {
+    top: Option<usize>,
+    skip: usize,
+    token: usize,
+    count: bool,
+    fields: Option<Vec<String>>,
+}
+
+impl ListOptions {
+    fn parse(query: &[(String, String)]) -> Result<ListOptions, Reply> {
+        let mut o = ListOptions::default();
+        for (k, v) in query {
+            let number = |what: &str| {
+                v.parse::<usize>().map_err(|_| {
+                    bad_request(&format!(
+                        "Invalid value '{v}' for {what}: expected a non-negative integer."
+                    ))
+                })
+            };
+            match k.as_str() {
+                "$top" => o.top = Some(number("$top")?),
+                "$skip" => o.skip = number("$skip")?,
+                "$skiptoken" => o.token = number("$skiptoken")?,
+                "$count" => {
+                    o.count = match v.as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            return Err(bad_request(&format!(
+                                "Invalid value '{v}' for $count: expected true or false."
+                            )));
+                        }
+                    }
+                }
+                "$select" => o.fields = Some(v.split(',').map(|s| s.trim().to_owned()).collect()),
+                k if k.starts_with('$') => return Err(unsupported_option(k)),
+                _ => {}
+            }
+        }
+        Ok(o)
+    }
+}
+
 fn list(
     store: &Store,
     collection: &[String],
@@ -441,42 +498,16 @@ fn list(
     links: &Links<'_>,
     raw_path: &str,
 ) -> Reply {
-    let mut top = None;
-    let mut skip = 0usize;
-    let mut token = 0usize;
-    let mut count = false;
-    let mut fields = None;
-    for (k, v) in query {
-        let number = |what: &str| {
-            v.parse::<usize>().map_err(|_| {
-                bad_request(&format!(
-                    "Invalid value '{v}' for {what}: expected a non-negative integer."
-                ))
-            })
-        };
-        let r = match k.as_str() {
-            "$top" => number("$top").map(|n| top = Some(n)),
-            "$skip" => number("$skip").map(|n| skip = n),
-            "$skiptoken" => number("$skiptoken").map(|n| token = n),
-            "$count" => match v.as_str() {
-                "true" => Ok(count = true),
-                "false" => Ok(count = false),
-                _ => Err(bad_request(&format!(
-                    "Invalid value '{v}' for $count: expected true or false."
-                ))),
-            },
-            "$select" => Ok(fields = Some(
-                v.split(',')
-                    .map(|s| s.trim().to_owned())
-                    .collect::<Vec<_>>(),
-            )),
-            k if k.starts_with('$') => Err(unsupported_option(k)),
-            _ => Ok(()),
-        };
-        if let Err(reply) = r {
-            return reply;
-        }
-    }
+    let ListOptions {
+        top,
+        skip,
+        token,
+        count,
+        fields,
+    } = match ListOptions::parse(query) {
+        Ok(o) => o,
+        Err(reply) => return reply,
+    };
     let Some(coll) = store.collection(collection) else {
         return Reply::json(StatusCode::OK, json!({"value": []}));
     };
@@ -639,6 +670,7 @@ fn finish(reply: Reply, ctx: &Ctx<'_>, truncate: bool) -> http::Response<ReplyBo
             }
             ReplyBody::Truncated {
                 part: Some(b.slice(..b.len() / 2)),
+                pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(20))),
                 failed: false,
             }
         }

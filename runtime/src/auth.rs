@@ -2,7 +2,7 @@
 //!
 //! A [`TokenCredential`] turns scopes into an [`AccessToken`]. graph-odata ships two: a fixed token
 //! ([`StaticToken`]) and a closure ([`token_fn`]). With the `azure` feature any `azure_identity`
-//! credential works too (see [`AzureCredential`](crate::auth::AzureCredential)).
+//! credential works too (see `AzureCredential`).
 //!
 //! The [`Client`](crate::Client) caches the token and asks the credential again shortly before it
 //! expires ([`REFRESH_MARGIN`]), or after the service answered 401.

@@ -497,8 +497,7 @@ impl Client {
             return true;
         }
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        inner.allowed_hosts.iter().any(|h| *h == host)
-            && (url.scheme() == "https" || is_loopback(url))
+        inner.allowed_hosts.contains(&host) && (url.scheme() == "https" || is_loopback(url))
     }
 }
 

@@ -165,7 +165,8 @@ pub struct DecodeError {
     pub target: &'static str,
 }
 
-/// The error type of graph-odata: see the [module docs](self).
+/// The error type of graph-odata: one opaque value with a [`kind`](Error::kind), predicates and the
+/// details the service sent ([`api`](Error::api)).
 ///
 /// ```
 /// use graph_odata_runtime::{Error, ErrorKind};

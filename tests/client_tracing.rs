@@ -1,0 +1,70 @@
+//! Tracing output: spans per call and per try, and never a secret.
+//!
+//! This test has its own binary: tracing caches per-callsite interest process-wide, so a test running
+//! in parallel without a subscriber could hide these spans from it.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use graph_odata::prelude::*;
+use graph_odata_emulator::Fault;
+use serde_json::{Value, json};
+use support::{emulator, fast_retry};
+
+const TOKEN: &str = "eyJ0eXAiOiJKV1Qi.secret-token-value";
+
+/// Collects everything written by the fmt subscriber.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_records_calls_and_tries_but_never_the_token() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emu = emulator().await;
+    emu.insert("/users", json!({"id": "u"}));
+    emu.fault(Fault::throttle("0"));
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .credential(StaticToken::new(TOKEN))
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    let _: Value = client
+        .send(Request::get("/users/u").query("$select", "id"))
+        .await
+        .unwrap();
+
+    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(text.contains("graph_odata.call"), "{text}");
+    assert!(text.contains("graph_odata.try"), "{text}");
+    assert!(text.contains("attempt=2"), "{text}");
+    assert!(text.contains("retrying"), "{text}");
+    assert!(text.contains("path=/users/u"), "{text}");
+    assert!(
+        !text.contains("$select"),
+        "queries stay out of logs: {text}"
+    );
+    assert!(!text.contains(TOKEN), "token logged: {text}");
+    assert!(!text.contains("secret-token-value"), "token logged: {text}");
+}
