@@ -44,3 +44,8 @@ pub mod __private {
     pub use std::string::String;
     pub use std::vec::Vec;
 }
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

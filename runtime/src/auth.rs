@@ -348,6 +348,41 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
+    #[cfg(feature = "azure")]
+    #[tokio::test]
+    async fn azure_credentials_are_adapted_with_scopes_and_expiry() {
+        use azure_core::credentials::{TokenCredential as AzureTrait, TokenRequestOptions};
+        use azure_core::time::OffsetDateTime;
+
+        #[derive(Debug)]
+        struct Fake;
+        #[async_trait::async_trait]
+        impl AzureTrait for Fake {
+            async fn get_token(
+                &self,
+                scopes: &[&str],
+                _: Option<TokenRequestOptions<'_>>,
+            ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+                assert_eq!(scopes, ["https://graph.microsoft.com/.default"]);
+                let expiry = OffsetDateTime::from_unix_timestamp(2_000_000_000).unwrap();
+                Ok(azure_core::credentials::AccessToken::new(
+                    "az-token", expiry,
+                ))
+            }
+        }
+        let cred = AzureCredential::new(Arc::new(Fake));
+        let token = cred
+            .get_token(&["https://graph.microsoft.com/.default".to_owned()])
+            .await
+            .unwrap();
+        assert_eq!(token.token.expose(), "az-token");
+        assert_eq!(
+            token.expires_on,
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000))
+        );
+        assert_eq!(format!("{cred:?}"), "AzureCredential(..)");
+    }
+
     #[tokio::test]
     async fn empty_tokens_and_failures_are_auth_errors() {
         let cache = TokenCache::new(Arc::new(StaticToken::new("")), vec![]);
