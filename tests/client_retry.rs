@@ -291,6 +291,10 @@ async fn per_try_timeout_retries_idempotent_calls_and_total_timeout_stops_everyt
     assert!(err.is_timeout(), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(err.to_string().contains("300ms"), "{err}");
+    assert!(
+        err.attempts() >= 1,
+        "tries started before the deadline are counted"
+    );
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -194,7 +195,8 @@ impl Client {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let call = self.call(&request, &client_request_id);
+        let sent = AtomicU32::new(0);
+        let call = self.call(&request, &client_request_id, &sent);
         let result = match self.inner.total_timeout {
             Some(limit) => match tokio::time::timeout(limit, call)
                 .instrument(span.clone())
@@ -206,7 +208,7 @@ impl Client {
                         ErrorKind::Timeout,
                         format!("the call did not finish within {limit:?}"),
                     ),
-                    attempts: 0,
+                    attempts: sent.load(Ordering::Relaxed),
                 }),
             },
             None => call.instrument(span.clone()).await,
@@ -236,6 +238,7 @@ impl Client {
         &self,
         request: &Request<T>,
         client_request_id: &str,
+        sent: &AtomicU32,
     ) -> Result<(u32, Response<T>), CallError> {
         let inner = &*self.inner;
         let fail = |error: Error, attempts: u32| CallError { error, attempts };
@@ -249,6 +252,7 @@ impl Client {
         let mut waited = Duration::ZERO;
         loop {
             let attempt = retries + 1;
+            sent.store(attempt, Ordering::Relaxed);
             let token = match (&inner.tokens, send_token) {
                 (Some(cache), true) => Some(cache.token().await.map_err(|e| fail(e, retries))?),
                 _ => None,
