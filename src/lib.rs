@@ -22,14 +22,18 @@
 //!
 //! Tests and examples run against the local emulator (`graph-odata-emulator`) instead of Graph.
 
-#[allow(unused_imports)] // the macro crate exports nothing until the first macro lands
-pub use graph_odata_macros::*;
+pub use graph_odata_macros::{graph_complex, graph_entity, graph_enum};
 pub use graph_odata_runtime::*;
 
 /// The names most programs need: `use graph_odata::prelude::*;`.
 pub mod prelude {
+    pub use graph_odata_macros::{graph_complex, graph_entity, graph_enum};
     pub use graph_odata_runtime::auth::{AccessToken, StaticToken, TokenCredential, token_fn};
+    pub use graph_odata_runtime::edm::{
+        Binary, Date, DateTimeOffset, Decimal, Duration, Guid, Int64, TimeOfDay,
+    };
     pub use graph_odata_runtime::path::encode_segment;
+    pub use graph_odata_runtime::wire::{Flags, Patch, RawObject};
     pub use graph_odata_runtime::{
         ApiVersion, Client, Cloud, Error, ErrorKind, Request, Response, RetryPolicy,
     };
@@ -38,9 +42,13 @@ pub mod prelude {
 /// Paths used by code the macros generate. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use core::convert::Into;
+    pub use core::default::Default;
     pub use core::{option::Option, result::Result};
     pub use graph_odata_runtime::*;
     pub use graph_odata_runtime::{bytes, http, serde, serde_json};
+    pub use std::fmt;
+    pub use std::format;
     pub use std::string::String;
     pub use std::vec::Vec;
 }

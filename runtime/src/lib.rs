@@ -20,10 +20,12 @@
 
 pub mod auth;
 mod client;
+pub mod edm;
 mod error;
 pub mod path;
 mod request;
 mod retry;
+pub mod wire;
 
 pub use client::{ApiVersion, Client, ClientBuilder, Cloud, USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};

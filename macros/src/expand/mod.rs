@@ -1,0 +1,122 @@
+//! Code generation: one file per concern. Every impl lives in `const _: () = { … };` and reaches the
+//! runtime only through `::graph_odata::__private`.
+
+mod enums;
+mod poly;
+mod structs;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ctxt::Ctxt;
+use crate::model::{self, Model};
+use crate::parse::{self, MacroKind};
+
+/// Runs one attribute macro: parse, check, generate. On errors the item is still emitted (without our
+/// attributes) together with fallback impls, so one typo does not cascade into unrelated errors.
+pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut input: syn::DeriveInput = match syn::parse2(item.clone()) {
+        Ok(i) => i,
+        Err(_) => {
+            let what = match kind {
+                MacroKind::Enum => "an enum",
+                _ => "a struct (or a polymorphic enum of derived types)",
+            };
+            let e = syn::Error::new(
+                proc_macro2::Span::call_site(),
+                format!("{} can only be used on {what}", kind.name()),
+            );
+            let errors = e.to_compile_error();
+            return quote!(#errors #item);
+        }
+    };
+    let mut cx = Ctxt::default();
+    let args = parse::type_args(kind, args, &mut cx);
+    let model = model::build(kind, args, &input, &mut cx);
+    strip_graph_attrs(&mut input);
+    match (cx.is_ok(), model) {
+        (true, Some(model)) => {
+            let generated = generate(&model);
+            let companion = match &model {
+                Model::Struct(m) if m.kind == MacroKind::Entity => structs::patch(m),
+                _ => TokenStream::new(),
+            };
+            quote! {
+                #input
+                const _: () = {
+                    use ::graph_odata::__private as __p;
+                    #generated
+                };
+                #companion
+            }
+        }
+        _ => {
+            let errors = cx.into_compile_errors();
+            let fallback = fallback(&input);
+            quote! {
+                #input
+                #errors
+                #fallback
+            }
+        }
+    }
+}
+
+fn generate(model: &Model) -> TokenStream {
+    match model {
+        Model::Struct(m) => {
+            let facts = structs::odata_type(m);
+            let serde = structs::serde(m);
+            let checks = structs::value_checks(m);
+            quote!(#facts #serde #checks)
+        }
+        Model::Poly(m) => poly::expand(m),
+        Model::Enum(m) => enums::expand(m),
+    }
+}
+
+/// Removes `#[graph(…)]` from fields and variants (they are ours, not rustc's).
+fn strip_graph_attrs(input: &mut syn::DeriveInput) {
+    match &mut input.data {
+        syn::Data::Struct(s) => {
+            for f in s.fields.iter_mut() {
+                f.attrs.retain(|a| !parse::is_graph_attr(a));
+            }
+        }
+        syn::Data::Enum(e) => {
+            for v in e.variants.iter_mut() {
+                v.attrs.retain(|a| !parse::is_graph_attr(a));
+                for f in v.fields.iter_mut() {
+                    f.attrs.retain(|a| !parse::is_graph_attr(a));
+                }
+            }
+        }
+        syn::Data::Union(_) => {}
+    }
+}
+
+/// Impls that keep the rest of the crate compiling while the declaration has errors. Their bodies
+/// only report that the declaration is broken; the compile error above is what the user sees.
+fn fallback(input: &syn::DeriveInput) -> TokenStream {
+    if !input.generics.params.is_empty() || matches!(input.data, syn::Data::Union(_)) {
+        return TokenStream::new();
+    }
+    let ident = &input.ident;
+    let message = format!("the graph-odata declaration of `{ident}` has compile errors");
+    quote! {
+        const _: () = {
+            use ::graph_odata::__private as __p;
+            impl __p::serde::Serialize for #ident {
+                fn serialize<__S: __p::serde::Serializer>(&self, _: __S) -> __p::Result<__S::Ok, __S::Error> {
+                    __p::Result::Err(<__S::Error as __p::serde::ser::Error>::custom(#message))
+                }
+            }
+            impl<'de> __p::serde::Deserialize<'de> for #ident {
+                fn deserialize<__D: __p::serde::Deserializer<'de>>(_: __D) -> __p::Result<Self, __D::Error> {
+                    __p::Result::Err(<__D::Error as __p::serde::de::Error>::custom(#message))
+                }
+            }
+            impl __p::wire::ODataValue for #ident {}
+        };
+    }
+}

@@ -1,0 +1,435 @@
+//! Code for `#[graph_entity]`/`#[graph_complex]` structs: OData facts, wire (de)serialisation and
+//! compile-time checks that every field is an OData value.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::model::{Role, StructModel};
+use crate::parse::{BaseRef, MacroKind};
+
+/// `ODataType` for a struct.
+///
+/// Input:  `#[graph_entity] struct LinkedResource { #[graph(key)] id: Option<String>, … }`
+/// Output: `impl ODataType for LinkedResource { const QUALIFIED_NAME = "microsoft.graph.linkedResource"; … }`
+pub(crate) fn odata_type(m: &StructModel) -> TokenStream {
+    let ident = &m.ident;
+    let name = &m.name.qualified;
+    let annotation = format!("#{name}");
+    let kind = match m.kind {
+        MacroKind::Entity => quote!(Entity),
+        _ => quote!(Complex),
+    };
+    let base = match &m.base {
+        None => quote!(__p::Option::None),
+        Some(BaseRef::Name(n)) => quote!(__p::Option::Some(#n)),
+        Some(BaseRef::Type(t)) => {
+            quote_spanned!(t.span()=> __p::Option::Some(<#t as __p::wire::ODataType>::QUALIFIED_NAME))
+        }
+    };
+    let key = match &m.key {
+        Some(k) => quote!(__p::Option::Some(#k)),
+        None => quote!(__p::Option::None),
+    };
+    quote! {
+        impl __p::wire::ODataType for #ident {
+            const QUALIFIED_NAME: &'static str = #name;
+            const TYPE_ANNOTATION: &'static str = #annotation;
+            const KIND: __p::wire::TypeKind = __p::wire::TypeKind::#kind;
+            const BASE: __p::Option<&'static str> = #base;
+            const ABSTRACT: bool = false;
+            const KEY: __p::Option<&'static str> = #key;
+        }
+        impl __p::wire::ODataValue for #ident {}
+    }
+}
+
+/// `ODataStruct` plus `Serialize`/`Deserialize` through it.
+///
+/// Input:  `struct LinkedResource { id: Option<String>, web_url: Option<String> }`
+/// Output: `write_fields` writing `"webUrl"` when `Some`, `read_fields` matching `"webUrl"` (last one
+///         wins when a key repeats), unknown members skipped or kept in the `extra` map.
+pub(crate) fn serde(m: &StructModel) -> TokenStream {
+    let ident = &m.ident;
+    // Derived types announce themselves so they can stand where their base is declared.
+    let write_type = m.write_type || m.base.is_some();
+    let type_field = m
+        .fields
+        .iter()
+        .find(|f| f.role == Role::ODataType)
+        .map(|f| &f.ident);
+    let writes_type = match type_field {
+        Some(f) => quote! {
+            #write_type || (__mode == __p::wire::WriteMode::Lossless && self.#f.is_some())
+        },
+        None => quote!(#write_type),
+    };
+
+    let annotation_write = |role: Role| {
+        m.fields.iter().find(|f| f.role == role).map(|f| {
+            let fi = &f.ident;
+            let name = role.annotation().unwrap_or_default();
+            quote! {
+                if __mode == __p::wire::WriteMode::Lossless {
+                    if let __p::Option::Some(__v) = &self.#fi {
+                        __map.serialize_entry(#name, __v)?;
+                    }
+                }
+            }
+        })
+    };
+    let write_context = annotation_write(Role::Context);
+    let write_id = annotation_write(Role::Id);
+    let write_etag = annotation_write(Role::ETag);
+    let write_type_member = match type_field {
+        Some(f) => quote! {
+            match (&self.#f, __mode) {
+                (__p::Option::Some(__t), __p::wire::WriteMode::Lossless) => {
+                    let __t = __p::wire::strip_hash(__t);
+                    __map.serialize_entry("@odata.type", &__p::format!("#{}", __t))?;
+                }
+                _ if #write_type => {
+                    __map.serialize_entry("@odata.type", <Self as __p::wire::ODataType>::TYPE_ANNOTATION)?;
+                }
+                _ => {}
+            }
+        },
+        None if write_type => quote! {
+            __map.serialize_entry("@odata.type", <Self as __p::wire::ODataType>::TYPE_ANNOTATION)?;
+        },
+        None => quote!(),
+    };
+
+    let props: Vec<_> = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property)
+        .collect();
+    let write_props = props.iter().map(|f| {
+        let fi = &f.ident;
+        let wire = &f.wire;
+        let write = if f.option_inner.is_some() {
+            quote! {
+                if let __p::Option::Some(__v) = &self.#fi {
+                    __map.serialize_entry(#wire, __v)?;
+                }
+            }
+        } else {
+            quote!(__map.serialize_entry(#wire, &self.#fi)?;)
+        };
+        if f.read_only {
+            quote! {
+                if __mode == __p::wire::WriteMode::Lossless {
+                    #write
+                }
+            }
+        } else {
+            write
+        }
+    });
+    let write_extra = m.extra.as_ref().map(|e| {
+        quote! {
+            for (__k, __v) in &self.#e {
+                __map.serialize_entry(__k, __v)?;
+            }
+        }
+    });
+
+    // Reading: one identifier variant per property and per requested annotation.
+    let prop_variants: Vec<_> = (0..props.len())
+        .map(|i| format_ident!("__F{}", i))
+        .collect();
+    let prop_locals: Vec<_> = (0..props.len())
+        .map(|i| format_ident!("__v{}", i))
+        .collect();
+    let prop_wires = props.iter().map(|f| &f.wire);
+    let prop_types = props.iter().map(|f| &f.ty);
+    let annotations: Vec<_> = m
+        .fields
+        .iter()
+        .filter(|f| f.role.annotation().is_some())
+        .map(|f| {
+            let role = f.role;
+            let (variant, names) = match role {
+                Role::ODataType => (format_ident!("__Type"), quote!("@odata.type" | "@type")),
+                Role::ETag => (format_ident!("__ETag"), quote!("@odata.etag" | "@etag")),
+                Role::Id => (format_ident!("__Id"), quote!("@odata.id" | "@id")),
+                _ => (
+                    format_ident!("__Context"),
+                    quote!("@odata.context" | "@context"),
+                ),
+            };
+            (f, variant, names)
+        })
+        .collect();
+    let ann_variants = annotations.iter().map(|(_, v, _)| v);
+    let ann_matches = annotations
+        .iter()
+        .map(|(_, v, names)| quote!(#names => __Field::#v,));
+    let ann_reads = annotations.iter().map(|(f, v, _)| {
+        let fi = &f.ident;
+        if f.role == Role::ODataType {
+            quote! {
+                __Field::#v => {
+                    let __t: __p::String = __map.next_value()?;
+                    __out_type = __p::Option::Some(__p::String::from(__p::wire::strip_hash(&__t)));
+                }
+            }
+        } else {
+            quote! { __Field::#v => { #fi = __map.next_value()?; } }
+        }
+    });
+    let ann_locals = annotations.iter().map(|(f, _, _)| {
+        let fi = &f.ident;
+        if f.role == Role::ODataType {
+            quote!(let mut __out_type: __p::Option<__p::String> = __p::Option::None;)
+        } else {
+            quote!(let mut #fi = __p::Option::None;)
+        }
+    });
+    let ann_fields = annotations.iter().map(|(f, _, _)| {
+        let fi = &f.ident;
+        if f.role == Role::ODataType {
+            quote!(#fi: __out_type,)
+        } else {
+            quote!(#fi: #fi,)
+        }
+    });
+    let (other_variant, other_arm, other_read, extra_local, extra_field) = match &m.extra {
+        Some(e) => {
+            let ety = m
+                .fields
+                .iter()
+                .find(|f| f.role == Role::Extra)
+                .map(|f| &f.ty);
+            (
+                quote!(__Other(__p::String),),
+                quote!(__k => __Field::__Other(__p::String::from(__k)),),
+                quote!(__Field::__Other(__k) => { __extra.insert(__k, __map.next_value()?); }),
+                quote!(let mut __extra: #ety = __p::Default::default();),
+                quote!(#e: __extra,),
+            )
+        }
+        None => (
+            quote!(),
+            quote!(_ => __Field::__Ignore,),
+            quote!(),
+            quote!(),
+            quote!(),
+        ),
+    };
+    let finish_props = props.iter().zip(&prop_locals).map(|(f, local)| {
+        let fi = &f.ident;
+        let wire = &f.wire;
+        let missing = if f.option_inner.is_some() {
+            quote!(__p::Option::None)
+        } else if f.default {
+            quote!(__p::Default::default())
+        } else {
+            quote!(return __p::Result::Err(<__A::Error as __p::serde::de::Error>::missing_field(#wire)))
+        };
+        quote! {
+            #fi: match #local {
+                __p::Option::Some(__v) => __v,
+                __p::Option::None => #missing,
+            },
+        }
+    });
+
+    quote! {
+        impl __p::wire::ODataStruct for #ident {
+            fn writes_type(&self, __mode: __p::wire::WriteMode) -> bool {
+                #writes_type
+            }
+
+            fn write_fields<__M: __p::serde::ser::SerializeMap>(
+                &self,
+                __map: &mut __M,
+                __mode: __p::wire::WriteMode,
+            ) -> __p::Result<(), __M::Error> {
+                #write_context
+                #write_type_member
+                #write_id
+                #write_etag
+                #(#write_props)*
+                #write_extra
+                __p::Result::Ok(())
+            }
+
+            fn read_fields<'de, __A: __p::serde::de::MapAccess<'de>>(
+                mut __map: __A,
+            ) -> __p::Result<Self, __A::Error> {
+                #[allow(non_camel_case_types, clippy::enum_variant_names)]
+                enum __Field {
+                    #(#prop_variants,)*
+                    #(#ann_variants,)*
+                    #other_variant
+                    __Ignore,
+                }
+                struct __FieldVisitor;
+                impl<'de> __p::serde::de::Visitor<'de> for __FieldVisitor {
+                    type Value = __Field;
+                    fn expecting(&self, __f: &mut __p::fmt::Formatter<'_>) -> __p::fmt::Result {
+                        __f.write_str("a property name")
+                    }
+                    fn visit_str<__E: __p::serde::de::Error>(self, __v: &str) -> __p::Result<__Field, __E> {
+                        __p::Result::Ok(match __v {
+                            #(#prop_wires => __Field::#prop_variants,)*
+                            #(#ann_matches)*
+                            __k if __p::wire::is_annotation(__k) => __Field::__Ignore,
+                            #other_arm
+                        })
+                    }
+                }
+                impl<'de> __p::serde::Deserialize<'de> for __Field {
+                    fn deserialize<__D: __p::serde::Deserializer<'de>>(__d: __D) -> __p::Result<Self, __D::Error> {
+                        __d.deserialize_identifier(__FieldVisitor)
+                    }
+                }
+
+                #(let mut #prop_locals: __p::Option<#prop_types> = __p::Option::None;)*
+                #(#ann_locals)*
+                #extra_local
+                while let __p::Option::Some(__key) = __map.next_key::<__Field>()? {
+                    match __key {
+                        #(__Field::#prop_variants => { #prop_locals = __p::Option::Some(__map.next_value()?); })*
+                        #(#ann_reads)*
+                        #other_read
+                        __Field::__Ignore => { __map.next_value::<__p::serde::de::IgnoredAny>()?; }
+                    }
+                }
+                __p::Result::Ok(#ident {
+                    #(#finish_props)*
+                    #(#ann_fields)*
+                    #extra_field
+                })
+            }
+        }
+
+        impl __p::serde::Serialize for #ident {
+            fn serialize<__S: __p::serde::Serializer>(&self, __s: __S) -> __p::Result<__S::Ok, __S::Error> {
+                __p::wire::serialize_struct(self, __s, __p::wire::current_mode())
+            }
+        }
+
+        impl<'de> __p::serde::Deserialize<'de> for #ident {
+            fn deserialize<__D: __p::serde::Deserializer<'de>>(__d: __D) -> __p::Result<Self, __D::Error> {
+                __p::wire::deserialize_struct(__d)
+            }
+        }
+    }
+}
+
+/// A compile-time check that each property's type is an OData value, reported at the field's type.
+///
+/// Input:  `pub when: std::time::Instant`
+/// Output: `__is_value::<std::time::Instant>();` spanned at the type, so the trait error points there.
+pub(crate) fn value_checks(m: &StructModel) -> TokenStream {
+    let checks = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property)
+        .map(|f| {
+            let ty = &f.ty;
+            quote_spanned!(ty.span()=> __is_value::<#ty>();)
+        });
+    quote! {
+        #[allow(dead_code)]
+        fn __graph_odata_value_checks() {
+            fn __is_value<__T: __p::wire::ODataValue + ?Sized>() {}
+            #(#checks)*
+        }
+    }
+}
+
+/// The tri-state PATCH companion of an entity.
+///
+/// Input:  `struct LinkedResource { #[graph(key, read_only)] id: Option<String>, web_url: Option<String> }`
+/// Output: `struct LinkedResourcePatch { web_url: Patch<String> }` with `web_url(v)` and
+///         `clear_web_url()`; no method for `id`, so read-only properties cannot be set.
+pub(crate) fn patch(m: &StructModel) -> TokenStream {
+    let ident = &m.ident;
+    let vis = &m.vis;
+    let patch_ident = format_ident!("{}Patch", ident);
+    let writable: Vec<_> = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property && !f.read_only && Some(&f.wire) != m.key.as_ref())
+        .collect();
+    let names: Vec<_> = writable.iter().map(|f| &f.ident).collect();
+    let inner: Vec<_> = writable
+        .iter()
+        .map(|f| f.option_inner.as_ref().unwrap_or(&f.ty))
+        .collect();
+    let wires: Vec<_> = writable.iter().map(|f| &f.wire).collect();
+    let setters = writable.iter().zip(&inner).map(|(f, ty)| {
+        let fi = &f.ident;
+        let doc = format!("Sets `{}`.", f.wire);
+        let clear = f.option_inner.as_ref().map(|_| {
+            let clear_ident = format_ident!("clear_{}", fi.to_string().trim_start_matches("r#"));
+            let doc = format!("Sends `\"{}\": null`, clearing the property.", f.wire);
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #clear_ident(mut self) -> Self {
+                    self.#fi = __p::wire::Patch::Null;
+                    self
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #fi(mut self, value: impl __p::Into<#ty>) -> Self {
+                self.#fi = __p::wire::Patch::Value(value.into());
+                self
+            }
+            #clear
+        }
+    });
+    let doc = format!(
+        "A PATCH body for [`{ident}`]: each property is left out, cleared (`null`) or set. Read-only \
+         properties and the key have no setter."
+    );
+    quote! {
+        #[doc = #doc]
+        #[must_use]
+        #vis struct #patch_ident {
+            #(#names: ::graph_odata::__private::wire::Patch<#inner>,)*
+        }
+
+        const _: () = {
+            use ::graph_odata::__private as __p;
+
+            impl __p::Default for #patch_ident {
+                fn default() -> Self {
+                    #patch_ident { #(#names: __p::wire::Patch::Absent,)* }
+                }
+            }
+
+            impl #patch_ident {
+                #(#setters)*
+
+                /// Whether no property is set.
+                pub fn is_empty(&self) -> bool {
+                    true #(&& !self.#names.is_present())*
+                }
+            }
+
+            impl __p::serde::Serialize for #patch_ident {
+                fn serialize<__S: __p::serde::Serializer>(&self, __s: __S) -> __p::Result<__S::Ok, __S::Error> {
+                    let mut __map = __p::serde::Serializer::serialize_map(__s, __p::Option::None)?;
+                    #(self.#names.write_member(&mut __map, #wires)?;)*
+                    __p::serde::ser::SerializeMap::end(__map)
+                }
+            }
+
+            impl #ident {
+                /// Starts a PATCH body for this entity type.
+                #vis fn patch() -> #patch_ident {
+                    __p::Default::default()
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,168 @@
+//! Names: Rust ↔ wire case conversion, qualified-name checks, and did-you-mean suggestions.
+
+/// `web_url` → `webUrl`, `r#type` → `type`, `granted_to_v2` → `grantedToV2`.
+pub(crate) fn snake_to_lower_camel(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = false;
+    for (i, c) in name.chars().enumerate() {
+        if c == '_' {
+            upper_next = i > 0;
+        } else if upper_next {
+            out.extend(c.to_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `LinkedResource` → `linkedResource`, `UnknownFutureValue` → `unknownFutureValue`.
+pub(crate) fn pascal_to_lower_camel(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Checks a namespace-qualified OData name such as `microsoft.graph.linkedResource`; the error says
+/// what is wrong.
+pub(crate) fn check_qualified_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the OData type name is empty".into());
+    }
+    if let Some(c) = name.chars().find(|c| c.is_whitespace()) {
+        return Err(format!(
+            "the OData type name `{name}` contains whitespace ({c:?})"
+        ));
+    }
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() < 2 {
+        return Err(format!(
+            "the OData type name `{name}` has no namespace; write it qualified, e.g. `microsoft.graph.{name}`"
+        ));
+    }
+    for part in &parts {
+        if part.is_empty() {
+            return Err(format!(
+                "the OData type name `{name}` has an empty segment (`..`, or a leading or trailing `.`)"
+            ));
+        }
+        check_simple_identifier(part)
+            .map_err(|why| format!("the OData type name `{name}`: segment `{part}` {why}"))?;
+    }
+    Ok(())
+}
+
+/// An OData simple identifier: a letter or `_`, then letters, digits or `_`.
+pub(crate) fn check_simple_identifier(s: &str) -> Result<(), &'static str> {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_alphabetic() || c == '_' => {}
+        Some(_) => return Err("must start with a letter or `_`"),
+        None => return Err("is empty"),
+    }
+    if chars.all(|c| c.is_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err("may only contain letters, digits and `_`")
+    }
+}
+
+/// The closest of `known` to `word`, if close enough to be a likely typo.
+pub(crate) fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance with transpositions counted as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// `unknown graph_entity attribute `colection`, did you mean `collection`?`
+pub(crate) fn unknown_key_message(macro_name: &str, key: &str, known: &[&str]) -> String {
+    match did_you_mean(key, known) {
+        Some(s) => format!("unknown {macro_name} attribute `{key}`, did you mean `{s}`?"),
+        None => format!(
+            "unknown {macro_name} attribute `{key}`; expected one of {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_conversion() {
+        assert_eq!(snake_to_lower_camel("web_url"), "webUrl");
+        assert_eq!(snake_to_lower_camel("r#type"), "type");
+        assert_eq!(snake_to_lower_camel("granted_to_v2"), "grantedToV2");
+        assert_eq!(snake_to_lower_camel("id"), "id");
+        assert_eq!(snake_to_lower_camel("_private"), "private");
+        assert_eq!(pascal_to_lower_camel("LinkedResource"), "linkedResource");
+        assert_eq!(
+            pascal_to_lower_camel("SharePointIdentitySet"),
+            "sharePointIdentitySet"
+        );
+    }
+
+    #[test]
+    fn qualified_names() {
+        check_qualified_name("microsoft.graph.linkedResource").unwrap();
+        check_qualified_name("microsoft.graph.externalConnectors.externalConnection").unwrap();
+        let e = |n: &str| check_qualified_name(n).unwrap_err();
+        assert!(e("microsoft..graph").contains("empty segment"));
+        assert!(e("linkedResource").contains("no namespace"));
+        assert!(e("microsoft.graph.linked Resource").contains("whitespace"));
+        assert!(e("microsoft.graph.9x").contains("must start with a letter"));
+        assert!(e("microsoft.graph.a-b").contains("letters, digits"));
+        assert!(e(".microsoft.graph").contains("empty segment"));
+    }
+
+    #[test]
+    fn suggestions() {
+        let known = ["collection", "rename", "read_only", "key"];
+        assert_eq!(did_you_mean("colection", &known), Some("collection"));
+        assert_eq!(did_you_mean("readonly", &known), Some("read_only"));
+        assert_eq!(did_you_mean("raed_only", &known), Some("read_only"));
+        assert_eq!(did_you_mean("zzz", &known), None);
+        assert_eq!(
+            unknown_key_message("graph_entity", "colection", &known),
+            "unknown graph_entity attribute `colection`, did you mean `collection`?"
+        );
+    }
+}

@@ -1,0 +1,402 @@
+//! OData JSON helpers for models: the traits the attribute macros implement, tri-state PATCH values,
+//! flags enums and raw objects of unknown derived types.
+//!
+//! Users rarely name these directly: `#[graph_entity]`, `#[graph_complex]` and `#[graph_enum]`
+//! implement the traits, and generated code calls the rest.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+/// What kind of OData type a Rust type models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TypeKind {
+    /// An entity type (has identity, usually a key).
+    Entity,
+    /// A complex type (structured value without identity).
+    Complex,
+    /// An enumeration type.
+    Enum,
+}
+
+/// The OData facts about a model type, for the runtime, the emulator and checks.
+///
+/// ```
+/// use graph_odata_runtime::wire::{ODataType, TypeKind};
+/// struct Marker;
+/// impl ODataType for Marker {
+///     const QUALIFIED_NAME: &'static str = "microsoft.graph.linkedResource";
+///     const TYPE_ANNOTATION: &'static str = "#microsoft.graph.linkedResource";
+///     const KIND: TypeKind = TypeKind::Entity;
+///     const BASE: Option<&'static str> = Some("microsoft.graph.entity");
+///     const ABSTRACT: bool = false;
+///     const KEY: Option<&'static str> = Some("id");
+/// }
+/// assert_eq!(Marker::QUALIFIED_NAME, "microsoft.graph.linkedResource");
+/// ```
+pub trait ODataType {
+    /// Namespace-qualified name, e.g. `microsoft.graph.linkedResource`.
+    const QUALIFIED_NAME: &'static str;
+    /// The `@odata.type` value: `#` + the qualified name.
+    const TYPE_ANNOTATION: &'static str;
+    /// Entity, complex or enum.
+    const KIND: TypeKind;
+    /// The qualified name of the base type, if the declaration names one.
+    const BASE: Option<&'static str>;
+    /// Whether the type is abstract (only derived values exist).
+    const ABSTRACT: bool;
+    /// The wire name of the key property (entities).
+    const KEY: Option<&'static str>;
+}
+
+/// How much of a model is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// A request body: read-only properties and response annotations are left out.
+    Request,
+    /// Everything the model holds, for caching or re-encoding a response.
+    Lossless,
+}
+
+/// A structured model (entity or complex type) written and read as a JSON object.
+///
+/// Implemented by the attribute macros. [`ODataStruct::write_fields`] writes the members into an open
+/// map; [`ODataStruct::read_fields`] reads the members of an open map, so polymorphic enums can
+/// dispatch on a leading `@odata.type` without buffering.
+pub trait ODataStruct: ODataType + Sized {
+    /// Whether [`ODataStruct::write_fields`] writes `@odata.type` itself in `mode` (derived types and
+    /// `write_type` declarations do), so a polymorphic enum does not write it twice.
+    fn writes_type(&self, mode: WriteMode) -> bool;
+
+    /// Writes `@odata.type` (when due) and the properties.
+    fn write_fields<M: SerializeMap>(&self, map: &mut M, mode: WriteMode) -> Result<(), M::Error>;
+
+    /// Reads the remaining members of a map into the model.
+    fn read_fields<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Types that are valid OData property values. The macros require it of every field, so a type that
+/// cannot be a property is a compile error at the field.
+///
+/// Implement it for your own serde types (as a promise that they match an Edm or OData type).
+pub trait ODataValue {}
+
+macro_rules! odata_value {
+    ($($t:ty),* $(,)?) => { $(impl ODataValue for $t {})* };
+}
+
+odata_value!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    f32,
+    f64,
+    serde_json::Value,
+    serde_json::Map<String, serde_json::Value>,
+    crate::edm::DateTimeOffset,
+    crate::edm::Date,
+    crate::edm::TimeOfDay,
+    crate::edm::Duration,
+    crate::edm::Binary,
+    crate::edm::Int64,
+    crate::edm::Decimal,
+    crate::edm::Guid,
+    RawObject,
+);
+impl<T: ODataValue> ODataValue for Option<T> {}
+impl<T: ODataValue> ODataValue for Vec<T> {}
+impl<T: ODataValue> ODataValue for Box<T> {}
+impl<T: FlagsEnum> ODataValue for Flags<T> {}
+
+/// An enumeration type: member names on the wire.
+pub trait GraphEnum: Sized {
+    /// The wire name of this member (`"configured"`); a catch-all returns the text it holds.
+    fn as_wire(&self) -> &str;
+    /// The member for a wire name; names this build does not know go to the catch-all.
+    fn from_wire(name: &str) -> Self;
+}
+
+/// Marks an enumeration declared with `#[graph_enum(flags)]`; use it inside [`Flags`].
+pub trait FlagsEnum: GraphEnum + PartialEq {}
+
+/// The value of a flags enum: a set of members, written as `"read,write"`.
+///
+/// ```
+/// # use graph_odata_runtime::wire::{Flags, FlagsEnum, GraphEnum};
+/// # #[derive(Debug, PartialEq)] enum Role { Read, Write }
+/// # impl GraphEnum for Role {
+/// #     fn as_wire(&self) -> &str { match self { Role::Read => "read", Role::Write => "write" } }
+/// #     fn from_wire(s: &str) -> Self { if s == "read" { Role::Read } else { Role::Write } }
+/// # }
+/// # impl FlagsEnum for Role {}
+/// let roles = Flags(vec![Role::Read, Role::Write]);
+/// assert_eq!(serde_json::to_string(&roles).unwrap(), r#""read,write""#);
+/// let back: Flags<Role> = serde_json::from_str(r#""read, write""#).unwrap();
+/// assert_eq!(back, roles);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Flags<T>(pub Vec<T>);
+
+impl<T: FlagsEnum> Flags<T> {
+    /// Whether `member` is set.
+    pub fn contains(&self, member: &T) -> bool {
+        self.0.contains(member)
+    }
+}
+
+impl<T: FlagsEnum> Serialize for Flags<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text: Vec<&str> = self.0.iter().map(GraphEnum::as_wire).collect();
+        s.serialize_str(&text.join(","))
+    }
+}
+
+impl<'de, T: FlagsEnum> Deserialize<'de> for Flags<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Flags(
+            text.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(T::from_wire)
+                .collect(),
+        ))
+    }
+}
+
+/// One property of a PATCH body: left out, sent as `null` (clear it), or sent with a value.
+///
+/// ```
+/// use graph_odata_runtime::wire::Patch;
+/// let p: Patch<String> = Patch::Value("x".into());
+/// assert!(p.is_present());
+/// assert!(!Patch::<String>::Absent.is_present());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Patch<T> {
+    /// Not sent: the property keeps its value.
+    #[default]
+    Absent,
+    /// Sent as `null`: the property is cleared.
+    Null,
+    /// Sent with this value.
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    /// Whether the property is sent (as `null` or a value).
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Patch::Absent)
+    }
+}
+
+impl<T: Serialize> Patch<T> {
+    /// Writes the member unless absent (used by generated PATCH companions).
+    pub fn write_member<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error> {
+        match self {
+            Patch::Absent => Ok(()),
+            Patch::Null => map.serialize_entry(name, &()),
+            Patch::Value(v) => map.serialize_entry(name, v),
+        }
+    }
+}
+
+/// A JSON object of a derived type this build does not know; kept whole so it can be inspected or
+/// written back unchanged.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawObject(pub serde_json::Map<String, serde_json::Value>);
+
+impl RawObject {
+    /// Its `@odata.type`, without `#`, if any.
+    pub fn odata_type(&self) -> Option<&str> {
+        self.0
+            .get("@odata.type")
+            .and_then(serde_json::Value::as_str)
+            .map(strip_hash)
+    }
+}
+
+impl Serialize for RawObject {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_json::Map::deserialize(d).map(RawObject)
+    }
+}
+
+/// `#microsoft.graph.x` → `microsoft.graph.x`; names without `#` are returned as they are.
+pub fn strip_hash(name: &str) -> &str {
+    name.strip_prefix('#').unwrap_or(name)
+}
+
+/// Whether a member name is control information or an annotation (`@odata.type`,
+/// `displayName@odata.type`, `@microsoft.graph.tips`), which models skip unless they ask for it.
+pub fn is_annotation(name: &str) -> bool {
+    name.contains('@')
+}
+
+/// Writes a model as a JSON object (the body of generated `Serialize` impls).
+pub fn serialize_struct<T: ODataStruct, S: Serializer>(
+    value: &T,
+    s: S,
+    mode: WriteMode,
+) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(None)?;
+    value.write_fields(&mut map, mode)?;
+    map.end()
+}
+
+/// Reads a model from a JSON object (the body of generated `Deserialize` impls).
+pub fn deserialize_struct<'de, T: ODataStruct, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: ODataStruct> Visitor<'de> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a JSON object of type {}", T::QUALIFIED_NAME)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read_fields(map)
+        }
+    }
+    d.deserialize_map(V(PhantomData))
+}
+
+thread_local! {
+    /// The mode of the serialisation running on this thread: nested models follow their parent.
+    static MODE: std::cell::Cell<WriteMode> = const { std::cell::Cell::new(WriteMode::Request) };
+}
+
+/// The write mode in force: [`WriteMode::Lossless`] inside a [`Lossless`] serialisation (nested
+/// values included), else [`WriteMode::Request`].
+pub fn current_mode() -> WriteMode {
+    MODE.with(std::cell::Cell::get)
+}
+
+/// Restores the previous mode when a [`Lossless`] serialisation ends, even on error.
+struct ModeGuard(WriteMode);
+
+impl Drop for ModeGuard {
+    fn drop(&mut self) {
+        MODE.with(|m| m.set(self.0));
+    }
+}
+
+/// Serialises a model with every property it holds, read-only ones and annotations included, in
+/// nested models too.
+///
+/// ```
+/// # use graph_odata_runtime::wire::*;
+/// # use serde::ser::SerializeMap;
+/// # struct T { id: Option<String> }
+/// # impl ODataType for T { const QUALIFIED_NAME: &'static str = "n.t"; const TYPE_ANNOTATION: &'static str = "#n.t";
+/// #   const KIND: TypeKind = TypeKind::Entity; const BASE: Option<&'static str> = None; const ABSTRACT: bool = false; const KEY: Option<&'static str> = Some("id"); }
+/// # impl ODataStruct for T {
+/// #   fn write_fields<M: SerializeMap>(&self, m: &mut M, mode: WriteMode) -> Result<(), M::Error> {
+/// #     if mode == WriteMode::Lossless { if let Some(id) = &self.id { m.serialize_entry("id", id)?; } } Ok(()) }
+/// #   fn read_fields<'de, A: serde::de::MapAccess<'de>>(_: A) -> Result<Self, A::Error> { Ok(T { id: None }) } }
+/// let t = T { id: Some("1".into()) };
+/// assert_eq!(serde_json::to_string(&Lossless(&t)).unwrap(), r#"{"id":"1"}"#);
+/// ```
+pub struct Lossless<'a, T>(pub &'a T);
+
+impl<T: Serialize> Serialize for Lossless<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let _restore = ModeGuard(MODE.with(|m| m.replace(WriteMode::Lossless)));
+        self.0.serialize(s)
+    }
+}
+
+/// Reads the rest of a map as JSON members (the slow path of polymorphic reads).
+pub fn rest_of_map<'de, A: MapAccess<'de>>(
+    mut map: A,
+    mut into: serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>, A::Error> {
+    while let Some((k, v)) = map.next_entry::<String, serde_json::Value>()? {
+        into.insert(k, v);
+    }
+    Ok(into)
+}
+
+/// Deserialises a model from buffered JSON, turning the error into the caller's error type.
+pub fn from_json_object<T: ODataStruct, E: de::Error>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, E> {
+    deserialize_struct::<T, _>(serde_json::Value::Object(object)).map_err(E::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Role {
+        Read,
+        Write,
+        Other(String),
+    }
+    impl GraphEnum for Role {
+        fn as_wire(&self) -> &str {
+            match self {
+                Role::Read => "read",
+                Role::Write => "write",
+                Role::Other(s) => s,
+            }
+        }
+        fn from_wire(s: &str) -> Self {
+            match s {
+                "read" => Role::Read,
+                "write" => Role::Write,
+                other => Role::Other(other.to_owned()),
+            }
+        }
+    }
+    impl FlagsEnum for Role {}
+
+    #[test]
+    fn flags_round_trip_and_keep_unknown_members() {
+        let f: Flags<Role> = serde_json::from_str(r#""read,owner""#).unwrap();
+        assert_eq!(f.0, [Role::Read, Role::Other("owner".into())]);
+        assert!(f.contains(&Role::Read));
+        assert!(!f.contains(&Role::Write));
+        assert_eq!(serde_json::to_string(&f).unwrap(), r#""read,owner""#);
+        let empty: Flags<Role> = serde_json::from_str(r#""""#).unwrap();
+        assert!(empty.0.is_empty());
+    }
+
+    #[test]
+    fn patch_members_are_absent_null_or_value() {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::new(&mut out);
+        let mut map = ser.serialize_map(None).unwrap();
+        Patch::<u8>::Absent.write_member(&mut map, "a").unwrap();
+        Patch::<u8>::Null.write_member(&mut map, "b").unwrap();
+        Patch::Value(3u8).write_member(&mut map, "c").unwrap();
+        map.end().unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"b":null,"c":3}"#);
+    }
+
+    #[test]
+    fn annotations_and_hashes() {
+        assert!(is_annotation("@odata.type"));
+        assert!(is_annotation("webUrl@odata.type"));
+        assert!(!is_annotation("webUrl"));
+        assert_eq!(strip_hash("#microsoft.graph.x"), "microsoft.graph.x");
+        assert_eq!(strip_hash("microsoft.graph.x"), "microsoft.graph.x");
+        let raw: RawObject =
+            serde_json::from_str(r##"{"@odata.type":"#microsoft.graph.new","a":1}"##).unwrap();
+        assert_eq!(raw.odata_type(), Some("microsoft.graph.new"));
+    }
+}

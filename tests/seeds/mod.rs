@@ -1,0 +1,450 @@
+//! The seed operations' types, declared as a user would from today's Graph v1.0 metadata
+//! (`../shared/graph/seed-operations.md`). Each struct also keeps the `@odata.type` it was read with,
+//! so the seed pages' examples (which annotate even base types) re-encode unchanged.
+#![allow(dead_code)]
+
+use graph_odata::prelude::*;
+use graph_odata::wire::RawObject;
+
+// ---- a. todoTask linkedResources -------------------------------------------------------------
+
+/// `microsoft.graph.linkedResource`
+#[graph_entity]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkedResource {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub application_name: Option<String>,
+    pub display_name: Option<String>,
+    pub external_id: Option<String>,
+    pub web_url: Option<String>,
+}
+
+// ---- c. createLink → permission ------------------------------------------------------------------
+
+/// `microsoft.graph.permission`
+#[graph_entity]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Permission {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub expiration_date_time: Option<DateTimeOffset>,
+    pub granted_to: Option<IdentitySet>,
+    pub granted_to_identities: Option<Vec<IdentitySet>>,
+    pub granted_to_identities_v2: Option<Vec<SharePointIdentitySet>>,
+    pub granted_to_v2: Option<SharePointIdentitySet>,
+    pub has_password: Option<bool>,
+    pub inherited_from: Option<ItemReference>,
+    pub invitation: Option<SharingInvitation>,
+    pub link: Option<SharingLink>,
+    pub roles: Option<Vec<String>>,
+    pub share_id: Option<String>,
+}
+
+/// `microsoft.graph.identitySet` (open: unknown members are kept).
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentitySet {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    pub application: Option<Identity>,
+    pub device: Option<Identity>,
+    pub user: Option<Identity>,
+    #[graph(extra)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `microsoft.graph.sharePointIdentitySet`, derived from identitySet.
+#[graph_complex(base = IdentitySet)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointIdentitySet {
+    pub application: Option<Identity>,
+    pub device: Option<Identity>,
+    pub user: Option<Identity>,
+    pub group: Option<Identity>,
+    pub share_point_group: Option<SharePointGroupIdentity>,
+    pub site_group: Option<SharePointIdentity>,
+    pub site_user: Option<SharePointIdentity>,
+}
+
+/// `microsoft.graph.identity` (open).
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    pub display_name: Option<String>,
+    pub id: Option<String>,
+    #[graph(extra)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `microsoft.graph.sharePointIdentity`, derived from identity.
+#[graph_complex(base = "microsoft.graph.identity")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointIdentity {
+    pub display_name: Option<String>,
+    pub id: Option<String>,
+    pub login_name: Option<String>,
+}
+
+/// `microsoft.graph.sharePointGroupIdentity`, derived from identity.
+#[graph_complex(base = "microsoft.graph.identity")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharePointGroupIdentity {
+    pub display_name: Option<String>,
+    pub id: Option<String>,
+    pub principal_id: Option<String>,
+    pub title: Option<String>,
+}
+
+/// `microsoft.graph.sharingLink`
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharingLink {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    pub application: Option<Identity>,
+    pub prevents_download: Option<bool>,
+    pub scope: Option<String>,
+    pub r#type: Option<String>,
+    pub web_html: Option<String>,
+    pub web_url: Option<String>,
+}
+
+/// `microsoft.graph.driveRecipient`
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriveRecipient {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    pub alias: Option<String>,
+    pub email: Option<String>,
+    pub object_id: Option<String>,
+}
+
+/// `microsoft.graph.itemReference`
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemReference {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    pub drive_id: Option<String>,
+    pub drive_type: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub path: Option<String>,
+    pub share_id: Option<String>,
+    pub sharepoint_ids: Option<SharepointIds>,
+    pub site_id: Option<String>,
+}
+
+/// `microsoft.graph.sharepointIds`
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharepointIds {
+    pub list_id: Option<String>,
+    pub list_item_id: Option<String>,
+    pub list_item_unique_id: Option<String>,
+    pub site_id: Option<String>,
+    pub site_url: Option<String>,
+    pub tenant_id: Option<String>,
+    pub web_id: Option<String>,
+}
+
+/// `microsoft.graph.sharingInvitation`
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SharingInvitation {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    pub email: Option<String>,
+    pub invited_by: Option<IdentitySet>,
+    pub redeemed_by: Option<String>,
+    pub sign_in_required: Option<bool>,
+}
+
+/// The body of the seed 002 page's createLink request (beta parameters).
+#[graph_complex("microsoft.graph.createLinkParameters")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateLinkBody {
+    pub r#type: Option<String>,
+    pub scope: Option<String>,
+    pub expiration_date_time: Option<DateTimeOffset>,
+    pub password: Option<String>,
+    pub message: Option<String>,
+    pub recipients: Option<Vec<DriveRecipient>>,
+}
+
+// ---- d. externalConnection (namespace microsoft.graph.externalConnectors) ---------------------------
+
+/// `microsoft.graph.externalConnectors.externalConnection`; the client chooses the id.
+#[graph_entity("microsoft.graph.externalConnectors.externalConnection")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalConnection {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    #[graph(key)]
+    pub id: Option<String>,
+    pub activity_settings: Option<ActivitySettings>,
+    pub configuration: Option<Configuration>,
+    pub connector_id: Option<String>,
+    pub content_category: Option<ContentCategory>,
+    pub description: Option<String>,
+    pub name: Option<String>,
+    pub search_settings: Option<SearchSettings>,
+    #[graph(read_only)]
+    pub state: Option<ConnectionState>,
+}
+
+/// `microsoft.graph.externalConnectors.configuration` (open: the seed's `authorizedApps` is kept).
+#[graph_complex(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Configuration {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    pub authorized_app_ids: Option<Vec<String>>,
+    #[graph(extra)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `microsoft.graph.externalConnectors.activitySettings`
+#[graph_complex(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivitySettings {
+    pub url_to_item_resolvers: Option<Vec<UrlToItemResolverBase>>,
+}
+
+/// `microsoft.graph.externalConnectors.urlToItemResolverBase` (abstract).
+#[graph_complex(namespace = "microsoft.graph.externalConnectors", abstract)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum UrlToItemResolverBase {
+    ItemIdResolver(ItemIdResolver),
+    #[graph(other)]
+    Other(RawObject),
+}
+
+/// `microsoft.graph.externalConnectors.itemIdResolver`
+#[graph_complex(namespace = "microsoft.graph.externalConnectors", base = UrlToItemResolverBase)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemIdResolver {
+    pub priority: Option<i32>,
+    pub item_id: String,
+    pub url_match_info: Option<UrlMatchInfo>,
+}
+
+/// `microsoft.graph.externalConnectors.urlMatchInfo`
+#[graph_complex(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UrlMatchInfo {
+    pub base_urls: Option<Vec<String>>,
+    pub url_pattern: Option<String>,
+}
+
+/// `microsoft.graph.externalConnectors.searchSettings`
+#[graph_complex(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchSettings {
+    pub search_result_templates: Option<Vec<DisplayTemplate>>,
+}
+
+/// `microsoft.graph.externalConnectors.displayTemplate`; `layout` is `Edm.Untyped` (an Adaptive Card).
+#[graph_complex(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisplayTemplate {
+    pub id: String,
+    pub layout: serde_json::Value,
+    pub priority: i32,
+    pub rules: Option<Vec<PropertyRule>>,
+}
+
+/// `microsoft.graph.externalConnectors.propertyRule`
+#[graph_complex(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyRule {
+    pub operation: RuleOperation,
+    pub property: String,
+    pub values: Vec<String>,
+    pub values_joined_by: BinaryOperator,
+}
+
+/// `microsoft.graph.externalConnectors.ruleOperation`
+#[graph_enum(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleOperation {
+    Null,
+    Equals,
+    NotEquals,
+    Contains,
+    NotContains,
+    LessThan,
+    GreaterThan,
+    StartsWith,
+    UnknownFutureValue,
+    #[graph(other)]
+    Other(String),
+}
+
+/// `microsoft.graph.binaryOperator`
+#[graph_enum]
+#[derive(Debug, Clone, PartialEq)]
+pub enum BinaryOperator {
+    Or,
+    And,
+    #[graph(other)]
+    Other(String),
+}
+
+/// `microsoft.graph.externalConnectors.contentCategory`
+#[graph_enum(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContentCategory {
+    Uncategorized,
+    KnowledgeBase,
+    Wikis,
+    FileRepository,
+    Qna,
+    Crm,
+    Dashboard,
+    People,
+    Media,
+    Email,
+    Messaging,
+    MeetingTranscripts,
+    TaskManagement,
+    LearningManagement,
+    UnknownFutureValue,
+    #[graph(other)]
+    Other(String),
+}
+
+/// `microsoft.graph.externalConnectors.connectionState`
+#[graph_enum(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectionState {
+    Draft,
+    Ready,
+    Obsolete,
+    LimitExceeded,
+    UnknownFutureValue,
+    #[graph(other)]
+    Other(String),
+}
+
+// ---- e. connectedOrganization --------------------------------------------------------------------
+
+/// `microsoft.graph.connectedOrganization` as v1.0 declares it.
+#[graph_entity]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectedOrganization {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    #[graph(read_only)]
+    pub created_date_time: Option<DateTimeOffset>,
+    pub description: Option<String>,
+    pub display_name: Option<String>,
+    pub identity_sources: Option<Vec<IdentitySource>>,
+    #[graph(read_only)]
+    pub modified_date_time: Option<DateTimeOffset>,
+    pub state: Option<ConnectedOrganizationState>,
+}
+
+/// The seed 004 page's (beta) shape: it also has `createdBy`/`modifiedBy`, and its example writes
+/// placeholder text where timestamps go.
+#[graph_entity("microsoft.graph.connectedOrganization")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectedOrganizationSeedForm {
+    #[graph(odata_type)]
+    pub odata_type: Option<String>,
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub created_by: Option<String>,
+    #[graph(read_only)]
+    pub created_date_time: Option<String>,
+    pub modified_by: Option<String>,
+    #[graph(read_only)]
+    pub modified_date_time: Option<String>,
+    pub identity_sources: Option<Vec<IdentitySource>>,
+}
+
+/// `microsoft.graph.identitySource` (abstract: every element names its derived type).
+#[graph_complex(abstract)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdentitySource {
+    AzureActiveDirectoryTenant(AzureActiveDirectoryTenant),
+    CrossCloudAzureActiveDirectoryTenant(CrossCloudAzureActiveDirectoryTenant),
+    DomainIdentitySource(DomainIdentitySource),
+    ExternalDomainFederation(ExternalDomainFederation),
+    SocialIdentitySource(SocialIdentitySource),
+    #[graph(other)]
+    Other(RawObject),
+}
+
+/// `microsoft.graph.azureActiveDirectoryTenant`
+#[graph_complex(base = IdentitySource)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AzureActiveDirectoryTenant {
+    pub display_name: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+/// `microsoft.graph.crossCloudAzureActiveDirectoryTenant`
+#[graph_complex(base = IdentitySource)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CrossCloudAzureActiveDirectoryTenant {
+    pub cloud_instance: String,
+    pub display_name: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+/// `microsoft.graph.domainIdentitySource`
+#[graph_complex(base = IdentitySource)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainIdentitySource {
+    pub display_name: Option<String>,
+    pub domain_name: Option<String>,
+}
+
+/// `microsoft.graph.externalDomainFederation`
+#[graph_complex(base = IdentitySource)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalDomainFederation {
+    pub display_name: Option<String>,
+    pub domain_name: Option<String>,
+    pub issuer_uri: Option<String>,
+}
+
+/// `microsoft.graph.socialIdentitySource`
+#[graph_complex(base = IdentitySource)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SocialIdentitySource {
+    pub display_name: Option<String>,
+    pub social_identity_source_type: SocialIdentitySourceType,
+}
+
+/// `microsoft.graph.socialIdentitySourceType`
+#[graph_enum]
+#[derive(Debug, Clone, PartialEq)]
+pub enum SocialIdentitySourceType {
+    Facebook,
+    UnknownFutureValue,
+    #[graph(other)]
+    Other(String),
+}
+
+/// `microsoft.graph.connectedOrganizationState`
+#[graph_enum]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectedOrganizationState {
+    Configured,
+    Proposed,
+    UnknownFutureValue,
+    #[graph(other)]
+    Other(String),
+}
