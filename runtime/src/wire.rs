@@ -295,20 +295,19 @@ impl Drop for ModeGuard {
 }
 
 /// Serialises a model with every property it holds, read-only ones and annotations included, in
-/// nested models too.
+/// nested models too (a generated `Serialize` consults [`current_mode`]).
 ///
 /// ```
-/// # use graph_odata_runtime::wire::*;
-/// # use serde::ser::SerializeMap;
-/// # struct T { id: Option<String> }
-/// # impl ODataType for T { const QUALIFIED_NAME: &'static str = "n.t"; const TYPE_ANNOTATION: &'static str = "#n.t";
-/// #   const KIND: TypeKind = TypeKind::Entity; const BASE: Option<&'static str> = None; const ABSTRACT: bool = false; const KEY: Option<&'static str> = Some("id"); }
-/// # impl ODataStruct for T {
-/// #   fn write_fields<M: SerializeMap>(&self, m: &mut M, mode: WriteMode) -> Result<(), M::Error> {
-/// #     if mode == WriteMode::Lossless { if let Some(id) = &self.id { m.serialize_entry("id", id)?; } } Ok(()) }
-/// #   fn read_fields<'de, A: serde::de::MapAccess<'de>>(_: A) -> Result<Self, A::Error> { Ok(T { id: None }) } }
-/// let t = T { id: Some("1".into()) };
-/// assert_eq!(serde_json::to_string(&Lossless(&t)).unwrap(), r#"{"id":"1"}"#);
+/// use graph_odata_runtime::wire::{current_mode, Lossless, WriteMode};
+/// struct Probe;
+/// impl serde::Serialize for Probe {
+///     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+///         s.serialize_bool(current_mode() == WriteMode::Lossless)
+///     }
+/// }
+/// assert_eq!(serde_json::to_string(&Probe).unwrap(), "false");
+/// assert_eq!(serde_json::to_string(&Lossless(&vec![Probe])).unwrap(), "[true]");
+/// assert_eq!(serde_json::to_string(&Probe).unwrap(), "false");
 /// ```
 pub struct Lossless<'a, T>(pub &'a T);
 
