@@ -103,9 +103,33 @@ fn fallback(input: &syn::DeriveInput) -> TokenStream {
     }
     let ident = &input.ident;
     let message = format!("the graph-odata declaration of `{ident}` has compile errors");
+    let odata_struct = matches!(input.data, syn::Data::Struct(_)).then(|| {
+        quote! {
+            impl __p::wire::ODataStruct for #ident {
+                fn writes_type(&self, _: __p::wire::WriteMode) -> bool {
+                    false
+                }
+                fn write_fields<__M: __p::serde::ser::SerializeMap>(&self, _: &mut __M, _: __p::wire::WriteMode) -> __p::Result<(), __M::Error> {
+                    __p::Result::Err(<__M::Error as __p::serde::ser::Error>::custom(#message))
+                }
+                fn read_fields<'de, __A: __p::serde::de::MapAccess<'de>>(_: __A) -> __p::Result<Self, __A::Error> {
+                    __p::Result::Err(<__A::Error as __p::serde::de::Error>::custom(#message))
+                }
+            }
+        }
+    });
     quote! {
         const _: () = {
             use ::graph_odata::__private as __p;
+            impl __p::wire::ODataType for #ident {
+                const QUALIFIED_NAME: &'static str = "graph_odata.invalidDeclaration";
+                const TYPE_ANNOTATION: &'static str = "#graph_odata.invalidDeclaration";
+                const KIND: __p::wire::TypeKind = __p::wire::TypeKind::Complex;
+                const BASE: __p::Option<&'static str> = __p::Option::None;
+                const ABSTRACT: bool = false;
+                const KEY: __p::Option<&'static str> = __p::Option::None;
+            }
+            #odata_struct
             impl __p::serde::Serialize for #ident {
                 fn serialize<__S: __p::serde::Serializer>(&self, _: __S) -> __p::Result<__S::Ok, __S::Error> {
                     __p::Result::Err(<__S::Error as __p::serde::ser::Error>::custom(#message))

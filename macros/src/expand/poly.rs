@@ -28,7 +28,7 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
         .iter()
         .map(|ty| quote_spanned!(ty.span()=> __is_struct::<#ty>();));
     let ser_arms = variants.iter().zip(&types).map(|(v, ty)| {
-        quote! {
+        quote_spanned! {ty.span()=>
             #ident::#v(__v) => {
                 let __mode = __p::wire::current_mode();
                 let mut __map = __p::serde::Serializer::serialize_map(__s, __p::Option::None)?;
@@ -48,21 +48,21 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
         }
     });
     let stream_dispatch = variants.iter().zip(&types).map(|(v, ty)| {
-        quote! {
+        quote_spanned! {ty.span()=>
             if __t == <#ty as __p::wire::ODataType>::QUALIFIED_NAME {
                 return <#ty as __p::wire::ODataStruct>::read_fields(__map).map(#ident::#v);
             }
         }
     });
     let buffered_dispatch = variants.iter().zip(&types).map(|(v, ty)| {
-        quote! {
+        quote_spanned! {ty.span()=>
             if __t == <#ty as __p::wire::ODataType>::QUALIFIED_NAME {
                 return __p::wire::from_json_object::<#ty, __E>(__obj).map(#ident::#v);
             }
         }
     });
     let base_dispatch = variants.iter().zip(&types).map(|(v, ty)| {
-        quote! {
+        quote_spanned! {ty.span()=>
             if <#ty as __p::wire::ODataType>::QUALIFIED_NAME == #name {
                 return __p::wire::from_json_object::<#ty, __E>(__obj).map(#ident::#v);
             }

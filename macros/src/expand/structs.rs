@@ -105,17 +105,20 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         .iter()
         .filter(|f| f.role == Role::Property)
         .collect();
+    // Per-field code carries the field type's span, so a type that cannot be (de)serialised is
+    // reported at the field, not at the attribute.
     let write_props = props.iter().map(|f| {
         let fi = &f.ident;
         let wire = &f.wire;
+        let span = f.ty.span();
         let write = if f.option_inner.is_some() {
-            quote! {
+            quote_spanned! {span=>
                 if let __p::Option::Some(__v) = &self.#fi {
                     __map.serialize_entry(#wire, __v)?;
                 }
             }
         } else {
-            quote!(__map.serialize_entry(#wire, &self.#fi)?;)
+            quote_spanned!(span=> __map.serialize_entry(#wire, &self.#fi)?;)
         };
         if f.read_only {
             quote! {
@@ -143,6 +146,17 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         .map(|i| format_ident!("__v{}", i))
         .collect();
     let prop_wires = props.iter().map(|f| &f.wire);
+    let prop_reads =
+        props
+            .iter()
+            .zip(&prop_variants)
+            .zip(&prop_locals)
+            .map(|((f, variant), local)| {
+                let ty = &f.ty;
+                quote_spanned! {ty.span()=>
+                    __Field::#variant => { #local = __p::Option::Some(__map.next_value::<#ty>()?); }
+                }
+            });
     let prop_types = props.iter().map(|f| &f.ty);
     let annotations: Vec<_> = m
         .fields
@@ -292,7 +306,7 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
                 #extra_local
                 while let __p::Option::Some(__key) = __map.next_key::<__Field>()? {
                     match __key {
-                        #(__Field::#prop_variants => { #prop_locals = __p::Option::Some(__map.next_value()?); })*
+                        #(#prop_reads)*
                         #(#ann_reads)*
                         #other_read
                         __Field::__Ignore => { __map.next_value::<__p::serde::de::IgnoredAny>()?; }
@@ -361,7 +375,11 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
         .iter()
         .map(|f| f.option_inner.as_ref().unwrap_or(&f.ty))
         .collect();
-    let wires: Vec<_> = writable.iter().map(|f| &f.wire).collect();
+    let patch_writes = writable.iter().map(|f| {
+        let fi = &f.ident;
+        let wire = &f.wire;
+        quote_spanned!(f.ty.span()=> self.#fi.write_member(&mut __map, #wire)?;)
+    });
     let setters = writable.iter().zip(&inner).map(|(f, ty)| {
         let fi = &f.ident;
         let doc = format!("Sets `{}`.", f.wire);
@@ -419,7 +437,7 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
             impl __p::serde::Serialize for #patch_ident {
                 fn serialize<__S: __p::serde::Serializer>(&self, __s: __S) -> __p::Result<__S::Ok, __S::Error> {
                     let mut __map = __p::serde::Serializer::serialize_map(__s, __p::Option::None)?;
-                    #(self.#names.write_member(&mut __map, #wires)?;)*
+                    #(#patch_writes)*
                     __p::serde::ser::SerializeMap::end(__map)
                 }
             }
