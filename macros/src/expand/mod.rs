@@ -5,6 +5,9 @@ mod enums;
 mod poly;
 mod structs;
 
+#[cfg(test)]
+mod golden;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 

@@ -16,7 +16,12 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
     let name = &m.name.qualified;
     let annotation = format!("#{name}");
     let is_abstract = m.is_abstract;
-    let write_base_type = m.write_type;
+    // Whether a variant writes its type: always for derived types, for the base only when asked.
+    let write_condition = if m.write_type {
+        quote!(true)
+    } else {
+        quote!(!__is_base)
+    };
     let other = &m.other;
     let kind = match m.kind {
         MacroKind::Entity => quote!(Entity),
@@ -34,7 +39,7 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
                 let mut __map = __p::serde::Serializer::serialize_map(__s, __p::Option::None)?;
                 let __is_base = <#ty as __p::wire::ODataType>::QUALIFIED_NAME == #name;
                 if !__p::wire::ODataStruct::writes_type(__v, __mode)
-                    && (!__is_base || #write_base_type)
+                    && #write_condition
                 {
                     __p::serde::ser::SerializeMap::serialize_entry(
                         &mut __map,

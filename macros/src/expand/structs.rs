@@ -190,7 +190,8 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
                 }
             }
         } else {
-            quote! { __Field::#v => { #fi = __map.next_value()?; } }
+            let local = format_ident!("__ann_{}", fi.to_string().trim_start_matches("r#"));
+            quote! { __Field::#v => { #local = __map.next_value()?; } }
         }
     });
     let ann_locals = annotations.iter().map(|(f, _, _)| {
@@ -198,7 +199,8 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         if f.role == Role::ODataType {
             quote!(let mut __out_type: __p::Option<__p::String> = __p::Option::None;)
         } else {
-            quote!(let mut #fi = __p::Option::None;)
+            let local = format_ident!("__ann_{}", fi.to_string().trim_start_matches("r#"));
+            quote!(let mut #local = __p::Option::None;)
         }
     });
     let ann_fields = annotations.iter().map(|(f, _, _)| {
@@ -206,7 +208,8 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         if f.role == Role::ODataType {
             quote!(#fi: __out_type,)
         } else {
-            quote!(#fi: #fi,)
+            let local = format_ident!("__ann_{}", fi.to_string().trim_start_matches("r#"));
+            quote!(#fi: #local,)
         }
     });
     let (other_variant, other_arm, other_read, extra_local, extra_field) = match &m.extra {
