@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Runs `cargo bench --bench <name>` and prints each benchmark's median and its ratio to a baseline.
+"""Runs `cargo bench --bench <name>` and prints the medians of each group of benchmarks and the
+ratio of every entry to the last entry of its group (the baseline: raw reqwest, serde derive, …).
 
-usage: python3 benches/ratios.py [bench-name] [baseline-benchmark]
-default: transport raw_reqwest
+usage: python3 benches/ratios.py [bench-name ...]      default: transport models
 """
 import re
 import subprocess
@@ -18,30 +18,39 @@ def seconds(text):
     return float(m.group(1)) * UNITS[m.group(2)]
 
 
-def main():
-    bench = sys.argv[1] if len(sys.argv) > 1 else "transport"
-    baseline = sys.argv[2] if len(sys.argv) > 2 else "raw_reqwest"
-    cmd = ["cargo", "bench", "--bench", bench]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    print(out)
-    medians = {}
+def parse(out):
+    """Yields (group path, name, median seconds) from divan's tree output."""
+    stack = []
     for line in out.splitlines():
-        cells = [c.strip() for c in line.split("│")]
-        # divan: "name  fastest" │ slowest │ median │ mean │ samples │ iters
-        if len(cells) >= 6:
-            name = re.sub(r"^[├╰─\s]+", "", cells[0]).split()
-            if not name:
-                continue
+        m = re.match(r"^((?:│  |   |├─ |╰─ )*)(\S+)(.*)$", line)
+        if not m:
+            continue
+        depth = len(m.group(1)) // 3
+        name, rest = m.group(2), m.group(3)
+        stack = stack[:depth] + [name]
+        cells = rest.split("│")
+        if len(cells) >= 5 and cells[0].strip():
             try:
-                medians[name[0]] = seconds(cells[2])
+                yield "/".join(stack[:-1]), name, seconds(cells[2])
             except ValueError:
-                continue
-    if baseline not in medians:
-        sys.exit(f"baseline {baseline!r} not found in: {sorted(medians)}")
-    base = medians[baseline]
-    print(f"command: {' '.join(cmd)}")
-    for name, med in medians.items():
-        print(f"{name:>24}: median {med * 1e6:9.2f} µs   ratio to {baseline}: {med / base:.3f}x")
+                pass
+
+
+def main():
+    benches = sys.argv[1:] or ["transport", "models"]
+    for bench in benches:
+        cmd = ["cargo", "bench", "--bench", bench]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        print(out)
+        groups = {}
+        for group, name, med in parse(out):
+            groups.setdefault(group, []).append((name, med))
+        print(f"command: {' '.join(cmd)}")
+        for group, rows in groups.items():
+            base_name, base = rows[-1]
+            for name, med in rows:
+                print(f"  {group}/{name:<16} median {med * 1e6:10.2f} µs   {med / base:6.3f}x of {base_name}")
+        print()
 
 
 if __name__ == "__main__":

@@ -318,6 +318,94 @@ impl<T: Serialize> Serialize for Lossless<'_, T> {
     }
 }
 
+/// The first member name of an object, read without allocating when it is `@odata.type` (the fast
+/// path of polymorphic reads).
+pub enum FirstKey {
+    /// `@odata.type` (or the 4.01 spelling `@type`).
+    Type,
+    /// Any other member name.
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for FirstKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = FirstKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FirstKey, E> {
+                Ok(match v {
+                    "@odata.type" | "@type" => FirstKey::Type,
+                    other => FirstKey::Other(other.to_owned()),
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// An `@odata.type` value, borrowed from the input when the deserializer allows it.
+pub enum TypeValue<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Copied (escaped text, or a reader-based deserializer).
+    Owned(String),
+}
+
+impl TypeValue<'_> {
+    /// The text as sent (with or without `#`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            TypeValue::Borrowed(s) => s,
+            TypeValue::Owned(s) => s,
+        }
+    }
+
+    /// The qualified name, without `#`.
+    pub fn name(&self) -> &str {
+        strip_hash(self.as_str())
+    }
+
+    /// The text as an owned string.
+    pub fn into_string(self) -> String {
+        match self {
+            TypeValue::Borrowed(s) => s.to_owned(),
+            TypeValue::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TypeValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an @odata.type string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<TypeValue<'de>, E> {
+                Ok(TypeValue::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TypeValue<'de>, E> {
+                Ok(TypeValue::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<TypeValue<'de>, E> {
+                Ok(TypeValue::Owned(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A member that appeared again: the last one wins, as in Graph. Kept out of line so the common path
+/// (each member once) stays free of drop code.
+#[cold]
+pub fn repeated_member<T>(slot: &mut Option<T>, value: T) {
+    *slot = Some(value);
+}
+
 /// Reads the rest of a map as JSON members (the slow path of polymorphic reads).
 pub fn rest_of_map<'de, A: MapAccess<'de>>(
     mut map: A,

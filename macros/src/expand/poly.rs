@@ -104,13 +104,13 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
         impl #ident {
             /// Reads a value once its `@odata.type` is known and the rest is still in the map.
             fn __graph_odata_from_stream<'de, __A: __p::serde::de::MapAccess<'de>>(
-                __t_raw: __p::String,
+                __t_raw: __p::wire::TypeValue<'de>,
                 __map: __A,
             ) -> __p::Result<Self, __A::Error> {
-                let __t = __p::wire::strip_hash(&__t_raw);
+                let __t = __t_raw.name();
                 #(#stream_dispatch)*
                 let mut __obj = __p::serde_json::Map::new();
-                __obj.insert(__p::String::from("@odata.type"), __p::serde_json::Value::String(__t_raw));
+                __obj.insert(__p::String::from("@odata.type"), __p::serde_json::Value::String(__t_raw.into_string()));
                 __p::wire::rest_of_map(__map, __obj).map(|__o| #ident::#other(__p::wire::RawObject(__o)))
             }
 
@@ -146,13 +146,13 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
                         __f.write_str(#expecting)
                     }
                     fn visit_map<__A: __p::serde::de::MapAccess<'de>>(self, mut __map: __A) -> __p::Result<#ident, __A::Error> {
-                        let __first: __p::Option<__p::String> = __map.next_key()?;
+                        let __first: __p::Option<__p::wire::FirstKey> = __map.next_key()?;
                         match __first {
-                            __p::Option::Some(__k) if __k == "@odata.type" || __k == "@type" => {
-                                let __t: __p::String = __map.next_value()?;
+                            __p::Option::Some(__p::wire::FirstKey::Type) => {
+                                let __t: __p::wire::TypeValue<'de> = __map.next_value()?;
                                 #ident::__graph_odata_from_stream(__t, __map)
                             }
-                            __p::Option::Some(__k) => {
+                            __p::Option::Some(__p::wire::FirstKey::Other(__k)) => {
                                 let __v: __p::serde_json::Value = __map.next_value()?;
                                 let mut __obj = __p::serde_json::Map::new();
                                 __obj.insert(__k, __v);

@@ -154,8 +154,14 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
             .map(|((f, variant), local)| {
                 let ty = &f.ty;
                 quote_spanned! {ty.span()=>
-                    __Field::#variant => { #local = __p::Option::Some(__map.next_value::<#ty>()?); }
+                        __Field::#variant => {
+                    if #local.is_none() {
+                        #local = __p::Option::Some(__map.next_value::<#ty>()?);
+                    } else {
+                        __p::wire::repeated_member(&mut #local, __map.next_value::<#ty>()?);
+                    }
                 }
+                    }
             });
     let prop_types = props.iter().map(|f| &f.ty);
     let annotations: Vec<_> = m
@@ -236,7 +242,6 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         ),
     };
     let finish_props = props.iter().zip(&prop_locals).map(|(f, local)| {
-        let fi = &f.ident;
         let wire = &f.wire;
         let missing = if f.option_inner.is_some() {
             quote!(__p::Option::None)
@@ -246,11 +251,15 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
             quote!(return __p::Result::Err(<__A::Error as __p::serde::de::Error>::missing_field(#wire)))
         };
         quote! {
-            #fi: match #local {
+            let #local = match #local {
                 __p::Option::Some(__v) => __v,
                 __p::Option::None => #missing,
-            },
+            };
         }
+    });
+    let build_props = props.iter().zip(&prop_locals).map(|(f, local)| {
+        let fi = &f.ident;
+        quote!(#fi: #local,)
     });
 
     quote! {
@@ -273,6 +282,7 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
                 __p::Result::Ok(())
             }
 
+            #[inline]
             fn read_fields<'de, __A: __p::serde::de::MapAccess<'de>>(
                 mut __map: __A,
             ) -> __p::Result<Self, __A::Error> {
@@ -315,8 +325,9 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
                         __Field::__Ignore => { __map.next_value::<__p::serde::de::IgnoredAny>()?; }
                     }
                 }
+                #(#finish_props)*
                 __p::Result::Ok(#ident {
-                    #(#finish_props)*
+                    #(#build_props)*
                     #(#ann_fields)*
                     #extra_field
                 })

@@ -51,6 +51,7 @@ const _: () = {
             }
             __p::Result::Ok(())
         }
+        #[inline]
         fn read_fields<'de, __A: __p::serde::de::MapAccess<'de>>(
             mut __map: __A,
         ) -> __p::Result<Self, __A::Error> {
@@ -106,16 +107,50 @@ const _: () = {
             while let __p::Option::Some(__key) = __map.next_key::<__Field>()? {
                 match __key {
                     __Field::__F0 => {
-                        __v0 = __p::Option::Some(__map.next_value::<Option<String>>()?);
+                        if __v0.is_none() {
+                            __v0 = __p::Option::Some(
+                                __map.next_value::<Option<String>>()?,
+                            );
+                        } else {
+                            __p::wire::repeated_member(
+                                &mut __v0,
+                                __map.next_value::<Option<String>>()?,
+                            );
+                        }
                     }
                     __Field::__F1 => {
-                        __v1 = __p::Option::Some(__map.next_value::<Option<String>>()?);
+                        if __v1.is_none() {
+                            __v1 = __p::Option::Some(
+                                __map.next_value::<Option<String>>()?,
+                            );
+                        } else {
+                            __p::wire::repeated_member(
+                                &mut __v1,
+                                __map.next_value::<Option<String>>()?,
+                            );
+                        }
                     }
                     __Field::__F2 => {
-                        __v2 = __p::Option::Some(__map.next_value::<Option<String>>()?);
+                        if __v2.is_none() {
+                            __v2 = __p::Option::Some(
+                                __map.next_value::<Option<String>>()?,
+                            );
+                        } else {
+                            __p::wire::repeated_member(
+                                &mut __v2,
+                                __map.next_value::<Option<String>>()?,
+                            );
+                        }
                     }
                     __Field::__F3 => {
-                        __v3 = __p::Option::Some(__map.next_value::<String>()?);
+                        if __v3.is_none() {
+                            __v3 = __p::Option::Some(__map.next_value::<String>()?);
+                        } else {
+                            __p::wire::repeated_member(
+                                &mut __v3,
+                                __map.next_value::<String>()?,
+                            );
+                        }
                     }
                     __Field::__ETag => {
                         __ann_etag = __map.next_value()?;
@@ -128,29 +163,33 @@ const _: () = {
                     }
                 }
             }
+            let __v0 = match __v0 {
+                __p::Option::Some(__v) => __v,
+                __p::Option::None => __p::Option::None,
+            };
+            let __v1 = match __v1 {
+                __p::Option::Some(__v) => __v,
+                __p::Option::None => __p::Option::None,
+            };
+            let __v2 = match __v2 {
+                __p::Option::Some(__v) => __v,
+                __p::Option::None => __p::Option::None,
+            };
+            let __v3 = match __v3 {
+                __p::Option::Some(__v) => __v,
+                __p::Option::None => {
+                    return __p::Result::Err(
+                        <__A::Error as __p::serde::de::Error>::missing_field(
+                            "displayName",
+                        ),
+                    );
+                }
+            };
             __p::Result::Ok(LinkedResource {
-                id: match __v0 {
-                    __p::Option::Some(__v) => __v,
-                    __p::Option::None => __p::Option::None,
-                },
-                web_url: match __v1 {
-                    __p::Option::Some(__v) => __v,
-                    __p::Option::None => __p::Option::None,
-                },
-                app: match __v2 {
-                    __p::Option::Some(__v) => __v,
-                    __p::Option::None => __p::Option::None,
-                },
-                display_name: match __v3 {
-                    __p::Option::Some(__v) => __v,
-                    __p::Option::None => {
-                        return __p::Result::Err(
-                            <__A::Error as __p::serde::de::Error>::missing_field(
-                                "displayName",
-                            ),
-                        );
-                    }
-                },
+                id: __v0,
+                web_url: __v1,
+                app: __v2,
+                display_name: __v3,
                 etag: __ann_etag,
                 extra: __extra,
             })
