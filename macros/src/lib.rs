@@ -15,7 +15,20 @@ use parse::MacroKind;
 
 /// Makes a struct an OData **entity type** (or an enum a polymorphic family of entity types).
 ///
-/// See the `graph-odata` crate documentation for the full attribute reference.
+/// Arguments (all optional): the qualified name first (`"microsoft.graph.externalConnectors.externalConnection"`;
+/// default `microsoft.graph.` + the struct name in lowerCamel), or `namespace = "…"`; `base = Type` (or
+/// `base = "ns.name"`) for a derived type, which then writes its `@odata.type`; `write_type` to always
+/// write `@odata.type`; `abstract` (on a polymorphic enum).
+///
+/// Field attributes, `#[graph(…)]`: `rename = "wireName"`, `key`, `read_only` (read, never written,
+/// no PATCH setter), `default` (a missing member takes `Default`), `extra` (a map that keeps unknown
+/// members), `odata_type` / `odata_etag` / `odata_id` / `odata_context` (an `Option<String>` that
+/// reads the annotation).
+///
+/// Generated: `Serialize`/`Deserialize` with OData rules, `wire::ODataType` (qualified name, base,
+/// key), `wire::ODataStruct`, and for entities a `{Name}Patch` companion with `Name::patch()`.
+/// On an enum of newtype variants over derived structs, plus one `#[graph(other)] Other(RawObject)`:
+/// dispatch on `@odata.type`. The README of `graph-odata` has a tested example.
 #[proc_macro_attribute]
 pub fn graph_entity(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(MacroKind::Entity, args.into(), item.into()).into()
@@ -23,6 +36,9 @@ pub fn graph_entity(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Makes a struct an OData **complex type**, or an enum a polymorphic family of complex types
 /// dispatched on `@odata.type`.
+///
+/// The arguments and field attributes are those of [`macro@graph_entity`], except `key` (complex
+/// types have no identity) and the PATCH companion (a complex value is replaced as a whole).
 #[proc_macro_attribute]
 pub fn graph_complex(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(MacroKind::Complex, args.into(), item.into()).into()
@@ -30,6 +46,12 @@ pub fn graph_complex(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Makes an enum an OData **enumeration type** (member names on the wire, a catch-all for members
 /// added later, flags as comma-separated names).
+///
+/// Arguments: the qualified name or `namespace = "…"` as for [`macro@graph_entity`]; `flags` for a
+/// flags enumeration (use it as `wire::Flags<Enum>`; the enum must be `PartialEq`). Members are unit
+/// variants named in PascalCase (`LimitExceeded` ↔ `"limitExceeded"`; `#[graph(rename = "…")]`
+/// overrides); exactly one `#[graph(other)] Other(String)` keeps members Graph adds later.
+/// Generated: `Serialize`, `Deserialize`, `Display`, `wire::GraphEnum` and `wire::ODataType`.
 #[proc_macro_attribute]
 pub fn graph_enum(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(MacroKind::Enum, args.into(), item.into()).into()
