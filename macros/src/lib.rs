@@ -1,8 +1,8 @@
 //! Attribute macros for graph-odata. Depend on the `graph-odata` crate, which re-exports them; the
 //! generated code refers to `::graph_odata::__private`.
 //!
-//! The crate is a small compiler: [`parse`] reads attributes into typed slots, [`model`] checks them
-//! against each other, [`expand`] generates code. Errors are collected and reported together.
+//! The crate is a small compiler: `parse` reads attributes into typed slots, `model` checks them
+//! against each other, `expand` generates code. Errors are collected and reported together.
 
 use proc_macro::TokenStream;
 
