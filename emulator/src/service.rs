@@ -6,13 +6,11 @@ use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
@@ -542,24 +540,14 @@ fn list(
     Reply::json(StatusCode::OK, Value::Object(out))
 }
 
-const QUERY_VALUE: &AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'&')
-    .add(b'+')
-    .add(b'=');
-
 fn encode_query(v: &str) -> String {
-    utf8_percent_encode(v, QUERY_VALUE).to_string()
+    graph_odata_runtime::path::encode_query_component(v).into_owned()
 }
 
-const KEY: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// A key or name as one path segment (ids in the store are never empty).
+fn encode_key(v: &str) -> String {
+    graph_odata_runtime::path::encode_segment(v).map_or_else(|_| v.to_owned(), |c| c.into_owned())
+}
 
 /// Builds `@odata.context` and `Location` URLs.
 struct Links<'a> {
@@ -574,12 +562,12 @@ impl Links<'_> {
         for (i, seg) in path.iter().enumerate() {
             if i > 0 && store.collection(&path[..i]).is_some() {
                 let quoted = seg.replace('\'', "''");
-                out.push_str(&format!("('{}')", utf8_percent_encode(&quoted, KEY)));
+                out.push_str(&format!("('{}')", encode_key(&quoted)));
             } else {
                 if i > 0 {
                     out.push('/');
                 }
-                out.push_str(&utf8_percent_encode(seg, KEY).to_string());
+                out.push_str(&encode_key(seg));
             }
         }
         out
@@ -704,33 +692,10 @@ fn common_headers(h: &mut HeaderMap, ctx: &Ctx<'_>) {
     h.insert("odata-version", HeaderValue::from_static("4.0"));
 }
 
-/// Now as Graph writes `innerError.date`: `2026-11-24T10:00:00`.
+/// Now as Graph writes `innerError.date`: `2026-11-24T10:00:00` (UTC, whole seconds, no zone).
 fn iso_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    iso_from_unix(secs)
-}
-
-fn iso_from_unix(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let now = graph_odata_runtime::edm::DateTimeOffset::now();
+    now.as_str().get(..19).unwrap_or_default().to_owned()
 }
 
 #[cfg(test)]
@@ -738,10 +703,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn iso_dates() {
-        assert_eq!(iso_from_unix(0), "1970-01-01T00:00:00");
-        assert_eq!(iso_from_unix(1_700_000_000), "2023-11-14T22:13:20");
-        assert_eq!(iso_from_unix(951_782_400), "2000-02-29T00:00:00");
+    fn inner_error_dates_are_whole_utc_seconds() {
+        let d = iso_now();
+        assert_eq!(d.len(), 19, "{d}");
+        assert_eq!(&d[10..11], "T");
+        assert!(
+            d.parse::<graph_odata_runtime::edm::DateTimeOffset>()
+                .is_err(),
+            "no zone: {d}"
+        );
+        assert!(
+            format!("{d}Z")
+                .parse::<graph_odata_runtime::edm::DateTimeOffset>()
+                .is_ok()
+        );
     }
 
     #[test]

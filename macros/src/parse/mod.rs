@@ -169,50 +169,61 @@ pub(crate) fn is_graph_attr(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("graph")
 }
 
-/// Parses every `#[graph(…)]` on a field.
-pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs {
-    let mut out = FieldAttrs::default();
+/// One `#[graph(…)]` entry handed to a slot filler.
+struct Entry<'a, 'b> {
+    key: Ident,
+    meta: &'a syn::meta::ParseNestedMeta<'b>,
+}
+
+impl Entry<'_, '_> {
+    /// Records a flag (`key`, `read_only`, …), reporting a repeat.
+    fn flag(&self, slot: &mut Option<Span>, cx: &mut Ctxt) {
+        if slot.is_some() {
+            cx.error_spanned(
+                &self.key,
+                format!("duplicate graph attribute `{}`", self.key),
+            );
+        } else {
+            *slot = Some(self.key.span());
+        }
+    }
+
+    /// Records `key = "…"`, reporting a repeat.
+    fn string(&self, slot: &mut Option<LitStr>, cx: &mut Ctxt) -> syn::Result<()> {
+        let value: LitStr = self.meta.value()?.parse()?;
+        if slot.is_some() {
+            cx.error_spanned(
+                &self.key,
+                format!("duplicate graph attribute `{}`", self.key),
+            );
+        } else {
+            *slot = Some(value);
+        }
+        Ok(())
+    }
+}
+
+/// Walks every `#[graph(…)]` entry; `fill` stores a known key and returns `false` for an unknown
+/// one, which is reported (with a did-you-mean from `keys`) and skipped so the rest is still read.
+fn graph_entries(
+    attrs: &[syn::Attribute],
+    cx: &mut Ctxt,
+    what: &str,
+    keys: &[&str],
+    mut fill: impl FnMut(&Entry<'_, '_>, &mut Ctxt) -> syn::Result<bool>,
+) {
     for attr in attrs.iter().filter(|a| is_graph_attr(a)) {
         let result = attr.parse_nested_meta(|meta| {
             let Some(key) = meta.path.get_ident().cloned() else {
-                cx.error_spanned(
-                    &meta.path,
-                    "expected a `graph` field attribute such as `rename = \"…\"`",
-                );
+                cx.error_spanned(&meta.path, unknown_key_message(what, "…", keys));
                 return Ok(());
             };
-            let dup = |cx: &mut Ctxt| {
-                cx.error_spanned(&key, format!("duplicate graph attribute `{key}`"))
-            };
-            let flag = |slot: &mut Option<Span>, cx: &mut Ctxt| {
-                if slot.is_some() {
-                    dup(cx);
-                } else {
-                    *slot = Some(key.span());
-                }
-            };
-            match key.to_string().as_str() {
-                "rename" => {
-                    let v: LitStr = meta.value()?.parse()?;
-                    if out.rename.is_some() {
-                        dup(cx);
-                    } else {
-                        out.rename = Some(v);
-                    }
-                }
-                "key" => flag(&mut out.key, cx),
-                "read_only" => flag(&mut out.read_only, cx),
-                "default" => flag(&mut out.default, cx),
-                "extra" => flag(&mut out.extra, cx),
-                "odata_type" => flag(&mut out.odata_type, cx),
-                "odata_etag" => flag(&mut out.odata_etag, cx),
-                "odata_id" => flag(&mut out.odata_id, cx),
-                "odata_context" => flag(&mut out.odata_context, cx),
-                other => {
-                    cx.error_spanned(&key, unknown_key_message("graph field", other, FIELD_KEYS));
-                    if meta.input.peek(Token![=]) {
-                        meta.value()?.parse::<syn::Expr>()?;
-                    }
+            let entry = Entry { key, meta: &meta };
+            if !fill(&entry, cx)? {
+                let text = entry.key.to_string();
+                cx.error_spanned(&entry.key, unknown_key_message(what, &text, keys));
+                if meta.input.peek(Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
                 }
             }
             Ok(())
@@ -221,50 +232,40 @@ pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs
             cx.syn_error(e);
         }
     }
+}
+
+/// Parses every `#[graph(…)]` on a field.
+pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    graph_entries(attrs, cx, "graph field", FIELD_KEYS, |e, cx| {
+        match e.key.to_string().as_str() {
+            "rename" => e.string(&mut out.rename, cx)?,
+            "key" => e.flag(&mut out.key, cx),
+            "read_only" => e.flag(&mut out.read_only, cx),
+            "default" => e.flag(&mut out.default, cx),
+            "extra" => e.flag(&mut out.extra, cx),
+            "odata_type" => e.flag(&mut out.odata_type, cx),
+            "odata_etag" => e.flag(&mut out.odata_etag, cx),
+            "odata_id" => e.flag(&mut out.odata_id, cx),
+            "odata_context" => e.flag(&mut out.odata_context, cx),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    });
     out
 }
 
 /// Parses every `#[graph(…)]` on an enum variant.
 pub(crate) fn variant_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> VariantAttrs {
     let mut out = VariantAttrs::default();
-    for attr in attrs.iter().filter(|a| is_graph_attr(a)) {
-        let result = attr.parse_nested_meta(|meta| {
-            let Some(key) = meta.path.get_ident().cloned() else {
-                cx.error_spanned(&meta.path, "expected `rename = \"…\"` or `other`");
-                return Ok(());
-            };
-            match key.to_string().as_str() {
-                "rename" => {
-                    let v: LitStr = meta.value()?.parse()?;
-                    if out.rename.is_some() {
-                        cx.error_spanned(&key, "duplicate graph attribute `rename`");
-                    } else {
-                        out.rename = Some(v);
-                    }
-                }
-                "other" => {
-                    if out.other.is_some() {
-                        cx.error_spanned(&key, "duplicate graph attribute `other`");
-                    } else {
-                        out.other = Some(key.span());
-                    }
-                }
-                other => {
-                    cx.error_spanned(
-                        &key,
-                        unknown_key_message("graph variant", other, VARIANT_KEYS),
-                    );
-                    if meta.input.peek(Token![=]) {
-                        meta.value()?.parse::<syn::Expr>()?;
-                    }
-                }
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            cx.syn_error(e);
+    graph_entries(attrs, cx, "graph variant", VARIANT_KEYS, |e, cx| {
+        match e.key.to_string().as_str() {
+            "rename" => e.string(&mut out.rename, cx)?,
+            "other" => e.flag(&mut out.other, cx),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    });
     out
 }
 
