@@ -22,12 +22,16 @@
 //!
 //! Tests and examples run against the local emulator (`graph-odata-emulator`) instead of Graph.
 
-pub use graph_odata_macros::{graph_complex, graph_entity, graph_enum};
+pub use graph_odata_macros::{
+    graph_action, graph_complex, graph_entity, graph_enum, graph_function,
+};
 pub use graph_odata_runtime::*;
 
 /// The names most programs need: `use graph_odata::prelude::*;`.
 pub mod prelude {
-    pub use graph_odata_macros::{graph_complex, graph_entity, graph_enum};
+    pub use graph_odata_macros::{
+        graph_action, graph_complex, graph_entity, graph_enum, graph_function,
+    };
     pub use graph_odata_runtime::auth::{AccessToken, StaticToken, TokenCredential, token_fn};
     pub use graph_odata_runtime::edm::{
         Binary, Date, DateTimeOffset, Decimal, Duration, Guid, Int64, TimeOfDay,
@@ -35,7 +39,7 @@ pub mod prelude {
     pub use graph_odata_runtime::path::encode_segment;
     pub use graph_odata_runtime::wire::{Flags, Patch, RawObject};
     pub use graph_odata_runtime::{
-        ApiVersion, Client, Cloud, Error, ErrorKind, Request, Response, RetryPolicy,
+        ApiVersion, Client, Cloud, Error, ErrorKind, Page, Request, Response, RetryPolicy,
     };
 }
 

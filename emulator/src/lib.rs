@@ -10,7 +10,10 @@
 //!   return=representation`); PUT replaces → 204; DELETE → 204; unknown paths → 404.
 //! - **Graph-shaped errors** with `innerError` (`request-id`, `client-request-id`, `date`); malformed
 //!   JSON or a body of the wrong shape → 400 naming the problem; an optional bearer-token check → 401.
-//! - **Route handlers** for bound actions and functions: [`Emulator::route`].
+//! - **Route handlers** for bound actions and functions: [`Emulator::route`]. Built in: `createLink`
+//!   on any drive or list item (201 for a new link, 200 for an existing one of the same type and
+//!   scope), the client-chosen id rules of external connections, and `@odata.type` on every
+//!   `identitySources` element of a connected organization.
 //! - **Fault injection**: [`Fault`] (429/503/504 with any `Retry-After`, dropped connections, delays,
 //!   cut-off bodies) for the next N matching requests.
 //! - **A request log** for assertions: [`Emulator::requests`].
@@ -27,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod faults;
+mod graph;
 mod log;
 mod routes;
 mod service;
@@ -109,7 +113,7 @@ impl Emulator {
             store: Mutex::new(Store::default()),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
-            routes: Mutex::new(Vec::new()),
+            routes: Mutex::new(builtin_routes()),
             bearer: Mutex::new(None),
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
         });
@@ -199,7 +203,8 @@ impl Emulator {
         F: Fn(&mut Call<'_>) -> Reply + Send + Sync + 'static,
     {
         match routes::Route::new(method, pattern, Arc::new(handler)) {
-            Ok(route) => self.shared.lock_routes().push(route),
+            // The user's routes run before the built-in ones (and before earlier user routes).
+            Ok(route) => self.shared.lock_routes().insert(0, route),
             Err(message) => panic!("Emulator::route: {message}"),
         }
     }
@@ -242,6 +247,15 @@ impl std::fmt::Debug for Emulator {
             .field("base_url", &self.shared.base_url)
             .finish_non_exhaustive()
     }
+}
+
+fn builtin_routes() -> Vec<routes::Route> {
+    graph::routes()
+        .into_iter()
+        .filter_map(|(method, pattern, handler)| {
+            routes::Route::new(method, pattern, Arc::new(handler)).ok()
+        })
+        .collect()
 }
 
 /// Accepts connections until the [`Emulator`] is dropped. Each connection can be killed from inside

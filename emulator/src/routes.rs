@@ -17,6 +17,8 @@ pub struct Call<'a> {
     pub version: String,
     /// The placeholders of the route pattern, by name, percent-decoded.
     pub params: HashMap<String, String>,
+    /// The whole path without the version, percent-decoded, one entry per segment.
+    pub path: Vec<String>,
     /// The query options, percent-decoded.
     pub query: Vec<(String, String)>,
     /// The request headers.
@@ -43,6 +45,8 @@ pub struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) body: Option<Value>,
     pub(crate) headers: Vec<(String, String)>,
+    /// Let the generic store handle the request (a route that only validates).
+    pub(crate) pass: bool,
 }
 
 impl Reply {
@@ -52,6 +56,7 @@ impl Reply {
             status,
             body: Some(body),
             headers: Vec::new(),
+            pass: false,
         }
     }
 
@@ -61,6 +66,15 @@ impl Reply {
             status: StatusCode::NO_CONTENT,
             body: None,
             headers: Vec::new(),
+            pass: false,
+        }
+    }
+
+    /// Hands the request on to the generic store (for routes that only check a request).
+    pub fn next() -> Reply {
+        Reply {
+            pass: true,
+            ..Reply::no_content()
         }
     }
 
@@ -92,6 +106,25 @@ pub(crate) struct Route {
 enum PatternSegment {
     Literal(String),
     Param(String),
+    /// `**`: any number of segments (at most one per pattern).
+    Rest,
+}
+
+fn bind(
+    pattern: &[PatternSegment],
+    segs: &[String],
+    params: &mut HashMap<String, String>,
+) -> Option<()> {
+    for (p, s) in pattern.iter().zip(segs) {
+        match p {
+            PatternSegment::Literal(l) if l == s => {}
+            PatternSegment::Param(name) => {
+                params.insert(name.clone(), s.clone());
+            }
+            _ => return None,
+        }
+    }
+    Some(())
 }
 
 impl Route {
@@ -102,6 +135,7 @@ impl Route {
             .filter(|s| !s.is_empty())
             .map(
                 |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    _ if s == "**" => Ok(PatternSegment::Rest),
                     Some("") => Err(format!("empty placeholder in route pattern `{pattern}`")),
                     Some(name) => Ok(PatternSegment::Param(name.to_owned())),
                     None if s.contains(['{', '}']) => {
@@ -111,6 +145,14 @@ impl Route {
                 },
             )
             .collect::<Result<Vec<_>, _>>()?;
+        if segments
+            .iter()
+            .filter(|s| **s == PatternSegment::Rest)
+            .count()
+            > 1
+        {
+            return Err(format!("at most one `**` in route pattern `{pattern}`"));
+        }
         Ok(Route {
             method,
             pattern: segments,
@@ -124,18 +166,26 @@ impl Route {
         method: &Method,
         path: &StorePath,
     ) -> Option<HashMap<String, String>> {
-        let segs = path.segments();
-        if *method != self.method || segs.len() != self.pattern.len() {
+        if *method != self.method {
             return None;
         }
+        let segs = path.segments();
         let mut params = HashMap::new();
-        for (p, s) in self.pattern.iter().zip(segs) {
-            match p {
-                PatternSegment::Literal(l) if l == s => {}
-                PatternSegment::Literal(_) => return None,
-                PatternSegment::Param(name) => {
-                    params.insert(name.clone(), s.clone());
+        match self.pattern.iter().position(|p| *p == PatternSegment::Rest) {
+            None => {
+                if segs.len() != self.pattern.len() {
+                    return None;
                 }
+                bind(&self.pattern, segs, &mut params)?;
+            }
+            Some(at) => {
+                // `**` takes whatever lies between the fixed head and the fixed tail.
+                let tail = &self.pattern[at + 1..];
+                if segs.len() < at + tail.len() {
+                    return None;
+                }
+                bind(&self.pattern[..at], &segs[..at], &mut params)?;
+                bind(tail, &segs[segs.len() - tail.len()..], &mut params)?;
             }
         }
         Some(params)
@@ -164,6 +214,21 @@ mod tests {
         assert!(r.matches(&Method::GET, &p).is_none());
         let other = StorePath::parse("/drives/d/items/i/invite").unwrap();
         assert!(r.matches(&Method::POST, &other).is_none());
+    }
+
+    #[test]
+    fn double_star_takes_any_middle() {
+        let r = route("/**/createLink").unwrap();
+        let p = StorePath::parse("/drives/d/items/i/createLink").unwrap();
+        assert!(r.matches(&Method::POST, &p).is_some());
+        let p = StorePath::parse("/createLink").unwrap();
+        assert!(r.matches(&Method::POST, &p).is_some());
+        let p = StorePath::parse("/drives/d/items/i/invite").unwrap();
+        assert!(r.matches(&Method::POST, &p).is_none());
+        let r = route("/users/{id}/**").unwrap();
+        let p = StorePath::parse("/users/u1/todo/lists").unwrap();
+        assert_eq!(r.matches(&Method::POST, &p).unwrap()["id"], "u1");
+        assert!(matches!(route("/**/x/**"), Err(m) if m.contains("at most one")));
     }
 
     #[test]

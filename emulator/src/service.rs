@@ -220,10 +220,14 @@ fn dispatch(
     let rest = StorePath(rest.to_vec());
     let query_pairs = crate::log::query_pairs(query);
 
-    let route = shared.lock_routes().iter().find_map(|r| {
-        r.matches(method, &rest)
-            .map(|params| (r.handler.clone(), params))
-    });
+    let routes: Vec<_> = shared
+        .lock_routes()
+        .iter()
+        .filter_map(|r| {
+            r.matches(method, &rest)
+                .map(|params| (r.handler.clone(), params))
+        })
+        .collect();
 
     let body = match body {
         None => None,
@@ -232,18 +236,22 @@ fn dispatch(
     };
 
     let mut store = shared.lock_store();
-    if let Some((handler, params)) = route {
+    for (handler, params) in routes {
         let mut call = Call {
             method: method.clone(),
-            version,
+            version: version.clone(),
             params,
-            query: query_pairs,
+            path: rest.0.clone(),
+            query: query_pairs.clone(),
             headers,
-            body,
+            body: body.clone(),
             store: &mut store,
             base_url: ctx.base_url,
         };
-        return handler(&mut call);
+        let reply = handler(&mut call);
+        if !reply.pass {
+            return reply;
+        }
     }
 
     let target = store.resolve(&rest);
@@ -316,6 +324,18 @@ fn dispatch(
         (Method::DELETE, Target::Entity { collection, id }) => {
             store.remove(&collection, &id);
             Reply::no_content()
+        }
+        // A navigation of an existing entity that holds nothing yet: an empty collection, as in Graph.
+        (Method::GET, Target::Unknown(c))
+            if c.len() >= 3 && store.entity(&c[..c.len() - 2], &c[c.len() - 2]).is_some() =>
+        {
+            let mut out = Map::new();
+            out.insert(
+                "@odata.context".into(),
+                Value::String(links.context(&store, &c, false)),
+            );
+            out.insert("value".into(), Value::Array(Vec::new()));
+            Reply::json(StatusCode::OK, Value::Object(out))
         }
         (_, Target::Unknown(c)) => Reply::error(
             StatusCode::NOT_FOUND,
@@ -618,6 +638,7 @@ fn finish(reply: Reply, ctx: &Ctx<'_>, truncate: bool) -> http::Response<ReplyBo
         status,
         body,
         headers,
+        ..
     } = reply;
     let body = body.map(|mut v| {
         if let Some(Value::Object(err)) = v.get_mut("error")

@@ -270,6 +270,18 @@ impl Store {
         true
     }
 
+    /// The members of the collection at `path`, in insertion order (None when it does not exist).
+    pub fn items(&self, path: &str) -> Option<Vec<&Value>> {
+        let path = StorePath::parse(path).ok()?;
+        match self.resolve(&path) {
+            Target::Collection(c) => self
+                .collections
+                .get(&c)
+                .map(|coll| coll.items.iter().map(|(_, v)| v).collect()),
+            _ => None,
+        }
+    }
+
     /// Number of members of the collection at `path` (None when it does not exist).
     pub fn count(&self, path: &str) -> Option<usize> {
         let path = StorePath::parse(path).ok()?;

@@ -56,3 +56,32 @@ pub fn graph_complex(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn graph_enum(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(MacroKind::Enum, args.into(), item.into()).into()
 }
+
+/// Makes a struct the parameters of an OData **action** and generates one request method per HTTP
+/// line from the Graph docs.
+///
+/// Arguments: the action name first (`"createLink"`, or qualified `"microsoft.graph.createLink"`;
+/// default: the struct name in lowerCamel), `returns = Type` (omit for 204 No Content), `paths = [...]`
+/// (each `"POST /…/createLink"`, or `name = "POST …"` to choose the method name; by default it is
+/// the fixed segments before the action: `/drives/{driveId}/items/{itemId}/createLink` →
+/// `drives_items`), `bound = "microsoft.graph.driveItem"`.
+///
+/// Each method takes `&self` (the JSON body) and the path's placeholders as `&str` (percent-encoded
+/// at run time) and returns `Request<Returns>`; the response is accepted bare or wrapped in
+/// `{"value": …}`. Fields take the `#[graph(…)]` attributes of [`macro@graph_entity`] plus `secret`,
+/// which hides the value in the generated `Debug` (do not derive `Debug` yourself).
+#[proc_macro_attribute]
+pub fn graph_action(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(MacroKind::Action, args.into(), item.into()).into()
+}
+
+/// Makes a struct the parameters of an OData **function** (GET, parameters in the URL:
+/// `getByPath(path='a%2Fb')`, strings quoted with `'` doubled, `None` left out).
+///
+/// Arguments as for [`macro@graph_action`]; each path ends in the function name (the generated call
+/// appends the fields as parameters) or in a call with placeholders
+/// (`getByPath(path='{path}')`, which become method parameters).
+#[proc_macro_attribute]
+pub fn graph_function(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(MacroKind::Function, args.into(), item.into()).into()
+}

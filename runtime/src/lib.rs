@@ -22,6 +22,7 @@ pub mod auth;
 mod client;
 pub mod edm;
 mod error;
+mod page;
 pub mod path;
 mod request;
 mod retry;
@@ -29,6 +30,7 @@ pub mod wire;
 
 pub use client::{ApiVersion, Client, ClientBuilder, Cloud, USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
+pub use page::{Page, decode_operation};
 pub use request::{Decoder, Request, Response, decode_json};
 pub use retry::RetryPolicy;
 

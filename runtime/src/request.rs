@@ -156,6 +156,13 @@ impl<T> Request<T> {
         self.error.get_or_insert(message);
     }
 
+    /// Marks the request as unsendable: `send` reports `message` as a
+    /// [`Build`](crate::ErrorKind::Build) error without sending anything.
+    pub fn with_error(mut self, message: impl Into<String>) -> Request<T> {
+        self.fail(message.into());
+        self
+    }
+
     fn with<U>(self, decode: Decoder<U>) -> Request<U> {
         Request {
             method: self.method,

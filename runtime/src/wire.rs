@@ -20,6 +20,10 @@ pub enum TypeKind {
     Complex,
     /// An enumeration type.
     Enum,
+    /// The parameters of an action (`#[graph_action]`).
+    Action,
+    /// The parameters of a function (`#[graph_function]`).
+    Function,
 }
 
 /// The OData facts about a model type, for the runtime, the emulator and checks.
@@ -315,6 +319,82 @@ impl<T: Serialize> Serialize for Lossless<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let _restore = ModeGuard(MODE.with(|m| m.replace(WriteMode::Lossless)));
         self.0.serialize(s)
+    }
+}
+
+/// A value that can be a function parameter in a URL: `getByPath(path='a%2Fb')`, `f(n=3)`.
+///
+/// Strings are quoted with `'` doubled; numbers, booleans, dates and GUIDs are written bare; `None`
+/// leaves the parameter out. `#[graph_enum]` types are written as their quoted member name.
+pub trait ODataLiteral {
+    /// Adds `name=value` to an open call.
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder;
+}
+
+impl ODataLiteral for String {
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        path.quoted_arg(name, self)
+    }
+}
+
+impl ODataLiteral for str {
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        path.quoted_arg(name, self)
+    }
+}
+
+impl<T: ODataLiteral + ?Sized> ODataLiteral for &T {
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        (**self).write_arg(name, path)
+    }
+}
+
+impl<T: ODataLiteral> ODataLiteral for Option<T> {
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        match self {
+            Some(v) => v.write_arg(name, path),
+            None => path,
+        }
+    }
+}
+
+macro_rules! bare_literal {
+    ($($t:ty),*) => {$(
+        impl ODataLiteral for $t {
+            fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+                path.literal_arg(name, &self.to_string())
+            }
+        }
+    )*};
+}
+
+bare_literal!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    f32,
+    f64,
+    crate::edm::DateTimeOffset,
+    crate::edm::Date,
+    crate::edm::TimeOfDay,
+    crate::edm::Guid,
+    crate::edm::Decimal
+);
+
+impl ODataLiteral for crate::edm::Int64 {
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        path.literal_arg(name, &self.0.to_string())
+    }
+}
+
+impl ODataLiteral for crate::edm::Duration {
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        path.literal_arg(name, &format!("duration'{self}'"))
     }
 }
 

@@ -8,8 +8,16 @@ use graph_odata::wire::RawObject;
 
 // ---- a. todoTask linkedResources -------------------------------------------------------------
 
-/// `microsoft.graph.linkedResource`
-#[graph_entity]
+/// `microsoft.graph.linkedResource`: today's v1.0 routes (seed 001) and the beta page's form (seed 000).
+#[graph_entity(
+    create = "POST /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
+    create_for_user = "POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
+    get = "GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
+    list = "GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
+    update = "PATCH /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
+    delete = "DELETE /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
+    create_beta_seed = "POST /linkedResources"
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedResource {
     #[graph(odata_type)]
@@ -166,6 +174,56 @@ pub struct SharingInvitation {
     pub sign_in_required: Option<bool>,
 }
 
+/// `microsoft.graph.createLink`, bound to driveItem (and listItem): the 23 paths of the seed page (beta,
+/// 2021) and today's documented v1.0 paths.
+#[graph_action(
+    returns = Permission,
+    bound = "microsoft.graph.driveItem",
+    paths = [
+        "POST /drives/{drivesId}/root/createLink",
+        "POST /shares/{sharesId}/root/createLink",
+        "POST /workbooks/{workbooksId}/createLink",
+        "POST /shares/{sharesId}/driveItem/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/root/createLink",
+        drives_items_seed = "POST /drives/{drivesId}/items/{driveItemId}/createLink",
+        "POST /shares/{sharesId}/items/{driveItemId}/createLink",
+        "POST /drives/{drivesId}/bundles/{driveItemId}/createLink",
+        "POST /drives/{drivesId}/special/{driveItemId}/createLink",
+        "POST /drives/{drivesId}/following/{driveItemId}/createLink",
+        "POST /workbooks/{workbooksId}/children/{driveItemId}/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/items/{driveItemId}/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/bundles/{driveItemId}/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/special/{driveItemId}/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/following/{driveItemId}/createLink",
+        "POST /me/joinedGroups/{groupId}/team/channels/{channelId}/filesFolder/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/listItem/driveItem/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/children/{driveItemId}/createLink",
+        "POST /me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/root/createLink",
+        "POST /me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/driveItem/createLink",
+        "POST /me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/items/{driveItemId}/createLink",
+        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{itemActivityId}/driveItem/createLink",
+        "POST /drives/{driveId}/items/{itemId}/createLink",
+        "POST /groups/{groupId}/drive/items/{itemId}/createLink",
+        "POST /me/drive/items/{itemId}/createLink",
+        "POST /sites/{siteId}/drive/items/{itemId}/createLink",
+        "POST /users/{userId}/drive/items/{itemId}/createLink",
+        "POST /sites/{siteId}/lists/{listId}/items/{listItemId}/createLink",
+    ],
+)]
+#[derive(Clone, Default)]
+pub struct CreateLink {
+    pub r#type: String,
+    pub scope: Option<String>,
+    pub expiration_date_time: Option<DateTimeOffset>,
+    #[graph(secret)]
+    pub password: Option<String>,
+    pub message: Option<String>,
+    pub recipients: Option<Vec<DriveRecipient>>,
+    pub retain_inherited_permissions: Option<bool>,
+    pub send_notification: Option<bool>,
+}
+
 /// The body of the seed 002 page's createLink request (beta parameters).
 #[graph_complex("microsoft.graph.createLinkParameters")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -180,8 +238,15 @@ pub struct CreateLinkBody {
 
 // ---- d. externalConnection (namespace microsoft.graph.externalConnectors) ---------------------------
 
-/// `microsoft.graph.externalConnectors.externalConnection`; the client chooses the id.
-#[graph_entity("microsoft.graph.externalConnectors.externalConnection")]
+/// `microsoft.graph.externalConnectors.externalConnection`; the client chooses the id. Today's route
+/// and the seed page's top-level set (still in v1.0).
+#[graph_entity(
+    "microsoft.graph.externalConnectors.externalConnection",
+    create = "POST /external/connections",
+    create_seed = "POST /connections",
+    get = "GET /external/connections/{externalConnectionId}",
+    delete = "DELETE /external/connections/{externalConnectionId}"
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalConnection {
     #[graph(odata_type)]
@@ -336,7 +401,12 @@ pub enum ConnectionState {
 // ---- e. connectedOrganization --------------------------------------------------------------------
 
 /// `microsoft.graph.connectedOrganization` as v1.0 declares it.
-#[graph_entity]
+#[graph_entity(
+    create = "POST /identityGovernance/entitlementManagement/connectedOrganizations",
+    get = "GET /identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}",
+    list = "GET /identityGovernance/entitlementManagement/connectedOrganizations",
+    update = "PATCH /identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}"
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectedOrganization {
     #[graph(odata_type)]
@@ -355,7 +425,10 @@ pub struct ConnectedOrganization {
 
 /// The seed 004 page's (beta) shape: it also has `createdBy`/`modifiedBy`, and its example writes
 /// placeholder text where timestamps go.
-#[graph_entity("microsoft.graph.connectedOrganization")]
+#[graph_entity(
+    "microsoft.graph.connectedOrganization",
+    create = "POST /connectedOrganizations"
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectedOrganizationSeedForm {
     #[graph(odata_type)]

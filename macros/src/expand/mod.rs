@@ -1,6 +1,7 @@
 //! Code generation: one file per concern. Every impl lives in `const _: () = { … };` and reaches the
 //! runtime only through `::graph_odata::__private`.
 
+mod endpoints;
 mod enums;
 mod poly;
 mod structs;
@@ -71,7 +72,15 @@ fn generate(model: &Model) -> TokenStream {
             let facts = structs::odata_type(m);
             let serde = structs::serde(m);
             let checks = structs::value_checks(m);
-            quote!(#facts #serde #checks)
+            let endpoints = endpoints::entity(m);
+            quote!(#facts #serde #checks #endpoints)
+        }
+        Model::Operation(m) => {
+            let facts = structs::odata_type(&m.strukt);
+            let serde = structs::serde(&m.strukt);
+            let checks = structs::value_checks(&m.strukt);
+            let methods = endpoints::operation(m);
+            quote!(#facts #serde #checks #methods)
         }
         Model::Poly(m) => poly::expand(m),
         Model::Enum(m) => enums::expand(m),

@@ -18,6 +18,8 @@ pub(crate) fn odata_type(m: &StructModel) -> TokenStream {
     let annotation = format!("#{name}");
     let kind = match m.kind {
         MacroKind::Entity => quote!(Entity),
+        MacroKind::Action => quote!(Action),
+        MacroKind::Function => quote!(Function),
         _ => quote!(Complex),
     };
     let base = match &m.base {

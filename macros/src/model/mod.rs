@@ -4,8 +4,11 @@ use proc_macro2::Span;
 use syn::{Ident, Type};
 
 use crate::ctxt::Ctxt;
-use crate::parse::names::{check_qualified_name, pascal_to_lower_camel, snake_to_lower_camel};
-use crate::parse::{self, BaseRef, MacroKind, TypeArgs};
+use crate::parse::names::{
+    check_qualified_name, pascal_to_lower_camel, snake_from_camel, snake_to_lower_camel,
+};
+use crate::parse::path::{self as http_path, HttpLine, Method, Segment};
+use crate::parse::{self, BaseRef, ENDPOINT_VERBS, MacroKind, TypeArgs};
 
 /// Where a field's value comes from on the wire.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -45,6 +48,58 @@ pub(crate) struct Field {
     pub(crate) role: Role,
     pub(crate) read_only: bool,
     pub(crate) default: bool,
+    pub(crate) secret: bool,
+}
+
+/// What an endpoint does, which fixes its HTTP method and generated signature.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum EndpointKind {
+    Create,
+    Get,
+    List,
+    Update,
+    Delete,
+    Action,
+    Function,
+}
+
+impl EndpointKind {
+    fn allowed(self) -> &'static [Method] {
+        match self {
+            EndpointKind::Create | EndpointKind::Action => &[Method::Post],
+            EndpointKind::Get | EndpointKind::List | EndpointKind::Function => &[Method::Get],
+            EndpointKind::Update => &[Method::Patch, Method::Put],
+            EndpointKind::Delete => &[Method::Delete],
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            EndpointKind::Create => "creates",
+            EndpointKind::Get => "reads one entity",
+            EndpointKind::List => "lists a collection",
+            EndpointKind::Update => "updates",
+            EndpointKind::Delete => "deletes",
+            EndpointKind::Action => "invokes an action",
+            EndpointKind::Function => "calls a function",
+        }
+    }
+}
+
+/// One checked HTTP line and the method generated for it.
+pub(crate) struct Endpoint {
+    pub(crate) name: Ident,
+    pub(crate) kind: EndpointKind,
+    pub(crate) line: HttpLine,
+    pub(crate) text: String,
+}
+
+/// `#[graph_action]`/`#[graph_function]`: the parameters (as a struct model) and the paths.
+pub(crate) struct OperationModel {
+    pub(crate) strukt: StructModel,
+    pub(crate) returns: Option<Type>,
+    pub(crate) endpoints: Vec<Endpoint>,
+    pub(crate) bound: Option<String>,
 }
 
 /// The OData type name and where it was written.
@@ -62,6 +117,7 @@ pub(crate) struct StructModel {
     pub(crate) fields: Vec<Field>,
     pub(crate) key: Option<String>,
     pub(crate) extra: Option<Ident>,
+    pub(crate) endpoints: Vec<Endpoint>,
 }
 
 pub(crate) struct PolyVariant {
@@ -92,10 +148,12 @@ pub(crate) struct EnumModel {
     pub(crate) other: Ident,
 }
 
+#[allow(clippy::large_enum_variant)] // one model per macro call; boxing buys nothing
 pub(crate) enum Model {
     Struct(StructModel),
     Poly(PolyModel),
     Enum(EnumModel),
+    Operation(OperationModel),
 }
 
 /// The OData name from the arguments, or `microsoft.graph.` (or the namespace) + lowerCamel(ident).
@@ -157,6 +215,19 @@ pub(crate) fn build(
             );
             None
         }
+        (syn::Data::Struct(s), MacroKind::Action | MacroKind::Function) => {
+            build_operation(kind, args, name, input, s, cx).map(Model::Operation)
+        }
+        (syn::Data::Enum(e), MacroKind::Action | MacroKind::Function) => {
+            cx.error_spanned(
+                e.enum_token,
+                format!(
+                    "{} goes on a struct whose fields are the parameters",
+                    kind.name()
+                ),
+            );
+            None
+        }
         (syn::Data::Struct(s), _) => {
             build_struct(kind, args, name, input, s, cx).map(Model::Struct)
         }
@@ -184,8 +255,11 @@ fn build_struct(
             ),
         );
     }
+    let empty = syn::punctuated::Punctuated::new();
+    let is_operation = matches!(kind, MacroKind::Action | MacroKind::Function);
     let named = match &data.fields {
-        syn::Fields::Named(n) => n,
+        syn::Fields::Named(n) => &n.named,
+        syn::Fields::Unit if is_operation => &empty,
         other => {
             let shape = if matches!(other, syn::Fields::Unit) {
                 "a unit struct"
@@ -206,7 +280,7 @@ fn build_struct(
     let mut key: Option<(String, Span)> = None;
     let mut extra: Option<Ident> = None;
     let mut seen: Vec<(String, Ident)> = Vec::new();
-    for f in &named.named {
+    for f in named {
         let Some(ident) = f.ident.clone() else {
             continue;
         };
@@ -274,8 +348,16 @@ fn build_struct(
                 seen.push((wire.clone(), ident.clone()));
             }
         }
+        if let (Some(span), false) = (attrs.secret, is_operation) {
+            cx.error_at(
+                span,
+                "`secret` applies to the parameters of `#[graph_action]` and `#[graph_function]`",
+            );
+        }
         if let Some(span) = attrs.key {
-            if kind == MacroKind::Complex {
+            if is_operation {
+                cx.error_at(span, "operation parameters have no key");
+            } else if kind == MacroKind::Complex {
                 cx.error_at(
                     span,
                     "complex types have no key; use `#[graph_entity]` for a type with identity",
@@ -307,6 +389,7 @@ fn build_struct(
             role,
             read_only: attrs.read_only.is_some(),
             default: attrs.default.is_some(),
+            secret: attrs.secret.is_some(),
         });
     }
     // An entity without an explicit key uses its `id` property, as `microsoft.graph.entity` declares.
@@ -320,6 +403,7 @@ fn build_struct(
             })
             .flatten()
     });
+    let endpoints = entity_endpoints(&args.endpoints, &fields, cx);
     Some(StructModel {
         kind,
         ident: input.ident.clone(),
@@ -330,6 +414,224 @@ fn build_struct(
         fields,
         key,
         extra,
+        endpoints,
+    })
+}
+
+/// Parses an HTTP line, reporting problems at the string literal.
+fn parse_line(lit: &syn::LitStr, what: &str, cx: &mut Ctxt) -> Option<HttpLine> {
+    match http_path::parse(&lit.value()) {
+        Ok(line) => Some(line),
+        Err(e) => {
+            cx.error_spanned(lit, format!("{what}: {e}"));
+            None
+        }
+    }
+}
+
+/// Checks that the method fits what the endpoint does.
+fn check_method(
+    kind: EndpointKind,
+    line: &HttpLine,
+    lit: &syn::LitStr,
+    what: &str,
+    cx: &mut Ctxt,
+) -> bool {
+    let allowed = kind.allowed();
+    if allowed.contains(&line.method) {
+        return true;
+    }
+    let names: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+    cx.error_spanned(
+        lit,
+        format!(
+            "{what} {}, so its method must be {}, not {}",
+            kind.verb(),
+            names.join(" or "),
+            line.method.as_str()
+        ),
+    );
+    false
+}
+
+/// Placeholder names that would collide with the generated parameters.
+const RESERVED_PARAMS: &[&str] = &["body", "patch", "self"];
+
+fn check_params(line: &HttpLine, lit: &syn::LitStr, what: &str, cx: &mut Ctxt) -> bool {
+    for p in line.params() {
+        if RESERVED_PARAMS.contains(&p.rust.as_str()) || syn::parse_str::<Ident>(&p.rust).is_err() {
+            cx.error_spanned(
+                lit,
+                format!("{what}: the placeholder `{{{}}}` would become the parameter `{}`, which is reserved; rename the placeholder", p.wire, p.rust),
+            );
+            return false;
+        }
+    }
+    true
+}
+
+fn entity_endpoints(
+    list: &[(Ident, syn::LitStr)],
+    fields: &[Field],
+    cx: &mut Ctxt,
+) -> Vec<Endpoint> {
+    let _ = fields;
+    let mut out = Vec::new();
+    for (name, lit) in list {
+        let text = name.to_string();
+        let verb = ENDPOINT_VERBS
+            .iter()
+            .find(|v| text == **v || text.starts_with(&format!("{v}_")))
+            .copied()
+            .unwrap_or("get");
+        let kind = match verb {
+            "create" => EndpointKind::Create,
+            "list" => EndpointKind::List,
+            "update" => EndpointKind::Update,
+            "delete" => EndpointKind::Delete,
+            _ => EndpointKind::Get,
+        };
+        let what = format!("graph_entity endpoint `{name}`");
+        let Some(line) = parse_line(lit, &what, cx) else {
+            continue;
+        };
+        if check_method(kind, &line, lit, &what, cx) && check_params(&line, lit, &what, cx) {
+            out.push(Endpoint {
+                name: name.clone(),
+                kind,
+                line,
+                text: lit.value(),
+            });
+        }
+    }
+    out
+}
+
+/// The method name a path generates: its fixed segments before the operation, snake_cased.
+/// `/drives/{driveId}/items/{itemId}/createLink` → `drives_items`.
+fn derived_method_name(line: &HttpLine) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let upto = line.segments.len().saturating_sub(1);
+    for s in &line.segments[..upto] {
+        let name = match s {
+            Segment::Literal(l) => l.as_str(),
+            Segment::ParenKey { name, .. } | Segment::Call { name, .. } => name.as_str(),
+            Segment::Key(_) => continue,
+        };
+        let name = name
+            .rsplit('.')
+            .next()
+            .unwrap_or(name)
+            .trim_start_matches('$');
+        parts.push(snake_from_camel(name));
+    }
+    if parts.is_empty() {
+        "invoke".to_owned()
+    } else {
+        parts.join("_")
+    }
+}
+
+fn build_operation(
+    kind: MacroKind,
+    args: TypeArgs,
+    name: TypeName,
+    input: &syn::DeriveInput,
+    data: &syn::DataStruct,
+    cx: &mut Ctxt,
+) -> Option<OperationModel> {
+    let endpoint_kind = if kind == MacroKind::Action {
+        EndpointKind::Action
+    } else {
+        EndpointKind::Function
+    };
+    let qualified = name.qualified.clone();
+    let simple = qualified
+        .rsplit('.')
+        .next()
+        .unwrap_or(&qualified)
+        .to_owned();
+    let mut endpoints: Vec<Endpoint> = Vec::new();
+    if args.paths.is_empty() {
+        cx.error_spanned(
+            &input.ident,
+            format!(
+                "{} `{}` needs `paths = [\"{} /…/{simple}\"]`: the HTTP lines from the Graph docs",
+                kind.name(),
+                input.ident,
+                if kind == MacroKind::Action {
+                    "POST"
+                } else {
+                    "GET"
+                }
+            ),
+        );
+    }
+    for (given, lit) in &args.paths {
+        let what = format!("{} `{simple}`", kind.name());
+        let Some(line) = parse_line(lit, &what, cx) else {
+            continue;
+        };
+        if !check_method(endpoint_kind, &line, lit, &what, cx)
+            || !check_params(&line, lit, &what, cx)
+        {
+            continue;
+        }
+        let last = line.last_name().unwrap_or_default().to_owned();
+        let ends_right = (last == simple || last == qualified)
+            && match line.segments.last() {
+                Some(Segment::Literal(_)) => true,
+                Some(Segment::Call { .. }) => kind == MacroKind::Function,
+                _ => false,
+            };
+        if !ends_right {
+            cx.error_spanned(
+                lit,
+                format!("{what}: the path must end in `{simple}` (or `{qualified}`), the operation it invokes; this one ends in `{last}`"),
+            );
+            continue;
+        }
+        let method_name = match given {
+            Some(n) => n.clone(),
+            None => {
+                let derived = derived_method_name(&line);
+                if syn::parse_str::<Ident>(&derived).is_ok() {
+                    Ident::new(&derived, lit.span())
+                } else {
+                    Ident::new_raw(&derived, lit.span())
+                }
+            }
+        };
+        if let Some(prev) = endpoints.iter().find(|e| e.name == method_name) {
+            cx.error_spanned(
+                lit,
+                format!(
+                    "{what}: this path and `{}` would both generate the method `{method_name}`; name one: `paths = [other_name = \"…\"]`",
+                    prev.text
+                ),
+            );
+            continue;
+        }
+        endpoints.push(Endpoint {
+            name: method_name,
+            kind: endpoint_kind,
+            line,
+            text: lit.value(),
+        });
+    }
+    let returns = args.returns.clone();
+    let bound = args.bound.as_ref().map(|b| b.value());
+    if let Some(b) = &args.bound
+        && let Err(message) = check_qualified_name(&b.value())
+    {
+        cx.error_spanned(b, format!("{}: `bound`: {message}", kind.name()));
+    }
+    let strukt = build_struct(kind, args, name, input, data, cx)?;
+    Some(OperationModel {
+        strukt,
+        returns,
+        endpoints,
+        bound,
     })
 }
 

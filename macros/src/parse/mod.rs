@@ -1,6 +1,7 @@
 //! Attribute arguments parsed into typed slots. Pure: no code generation here.
 
 pub(crate) mod names;
+pub(crate) mod path;
 
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
@@ -16,6 +17,8 @@ pub(crate) enum MacroKind {
     Entity,
     Complex,
     Enum,
+    Action,
+    Function,
 }
 
 impl MacroKind {
@@ -23,6 +26,8 @@ impl MacroKind {
         match self {
             MacroKind::Entity => "graph_entity",
             MacroKind::Complex => "graph_complex",
+            MacroKind::Action => "graph_action",
+            MacroKind::Function => "graph_function",
             MacroKind::Enum => "graph_enum",
         }
     }
@@ -33,9 +38,24 @@ impl MacroKind {
                 &["namespace", "base", "abstract", "write_type"]
             }
             MacroKind::Enum => &["namespace", "flags"],
+            MacroKind::Action | MacroKind::Function => &["namespace", "returns", "paths", "bound"],
         }
     }
+
+    /// Whether `key` names an entity endpoint (`create`, `get_for_user`, …).
+    fn is_endpoint_key(self, key: &str) -> bool {
+        self == MacroKind::Entity
+            && ENDPOINT_VERBS.iter().any(|v| {
+                key == *v
+                    || key
+                        .strip_prefix(v)
+                        .is_some_and(|rest| rest.starts_with('_'))
+            })
+    }
 }
+
+/// The verbs an entity endpoint's name starts with; each fixes the HTTP methods it may use.
+pub(crate) const ENDPOINT_VERBS: &[&str] = &["create", "get", "list", "update", "delete"];
 
 /// A value given to `base = …`: an OData name or a Rust type that implements `ODataType`.
 #[derive(Clone)]
@@ -53,6 +73,15 @@ pub(crate) struct TypeArgs {
     pub(crate) is_abstract: Option<Span>,
     pub(crate) write_type: Option<Span>,
     pub(crate) flags: Option<Span>,
+    /// `create = "POST …"`, `get_for_user = "GET …"`: entity endpoints, in order.
+    pub(crate) endpoints: Vec<(Ident, LitStr)>,
+    /// `returns = Type` of an action or function.
+    pub(crate) returns: Option<syn::Type>,
+    /// `paths = ["POST …", name = "POST …"]` of an action or function.
+    pub(crate) paths: Vec<(Option<Ident>, LitStr)>,
+    pub(crate) paths_given: Option<Span>,
+    /// `bound = "microsoft.graph.driveItem"`: the binding type, documentation only until metadata checks.
+    pub(crate) bound: Option<LitStr>,
 }
 
 /// Parses the macro's own arguments, recording every problem in `cx`.
@@ -74,11 +103,20 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
             } else {
                 let key = input.call(Ident::parse_any)?;
                 let key_text = key.to_string();
-                if !kind.keys().contains(&key_text.as_str()) {
-                    cx.error_spanned(
-                        &key,
-                        unknown_key_message(kind.name(), &key_text, kind.keys()),
-                    );
+                if kind.is_endpoint_key(&key_text) {
+                    input.parse::<Token![=]>()?;
+                    let line: LitStr = input.parse()?;
+                    if args.endpoints.iter().any(|(k, _)| *k == key) {
+                        cx.error_spanned(&key, format!("duplicate graph_entity endpoint `{key}`"));
+                    } else {
+                        args.endpoints.push((key, line));
+                    }
+                } else if !kind.keys().contains(&key_text.as_str()) {
+                    let mut known: Vec<&str> = kind.keys().to_vec();
+                    if kind == MacroKind::Entity {
+                        known.extend(ENDPOINT_VERBS);
+                    }
+                    cx.error_spanned(&key, unknown_key_message(kind.name(), &key_text, &known));
                     // Skip a value so the rest can still be checked.
                     if input.peek(Token![=]) {
                         input.parse::<Token![=]>()?;
@@ -103,6 +141,43 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                         "abstract" => set_once(cx, &mut args.is_abstract, key.span(), &key, kind),
                         "write_type" => set_once(cx, &mut args.write_type, key.span(), &key, kind),
                         "flags" => set_once(cx, &mut args.flags, key.span(), &key, kind),
+                        "returns" => {
+                            input.parse::<Token![=]>()?;
+                            let v: syn::Type = input.parse()?;
+                            set_once(cx, &mut args.returns, v, &key, kind);
+                        }
+                        "bound" => {
+                            input.parse::<Token![=]>()?;
+                            let v: LitStr = input.parse()?;
+                            set_once(cx, &mut args.bound, v, &key, kind);
+                        }
+                        "paths" => {
+                            input.parse::<Token![=]>()?;
+                            let content;
+                            syn::bracketed!(content in input);
+                            if args.paths_given.is_some() {
+                                cx.error_spanned(
+                                    &key,
+                                    format!("duplicate {} attribute `paths`", kind.name()),
+                                );
+                            }
+                            args.paths_given = Some(key.span());
+                            while !content.is_empty() {
+                                let name = if content.peek(Ident) && content.peek2(Token![=]) {
+                                    let n: Ident = content.parse()?;
+                                    content.parse::<Token![=]>()?;
+                                    Some(n)
+                                } else {
+                                    None
+                                };
+                                let line: LitStr = content.parse()?;
+                                args.paths.push((name, line));
+                                if content.is_empty() {
+                                    break;
+                                }
+                                content.parse::<Token![,]>()?;
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -141,6 +216,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) odata_etag: Option<Span>,
     pub(crate) odata_id: Option<Span>,
     pub(crate) odata_context: Option<Span>,
+    pub(crate) secret: Option<Span>,
 }
 
 const FIELD_KEYS: &[&str] = &[
@@ -153,6 +229,7 @@ const FIELD_KEYS: &[&str] = &[
     "odata_etag",
     "odata_id",
     "odata_context",
+    "secret",
 ];
 
 /// `#[graph(…)]` on an enum variant.
@@ -248,6 +325,7 @@ pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs
             "odata_etag" => e.flag(&mut out.odata_etag, cx),
             "odata_id" => e.flag(&mut out.odata_id, cx),
             "odata_context" => e.flag(&mut out.odata_context, cx),
+            "secret" => e.flag(&mut out.secret, cx),
             _ => return Ok(false),
         }
         Ok(true)

@@ -166,3 +166,43 @@ mod tests {
         );
     }
 }
+
+/// `todoTaskListId` → `todo_task_list_id`, `userPrincipalName` → `user_principal_name`,
+/// `driveItemID` → `drive_item_id`.
+pub(crate) fn snake_from_camel(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod snake_tests {
+    use super::snake_from_camel;
+
+    #[test]
+    fn camel_to_snake() {
+        assert_eq!(snake_from_camel("todoTaskListId"), "todo_task_list_id");
+        assert_eq!(snake_from_camel("userPrincipalName"), "user_principal_name");
+        assert_eq!(snake_from_camel("driveItemID"), "drive_item_id");
+        assert_eq!(
+            snake_from_camel("itemActivityOLDId"),
+            "item_activity_old_id"
+        );
+        assert_eq!(snake_from_camel("id"), "id");
+        assert_eq!(snake_from_camel("sharedDriveItem"), "shared_drive_item");
+    }
+}

@@ -1,0 +1,93 @@
+//! One page of a collection, as Graph returns it.
+
+use serde::{Deserialize, Deserializer};
+
+/// `{"value": [...], "@odata.nextLink": ..., "@odata.count": ..., "@odata.deltaLink": ...}`.
+///
+/// ```
+/// use graph_odata_runtime::Page;
+/// let page: Page<serde_json::Value> = serde_json::from_str(
+///     r#"{"@odata.count":"12","value":[{"id":"1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/users?$skiptoken=X"}"#,
+/// ).unwrap();
+/// assert_eq!(page.value.len(), 1);
+/// assert_eq!(page.count, Some(12));
+/// assert!(page.next_link.is_some());
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    #[serde(default = "Vec::new")]
+    pub value: Vec<T>,
+    /// Where the next page is, if any (an absolute URL; follow it as it is).
+    #[serde(rename = "@odata.nextLink", default)]
+    pub next_link: Option<String>,
+    /// The total count, when `$count=true` was asked (a number or, under `IEEE754Compatible`, a string).
+    #[serde(rename = "@odata.count", default, deserialize_with = "count")]
+    pub count: Option<i64>,
+    /// The link for the next delta query, on the last page of a delta response.
+    #[serde(rename = "@odata.deltaLink", default)]
+    pub delta_link: Option<String>,
+}
+
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(Option::<crate::edm::Int64>::deserialize(d)?.map(|c| c.0))
+}
+
+/// Decodes the answer of an action or function: a bare value, or a value wrapped as
+/// `{"value": …}` (collections and primitives always are; some older actions wrap a single entity,
+/// as the beta `createLink` page shows). An empty body decodes as `null`.
+pub fn decode_operation<T: serde::de::DeserializeOwned>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: bytes::Bytes,
+) -> Result<T, crate::Error> {
+    let value: serde_json::Value = crate::decode_json(status, headers, body.clone())?;
+    let inner = match value {
+        serde_json::Value::Object(mut o)
+            if o.contains_key("value") && o.keys().all(|k| k == "value" || k.starts_with('@')) =>
+        {
+            o.remove("value").unwrap_or(serde_json::Value::Null)
+        }
+        other => other,
+    };
+    let text = serde_json::to_vec(&inner).map_err(|e| crate::Error::build(e.to_string()))?;
+    crate::decode_json(status, headers, bytes::Bytes::from(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn op<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, crate::Error> {
+        decode_operation(
+            http::StatusCode::OK,
+            &http::HeaderMap::new(),
+            bytes::Bytes::from(body.to_string()),
+        )
+    }
+
+    #[test]
+    fn operation_results_are_unwrapped_when_wrapped() {
+        let bare: Value = op(json!({"id": "p1", "roles": ["read"]})).unwrap();
+        assert_eq!(bare["id"], "p1");
+        let wrapped: Value = op(json!({"@odata.context": "x", "value": {"id": "p1"}})).unwrap();
+        assert_eq!(wrapped, json!({"id": "p1"}));
+        let n: i64 = op(json!({"value": 3})).unwrap();
+        assert_eq!(n, 3);
+        let list: Vec<String> = op(json!({"value": ["a", "b"]})).unwrap();
+        assert_eq!(list, ["a", "b"]);
+        // An entity that has a `value` property among others is not unwrapped.
+        let e: Value = op(json!({"id": "1", "value": 5})).unwrap();
+        assert_eq!(e["value"], 5);
+        let none: Option<Value> = decode_operation(
+            http::StatusCode::NO_CONTENT,
+            &http::HeaderMap::new(),
+            bytes::Bytes::new(),
+        )
+        .unwrap();
+        assert_eq!(none, None);
+    }
+}

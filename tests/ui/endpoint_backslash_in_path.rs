@@ -1,0 +1,13 @@
+use graph_odata::graph_entity;
+
+/// Seed 003's example URL has `docs\api` in it.
+#[graph_entity(
+    "microsoft.graph.externalConnectors.externalConnection",
+    create = "POST https://graph.microsoft.com/docs\\api/connections",
+)]
+pub struct ExternalConnection {
+    #[graph(key)]
+    pub id: Option<String>,
+}
+
+fn main() {}
