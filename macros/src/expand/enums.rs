@@ -46,6 +46,12 @@ pub(crate) fn expand(m: &EnumModel) -> TokenStream {
         }
         #flags
 
+        impl __p::wire::ODataLiteral for #ident {
+            fn write_arg(&self, __name: &str, __path: __p::path::PathBuilder) -> __p::path::PathBuilder {
+                __path.quoted_arg(__name, __p::wire::GraphEnum::as_wire(self))
+            }
+        }
+
         impl __p::fmt::Display for #ident {
             fn fmt(&self, __f: &mut __p::fmt::Formatter<'_>) -> __p::fmt::Result {
                 __f.write_str(__p::wire::GraphEnum::as_wire(self))

@@ -1,0 +1,141 @@
+//! `#[graph_function]`: GET, parameters in the URL, strings quoted with `'` doubled and
+//! percent-encoded, `None` left out, answers unwrapped from `{"value": …}`.
+
+mod support;
+
+use graph_odata::prelude::*;
+use graph_odata_emulator::Reply;
+use http::{Method, StatusCode};
+use serde_json::json;
+
+/// `microsoft.graph.reminder` (complex), as reminderView returns it.
+#[graph_complex]
+#[derive(Debug, PartialEq)]
+pub struct Reminder {
+    pub event_id: Option<String>,
+    pub event_subject: Option<String>,
+    pub reminder_fire_time: Option<serde_json::Value>,
+}
+
+/// `GET /me/reminderView(startDateTime=…,endDateTime=…)`: the fields are the parameters.
+#[graph_function(
+    returns = Vec<Reminder>,
+    paths = ["GET /me/reminderView", users = "GET /users/{id|userPrincipalName}/reminderView"],
+)]
+pub struct ReminderView {
+    pub start_date_time: String,
+    pub end_date_time: String,
+}
+
+/// A driveItem search: the parameter is a placeholder of the path.
+#[graph_function(returns = Vec<serde_json::Value>, paths = ["GET /me/drive/root/search(q='{q}')"])]
+pub struct Search;
+
+/// A function with typed and optional parameters.
+#[graph_function("contoso.test.usage", returns = i64, paths = ["GET /reports/usage"])]
+pub struct Usage {
+    pub period: Period,
+    pub top: Option<i32>,
+    pub since: Option<DateTimeOffset>,
+    pub include_guests: bool,
+}
+
+#[graph_enum("contoso.test.period")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Period {
+    D7,
+    D30,
+    #[graph(other)]
+    Other(String),
+}
+
+#[test]
+fn parameters_are_written_into_the_url() {
+    let view = ReminderView {
+        start_date_time: "2017-06-05T10:00:00.0000000".into(),
+        end_date_time: "2017-06-11T11:00:00.0000000".into(),
+    };
+    let r = view.me();
+    assert_eq!(r.method(), Method::GET);
+    assert_eq!(
+        r.path(),
+        "/me/reminderView(startDateTime='2017-06-05T10%3A00%3A00.0000000',endDateTime='2017-06-11T11%3A00%3A00.0000000')"
+    );
+    assert_eq!(r.body(), None, "a function has no body");
+    assert_eq!(
+        view.users("ada@contoso.com").path(),
+        "/users/ada%40contoso.com/reminderView(startDateTime='2017-06-05T10%3A00%3A00.0000000',endDateTime='2017-06-11T11%3A00%3A00.0000000')"
+    );
+    assert_eq!(
+        Search.me_drive_root("O'Neil & sons/2025").path(),
+        "/me/drive/root/search(q='O%27%27Neil%20%26%20sons%2F2025')"
+    );
+    let usage = Usage {
+        period: Period::D7,
+        top: None,
+        since: None,
+        include_guests: false,
+    };
+    assert_eq!(
+        usage.reports().path(),
+        "/reports/usage(period='d7',includeGuests=false)"
+    );
+    let usage = Usage {
+        top: Some(5),
+        since: Some("2026-01-01T00:00:00Z".parse().unwrap()),
+        ..usage
+    };
+    assert_eq!(
+        usage.reports().path(),
+        "/reports/usage(period='d7',top=5,since=2026-01-01T00:00:00Z,includeGuests=false)"
+    );
+}
+
+#[tokio::test]
+async fn functions_round_trip_through_the_emulator() {
+    let emu = support::emulator().await;
+    emu.route(Method::GET, "/me/{call}", |call| {
+        if !call.param("call").starts_with("reminderView(") {
+            return Reply::next();
+        }
+        Reply::json(
+            StatusCode::OK,
+            json!({"@odata.context": "x", "value": [{"eventId": "e1", "eventSubject": "Standup"}]}),
+        )
+    });
+    emu.route(Method::GET, "/reports/{call}", |_| {
+        Reply::json(StatusCode::OK, json!({"value": 42}))
+    });
+    let client = support::client_for(&emu);
+    let reminders = client
+        .send(
+            ReminderView {
+                start_date_time: "2017-06-05T10:00:00".into(),
+                end_date_time: "2017-06-11T11:00:00".into(),
+            }
+            .me(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reminders.len(), 1);
+    assert_eq!(reminders[0].event_subject.as_deref(), Some("Standup"));
+    let logged = emu.last_request().unwrap();
+    assert_eq!(logged.method, Method::GET);
+    assert_eq!(
+        logged.path,
+        "/v1.0/me/reminderView(startDateTime='2017-06-05T10%3A00%3A00',endDateTime='2017-06-11T11%3A00%3A00')"
+    );
+    let n = client
+        .send(
+            Usage {
+                period: Period::D30,
+                top: None,
+                since: None,
+                include_guests: true,
+            }
+            .reports(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 42);
+}
