@@ -1,4 +1,6 @@
-//! Create, read, list, update and delete a Microsoft To Do list with hand-built requests.
+//! Every seed operation, declared with the macros (`examples/seed_models`), end to end:
+//! a task's linked resource (create/get/list/update/delete), a sharing link (`createLink`), an
+//! external connection and a connected organization.
 //!
 //! Offline (default): starts the built-in emulator on 127.0.0.1 and talks to it over HTTP.
 //!
@@ -6,130 +8,80 @@
 //! cargo run --example quickstart
 //! ```
 //!
-//! Against real Microsoft Graph: put a delegated token with `Tasks.ReadWrite` in `GRAPH_TOKEN`
-//! (e.g. from Graph Explorer). The example creates a list named "graph-odata quickstart" and
-//! deletes it again.
+//! Against real Microsoft Graph: put a delegated token in `GRAPH_TOKEN` (e.g. from Graph Explorer)
+//! with `Tasks.ReadWrite` and `Files.ReadWrite`. The example creates a To Do list and a small file,
+//! works on them and deletes them. The connection and connected-organization steps need admin
+//! consent (`ExternalConnection.ReadWrite.OwnedBy`, `EntitlementManagement.ReadWrite.All`) and run
+//! only with `GRAPH_QUICKSTART_ADMIN=1`.
 //!
 //! ```text
 //! GRAPH_TOKEN=eyJ0... cargo run --example quickstart
 //! ```
 
+#[path = "seed_models/mod.rs"]
+mod seed_models;
+
 use graph_odata::prelude::*;
 use graph_odata_emulator::{Emulator, Fault};
-use serde::Deserialize;
+use seed_models::*;
 use serde_json::{Value, json};
 
-/// The fields of microsoft.graph.todoTaskList this example reads.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TodoTaskList {
-    id: String,
-    display_name: String,
-}
-
-/// A page of a collection.
-#[derive(Debug, Deserialize)]
-struct Page<T> {
-    value: Vec<T>,
-    #[serde(rename = "@odata.nextLink")]
-    next_link: Option<String>,
-}
+type Failure = Box<dyn std::error::Error>;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Failure> {
+    let token = std::env::var("GRAPH_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
     // Keep the emulator alive for the whole run; it stops when dropped.
-    let (client, emulator) = match std::env::var("GRAPH_TOKEN") {
-        Ok(token) if !token.trim().is_empty() => {
+    let emulator = match token {
+        Some(_) => None,
+        None => Some(Emulator::start().await?),
+    };
+    let (client, admin) = match (&token, &emulator) {
+        (Some(token), _) => {
             println!("using Microsoft Graph v1.0 with the token in GRAPH_TOKEN");
             let client = Client::builder()
                 .credential(StaticToken::new(token.trim()))
                 .user_agent("graph-odata-quickstart")
                 .build()?;
-            (client, None)
+            (
+                client,
+                std::env::var("GRAPH_QUICKSTART_ADMIN").is_ok_and(|v| v == "1"),
+            )
         }
-        _ => {
-            let emulator = Emulator::start().await?;
+        (None, Some(emu)) => {
             println!(
                 "using the local emulator at {} (set GRAPH_TOKEN to use Microsoft Graph)",
-                emulator.v1_url()
+                emu.v1_url()
             );
-            emulator.create_collection("/me/todo/lists");
             let client = Client::builder()
-                .service_root(emulator.v1_url())
+                .service_root(emu.v1_url())
                 .user_agent("graph-odata-quickstart")
                 .build()?;
-            (client, Some(emulator))
+            (client, true)
         }
+        (None, None) => return Err("no emulator and no token".into()),
     };
 
-    // Create: POST returns 201 with the new entity.
-    let created = client
-        .execute(Request::<TodoTaskList>::post(
-            "/me/todo/lists",
-            &json!({"displayName": "graph-odata quickstart"}),
-        ))
-        .await?;
-    let list = created.body();
-    println!(
-        "created  {} {:?} ({}, Location: {})",
-        created.status(),
-        list.display_name,
-        list.id,
-        created.header("location").unwrap_or("-")
-    );
-    let path = format!("/me/todo/lists/{}", encode_segment(&list.id)?);
-
-    // Read it back.
-    let got: TodoTaskList = client.send(Request::get(&path)).await?;
-    println!("read     {:?}", got.display_name);
-
-    // List, following @odata.nextLink.
-    let mut next = Some("/me/todo/lists?$top=10".to_owned());
-    let mut names = Vec::new();
-    while let Some(url) = next.take() {
-        let page: Page<TodoTaskList> = client.send(Request::get(url)).await?;
-        names.extend(page.value.into_iter().map(|l| l.display_name));
-        next = page.next_link;
-    }
-    println!("listed   {} list(s): {names:?}", names.len());
-
-    // Update: PATCH answers 204 No Content.
-    if let Some(emulator) = &emulator {
-        // Show the retry policy at work: the emulator throttles the next PATCH once.
-        emulator.fault(Fault::throttle("0.2").method(http::Method::PATCH));
-    }
-    client
-        .send(
-            Request::<()>::patch(
-                &path,
-                &json!({"displayName": "graph-odata quickstart (renamed)"}),
-            )
-            .no_content(),
-        )
-        .await?;
-    let renamed: TodoTaskList = client.send(Request::get(&path)).await?;
-    println!("updated  {:?}", renamed.display_name);
-
-    // Delete, then show the typed error a missing entity produces.
-    client.send(Request::delete(&path)).await?;
-    println!("deleted  {}", list.id);
-    match client.send(Request::<Value>::get(&path)).await {
-        Ok(_) => println!("still there?"),
-        Err(err) => println!(
-            "read again: {} (status {:?}, code {:?})",
-            err.kind(),
-            err.status().map(|s| s.as_u16()),
-            err.code().unwrap_or("-")
-        ),
+    linked_resources(&client, emulator.as_ref()).await?;
+    sharing_link(&client, emulator.as_ref()).await?;
+    if admin {
+        external_connection(&client).await?;
+        connected_organization(&client).await?;
+    } else {
+        println!(
+            "\n(external connection and connected organization skipped: set GRAPH_QUICKSTART_ADMIN=1)"
+        );
     }
 
-    if let Some(emulator) = &emulator {
-        let log = emulator.requests();
+    if let Some(emu) = &emulator {
+        let log = emu.requests();
         println!("\nthe emulator saw {} requests:", log.len());
         for r in &log {
             println!(
-                "  {} {}{}{}",
-                r.method,
+                "  {:<6} {}{}{}",
+                r.method.as_str(),
                 r.path,
                 r.query
                     .as_deref()
@@ -141,5 +93,198 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    Ok(())
+}
+
+/// Seed 000/001: a linked resource on a To Do task.
+async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result<(), Failure> {
+    println!(
+        "\n== linkedResource (POST /me/todo/lists/{{todoTaskListId}}/tasks/{{taskId}}/linkedResources)"
+    );
+    // A list and a task to attach it to (hand-built requests work next to the generated ones).
+    let list: Value = client
+        .send(Request::post(
+            "/me/todo/lists",
+            &json!({"displayName": "graph-odata quickstart"}),
+        ))
+        .await?;
+    let list_id = list["id"].as_str().unwrap_or_default().to_owned();
+    let task: Value = client
+        .send(Request::post(
+            format!("/me/todo/lists/{}/tasks", encode_segment(&list_id)?),
+            &json!({"title": "Review the Contoso ticket"}),
+        ))
+        .await?;
+    let task_id = task["id"].as_str().unwrap_or_default().to_owned();
+
+    let body = LinkedResource {
+        web_url: Some("https://contoso.example/tickets/42".into()),
+        application_name: Some("Contoso Tickets".into()),
+        display_name: Some("Ticket 42".into()),
+        external_id: Some("ticket-42".into()),
+        ..Default::default()
+    };
+    let created = client
+        .execute(LinkedResource::create(&list_id, &task_id, &body))
+        .await?;
+    let id = created.body().id.clone().unwrap_or_default();
+    println!(
+        "created  {} {:?} ({id})",
+        created.status(),
+        created.body().display_name
+    );
+
+    let got = client
+        .send(LinkedResource::get(&list_id, &task_id, &id))
+        .await?;
+    println!(
+        "read     {:?} from {:?}",
+        got.display_name, got.application_name
+    );
+
+    if let Some(emu) = emu {
+        // Show the retry policy at work: the emulator throttles the next PATCH once.
+        emu.fault(Fault::throttle("0.2").method(http::Method::PATCH));
+    }
+    let patch = LinkedResource::patch()
+        .display_name("Ticket 42 (closed)")
+        .clear_web_url();
+    client
+        .send(LinkedResource::update(&list_id, &task_id, &id, &patch))
+        .await?;
+    let page = client
+        .send(LinkedResource::list(&list_id, &task_id))
+        .await?;
+    println!(
+        "listed   {:?} after PATCH {}",
+        page.value
+            .iter()
+            .map(|r| r.display_name.clone())
+            .collect::<Vec<_>>(),
+        serde_json::to_string(&patch)?
+    );
+
+    client
+        .send(LinkedResource::delete(&list_id, &task_id, &id))
+        .await?;
+    match client
+        .send(LinkedResource::get(&list_id, &task_id, &id))
+        .await
+    {
+        Ok(_) => println!("deleted  (still readable?)"),
+        Err(e) => println!(
+            "deleted  then read: {} {:?} {:?}",
+            e.kind(),
+            e.status().map(|s| s.as_u16()),
+            e.code()
+        ),
+    }
+    client
+        .send(Request::delete(format!(
+            "/me/todo/lists/{}",
+            encode_segment(&list_id)?
+        )))
+        .await?;
+    Ok(())
+}
+
+/// Seed 002: a sharing link on a drive item.
+async fn sharing_link(client: &Client, emu: Option<&Emulator>) -> Result<(), Failure> {
+    println!("\n== createLink (POST /me/drive/items/{{itemId}}/createLink)");
+    let item_id = match emu {
+        Some(emu) => emu.insert("/me/drive/items", json!({"name": "plan.txt"})),
+        None => {
+            let uploaded: Value = client
+                .send(
+                    Request::<Value>::new(
+                        http::Method::PUT,
+                        "/me/drive/root:/graph-odata-quickstart.txt:/content",
+                    )
+                    .body_bytes("made by graph-odata", "text/plain"),
+                )
+                .await?;
+            uploaded["id"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    let link = CreateLink {
+        r#type: "view".into(),
+        scope: Some("organization".into()),
+        password: None,
+        ..Default::default()
+    };
+    let first = client.execute(link.me_drive_items(&item_id)).await?;
+    let again = client.execute(link.me_drive_items(&item_id)).await?;
+    println!(
+        "link     {} then {} (the same link): {:?}",
+        first.status(),
+        again.status(),
+        first
+            .body()
+            .link
+            .as_ref()
+            .and_then(|l| l.web_url.as_deref())
+    );
+    let secret = CreateLink {
+        password: Some("correct horse".into()),
+        ..link
+    };
+    println!("debug    {secret:?}");
+    if emu.is_none() {
+        client
+            .send(Request::delete(format!(
+                "/me/drive/items/{}",
+                encode_segment(&item_id)?
+            )))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Seed 003: an external connection with a client-chosen id.
+async fn external_connection(client: &Client) -> Result<(), Failure> {
+    println!("\n== externalConnection (POST /external/connections)");
+    let connection = ExternalConnection {
+        id: Some("graphodataqs".into()),
+        name: Some("graph-odata quickstart".into()),
+        description: Some("Created by the graph-odata quickstart".into()),
+        ..Default::default()
+    };
+    let created = client
+        .execute(ExternalConnection::create(&connection))
+        .await?;
+    println!("created  {} {:?}", created.status(), created.body().id);
+    let bad = ExternalConnection {
+        id: Some("qs".into()),
+        ..connection
+    };
+    if let Err(e) = client.send(ExternalConnection::create(&bad)).await {
+        println!("refused  id `qs`: {e}");
+    }
+    client
+        .send(ExternalConnection::delete("graphodataqs"))
+        .await?;
+    Ok(())
+}
+
+/// Seed 004: a connected organization with typed identity sources.
+async fn connected_organization(client: &Client) -> Result<(), Failure> {
+    println!(
+        "\n== connectedOrganization (POST /identityGovernance/entitlementManagement/connectedOrganizations)"
+    );
+    let org = ConnectedOrganization {
+        display_name: Some("Fabrikam (graph-odata quickstart)".into()),
+        description: Some("Partner organization".into()),
+        identity_sources: Some(vec![IdentitySource::DomainIdentitySource(
+            DomainIdentitySource {
+                display_name: Some("Fabrikam".into()),
+                domain_name: Some("fabrikam.example".into()),
+            },
+        )]),
+        state: Some(ConnectedOrganizationState::Proposed),
+        ..Default::default()
+    };
+    println!("body     {}", serde_json::to_string(&org)?);
+    let created = client.execute(ConnectedOrganization::create(&org)).await?;
+    println!("created  {} {:?}", created.status(), created.body().id);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Every JSON body and response on the five seed pages decodes into the seed models and re-encodes
 //! to the same JSON (modulo key order and the `#` of `@odata.type`).
 
+#[path = "../examples/seed_models/mod.rs"]
 mod seeds;
 
 use graph_odata::wire::Lossless;

@@ -1,6 +1,7 @@
 //! Wire behaviour of the model macros: `@odata.type`, polymorphism, evolvable enums, flags, PATCH,
 //! unknown members and annotations.
 
+#[path = "../examples/seed_models/mod.rs"]
 mod seeds;
 mod support;
 

@@ -1,6 +1,7 @@
 //! Every seed operation end to end: declared with the macros (`tests/seeds`), sent by the client,
 //! answered by the emulator; the exact wire is read back from the emulator's request log.
 
+#[path = "../examples/seed_models/mod.rs"]
 mod seeds;
 mod support;
 

@@ -1,4 +1,4 @@
-//! The seed operations' types, declared as a user would from today's Graph v1.0 metadata
+//! The seed operations' types and operations, declared as a user would from today's Graph v1.0 metadata
 //! (`../shared/graph/seed-operations.md`). Each struct also keeps the `@odata.type` it was read with,
 //! so the seed pages' examples (which annotate even base types) re-encode unchanged.
 #![allow(dead_code)]
