@@ -139,3 +139,33 @@ async fn functions_round_trip_through_the_emulator() {
         .unwrap();
     assert_eq!(n, 42);
 }
+
+/// The same function with parameter aliases: `usage(period=@period,…)?@period='d7'`.
+#[graph_function("contoso.test.usage", aliases, returns = i64, paths = ["GET /reports/usage"])]
+pub struct UsageByAlias {
+    pub period: Period,
+    pub top: Option<i32>,
+    pub note: String,
+}
+
+#[test]
+fn parameter_aliases_move_values_to_the_query() {
+    let r = UsageByAlias {
+        period: Period::D30,
+        top: None,
+        note: "O'Neil & sons".into(),
+    }
+    .reports();
+    assert_eq!(r.path(), "/reports/usage(period=@period,note=@note)");
+    assert_eq!(
+        r.query_pairs(),
+        [
+            ("@period".to_owned(), "'d30'".to_owned()),
+            ("@note".to_owned(), "'O''Neil & sons'".to_owned())
+        ]
+    );
+    assert_eq!(
+        r.url_path(),
+        "/reports/usage(period=@period,note=@note)?@period='d30'&@note='O''Neil%20%26%20sons'"
+    );
+}

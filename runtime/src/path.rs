@@ -261,14 +261,15 @@ impl PathBuilder {
     }
 }
 
-/// OData literals in a function call keep `'`, `-`, `:` and `.` readable.
+/// OData literals in a function call keep `'`, `-`, `:`, `.` and `@` (parameter aliases) readable.
 const LITERAL: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
     .remove(b'~')
     .remove(b'\'')
-    .remove(b':');
+    .remove(b':')
+    .remove(b'@');
 
 #[cfg(test)]
 mod builder_tests {

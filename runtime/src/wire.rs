@@ -326,30 +326,61 @@ impl<T: Serialize> Serialize for Lossless<'_, T> {
 ///
 /// Strings are quoted with `'` doubled; numbers, booleans, dates and GUIDs are written bare; `None`
 /// leaves the parameter out. `#[graph_enum]` types are written as their quoted member name.
+///
+/// ```
+/// use graph_odata_runtime::wire::ODataLiteral;
+/// assert_eq!("O'Neil".to_owned().literal().as_deref(), Some("'O''Neil'"));
+/// assert_eq!(3i32.literal().as_deref(), Some("3"));
+/// assert_eq!(None::<bool>.literal(), None);
+/// ```
 pub trait ODataLiteral {
-    /// Adds `name=value` to an open call.
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder;
+    /// The OData literal text, or `None` to leave the parameter out.
+    fn literal(&self) -> Option<String>;
+
+    /// Adds `name=value` to an open call (percent-encoded).
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        match self.literal() {
+            Some(l) => path.literal_arg(name, &l),
+            None => path,
+        }
+    }
+}
+
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 impl ODataLiteral for String {
+    fn literal(&self) -> Option<String> {
+        Some(quote(self))
+    }
     fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
         path.quoted_arg(name, self)
     }
 }
 
 impl ODataLiteral for str {
+    fn literal(&self) -> Option<String> {
+        Some(quote(self))
+    }
     fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
         path.quoted_arg(name, self)
     }
 }
 
 impl<T: ODataLiteral + ?Sized> ODataLiteral for &T {
+    fn literal(&self) -> Option<String> {
+        (**self).literal()
+    }
     fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
         (**self).write_arg(name, path)
     }
 }
 
 impl<T: ODataLiteral> ODataLiteral for Option<T> {
+    fn literal(&self) -> Option<String> {
+        self.as_ref()?.literal()
+    }
     fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
         match self {
             Some(v) => v.write_arg(name, path),
@@ -361,8 +392,8 @@ impl<T: ODataLiteral> ODataLiteral for Option<T> {
 macro_rules! bare_literal {
     ($($t:ty),*) => {$(
         impl ODataLiteral for $t {
-            fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
-                path.literal_arg(name, &self.to_string())
+            fn literal(&self) -> Option<String> {
+                Some(self.to_string())
             }
         }
     )*};
@@ -387,14 +418,14 @@ bare_literal!(
 );
 
 impl ODataLiteral for crate::edm::Int64 {
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
-        path.literal_arg(name, &self.0.to_string())
+    fn literal(&self) -> Option<String> {
+        Some(self.0.to_string())
     }
 }
 
 impl ODataLiteral for crate::edm::Duration {
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
-        path.literal_arg(name, &format!("duration'{self}'"))
+    fn literal(&self) -> Option<String> {
+        Some(format!("duration'{self}'"))
     }
 }
 

@@ -184,9 +184,35 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
         .map(|f| {
             let fi = &f.ident;
             let wire = &f.wire;
-            quote!(let __path = __p::wire::ODataLiteral::write_arg(&self.#fi, #wire, __path);)
+            if m.aliases {
+                let alias = format!("@{wire}");
+                quote! {
+                    let __path = match __p::wire::ODataLiteral::literal(&self.#fi) {
+                        __p::Option::Some(__l) => {
+                            __aliases.push((#alias, __l));
+                            __path.literal_arg(#wire, #alias)
+                        }
+                        __p::Option::None => __path,
+                    };
+                }
+            } else {
+                quote!(let __path = __p::wire::ODataLiteral::write_arg(&self.#fi, #wire, __path);)
+            }
         })
         .collect();
+    let (alias_decl, alias_apply) = if m.aliases {
+        (
+            quote!(let mut __aliases: __p::Vec<(&'static str, __p::String)> = __p::Vec::new();),
+            quote! {
+                let mut __request = __request;
+                for (__k, __v) in __aliases {
+                    __request = __request.query(__k, __v);
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let methods = m.endpoints.iter().map(|e| {
         let name = &e.name;
         let doc = doc_line(e);
@@ -202,10 +228,13 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
                 quote!()
             };
             quote! {
+                #alias_decl
                 let __path = __p::path::PathBuilder::new() #chain;
                 #(#function_args)*
                 #close
-                __path.request::<#ret>(#method) #decode
+                let __request = __path.request::<#ret>(#method) #decode;
+                #alias_apply
+                __request
             }
         } else {
             quote! {

@@ -47,6 +47,9 @@ pub(crate) fn expand(m: &EnumModel) -> TokenStream {
         #flags
 
         impl __p::wire::ODataLiteral for #ident {
+            fn literal(&self) -> __p::Option<__p::String> {
+                __p::wire::ODataLiteral::literal(__p::wire::GraphEnum::as_wire(self))
+            }
             fn write_arg(&self, __name: &str, __path: __p::path::PathBuilder) -> __p::path::PathBuilder {
                 __path.quoted_arg(__name, __p::wire::GraphEnum::as_wire(self))
             }

@@ -100,6 +100,8 @@ pub(crate) struct OperationModel {
     pub(crate) returns: Option<Type>,
     pub(crate) endpoints: Vec<Endpoint>,
     pub(crate) bound: Option<String>,
+    /// Function parameters as aliases: `f(p=@p)?@p=value`.
+    pub(crate) aliases: bool,
 }
 
 /// The OData type name and where it was written.
@@ -621,6 +623,10 @@ fn build_operation(
     }
     let returns = args.returns.clone();
     let bound = args.bound.as_ref().map(|b| b.value());
+    let aliases = args.aliases.is_some();
+    if let (Some(span), MacroKind::Action) = (args.aliases, kind) {
+        cx.error_at(span, "`aliases` applies to functions, whose parameters go in the URL; an action sends them in the body");
+    }
     if let Some(b) = &args.bound
         && let Err(message) = check_qualified_name(&b.value())
     {
@@ -632,6 +638,7 @@ fn build_operation(
         returns,
         endpoints,
         bound,
+        aliases,
     })
 }
 

@@ -38,7 +38,9 @@ impl MacroKind {
                 &["namespace", "base", "abstract", "write_type"]
             }
             MacroKind::Enum => &["namespace", "flags"],
-            MacroKind::Action | MacroKind::Function => &["namespace", "returns", "paths", "bound"],
+            MacroKind::Action | MacroKind::Function => {
+                &["namespace", "returns", "paths", "bound", "aliases"]
+            }
         }
     }
 
@@ -82,6 +84,8 @@ pub(crate) struct TypeArgs {
     pub(crate) paths_given: Option<Span>,
     /// `bound = "microsoft.graph.driveItem"`: the binding type, documentation only until metadata checks.
     pub(crate) bound: Option<LitStr>,
+    /// `aliases`: function parameters as `f(p=@p)?@p=value`.
+    pub(crate) aliases: Option<Span>,
 }
 
 /// Parses the macro's own arguments, recording every problem in `cx`.
@@ -141,6 +145,7 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                         "abstract" => set_once(cx, &mut args.is_abstract, key.span(), &key, kind),
                         "write_type" => set_once(cx, &mut args.write_type, key.span(), &key, kind),
                         "flags" => set_once(cx, &mut args.flags, key.span(), &key, kind),
+                        "aliases" => set_once(cx, &mut args.aliases, key.span(), &key, kind),
                         "returns" => {
                             input.parse::<Token![=]>()?;
                             let v: syn::Type = input.parse()?;
