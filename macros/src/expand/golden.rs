@@ -97,3 +97,26 @@ fn golden_enum() {
         },
     );
 }
+
+#[test]
+fn golden_action() {
+    check(
+        "action_create_link",
+        MacroKind::Action,
+        quote!(
+            returns = Permission,
+            bound = "microsoft.graph.driveItem",
+            paths = [
+                "POST /drives/{driveId}/items/{itemId}/createLink",
+                seed = "POST /users/{id|userPrincipalName}/drive/items('{itemId}')/createLink",
+            ]
+        ),
+        quote! {
+            pub struct CreateLink {
+                pub r#type: String,
+                #[graph(secret)]
+                pub password: Option<String>,
+            }
+        },
+    );
+}

@@ -37,6 +37,18 @@ const _: () = {
             }
         }
     }
+    impl __p::wire::ODataLiteral for ConnectionState {
+        fn literal(&self) -> __p::Option<__p::String> {
+            __p::wire::ODataLiteral::literal(__p::wire::GraphEnum::as_wire(self))
+        }
+        fn write_arg(
+            &self,
+            __name: &str,
+            __path: __p::path::PathBuilder,
+        ) -> __p::path::PathBuilder {
+            __path.quoted_arg(__name, __p::wire::GraphEnum::as_wire(self))
+        }
+    }
     impl __p::fmt::Display for ConnectionState {
         fn fmt(&self, __f: &mut __p::fmt::Formatter<'_>) -> __p::fmt::Result {
             __f.write_str(__p::wire::GraphEnum::as_wire(self))
