@@ -49,11 +49,17 @@ async fn main() -> std::process::ExitCode {
         }
     };
     emulator.require_bearer(token.as_deref());
-    println!("graph-odata emulator listening on {}", emulator.base_url());
-    println!("  v1.0: {}", emulator.v1_url());
-    println!("  beta: {}", emulator.beta_url());
+    // Write errors (a closed pipe, say) must not stop the service: they are ignored.
+    let say = |line: String| {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    };
+    say(format!("graph-odata emulator listening on {}", emulator.base_url()));
+    say(format!("  v1.0: {}", emulator.v1_url()));
+    say(format!("  beta: {}", emulator.beta_url()));
     match tokio::signal::ctrl_c().await {
-        Ok(()) => println!("stopping"),
+        Ok(()) => say("stopping".to_owned()),
         Err(e) => eprintln!("error: cannot wait for Ctrl-C: {e}"),
     }
     std::process::ExitCode::SUCCESS
