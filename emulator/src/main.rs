@@ -55,7 +55,10 @@ async fn main() -> std::process::ExitCode {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}").and_then(|()| out.flush());
     };
-    say(format!("graph-odata emulator listening on {}", emulator.base_url()));
+    say(format!(
+        "graph-odata emulator listening on {}",
+        emulator.base_url()
+    ));
     say(format!("  v1.0: {}", emulator.v1_url()));
     say(format!("  beta: {}", emulator.beta_url()));
     match tokio::signal::ctrl_c().await {
