@@ -9,10 +9,11 @@
 //! ```
 //!
 //! Against real Microsoft Graph: put a delegated token in `GRAPH_TOKEN` (e.g. from Graph Explorer)
-//! with `Tasks.ReadWrite` and `Files.ReadWrite`. The example creates a To Do list and a small file,
-//! works on them and deletes them. The connection and connected-organization steps need admin
-//! consent (`ExternalConnection.ReadWrite.OwnedBy`, `EntitlementManagement.ReadWrite.All`) and run
-//! only with `GRAPH_QUICKSTART_ADMIN=1`.
+//! with `Tasks.ReadWrite` and `Files.ReadWrite` (and `GRAPH_BASE_URL` for another cloud or `beta`).
+//! The example creates a To Do list and a small file, works on them and deletes them. The
+//! connection and connected-organization steps need admin consent
+//! (`ExternalConnection.ReadWrite.OwnedBy`, `EntitlementManagement.ReadWrite.All`) and run only with
+//! `GRAPH_QUICKSTART_ADMIN=1`.
 //!
 //! ```text
 //! GRAPH_TOKEN=eyJ0... cargo run --example quickstart
@@ -21,270 +22,23 @@
 #[path = "seed_models/mod.rs"]
 mod seed_models;
 
-use graph_odata::prelude::*;
-use graph_odata_emulator::{Emulator, Fault};
-use seed_models::*;
-use serde_json::{Value, json};
-
-type Failure = Box<dyn std::error::Error>;
+use seed_models::run::{self, Failure};
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let token = std::env::var("GRAPH_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty());
-    // Keep the emulator alive for the whole run; it stops when dropped.
-    let emulator = match token {
-        Some(_) => None,
-        None => Some(Emulator::start().await?),
-    };
-    let (client, admin) = match (&token, &emulator) {
-        (Some(token), _) => {
-            println!("using Microsoft Graph v1.0 with the token in GRAPH_TOKEN");
-            let client = Client::builder()
-                .credential(StaticToken::new(token.trim()))
-                .user_agent("graph-odata-quickstart")
-                .build()?;
-            (
-                client,
-                std::env::var("GRAPH_QUICKSTART_ADMIN").is_ok_and(|v| v == "1"),
-            )
-        }
-        (None, Some(emu)) => {
-            println!(
-                "using the local emulator at {} (set GRAPH_TOKEN to use Microsoft Graph)",
-                emu.v1_url()
-            );
-            let client = Client::builder()
-                .service_root(emu.v1_url())
-                .user_agent("graph-odata-quickstart")
-                .build()?;
-            (client, true)
-        }
-        (None, None) => return Err("no emulator and no token".into()),
-    };
-
-    linked_resources(&client, emulator.as_ref()).await?;
-    sharing_link(&client, emulator.as_ref()).await?;
+    let (client, emulator) = run::connect().await?;
+    let admin =
+        emulator.is_some() || std::env::var("GRAPH_QUICKSTART_ADMIN").is_ok_and(|v| v == "1");
+    run::linked_resources(&client, emulator.as_ref()).await?;
+    run::sharing_link(&client, emulator.as_ref()).await?;
     if admin {
-        external_connection(&client).await?;
-        connected_organization(&client).await?;
+        run::external_connection(&client).await?;
+        run::connected_organization(&client).await?;
     } else {
         println!(
             "\n(external connection and connected organization skipped: set GRAPH_QUICKSTART_ADMIN=1)"
         );
     }
-
-    if let Some(emu) = &emulator {
-        let log = emu.requests();
-        println!("\nthe emulator saw {} requests:", log.len());
-        for r in &log {
-            println!(
-                "  {:<6} {}{}{}",
-                r.method.as_str(),
-                r.path,
-                r.query
-                    .as_deref()
-                    .map(|q| format!("?{q}"))
-                    .unwrap_or_default(),
-                r.header("retry-attempt")
-                    .map(|a| format!("  (retry {a})"))
-                    .unwrap_or_default()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Seed 000/001: a linked resource on a To Do task.
-async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result<(), Failure> {
-    println!(
-        "\n== linkedResource (POST /me/todo/lists/{{todoTaskListId}}/tasks/{{taskId}}/linkedResources)"
-    );
-    // A list and a task to attach it to (hand-built requests work next to the generated ones).
-    let list: Value = client
-        .send(Request::post(
-            "/me/todo/lists",
-            &json!({"displayName": "graph-odata quickstart"}),
-        ))
-        .await?;
-    let list_id = list["id"].as_str().unwrap_or_default().to_owned();
-    let task: Value = client
-        .send(Request::post(
-            format!("/me/todo/lists/{}/tasks", encode_segment(&list_id)?),
-            &json!({"title": "Review the Contoso ticket"}),
-        ))
-        .await?;
-    let task_id = task["id"].as_str().unwrap_or_default().to_owned();
-
-    let body = LinkedResource {
-        web_url: Some("https://contoso.example/tickets/42".into()),
-        application_name: Some("Contoso Tickets".into()),
-        display_name: Some("Ticket 42".into()),
-        external_id: Some("ticket-42".into()),
-        ..Default::default()
-    };
-    let created = client
-        .execute(LinkedResource::create(&list_id, &task_id, &body))
-        .await?;
-    let id = created.body().id.clone().unwrap_or_default();
-    println!(
-        "created  {} {:?} ({id})",
-        created.status(),
-        created.body().display_name
-    );
-
-    let got = client
-        .send(LinkedResource::get(&list_id, &task_id, &id))
-        .await?;
-    println!(
-        "read     {:?} from {:?}",
-        got.display_name, got.application_name
-    );
-
-    if let Some(emu) = emu {
-        // Show the retry policy at work: the emulator throttles the next PATCH once.
-        emu.fault(Fault::throttle("0.2").method(http::Method::PATCH));
-    }
-    let patch = LinkedResource::patch()
-        .display_name("Ticket 42 (closed)")
-        .clear_web_url();
-    client
-        .send(LinkedResource::update(&list_id, &task_id, &id, &patch))
-        .await?;
-    let page = client
-        .send(LinkedResource::list(&list_id, &task_id))
-        .await?;
-    println!(
-        "listed   {:?} after PATCH {}",
-        page.value
-            .iter()
-            .map(|r| r.display_name.clone())
-            .collect::<Vec<_>>(),
-        serde_json::to_string(&patch)?
-    );
-
-    client
-        .send(LinkedResource::delete(&list_id, &task_id, &id))
-        .await?;
-    match client
-        .send(LinkedResource::get(&list_id, &task_id, &id))
-        .await
-    {
-        Ok(_) => println!("deleted  (still readable?)"),
-        Err(e) => println!(
-            "deleted  then read: {} {:?} {:?}",
-            e.kind(),
-            e.status().map(|s| s.as_u16()),
-            e.code()
-        ),
-    }
-    client
-        .send(Request::delete(format!(
-            "/me/todo/lists/{}",
-            encode_segment(&list_id)?
-        )))
-        .await?;
-    Ok(())
-}
-
-/// Seed 002: a sharing link on a drive item.
-async fn sharing_link(client: &Client, emu: Option<&Emulator>) -> Result<(), Failure> {
-    println!("\n== createLink (POST /me/drive/items/{{itemId}}/createLink)");
-    let item_id = match emu {
-        Some(emu) => emu.insert("/me/drive/items", json!({"name": "plan.txt"})),
-        None => {
-            let uploaded: Value = client
-                .send(
-                    Request::<Value>::new(
-                        http::Method::PUT,
-                        "/me/drive/root:/graph-odata-quickstart.txt:/content",
-                    )
-                    .body_bytes("made by graph-odata", "text/plain"),
-                )
-                .await?;
-            uploaded["id"].as_str().unwrap_or_default().to_owned()
-        }
-    };
-    let link = CreateLink {
-        r#type: "view".into(),
-        scope: Some("organization".into()),
-        password: None,
-        ..Default::default()
-    };
-    let first = client.execute(link.me_drive_items(&item_id)).await?;
-    let again = client.execute(link.me_drive_items(&item_id)).await?;
-    println!(
-        "link     {} then {} (the same link): {:?}",
-        first.status(),
-        again.status(),
-        first
-            .body()
-            .link
-            .as_ref()
-            .and_then(|l| l.web_url.as_deref())
-    );
-    let secret = CreateLink {
-        password: Some("correct horse".into()),
-        ..link
-    };
-    println!("debug    {secret:?}");
-    if emu.is_none() {
-        client
-            .send(Request::delete(format!(
-                "/me/drive/items/{}",
-                encode_segment(&item_id)?
-            )))
-            .await?;
-    }
-    Ok(())
-}
-
-/// Seed 003: an external connection with a client-chosen id.
-async fn external_connection(client: &Client) -> Result<(), Failure> {
-    println!("\n== externalConnection (POST /external/connections)");
-    let connection = ExternalConnection {
-        id: Some("graphodataqs".into()),
-        name: Some("graph-odata quickstart".into()),
-        description: Some("Created by the graph-odata quickstart".into()),
-        ..Default::default()
-    };
-    let created = client
-        .execute(ExternalConnection::create(&connection))
-        .await?;
-    println!("created  {} {:?}", created.status(), created.body().id);
-    let bad = ExternalConnection {
-        id: Some("qs".into()),
-        ..connection
-    };
-    if let Err(e) = client.send(ExternalConnection::create(&bad)).await {
-        println!("refused  id `qs`: {e}");
-    }
-    client
-        .send(ExternalConnection::delete("graphodataqs"))
-        .await?;
-    Ok(())
-}
-
-/// Seed 004: a connected organization with typed identity sources.
-async fn connected_organization(client: &Client) -> Result<(), Failure> {
-    println!(
-        "\n== connectedOrganization (POST /identityGovernance/entitlementManagement/connectedOrganizations)"
-    );
-    let org = ConnectedOrganization {
-        display_name: Some("Fabrikam (graph-odata quickstart)".into()),
-        description: Some("Partner organization".into()),
-        identity_sources: Some(vec![IdentitySource::DomainIdentitySource(
-            DomainIdentitySource {
-                display_name: Some("Fabrikam".into()),
-                domain_name: Some("fabrikam.example".into()),
-            },
-        )]),
-        state: Some(ConnectedOrganizationState::Proposed),
-        ..Default::default()
-    };
-    println!("body     {}", serde_json::to_string(&org)?);
-    let created = client.execute(ConnectedOrganization::create(&org)).await?;
-    println!("created  {} {:?}", created.status(), created.body().id);
+    run::print_log(emulator.as_ref());
     Ok(())
 }

@@ -169,3 +169,22 @@ fn parameter_aliases_move_values_to_the_query() {
         "/reports/usage(period=@period,note=@note)?@period='d30'&@note='O''Neil%20%26%20sons'"
     );
 }
+
+/// An action without parameters or a return value (204 No Content).
+#[graph_action("microsoft.graph.archive", paths = ["POST /teams/{teamId}/archive"])]
+pub struct Archive;
+
+#[tokio::test]
+async fn actions_without_a_return_value_expect_no_content() {
+    let emu = support::emulator().await;
+    emu.route(Method::POST, "/teams/{teamId}/archive", |_| {
+        Reply::no_content()
+    });
+    let client = support::client_for(&emu);
+    let request = Archive.teams("19:abc@thread.skype");
+    assert_eq!(request.path(), "/teams/19%3Aabc%40thread.skype/archive");
+    client.send(request).await.unwrap();
+    let logged = emu.last_request().unwrap();
+    assert_eq!(logged.body, Some(json!({})));
+    assert_eq!(format!("{Archive:?}"), "Archive");
+}

@@ -3,6 +3,9 @@
 //! so the seed pages' examples (which annotate even base types) re-encode unchanged.
 #![allow(dead_code)]
 
+#[cfg(not(test))]
+pub mod run;
+
 use graph_odata::prelude::*;
 use graph_odata::wire::RawObject;
 

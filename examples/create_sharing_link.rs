@@ -1,0 +1,19 @@
+//! Seed 002: `createLink` on a drive item (201 for a new link, 200 for the same one again).
+//!
+//! ```text
+//! cargo run --example create_sharing_link            # against the local emulator
+//! GRAPH_TOKEN=eyJ0... cargo run --example create_sharing_link
+//! ```
+
+#[path = "seed_models/mod.rs"]
+mod seed_models;
+
+use seed_models::run::{self, Failure};
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let (client, emulator) = run::connect().await?;
+    run::sharing_link(&client, emulator.as_ref()).await?;
+    run::print_log(emulator.as_ref());
+    Ok(())
+}
