@@ -11,7 +11,6 @@ use crate::model::EnumModel;
 pub(crate) fn expand(m: &EnumModel) -> TokenStream {
     let ident = &m.ident;
     let name = &m.name.qualified;
-    let annotation = format!("#{name}");
     let other = &m.other;
     let members: Vec<_> = m.members.iter().map(|v| &v.ident).collect();
     let wires: Vec<_> = m.members.iter().map(|v| &v.wire).collect();
@@ -19,16 +18,17 @@ pub(crate) fn expand(m: &EnumModel) -> TokenStream {
         .flags
         .then(|| quote!(impl __p::wire::FlagsEnum for #ident {}));
     let expecting = format!("a member name of {name}");
+    let facts = super::Facts {
+        ident,
+        name,
+        kind: "Enum",
+        base: quote!(__p::Option::None),
+        is_abstract: false,
+        key: None,
+    }
+    .expand();
     quote! {
-        impl __p::wire::ODataType for #ident {
-            const QUALIFIED_NAME: &'static str = #name;
-            const TYPE_ANNOTATION: &'static str = #annotation;
-            const KIND: __p::wire::TypeKind = __p::wire::TypeKind::Enum;
-            const BASE: __p::Option<&'static str> = __p::Option::None;
-            const ABSTRACT: bool = false;
-            const KEY: __p::Option<&'static str> = __p::Option::None;
-        }
-        impl __p::wire::ODataValue for #ident {}
+        #facts
 
         impl __p::wire::GraphEnum for #ident {
             fn as_wire(&self) -> &str {

@@ -87,6 +87,45 @@ fn generate(model: &Model) -> TokenStream {
     }
 }
 
+/// The facts every model type carries, in one shape for all macros.
+///
+/// Input:  `LinkedResource`, `"microsoft.graph.linkedResource"`, `Entity`, …
+/// Output: `impl ODataType for LinkedResource { const QUALIFIED_NAME = …; … } impl ODataValue for LinkedResource {}`
+pub(crate) struct Facts<'a> {
+    pub(crate) ident: &'a syn::Ident,
+    pub(crate) name: &'a str,
+    pub(crate) kind: &'static str,
+    pub(crate) base: TokenStream,
+    pub(crate) is_abstract: bool,
+    pub(crate) key: Option<&'a str>,
+}
+
+impl Facts<'_> {
+    pub(crate) fn expand(&self) -> TokenStream {
+        let ident = self.ident;
+        let name = self.name;
+        let annotation = format!("#{name}");
+        let kind = quote::format_ident!("{}", self.kind);
+        let base = &self.base;
+        let is_abstract = self.is_abstract;
+        let key = match self.key {
+            Some(k) => quote!(__p::Option::Some(#k)),
+            None => quote!(__p::Option::None),
+        };
+        quote! {
+            impl __p::wire::ODataType for #ident {
+                const QUALIFIED_NAME: &'static str = #name;
+                const TYPE_ANNOTATION: &'static str = #annotation;
+                const KIND: __p::wire::TypeKind = __p::wire::TypeKind::#kind;
+                const BASE: __p::Option<&'static str> = #base;
+                const ABSTRACT: bool = #is_abstract;
+                const KEY: __p::Option<&'static str> = #key;
+            }
+            impl __p::wire::ODataValue for #ident {}
+        }
+    }
+}
+
 /// Removes `#[graph(…)]` from fields and variants (they are ours, not rustc's).
 fn strip_graph_attrs(input: &mut syn::DeriveInput) {
     match &mut input.data {
@@ -115,6 +154,15 @@ fn fallback(input: &syn::DeriveInput) -> TokenStream {
     }
     let ident = &input.ident;
     let message = format!("the graph-odata declaration of `{ident}` has compile errors");
+    let facts = Facts {
+        ident,
+        name: "graph_odata.invalidDeclaration",
+        kind: "Complex",
+        base: quote!(__p::Option::None),
+        is_abstract: false,
+        key: None,
+    }
+    .expand();
     let odata_struct = matches!(input.data, syn::Data::Struct(_)).then(|| {
         quote! {
             impl __p::wire::ODataStruct for #ident {
@@ -133,14 +181,7 @@ fn fallback(input: &syn::DeriveInput) -> TokenStream {
     quote! {
         const _: () = {
             use ::graph_odata::__private as __p;
-            impl __p::wire::ODataType for #ident {
-                const QUALIFIED_NAME: &'static str = "graph_odata.invalidDeclaration";
-                const TYPE_ANNOTATION: &'static str = "#graph_odata.invalidDeclaration";
-                const KIND: __p::wire::TypeKind = __p::wire::TypeKind::Complex;
-                const BASE: __p::Option<&'static str> = __p::Option::None;
-                const ABSTRACT: bool = false;
-                const KEY: __p::Option<&'static str> = __p::Option::None;
-            }
+            #facts
             #odata_struct
             impl __p::serde::Serialize for #ident {
                 fn serialize<__S: __p::serde::Serializer>(&self, _: __S) -> __p::Result<__S::Ok, __S::Error> {
@@ -152,7 +193,6 @@ fn fallback(input: &syn::DeriveInput) -> TokenStream {
                     __p::Result::Err(<__D::Error as __p::serde::de::Error>::custom(#message))
                 }
             }
-            impl __p::wire::ODataValue for #ident {}
         };
     }
 }

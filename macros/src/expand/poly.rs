@@ -14,7 +14,6 @@ use crate::parse::MacroKind;
 pub(crate) fn expand(m: &PolyModel) -> TokenStream {
     let ident = &m.ident;
     let name = &m.name.qualified;
-    let annotation = format!("#{name}");
     let is_abstract = m.is_abstract;
     // Whether a variant writes its type: always for derived types, for the base only when asked.
     let write_condition = if m.write_type {
@@ -23,10 +22,19 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
         quote!(!__is_base)
     };
     let other = &m.other;
-    let kind = match m.kind {
-        MacroKind::Entity => quote!(Entity),
-        _ => quote!(Complex),
-    };
+    let facts = super::Facts {
+        ident,
+        name,
+        kind: if m.kind == MacroKind::Entity {
+            "Entity"
+        } else {
+            "Complex"
+        },
+        base: quote!(__p::Option::None),
+        is_abstract,
+        key: None,
+    }
+    .expand();
     let variants: Vec<_> = m.variants.iter().map(|v| &v.ident).collect();
     let types: Vec<_> = m.variants.iter().map(|v| &v.ty).collect();
     let checks = types
@@ -82,15 +90,7 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
         format!("missing `@odata.type`, and no variant is the base type {name} itself")
     };
     quote! {
-        impl __p::wire::ODataType for #ident {
-            const QUALIFIED_NAME: &'static str = #name;
-            const TYPE_ANNOTATION: &'static str = #annotation;
-            const KIND: __p::wire::TypeKind = __p::wire::TypeKind::#kind;
-            const BASE: __p::Option<&'static str> = __p::Option::None;
-            const ABSTRACT: bool = #is_abstract;
-            const KEY: __p::Option<&'static str> = __p::Option::None;
-        }
-        impl __p::wire::ODataValue for #ident {}
+        #facts
 
         impl __p::serde::Serialize for #ident {
             fn serialize<__S: __p::serde::Serializer>(&self, __s: __S) -> __p::Result<__S::Ok, __S::Error> {

@@ -13,15 +13,6 @@ use crate::parse::{BaseRef, MacroKind};
 /// Input:  `#[graph_entity] struct LinkedResource { #[graph(key)] id: Option<String>, … }`
 /// Output: `impl ODataType for LinkedResource { const QUALIFIED_NAME = "microsoft.graph.linkedResource"; … }`
 pub(crate) fn odata_type(m: &StructModel) -> TokenStream {
-    let ident = &m.ident;
-    let name = &m.name.qualified;
-    let annotation = format!("#{name}");
-    let kind = match m.kind {
-        MacroKind::Entity => quote!(Entity),
-        MacroKind::Action => quote!(Action),
-        MacroKind::Function => quote!(Function),
-        _ => quote!(Complex),
-    };
     let base = match &m.base {
         None => quote!(__p::Option::None),
         Some(BaseRef::Name(n)) => quote!(__p::Option::Some(#n)),
@@ -29,21 +20,20 @@ pub(crate) fn odata_type(m: &StructModel) -> TokenStream {
             quote_spanned!(t.span()=> __p::Option::Some(<#t as __p::wire::ODataType>::QUALIFIED_NAME))
         }
     };
-    let key = match &m.key {
-        Some(k) => quote!(__p::Option::Some(#k)),
-        None => quote!(__p::Option::None),
-    };
-    quote! {
-        impl __p::wire::ODataType for #ident {
-            const QUALIFIED_NAME: &'static str = #name;
-            const TYPE_ANNOTATION: &'static str = #annotation;
-            const KIND: __p::wire::TypeKind = __p::wire::TypeKind::#kind;
-            const BASE: __p::Option<&'static str> = #base;
-            const ABSTRACT: bool = false;
-            const KEY: __p::Option<&'static str> = #key;
-        }
-        impl __p::wire::ODataValue for #ident {}
+    super::Facts {
+        ident: &m.ident,
+        name: &m.name.qualified,
+        kind: match m.kind {
+            MacroKind::Entity => "Entity",
+            MacroKind::Action => "Action",
+            MacroKind::Function => "Function",
+            _ => "Complex",
+        },
+        base,
+        is_abstract: false,
+        key: m.key.as_deref(),
     }
+    .expand()
 }
 
 /// `ODataStruct` plus `Serialize`/`Deserialize` through it.
