@@ -15,6 +15,7 @@ use graph_odata::wire::RawObject;
 use graph_odata::{graph_complex, graph_entity};
 use serde::{Deserialize, Serialize};
 
+#[allow(dead_code)]
 fn main() {
     divan::main();
 }
@@ -56,7 +57,7 @@ twin_structs! {
     }
 }
 
-static RECORD_JSON: LazyLock<Vec<u8>> = LazyLock::new(|| {
+pub static RECORD_JSON: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let mut o = serde_json::Map::new();
     for (i, name) in [
         "id",
@@ -115,9 +116,9 @@ static RECORD_JSON: LazyLock<Vec<u8>> = LazyLock::new(|| {
     serde_json::to_vec(&o).expect("json")
 });
 
-static GRAPH_RECORD: LazyLock<GraphRecord> =
+pub static GRAPH_RECORD: LazyLock<GraphRecord> =
     LazyLock::new(|| serde_json::from_slice(&RECORD_JSON).expect("decodes"));
-static SERDE_RECORD: LazyLock<SerdeRecord> =
+pub static SERDE_RECORD: LazyLock<SerdeRecord> =
     LazyLock::new(|| serde_json::from_slice(&RECORD_JSON).expect("decodes"));
 
 mod entity_decode {
@@ -217,7 +218,7 @@ pub struct SerdeFederation {
 }
 
 /// 10,000 identity sources, `@odata.type` first as Graph writes it.
-static SOURCES_JSON: LazyLock<Vec<u8>> = LazyLock::new(|| {
+pub static SOURCES_JSON: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let items: Vec<serde_json::Value> = (0..10_000)
         .map(|i| match i % 3 {
             0 => serde_json::json!({"@odata.type": "#microsoft.graph.azureActiveDirectoryTenant",
@@ -333,7 +334,7 @@ pub struct SerdeGroup {
 }
 
 /// 10,000 group members as `GET /groups/{id}/members` returns them.
-static MEMBERS_JSON: LazyLock<Vec<u8>> = LazyLock::new(|| {
+pub static MEMBERS_JSON: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let items: Vec<serde_json::Value> = (0..10_000)
         .map(|i| {
             if i % 4 == 0 {

@@ -12,6 +12,7 @@ use divan::Bencher;
 use graph_odata::prelude::*;
 use serde::Deserialize;
 
+#[allow(dead_code)]
 fn main() {
     divan::main();
 }
@@ -19,7 +20,7 @@ fn main() {
 #[derive(Deserialize)]
 #[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
-struct User {
+pub struct User {
     id: String,
     display_name: String,
     mail: Option<String>,
@@ -76,28 +77,34 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
     }
 });
 
+/// One small GET with raw reqwest, decoded with serde_json.
+pub fn raw_once() -> User {
+    let s = &*SETUP;
+    s.client_rt.block_on(async {
+        let response = s.raw.get(&s.raw_url).send().await.expect("send");
+        assert!(response.status().is_success());
+        let bytes = response.bytes().await.expect("body");
+        serde_json::from_slice::<User>(&bytes).expect("decode")
+    })
+}
+
+/// The same GET through `Client::send`.
+pub fn graph_once() -> User {
+    let s = &*SETUP;
+    s.client_rt.block_on(async {
+        s.graph
+            .send(Request::<User>::get("/users/87d349ed"))
+            .await
+            .expect("send")
+    })
+}
+
 #[divan::bench(sample_count = 2000)]
 fn raw_reqwest(b: Bencher) {
-    let s = &*SETUP;
-    b.bench_local(|| {
-        s.client_rt.block_on(async {
-            let response = s.raw.get(&s.raw_url).send().await.expect("send");
-            assert!(response.status().is_success());
-            let bytes = response.bytes().await.expect("body");
-            serde_json::from_slice::<User>(&bytes).expect("decode")
-        })
-    });
+    b.bench_local(raw_once);
 }
 
 #[divan::bench(sample_count = 2000)]
 fn graph_odata_send(b: Bencher) {
-    let s = &*SETUP;
-    b.bench_local(|| {
-        s.client_rt.block_on(async {
-            s.graph
-                .send(Request::<User>::get("/users/87d349ed"))
-                .await
-                .expect("send")
-        })
-    });
+    b.bench_local(graph_once);
 }

@@ -465,8 +465,20 @@ impl Client {
             )));
         }
         let url = if path.starts_with('/') {
-            let root = self.inner.root.as_str().trim_end_matches('/');
-            Url::parse(&format!("{root}{path}"))
+            // Extend the parsed root rather than parse a whole URL again (no host re-validation
+            // per call); a `..` segment would be normalised by a parser, so that case is parsed
+            // in full and reported there.
+            let (p, q) = path.split_once('?').map_or((path.as_str(), None), |(p, q)| (p, Some(q)));
+            if p.split('/').any(|seg| seg == ".." || seg == ".") {
+                let root = self.inner.root.as_str().trim_end_matches('/');
+                Url::parse(&format!("{root}{path}"))
+            } else {
+                let mut url = self.inner.root.clone();
+                let joined = format!("{}{p}", url.path().trim_end_matches('/'));
+                url.set_path(&joined);
+                url.set_query(q);
+                Ok(url)
+            }
         } else if path.starts_with("https://") || path.starts_with("http://") {
             Url::parse(&path)
         } else {
