@@ -405,7 +405,7 @@ fn build_struct(
             })
             .flatten()
     });
-    let endpoints = entity_endpoints(&args.endpoints, &fields, cx);
+    let endpoints = entity_endpoints(&args.endpoints, cx);
     Some(StructModel {
         kind,
         ident: input.ident.clone(),
@@ -472,12 +472,7 @@ fn check_params(line: &HttpLine, lit: &syn::LitStr, what: &str, cx: &mut Ctxt) -
     true
 }
 
-fn entity_endpoints(
-    list: &[(Ident, syn::LitStr)],
-    fields: &[Field],
-    cx: &mut Ctxt,
-) -> Vec<Endpoint> {
-    let _ = fields;
+fn entity_endpoints(list: &[(Ident, syn::LitStr)], cx: &mut Ctxt) -> Vec<Endpoint> {
     let mut out = Vec::new();
     for (name, lit) in list {
         let text = name.to_string();
