@@ -25,6 +25,7 @@ use http::{Method, StatusCode};
 pub struct Fault {
     pub(crate) method: Option<Method>,
     pub(crate) pattern: String,
+    pub(crate) skip: u32,
     pub(crate) remaining: u32,
     pub(crate) action: FaultAction,
 }
@@ -46,6 +47,7 @@ impl Fault {
         Fault {
             method: None,
             pattern: "*".into(),
+            skip: 0,
             remaining: 1,
             action,
         }
@@ -107,6 +109,12 @@ impl Fault {
     /// `pattern`, where `*` stands for any run of characters. Default: `*`.
     pub fn path(mut self, pattern: &str) -> Fault {
         self.pattern = pattern.to_owned();
+        self
+    }
+
+    /// Lets the first `n` matching requests through untouched (e.g. fail the second page only).
+    pub fn after(mut self, n: u32) -> Fault {
+        self.skip = n;
         self
     }
 

@@ -124,10 +124,14 @@ pub(crate) async fn handle(
         let mut faults = shared.lock_faults();
         faults
             .iter_mut()
-            .find(|f| f.matches(&parts.method, &path))
-            .map(|f| {
+            .filter(|f| f.matches(&parts.method, &path))
+            .find_map(|f| {
+                if f.skip > 0 {
+                    f.skip -= 1;
+                    return None;
+                }
                 f.remaining -= 1;
-                f.action.clone()
+                Some(f.action.clone())
             })
     };
     let mut truncate = false;

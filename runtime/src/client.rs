@@ -506,8 +506,8 @@ impl Client {
     }
 
     /// Whether the token may go to `url`: the service root's own origin, or an allowed host over
-    /// https (or loopback).
-    fn token_allowed(&self, url: &Url) -> bool {
+    /// https (or loopback). The same rule decides which `@odata.nextLink`s are followed.
+    pub(crate) fn token_allowed(&self, url: &Url) -> bool {
         let inner = &*self.inner;
         if url.origin() == inner.root.origin() {
             return true;
@@ -771,7 +771,7 @@ fn log_path(path: &str) -> &str {
     path.split('?').next().unwrap_or(path)
 }
 
-fn log_url(url: &Url) -> String {
+pub(crate) fn log_url(url: &Url) -> String {
     format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
 

@@ -32,6 +32,9 @@ pub enum ErrorKind {
     Auth,
     /// A redirect could not be followed (too many, or from https to http).
     Redirect,
+    /// The service broke the protocol in a way that is unsafe to follow: an `@odata.nextLink` to a
+    /// foreign host, or the same `@odata.nextLink` twice.
+    Protocol,
 }
 
 impl fmt::Display for ErrorKind {
@@ -45,6 +48,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::Auth => "auth",
             ErrorKind::Redirect => "redirect",
+            ErrorKind::Protocol => "protocol",
         })
     }
 }
@@ -360,6 +364,7 @@ impl fmt::Display for Error {
             ErrorKind::Decode => f.write_str("could not decode the response")?,
             ErrorKind::Auth => f.write_str("authentication failed")?,
             ErrorKind::Redirect => f.write_str("redirect refused")?,
+            ErrorKind::Protocol => f.write_str("protocol violation")?,
         }
         if let Some(message) = &inner.message {
             write!(f, ": {message}")?;

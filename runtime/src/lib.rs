@@ -23,6 +23,7 @@ mod client;
 pub mod edm;
 mod error;
 mod page;
+mod pager;
 pub mod path;
 mod request;
 mod retry;
@@ -31,6 +32,7 @@ pub mod wire;
 pub use client::{ApiVersion, Client, ClientBuilder, Cloud, USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use page::{Page, decode_operation};
+pub use pager::{Items, Pager};
 pub use request::{Decoder, Request, Response, decode_json};
 pub use retry::RetryPolicy;
 

@@ -156,6 +156,17 @@ impl<T> Request<T> {
         self.error.get_or_insert(message);
     }
 
+    /// Copies headers onto this request (later pages of a collection keep the first page's headers,
+    /// such as `ConsistencyLevel`).
+    pub(crate) fn with_headers(mut self, headers: &HeaderMap) -> Request<T> {
+        for (k, v) in headers {
+            if k != http::header::CONTENT_TYPE {
+                self.headers.insert(k.clone(), v.clone());
+            }
+        }
+        self
+    }
+
     /// Marks the request as unsendable: `send` reports `message` as a
     /// [`Build`](crate::ErrorKind::Build) error without sending anything.
     pub fn with_error(mut self, message: impl Into<String>) -> Request<T> {

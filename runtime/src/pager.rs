@@ -1,0 +1,234 @@
+//! Following `@odata.nextLink` safely: page by page or item by item.
+
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::client::log_url;
+use crate::{Client, Error, ErrorKind, Page, Request};
+
+/// The next page to read: a request to send, a fetch already running, or an error to report after
+/// the page that carried it.
+enum Next<T> {
+    Send(Request<Page<T>>),
+    Running(tokio::task::JoinHandle<Result<Page<T>, Error>>),
+    Fail(Error),
+}
+
+/// Pages of a collection, following `@odata.nextLink`.
+///
+/// - A link is followed only to the client's own scheme, host and port or an allowed host
+///   ([`ClientBuilder::allowed_host`](crate::ClientBuilder::allowed_host)); anything else is an
+///   [`ErrorKind::Protocol`] error and the token never goes there.
+/// - The same link twice is an [`ErrorKind::Protocol`] error instead of an endless loop.
+/// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts.
+/// - While you work on a page, the next one is already being fetched: at most two pages are held.
+///
+/// ```no_run
+/// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
+/// use graph_odata_runtime::{Page, Request};
+/// let mut pages = client.pages(Request::<Page<serde_json::Value>>::get("/users").query("$top", "999"));
+/// while let Some(page) = pages.next_page().await {
+///     for user in page?.value { println!("{}", user["displayName"]); }
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Pager<T> {
+    client: Client,
+    headers: http::HeaderMap,
+    next: Option<Next<T>>,
+    seen: HashSet<String>,
+    prefetch: bool,
+}
+
+impl<T> std::fmt::Debug for Pager<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("links_followed", &self.seen.len())
+            .field("done", &self.next.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Pager<T> {
+    pub(crate) fn new(client: Client, first: Request<Page<T>>) -> Pager<T> {
+        Pager {
+            client,
+            headers: first.headers().clone(),
+            next: Some(Next::Send(first)),
+            seen: HashSet::new(),
+            prefetch: true,
+        }
+    }
+
+    /// Turns prefetching of the next page off (on by default).
+    #[must_use]
+    pub fn prefetch(mut self, on: bool) -> Pager<T> {
+        self.prefetch = on;
+        self
+    }
+
+    /// The next page, or `None` after the last one (or after an error).
+    pub async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
+        let page = match self.next.take()? {
+            Next::Send(request) => self.client.send(request).await,
+            Next::Running(task) => match task.await {
+                Ok(result) => result,
+                Err(_) => Err(Error::kinded(
+                    ErrorKind::Connect,
+                    "the task fetching the next page stopped before it finished",
+                )),
+            },
+            Next::Fail(error) => return Some(Err(error)),
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => return Some(Err(error)),
+        };
+        if let Some(link) = &page.next_link {
+            self.next = Some(match self.follow(link) {
+                Ok(request) if self.prefetch => {
+                    let client = self.client.clone();
+                    Next::Running(tokio::spawn(async move { client.send(request).await }))
+                }
+                Ok(request) => Next::Send(request),
+                Err(error) => Next::Fail(error),
+            });
+        }
+        Some(Ok(page))
+    }
+
+    fn follow(&mut self, link: &str) -> Result<Request<Page<T>>, Error> {
+        let url = Url::parse(link).map_err(|e| {
+            Error::kinded(
+                ErrorKind::Protocol,
+                format!("the @odata.nextLink is not a URL ({e})"),
+            )
+        })?;
+        if !matches!(url.scheme(), "https" | "http") || !self.client.token_allowed(&url) {
+            return Err(Error::kinded(
+                ErrorKind::Protocol,
+                format!(
+                    "the @odata.nextLink leads to `{}`, which is not this service's host nor an allowed one; \
+                     not following it (use `ClientBuilder::allowed_host` if you trust it)",
+                    log_url(&url)
+                ),
+            ));
+        }
+        if !self.seen.insert(link.to_owned()) {
+            return Err(Error::kinded(
+                ErrorKind::Protocol,
+                format!(
+                    "the service sent the same @odata.nextLink twice (`{}`); stopping instead of looping",
+                    log_url(&url)
+                ),
+            ));
+        }
+        Ok(Request::get(link).with_headers(&self.headers))
+    }
+
+    /// Reads pages until the collection ends or `limit` items are collected, whichever is first
+    /// (pages are fetched one after the other, so nothing is fetched past the limit).
+    pub async fn try_collect(mut self, limit: usize) -> Result<Vec<T>, Error> {
+        self.prefetch = false;
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let Some(page) = self.next_page().await else {
+                break;
+            };
+            let room = limit - out.len();
+            out.extend(page?.value.into_iter().take(room));
+        }
+        Ok(out)
+    }
+
+    /// The items one by one, as a [`Stream`](futures_core::Stream).
+    pub fn items(self) -> Items<T> {
+        Items {
+            buffer: VecDeque::new(),
+            state: ItemsState::Idle(Box::new(self)),
+        }
+    }
+}
+
+type PageFuture<T> =
+    Pin<Box<dyn Future<Output = (Box<Pager<T>>, Option<Result<Page<T>, Error>>)> + Send>>;
+
+enum ItemsState<T> {
+    Idle(Box<Pager<T>>),
+    Fetching(PageFuture<T>),
+    Done,
+}
+
+/// The items of a collection, across pages, as a `Stream<Item = Result<T, Error>>` (from
+/// [`Client::stream`] or [`Pager::items`]). An error ends the stream after it is yielded.
+pub struct Items<T> {
+    buffer: VecDeque<T>,
+    state: ItemsState<T>,
+}
+
+impl<T> Unpin for Items<T> {}
+
+impl<T: DeserializeOwned + Send + 'static> futures_core::Stream for Items<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match std::mem::replace(&mut this.state, ItemsState::Done) {
+                ItemsState::Done => return Poll::Ready(None),
+                ItemsState::Idle(mut pager) => {
+                    this.state = ItemsState::Fetching(Box::pin(async move {
+                        let page = pager.next_page().await;
+                        (pager, page)
+                    }));
+                }
+                ItemsState::Fetching(mut fut) => match fut.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = ItemsState::Fetching(fut);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready((_, None)) => return Poll::Ready(None),
+                    Poll::Ready((_, Some(Err(e)))) => return Poll::Ready(Some(Err(e))),
+                    Poll::Ready((pager, Some(Ok(page)))) => {
+                        this.buffer.extend(page.value);
+                        this.state = ItemsState::Idle(pager);
+                    }
+                },
+            }
+        }
+    }
+}
+
+impl Client {
+    /// The pages of a collection (see [`Pager`]).
+    pub fn pages<T: DeserializeOwned + Send + 'static>(&self, first: Request<Page<T>>) -> Pager<T> {
+        Pager::new(self.clone(), first)
+    }
+
+    /// The items of a collection across pages, as a `Stream` (see [`Pager`] for the rules).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
+    /// use futures_util::TryStreamExt;
+    /// use graph_odata_runtime::{Page, Request};
+    /// let mut users = client.stream(Request::<Page<serde_json::Value>>::get("/users"));
+    /// while let Some(user) = users.try_next().await? {
+    ///     println!("{}", user["id"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream<T: DeserializeOwned + Send + 'static>(
+        &self,
+        first: Request<Page<T>>,
+    ) -> Items<T> {
+        self.pages(first).items()
+    }
+}

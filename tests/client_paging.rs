@@ -1,0 +1,212 @@
+//! Paging: streams and pages over `@odata.nextLink`, with throttling, foreign hosts and loops.
+
+#[path = "../examples/seed_models/mod.rs"]
+mod seeds;
+mod support;
+
+use axum::Router;
+use axum::routing::any;
+use futures_util::TryStreamExt;
+use graph_odata::prelude::*;
+use graph_odata_emulator::{Fault, Reply};
+use http::{Method, StatusCode};
+use serde_json::json;
+use support::{Seen, client_for, emulator, seen, serve};
+
+#[derive(serde::Deserialize, Debug)]
+struct User {
+    id: String,
+}
+
+fn seed_users(emu: &graph_odata_emulator::Emulator, n: usize) {
+    for i in 0..n {
+        emu.insert(
+            "/users",
+            json!({"id": format!("u{i:04}"), "displayName": format!("User {i}")}),
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_stream_yields_every_item_across_pages_in_order() {
+    let emu = emulator().await;
+    seed_users(&emu, 250);
+    let client = client_for(&emu);
+    let users: Vec<User> = client
+        .stream(Request::<Page<User>>::get("/users").query("$top", "100"))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 250);
+    assert!(
+        users
+            .iter()
+            .enumerate()
+            .all(|(i, u)| u.id == format!("u{i:04}"))
+    );
+    let log = emu.requests();
+    assert_eq!(log.len(), 3, "three pages");
+    assert_eq!(log[1].query_param("$skiptoken").as_deref(), Some("100"));
+    assert_eq!(log[2].query_param("$skiptoken").as_deref(), Some("200"));
+}
+
+#[tokio::test]
+async fn pages_keep_the_first_requests_headers_and_report_counts() {
+    let emu = emulator().await;
+    seed_users(&emu, 5);
+    let client = client_for(&emu);
+    let mut pages = client.pages(
+        Request::<Page<User>>::get("/users")
+            .query("$top", "2")
+            .query("$count", "true")
+            .header("ConsistencyLevel", "eventual"),
+    );
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        let page = page.unwrap();
+        assert_eq!(page.count, Some(5));
+        sizes.push(page.value.len());
+    }
+    assert_eq!(sizes, [2, 2, 1]);
+    assert!(
+        emu.requests()
+            .iter()
+            .all(|r| r.header("consistencylevel") == Some("eventual"))
+    );
+}
+
+#[tokio::test]
+async fn a_429_in_the_middle_is_retried_and_the_stream_goes_on() {
+    let emu = emulator().await;
+    seed_users(&emu, 30);
+    let client = client_for(&emu);
+    emu.fault(
+        Fault::throttle("0.05")
+            .method(Method::GET)
+            .path("/v1.0/users")
+            .after(1),
+    );
+    let users: Vec<User> = client
+        .stream(Request::<Page<User>>::get("/users").query("$top", "10"))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 30);
+    let retried: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.header("retry-attempt").is_some())
+        .collect();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].query_param("$skiptoken").as_deref(), Some("10"));
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_host_is_not_followed() {
+    let (foreign, foreign_seen): (String, Seen) = {
+        let seen: Seen = Default::default();
+        let s = seen.clone();
+        let app = Router::new().fallback(any(move |headers: http::HeaderMap| {
+            let s = s.clone();
+            async move {
+                s.lock().map(|mut v| v.push(headers)).ok();
+                axum::Json(json!({"value": []}))
+            }
+        }));
+        (serve(app).await, seen)
+    };
+    let emu = emulator().await;
+    let next = format!(
+        "{}/v1.0/users?$skiptoken=stolen",
+        foreign.replace("127.0.0.1", "localhost")
+    );
+    emu.route(Method::GET, "/users", move |_| {
+        Reply::json(
+            StatusCode::OK,
+            json!({"value": [{"id": "a"}], "@odata.nextLink": next}),
+        )
+    });
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .credential(StaticToken::new("secret-token"))
+        .build()
+        .unwrap();
+    let mut items = client.stream(Request::<Page<User>>::get("/users"));
+    assert_eq!(items.try_next().await.unwrap().unwrap().id, "a");
+    let err = items.try_next().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("not this service's host"), "{err}");
+    assert!(
+        !err.to_string().contains("stolen"),
+        "no query in messages: {err}"
+    );
+    assert!(
+        items.try_next().await.unwrap().is_none(),
+        "the stream ends after the error"
+    );
+    assert!(
+        seen(&foreign_seen).is_empty(),
+        "nothing was sent to the foreign host"
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_next_link_stops_instead_of_looping() {
+    let emu = emulator().await;
+    let next = format!("{}/users?$skiptoken=again", emu.v1_url());
+    emu.route(Method::GET, "/users", move |_| {
+        Reply::json(
+            StatusCode::OK,
+            json!({"value": [{"id": "x"}], "@odata.nextLink": next}),
+        )
+    });
+    let client = client_for(&emu);
+    let mut pages = client.pages(Request::<Page<User>>::get("/users"));
+    assert!(pages.next_page().await.unwrap().is_ok());
+    assert!(pages.next_page().await.unwrap().is_ok());
+    let err = pages.next_page().await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(
+        err.to_string().contains("same @odata.nextLink twice"),
+        "{err}"
+    );
+    assert!(pages.next_page().await.is_none());
+    assert_eq!(emu.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn try_collect_stops_at_the_limit_without_fetching_further() {
+    let emu = emulator().await;
+    seed_users(&emu, 250);
+    let client = client_for(&emu);
+    let users = client
+        .pages(Request::<Page<User>>::get("/users").query("$top", "100"))
+        .try_collect(150)
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 150);
+    assert_eq!(users[149].id, "u0149");
+    assert_eq!(emu.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn generated_list_endpoints_stream_too() {
+    let emu = emulator().await;
+    emu.insert(
+        "/identityGovernance/entitlementManagement/connectedOrganizations",
+        json!({"id": "o1"}),
+    );
+    emu.insert(
+        "/identityGovernance/entitlementManagement/connectedOrganizations",
+        json!({"id": "o2"}),
+    );
+    emu.set_page_size(1);
+    let client = client_for(&emu);
+    let orgs: Vec<seeds::ConnectedOrganization> = client
+        .stream(seeds::ConnectedOrganization::list())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(orgs.len(), 2);
+    assert_eq!(emu.requests().len(), 2);
+}
