@@ -14,7 +14,7 @@ use crate::{Client, Error, ErrorKind, Page, Request};
 /// The next page to read: a request to send, a fetch already running, or an error to report after
 /// the page that carried it.
 enum Next<T> {
-    Send(Request<Page<T>>),
+    Send(Box<Request<Page<T>>>),
     Running(tokio::task::JoinHandle<Result<Page<T>, Error>>),
     Fail(Error),
 }
@@ -59,7 +59,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         Pager {
             client,
             headers: first.headers().clone(),
-            next: Some(Next::Send(first)),
+            next: Some(Next::Send(Box::new(first))),
             seen: HashSet::new(),
             prefetch: true,
         }
@@ -75,7 +75,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     /// The next page, or `None` after the last one (or after an error).
     pub async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
         let page = match self.next.take()? {
-            Next::Send(request) => self.client.send(request).await,
+            Next::Send(request) => self.client.send(*request).await,
             Next::Running(task) => match task.await {
                 Ok(result) => result,
                 Err(_) => Err(Error::kinded(
@@ -95,7 +95,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                     let client = self.client.clone();
                     Next::Running(tokio::spawn(async move { client.send(request).await }))
                 }
-                Ok(request) => Next::Send(request),
+                Ok(request) => Next::Send(Box::new(request)),
                 Err(error) => Next::Fail(error),
             });
         }
