@@ -210,3 +210,60 @@ async fn generated_list_endpoints_stream_too() {
     assert_eq!(orgs.len(), 2);
     assert_eq!(emu.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn typed_query_options_on_generated_endpoints() {
+    use graph_odata::query::{Filter, Order};
+    use seeds::{
+        ConnectedOrganization, ConnectedOrganizationField as F, ConnectedOrganizationState,
+    };
+    let emu = emulator().await;
+    for name in ["Contoso", "Fabrikam", "O'Neil & Sons"] {
+        emu.insert(
+            "/identityGovernance/entitlementManagement/connectedOrganizations",
+            json!({"displayName": name, "state": "configured", "description": "partner"}),
+        );
+    }
+    let client = client_for(&emu);
+    let request = ConnectedOrganization::list()
+        .select([F::Id, F::DisplayName])
+        .filter(
+            Filter::eq(F::State, ConnectedOrganizationState::Configured)
+                .and(Filter::starts_with(F::DisplayName, "O'Neil")),
+        )
+        .order_by([(F::DisplayName, Order::Desc)])
+        .top(2)
+        .count();
+    assert_eq!(
+        request.url_path(),
+        "/identityGovernance/entitlementManagement/connectedOrganizations\
+         ?$select=id,displayName&$filter=state%20eq%20'configured'%20and%20startswith(displayName,'O''Neil')\
+         &$orderby=displayName%20desc&$top=2&$count=true"
+    );
+    // The emulator does not evaluate $filter/$orderby and says so; $select, $top and $count it does.
+    let err = client.send(request).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`$filter` is not supported by the emulator"),
+        "{err}"
+    );
+    let page = client
+        .send(
+            ConnectedOrganization::list()
+                .select([F::DisplayName])
+                .top(2)
+                .count(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.count, Some(3));
+    assert_eq!(page.value.len(), 2);
+    assert!(
+        page.value
+            .iter()
+            .all(|o| o.description.is_none() && o.display_name.is_some())
+    );
+    let sent = emu.last_request().unwrap();
+    assert_eq!(sent.header("consistencylevel"), Some("eventual"));
+    assert_eq!(sent.query_param("$select").as_deref(), Some("displayName"));
+}

@@ -25,6 +25,7 @@ mod error;
 mod page;
 mod pager;
 pub mod path;
+pub mod query;
 mod request;
 mod retry;
 pub mod wire;

@@ -42,7 +42,11 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
         (true, Some(model)) => {
             let generated = generate(&model);
             let companion = match &model {
-                Model::Struct(m) if m.kind == MacroKind::Entity => structs::patch(m),
+                Model::Struct(m) if m.kind == MacroKind::Entity => {
+                    let patch = structs::patch(m);
+                    let fields = structs::field_enum(m);
+                    quote!(#patch #fields)
+                }
                 _ => TokenStream::new(),
             };
             quote! {

@@ -457,3 +457,62 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
         };
     }
 }
+
+/// The field enum of an entity, for `$select`/`$orderby`/`$expand`.
+///
+/// Input:  `struct LinkedResource { id: Option<String>, web_url: Option<String> }`
+/// Output: `pub enum LinkedResourceField { Id, WebUrl }` naming `"id"`, `"webUrl"`, and
+///         `impl Selectable for LinkedResource`.
+pub(crate) fn field_enum(m: &StructModel) -> TokenStream {
+    let ident = &m.ident;
+    let vis = &m.vis;
+    let enum_ident = format_ident!("{}Field", ident);
+    let props: Vec<_> = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property)
+        .collect();
+    let variants: Vec<_> = props
+        .iter()
+        .map(|f| {
+            let name = f.ident.to_string();
+            let name = name.trim_start_matches("r#");
+            let pascal: String = name
+                .split('_')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let mut c = p.chars();
+                    c.next()
+                        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+                })
+                .collect();
+            format_ident!("{}", pascal)
+        })
+        .collect();
+    let wires: Vec<_> = props.iter().map(|f| &f.wire).collect();
+    let docs = wires.iter().map(|w| format!("`{w}`"));
+    let doc = format!("The properties of [`{ident}`], for `$select`, `$orderby` and `$expand`.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #vis enum #enum_ident {
+            #(#[doc = #docs] #variants,)*
+        }
+
+        const _: () = {
+            use ::graph_odata::__private as __p;
+
+            impl __p::query::FieldName for #enum_ident {
+                fn wire(self) -> &'static str {
+                    match self {
+                        #(#enum_ident::#variants => #wires,)*
+                    }
+                }
+            }
+
+            impl __p::query::Selectable for #ident {
+                type Field = #enum_ident;
+            }
+        };
+    }
+}

@@ -296,3 +296,31 @@ const _: () = {
         }
     }
 };
+///The properties of [`LinkedResource`], for `$select`, `$orderby` and `$expand`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkedResourceField {
+    ///`id`
+    Id,
+    ///`webUrl`
+    WebUrl,
+    ///`applicationName`
+    App,
+    ///`displayName`
+    DisplayName,
+}
+const _: () = {
+    use ::graph_odata::__private as __p;
+    impl __p::query::FieldName for LinkedResourceField {
+        fn wire(self) -> &'static str {
+            match self {
+                LinkedResourceField::Id => "id",
+                LinkedResourceField::WebUrl => "webUrl",
+                LinkedResourceField::App => "applicationName",
+                LinkedResourceField::DisplayName => "displayName",
+            }
+        }
+    }
+    impl __p::query::Selectable for LinkedResource {
+        type Field = LinkedResourceField;
+    }
+};
