@@ -241,7 +241,7 @@ mod tests {
             "id in ('x','y')"
         );
         assert_eq!(
-            Filter::contains(F("mail"), "a").not().as_str(),
+            (!Filter::contains(F("mail"), "a")).as_str(),
             "not (contains(mail,'a'))"
         );
     }
