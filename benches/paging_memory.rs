@@ -1,0 +1,148 @@
+//! Streaming a collection keeps memory flat: 10k, 100k and 1M users streamed from an emulator in
+//! another process, 999 per page; the client's peak RSS and items/s are printed side by side.
+//!
+//! `cargo bench --bench paging_memory` (Linux: peak RSS is read from /proc/self/status).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use futures_util::TryStreamExt;
+use graph_odata::prelude::*;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+struct User {
+    id: String,
+    display_name: Option<String>,
+    mail: Option<String>,
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// Child role: an emulator holding `n` users; prints its URL, serves until stdin closes.
+fn serve(n: usize) {
+    let rt = runtime();
+    rt.block_on(async {
+        let emu = graph_odata_emulator::Emulator::start()
+            .await
+            .expect("emulator");
+        emu.with_store(|store| {
+            for i in 0..n {
+                let user = serde_json::json!({
+                    "id": format!("{i:08}"),
+                    "displayName": format!("User {i}"),
+                    "mail": format!("user{i}@contoso.com"),
+                });
+                store.insert("/users", user).expect("insert");
+            }
+        });
+        println!("{}", emu.v1_url());
+        let _ = std::io::stdout().flush();
+        tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            let _ = std::io::stdin().read_line(&mut line);
+        })
+        .await
+        .ok();
+    });
+}
+
+/// Child role: streams every user from `root`; prints `items seconds peak_rss_kib`.
+fn client(root: &str) {
+    let rt = runtime();
+    let before = peak_rss_kib();
+    let start = Instant::now();
+    let count = rt.block_on(async {
+        let client = Client::builder()
+            .service_root(root)
+            .build()
+            .expect("client");
+        let mut users = client.stream(Request::<Page<User>>::get("/users").top(999));
+        let mut n = 0usize;
+        while let Some(user) = users.try_next().await.expect("page") {
+            std::hint::black_box(&user);
+            n += 1;
+        }
+        n
+    });
+    println!(
+        "{count} {} {before} {}",
+        start.elapsed().as_secs_f64(),
+        peak_rss_kib()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--serve") {
+        return serve(args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(0));
+    }
+    if let Some(i) = args.iter().position(|a| a == "--client") {
+        return client(args.get(i + 1).map_or("", String::as_str));
+    }
+    if args.iter().any(|a| a == "--list" || a == "--test") {
+        return;
+    }
+    let me = std::env::current_exe().expect("own path");
+    println!(
+        "{:>10} {:>12} {:>14} {:>18}",
+        "items", "seconds", "items/s", "client peak RSS"
+    );
+    for n in [10_000usize, 100_000, 1_000_000] {
+        let mut server = Command::new(&me)
+            .args(["--serve", &n.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("server child");
+        let mut url = String::new();
+        BufReader::new(server.stdout.take().expect("stdout"))
+            .read_line(&mut url)
+            .expect("server url");
+        let out = Command::new(&me)
+            .args(["--client", url.trim()])
+            .output()
+            .expect("client child");
+        drop(server.stdin.take());
+        let _ = server.wait();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let v: Vec<&str> = text.split_whitespace().collect();
+        if v.len() < 4 {
+            println!(
+                "{n:>10} client failed: {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            continue;
+        }
+        let items: f64 = v[0].parse().unwrap_or(0.0);
+        let secs: f64 = v[1].parse().unwrap_or(f64::NAN);
+        let rss_mib = v[3].parse::<f64>().unwrap_or(0.0) / 1024.0;
+        println!(
+            "{:>10} {:>12.3} {:>14.0} {:>15.1} MiB",
+            v[0],
+            secs,
+            items / secs,
+            rss_mib
+        );
+    }
+}
