@@ -23,6 +23,8 @@ pub(crate) fn routes() -> Vec<(Method, &'static str, Handler)> {
             "/**/connectedOrganizations",
             connected_organization,
         ),
+        (Method::GET, "/**/delta()", delta),
+        (Method::GET, "/**/delta", delta),
     ]
 }
 
@@ -191,4 +193,93 @@ fn connected_organization(call: &mut Call<'_>) -> Reply {
         }
     }
     Reply::next()
+}
+
+/// `GET /{collection}/delta()`: the first round returns every member, later rounds (through the
+/// `@odata.deltaLink`) what changed since, removed members as `{"id", "@removed"}`. Pages follow
+/// `$top` (default 100) with `@odata.nextLink`; the last page carries `@odata.deltaLink`.
+fn delta(call: &mut Call<'_>) -> Reply {
+    let collection_path = StorePath(call.path[..call.path.len().saturating_sub(1)].to_vec());
+    let canon = match call.store.resolve(&collection_path) {
+        crate::store::Target::Collection(c) | crate::store::Target::Unknown(c) => c,
+        _ => {
+            return Reply::error(
+                StatusCode::NOT_FOUND,
+                "ResourceNotFound",
+                "delta() applies to a collection.",
+            );
+        }
+    };
+    let param = |k: &str| {
+        call.query
+            .iter()
+            .find(|(q, _)| q == k)
+            .map(|(_, v)| v.clone())
+    };
+    let number = |v: &str| {
+        v.parse::<u64>()
+            .map_err(|_| bad_request(&format!("The token `{v}` is not valid.")))
+    };
+    let (since, offset) = match (param("$skiptoken"), param("$deltatoken")) {
+        (Some(skip), _) => {
+            let (a, b) = skip.split_once('-').unwrap_or(("0", "0"));
+            match (number(a), number(b)) {
+                (Ok(a), Ok(b)) => (a, b as usize),
+                (Err(r), _) | (_, Err(r)) => return r,
+            }
+        }
+        (None, Some(token)) => match number(&token) {
+            Ok(t) => (t, 0),
+            Err(r) => return r,
+        },
+        (None, None) => (0, 0),
+    };
+    let size = match param("$top").map(|t| t.parse::<usize>()) {
+        None => crate::DEFAULT_PAGE_SIZE,
+        Some(Ok(n)) if n > 0 => n.min(999),
+        Some(_) => return bad_request("Invalid value for $top."),
+    };
+    let changes = call.store.changes(&canon, since);
+    let mut all = changes.changed;
+    all.extend(
+        changes
+            .removed
+            .into_iter()
+            .map(|id| json!({"id": id, "@removed": {"reason": "deleted"}})),
+    );
+    let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
+    let mut link = format!("{}/{}", call.base_url, call.version);
+    for s in &call.path {
+        link.push('/');
+        link.push_str(
+            &graph_odata_runtime::path::encode_segment(s)
+                .map_or_else(|_| s.clone(), |c| c.into_owned()),
+        );
+    }
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "@odata.context".into(),
+        Value::String(format!(
+            "{}/{}/$metadata#{}/$delta",
+            call.base_url,
+            call.version,
+            canon.join("/")
+        )),
+    );
+    out.insert("value".into(), Value::Array(page));
+    if offset + size < all.len() {
+        out.insert(
+            "@odata.nextLink".into(),
+            Value::String(format!(
+                "{link}?$skiptoken={since}-{}&$top={size}",
+                offset + size
+            )),
+        );
+    } else {
+        out.insert(
+            "@odata.deltaLink".into(),
+            Value::String(format!("{link}?$deltatoken={}", changes.version)),
+        );
+    }
+    Reply::json(StatusCode::OK, Value::Object(out))
 }

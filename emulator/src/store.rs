@@ -16,6 +16,10 @@ use serde_json::{Map, Value};
 pub(crate) struct Collection {
     items: Vec<(String, Value)>,
     index: HashMap<String, usize>,
+    /// Change tracking for delta queries: the store version of each member's last change, and the
+    /// members removed, with the version of their removal.
+    changed: HashMap<String, u64>,
+    removed: Vec<(String, u64)>,
 }
 
 impl Collection {
@@ -116,6 +120,18 @@ pub(crate) enum Target {
 #[derive(Debug, Default)]
 pub struct Store {
     collections: HashMap<Vec<String>, Collection>,
+    /// Bumped by every change; delta tokens are versions.
+    version: u64,
+}
+
+/// What changed in a collection since a version (a delta query's answer).
+pub(crate) struct Changes {
+    /// Members created or changed, in collection order.
+    pub(crate) changed: Vec<Value>,
+    /// Ids of members removed.
+    pub(crate) removed: Vec<String>,
+    /// The version to ask from next time.
+    pub(crate) version: u64,
 }
 
 impl Store {
@@ -212,8 +228,10 @@ impl Store {
         }
         object.insert("id".into(), Value::String(id.clone()));
         let value = Value::Object(object);
+        self.version += 1;
         coll.index.insert(id.clone(), coll.items.len());
         coll.items.push((id.clone(), value.clone()));
+        coll.changed.insert(id.clone(), self.version);
         Ok((id, value))
     }
 
@@ -231,10 +249,44 @@ impl Store {
         coll.index.get(id).map(|i| &coll.items[*i].1)
     }
 
+    /// The entity, to change: records the change for delta queries.
     pub(crate) fn entity_mut(&mut self, collection: &[String], id: &str) -> Option<&mut Value> {
         let coll = self.collections.get_mut(collection)?;
         let i = *coll.index.get(id)?;
+        self.version += 1;
+        coll.changed.insert(id.to_owned(), self.version);
         Some(&mut coll.items[i].1)
+    }
+
+    /// What changed in a collection after version `since` (0: everything there is).
+    pub(crate) fn changes(&self, collection: &[String], since: u64) -> Changes {
+        let Some(coll) = self.collections.get(collection) else {
+            return Changes {
+                changed: Vec::new(),
+                removed: Vec::new(),
+                version: self.version,
+            };
+        };
+        let changed = coll
+            .items
+            .iter()
+            .filter(|(id, _)| coll.changed.get(id).is_some_and(|v| *v > since))
+            .map(|(_, v)| v.clone())
+            .collect();
+        let removed = if since == 0 {
+            Vec::new()
+        } else {
+            coll.removed
+                .iter()
+                .filter(|(_, v)| *v > since)
+                .map(|(id, _)| id.clone())
+                .collect()
+        };
+        Changes {
+            changed,
+            removed,
+            version: self.version,
+        }
     }
 
     /// Merges `patch` into an entity: members overwrite, `null` sets the property to null.
@@ -263,6 +315,9 @@ impl Store {
         };
         coll.items.remove(i);
         coll.reindex();
+        self.version += 1;
+        coll.changed.remove(id);
+        coll.removed.push((id.to_owned(), self.version));
         let mut prefix = collection.to_vec();
         prefix.push(id.to_owned());
         self.collections

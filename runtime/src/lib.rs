@@ -20,6 +20,7 @@
 
 pub mod auth;
 mod client;
+pub mod delta;
 pub mod edm;
 mod error;
 mod page;

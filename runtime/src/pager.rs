@@ -43,6 +43,7 @@ pub struct Pager<T> {
     next: Option<Next<T>>,
     seen: HashSet<String>,
     prefetch: bool,
+    resume: Option<crate::delta::DeltaCursor>,
 }
 
 impl<T> std::fmt::Debug for Pager<T> {
@@ -62,6 +63,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             next: Some(Next::Send(Box::new(first))),
             seen: HashSet::new(),
             prefetch: true,
+            resume: None,
         }
     }
 
@@ -88,6 +90,11 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         let page = match page {
             Ok(page) => page,
             Err(error) => return Some(Err(error)),
+        };
+        self.resume = match (&page.next_link, &page.delta_link) {
+            (Some(next), _) => Some(crate::delta::DeltaCursor::at(next, false)),
+            (None, Some(delta)) => Some(crate::delta::DeltaCursor::at(delta, true)),
+            (None, None) => None,
         };
         if let Some(link) = &page.next_link {
             self.next = Some(match self.follow(link) {
@@ -129,6 +136,13 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             ));
         }
         Ok(Request::get(link).with_headers(&self.headers))
+    }
+
+    /// Where to resume after the pages handed out so far: the next page's link, or the
+    /// `@odata.deltaLink` once a delta round is complete. `None` before the first page, and after
+    /// the last page of a plain (non-delta) collection.
+    pub fn cursor(&self) -> Option<crate::delta::DeltaCursor> {
+        self.resume.clone()
     }
 
     /// Reads pages until the collection ends or `limit` items are collected, whichever is first

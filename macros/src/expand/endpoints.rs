@@ -173,7 +173,10 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
         Some(t) => quote!(#t),
         None => quote!(()),
     };
+    // A `Page<…>` (delta, paged functions) keeps its links: decoded whole, not unwrapped.
+    let is_page = |t: &syn::Type| matches!(t, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Page"));
     let decode = match &m.returns {
+        Some(t) if is_page(t) => quote!(),
         Some(t) => quote!(.decode_with(__p::decode_operation::<#t>)),
         None => quote!(.no_content()),
     };
