@@ -53,7 +53,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Delta<T> {
 /// let saved = serde_json::to_string(&cursor).unwrap();
 /// let back: DeltaCursor = serde_json::from_str(&saved).unwrap();
 /// assert_eq!(back, cursor);
-/// assert!(!back.is_round_complete());
+/// assert!(back.is_round_complete(), "a deltaLink");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeltaCursor {
