@@ -1,5 +1,6 @@
 //! Request handling: faults, auth, routes, then the generic OData behaviour of the store.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
@@ -120,20 +121,7 @@ pub(crate) async fn handle(
         raw_body: bytes.clone(),
     });
 
-    let fault = {
-        let mut faults = shared.lock_faults();
-        faults
-            .iter_mut()
-            .filter(|f| f.matches(&parts.method, &path))
-            .find_map(|f| {
-                if f.skip > 0 {
-                    f.skip -= 1;
-                    return None;
-                }
-                f.remaining -= 1;
-                Some(f.action.clone())
-            })
-    };
+    let fault = take_fault(&shared, &parts.method, &path, false);
     let mut truncate = false;
     match fault {
         Some(FaultAction::Status {
@@ -185,16 +173,181 @@ pub(crate) async fn handle(
         }
     }
 
-    let reply = dispatch(
-        &shared,
-        &parts.method,
-        &path,
-        query.as_deref(),
-        &parts.headers,
-        parsed,
-        &ctx,
-    );
+    let is_batch =
+        parts.method == Method::POST && matches!(path.as_str(), "/v1.0/$batch" | "/beta/$batch");
+    let reply = if is_batch {
+        batch(&shared, &path, parsed, &ctx)
+    } else {
+        dispatch(
+            &shared,
+            &parts.method,
+            &path,
+            query.as_deref(),
+            &parts.headers,
+            parsed,
+            &ctx,
+        )
+    };
     Ok(finish(reply, &ctx, truncate))
+}
+
+/// The first fault that applies to `method path`, used up by one. Inside a `$batch` only status
+/// faults apply (delays, dropped connections and cut bodies belong to the HTTP exchange).
+fn take_fault(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    batch_item: bool,
+) -> Option<FaultAction> {
+    let mut faults = shared.lock_faults();
+    faults
+        .iter_mut()
+        .filter(|f| f.matches(method, path))
+        .filter(|f| !batch_item || matches!(f.action, FaultAction::Status { .. }))
+        .find_map(|f| {
+            if f.skip > 0 {
+                f.skip -= 1;
+                return None;
+            }
+            f.remaining -= 1;
+            Some(f.action.clone())
+        })
+}
+
+/// JSON `$batch`: each request runs in order (dependencies first), a request whose dependency failed
+/// gets 424, status faults apply to items as to single requests, and the responses come back in
+/// reverse order (clients must match them by `id`, as the spec allows any order).
+fn batch(
+    shared: &Shared,
+    batch_path: &str,
+    body: Option<Result<Value, serde_json::Error>>,
+    ctx: &Ctx<'_>,
+) -> Reply {
+    let version = batch_path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("v1.0")
+        .to_owned();
+    let requests = match body {
+        Some(Ok(Value::Object(mut o))) => match o.remove("requests") {
+            Some(Value::Array(r)) => r,
+            _ => return bad_request("A $batch body needs a `requests` array."),
+        },
+        Some(Err(e)) => return bad_request(&format!("The request body is not valid JSON: {e}.")),
+        _ => return bad_request("A $batch body needs a `requests` array."),
+    };
+    if requests.len() > 20 {
+        return bad_request(&format!(
+            "A $batch holds at most 20 requests; this one has {}.",
+            requests.len()
+        ));
+    }
+    let mut statuses: HashMap<String, u16> = HashMap::new();
+    let mut responses = Vec::new();
+    for item in requests {
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if id.is_empty() || statuses.contains_key(&id) {
+            return bad_request("Every $batch request needs a unique `id`.");
+        }
+        let method = item
+            .get("method")
+            .and_then(Value::as_str)
+            .and_then(|m| Method::from_bytes(m.to_ascii_uppercase().as_bytes()).ok());
+        let url = item.get("url").and_then(Value::as_str).unwrap_or_default();
+        let Some(method) = method else {
+            return bad_request(&format!("$batch request `{id}` has no valid `method`."));
+        };
+        if url.starts_with("http://") || url.starts_with("https://") {
+            return bad_request(&format!(
+                "$batch request `{id}`: `url` must be relative to the version root, e.g. `/users`."
+            ));
+        }
+        let depends: Vec<String> = item
+            .get("dependsOn")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut item_headers = HeaderMap::new();
+        if let Some(Value::Object(h)) = item.get("headers") {
+            for (k, v) in h {
+                if let (Ok(k), Some(Ok(v))) = (
+                    http::HeaderName::try_from(k.as_str()),
+                    v.as_str().map(HeaderValue::try_from),
+                ) {
+                    item_headers.insert(k, v);
+                }
+            }
+        }
+        let (path, query) = url
+            .split_once('?')
+            .map_or((url, None), |(p, q)| (p, Some(q)));
+        let full = format!("/{version}/{}", path.trim_start_matches('/'));
+        let reply = if let Some(unknown) = depends.iter().find(|d| !statuses.contains_key(*d)) {
+            bad_request(&format!(
+                "$batch request `{id}` depends on `{unknown}`, which does not come before it."
+            ))
+        } else if depends.iter().any(|d| !(200..300).contains(&statuses[d])) {
+            Reply::error(
+                StatusCode::FAILED_DEPENDENCY,
+                "FailedDependency",
+                "A request this one depends on failed.",
+            )
+        } else {
+            match take_fault(shared, &method, &full, true) {
+                Some(FaultAction::Status {
+                    status,
+                    retry_after,
+                    ..
+                }) => {
+                    let mut r = Reply::error(status, status_code_name(status), "Injected fault.");
+                    if let Some(ra) = retry_after {
+                        r = r.header("Retry-After", &ra);
+                    }
+                    r
+                }
+                _ => dispatch(
+                    shared,
+                    &method,
+                    &full,
+                    query,
+                    &item_headers,
+                    item.get("body").cloned().map(Ok),
+                    ctx,
+                ),
+            }
+        };
+        statuses.insert(id.clone(), reply.status.as_u16());
+        let mut headers = Map::new();
+        for (k, v) in &reply.headers {
+            headers.insert(k.to_ascii_lowercase(), Value::String(v.clone()));
+        }
+        let mut response = Map::new();
+        response.insert("id".into(), Value::String(id));
+        response.insert("status".into(), json!(reply.status.as_u16()));
+        if reply.body.is_some() {
+            headers.insert(
+                "content-type".into(),
+                Value::String(JSON_CONTENT_TYPE.to_owned()),
+            );
+        }
+        response.insert("headers".into(), Value::Object(headers));
+        if let Some(body) = reply.body {
+            response.insert("body".into(), add_inner_error(body, ctx));
+        }
+        responses.push(Value::Object(response));
+    }
+    responses.reverse();
+    Reply::json(StatusCode::OK, json!({"responses": responses}))
 }
 
 fn dispatch(
@@ -636,6 +789,22 @@ fn status_code_name(status: StatusCode) -> &'static str {
     }
 }
 
+/// Fills Graph's `innerError` (date, request-id, client-request-id) into an error body.
+fn add_inner_error(mut v: Value, ctx: &Ctx<'_>) -> Value {
+    if let Some(Value::Object(err)) = v.get_mut("error")
+        && !err.contains_key("innerError")
+    {
+        let mut inner = Map::new();
+        inner.insert("date".into(), Value::String(iso_now()));
+        inner.insert("request-id".into(), Value::String(ctx.request_id.clone()));
+        if let Some(c) = &ctx.client_request_id {
+            inner.insert("client-request-id".into(), Value::String(c.clone()));
+        }
+        err.insert("innerError".into(), Value::Object(inner));
+    }
+    v
+}
+
 /// Adds ids and headers; fills `innerError` into error bodies.
 fn finish(reply: Reply, ctx: &Ctx<'_>, truncate: bool) -> http::Response<ReplyBody> {
     let Reply {
@@ -644,20 +813,8 @@ fn finish(reply: Reply, ctx: &Ctx<'_>, truncate: bool) -> http::Response<ReplyBo
         headers,
         ..
     } = reply;
-    let body = body.map(|mut v| {
-        if let Some(Value::Object(err)) = v.get_mut("error")
-            && !err.contains_key("innerError")
-        {
-            let mut inner = Map::new();
-            inner.insert("date".into(), Value::String(iso_now()));
-            inner.insert("request-id".into(), Value::String(ctx.request_id.clone()));
-            if let Some(c) = &ctx.client_request_id {
-                inner.insert("client-request-id".into(), Value::String(c.clone()));
-            }
-            err.insert("innerError".into(), Value::Object(inner));
-        }
-        Bytes::from(serde_json::to_vec(&v).unwrap_or_default())
-    });
+    let body =
+        body.map(|v| Bytes::from(serde_json::to_vec(&add_inner_error(v, ctx)).unwrap_or_default()));
     let mut builder = http::Response::builder().status(status);
     if let Some(h) = builder.headers_mut() {
         common_headers(h, ctx);

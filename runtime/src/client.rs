@@ -169,6 +169,10 @@ impl Client {
         }
     }
 
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     /// The service root every relative path is appended to, e.g. `https://graph.microsoft.com/v1.0`.
     pub fn service_root(&self) -> &Url {
         &self.inner.root

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod batch;
 mod client;
 pub mod delta;
 pub mod edm;

@@ -256,6 +256,10 @@ impl<T> Request<T> {
         self.error.as_deref()
     }
 
+    pub(crate) fn decoder(&self) -> Decoder<T> {
+        self.decode
+    }
+
     pub(crate) fn body_bytes_shared(&self) -> Option<Bytes> {
         self.body.clone()
     }

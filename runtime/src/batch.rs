@@ -1,0 +1,415 @@
+//! JSON `$batch`: many typed requests in few round trips.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+use crate::request::Decoder;
+use crate::{Client, Error, ErrorKind, Request};
+
+/// Graph's limit of requests in one `$batch`.
+pub const MAX_BATCH: usize = 20;
+
+/// A set of requests sent as JSON `$batch` calls (see [`Client::send_batch`]).
+///
+/// ```no_run
+/// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
+/// use graph_odata_runtime::{batch::Batch, Request};
+/// use serde_json::{json, Value};
+/// let mut batch = Batch::new();
+/// let me = batch.add(Request::<Value>::get("/me"));
+/// let list = batch.add(Request::<Value>::post("/me/todo/lists", &json!({"displayName": "Groceries"})));
+/// let task = batch.add_after(
+///     Request::<Value>::post("/me/todo/lists/{id}/tasks", &json!({"title": "Milk"})),
+///     &[list.id()],
+/// );
+/// let results = client.send_batch(batch).await?;
+/// let me: Value = results.get(&me)?;
+/// # let _ = (me, task); Ok(()) }
+/// ```
+#[derive(Debug, Default)]
+pub struct Batch {
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    id: String,
+    method: http::Method,
+    url: String,
+    headers: HeaderMap,
+    body: Option<Value>,
+    depends_on: Vec<String>,
+    error: Option<String>,
+}
+
+/// A typed ticket for one request of a [`Batch`]; redeem it with [`BatchResults::get`].
+#[derive(Debug)]
+pub struct Handle<T> {
+    index: usize,
+    id: String,
+    decode: Decoder<T>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Handle<T> {
+    /// The request's `id` in the batch (for `dependsOn`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    /// The number of requests.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Adds a request; its response type comes back through the handle.
+    pub fn add<T>(&mut self, request: Request<T>) -> Handle<T> {
+        self.add_after(request, &[])
+    }
+
+    /// Adds a request that runs only after `depends_on` (ids of requests added before) succeeded;
+    /// otherwise it answers 424. Dependent requests always travel in the same `$batch` call.
+    pub fn add_after<T>(&mut self, request: Request<T>, depends_on: &[&str]) -> Handle<T> {
+        let index = self.items.len();
+        let id = (index + 1).to_string();
+        let mut error = request.build_error().map(str::to_owned);
+        let url = request.url_path();
+        if !url.starts_with('/') {
+            error.get_or_insert(format!(
+                "a $batch request needs a path relative to the service root, not `{}`",
+                url.split('?').next().unwrap_or_default()
+            ));
+        }
+        let body = match request.body() {
+            None => None,
+            Some(bytes) => match serde_json::from_slice::<Value>(bytes) {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    error.get_or_insert("a $batch request body must be JSON".to_owned());
+                    None
+                }
+            },
+        };
+        for d in depends_on {
+            if !self.items.iter().any(|i| i.id == *d) {
+                error.get_or_insert(format!(
+                    "request {id} depends on `{d}`, which is not an earlier request of this batch"
+                ));
+            }
+        }
+        self.items.push(Item {
+            id: id.clone(),
+            method: request.method(),
+            url,
+            headers: request.headers().clone(),
+            body,
+            depends_on: depends_on.iter().map(|d| (*d).to_owned()).collect(),
+            error,
+        });
+        Handle {
+            index,
+            id,
+            decode: request.decoder(),
+            _t: PhantomData,
+        }
+    }
+
+    /// Splits the items into `$batch` calls of at most [`MAX_BATCH`], keeping every request with
+    /// the requests it depends on (and those depending on it).
+    fn chunks(&self, indices: &[usize]) -> Result<Vec<Vec<usize>>, Error> {
+        // Union-find over dependsOn edges: a group must travel together.
+        let mut parent: Vec<usize> = (0..self.items.len()).collect();
+        fn root(p: &mut [usize], mut i: usize) -> usize {
+            while p[i] != i {
+                p[i] = p[p[i]];
+                i = p[i];
+            }
+            i
+        }
+        let index_of: HashMap<&str, usize> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.id.as_str(), i))
+            .collect();
+        for &i in indices {
+            for d in &self.items[i].depends_on {
+                if let Some(&j) = index_of.get(d.as_str()) {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+            }
+        }
+        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+        for &i in indices {
+            let r = root(&mut parent, i);
+            match groups.iter_mut().find(|(g, _)| *g == r) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((r, vec![i])),
+            }
+        }
+        let mut chunks: Vec<Vec<usize>> = Vec::new();
+        for (_, members) in groups {
+            if members.len() > MAX_BATCH {
+                return Err(Error::build(format!(
+                    "{} requests depend on each other; a $batch holds at most {MAX_BATCH}",
+                    members.len()
+                )));
+            }
+            match chunks.last_mut() {
+                Some(c) if c.len() + members.len() <= MAX_BATCH => c.extend(members),
+                _ => chunks.push(members),
+            }
+        }
+        for c in &mut chunks {
+            c.sort_unstable();
+        }
+        Ok(chunks)
+    }
+}
+
+/// One item's answer.
+#[derive(Debug, Clone)]
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// A problem with one item that is not an HTTP answer (kept as parts: `Error` is not `Clone`).
+#[derive(Debug, Clone)]
+struct ItemError {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl ItemError {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> ItemError {
+        ItemError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// The answers of a batch, redeemed by handle.
+#[derive(Debug)]
+pub struct BatchResults {
+    answers: Vec<Result<Answer, ItemError>>,
+    calls: u32,
+}
+
+impl BatchResults {
+    /// The decoded answer to one request, or its error (typed like a single call's: status, code,
+    /// message, request-id).
+    pub fn get<T>(&self, handle: &Handle<T>) -> Result<T, Error> {
+        match self.answers.get(handle.index) {
+            None => Err(Error::build("this handle belongs to another batch")),
+            Some(Err(e)) => Err(Error::kinded(e.kind, e.message.clone())),
+            Some(Ok(a)) if a.status.is_success() => {
+                (handle.decode)(a.status, &a.headers, a.body.clone())
+            }
+            Some(Ok(a)) => Err(Error::from_api(ApiError::from_response(
+                a.status, &a.headers, &a.body,
+            ))),
+        }
+    }
+
+    /// The HTTP status of one request's answer, if it got one.
+    pub fn status<T>(&self, handle: &Handle<T>) -> Option<StatusCode> {
+        self.answers
+            .get(handle.index)?
+            .as_ref()
+            .ok()
+            .map(|a| a.status)
+    }
+
+    /// How many `$batch` calls were made (chunks and re-sends of throttled items).
+    pub fn calls(&self) -> u32 {
+        self.calls
+    }
+}
+
+fn item_json(item: &Item) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), Value::String(item.id.clone()));
+    o.insert(
+        "method".into(),
+        Value::String(item.method.as_str().to_owned()),
+    );
+    o.insert("url".into(), Value::String(item.url.clone()));
+    let mut headers = Map::new();
+    for (k, v) in &item.headers {
+        if let Ok(v) = v.to_str() {
+            headers.insert(k.as_str().to_owned(), Value::String(v.to_owned()));
+        }
+    }
+    if let Some(body) = &item.body {
+        headers
+            .entry("content-type")
+            .or_insert_with(|| Value::String("application/json".into()));
+        o.insert("body".into(), body.clone());
+    }
+    if !headers.is_empty() {
+        o.insert("headers".into(), Value::Object(headers));
+    }
+    if !item.depends_on.is_empty() {
+        o.insert("dependsOn".into(), json!(item.depends_on));
+    }
+    Value::Object(o)
+}
+
+fn answer_of(response: &Value) -> Option<(String, Answer)> {
+    let id = response.get("id")?.as_str()?.to_owned();
+    let status =
+        StatusCode::from_u16(u16::try_from(response.get("status")?.as_u64()?).ok()?).ok()?;
+    let mut headers = HeaderMap::new();
+    if let Some(Value::Object(h)) = response.get("headers") {
+        for (k, v) in h {
+            if let (Ok(k), Some(Ok(v))) = (
+                HeaderName::try_from(k.as_str()),
+                v.as_str().map(HeaderValue::try_from),
+            ) {
+                headers.insert(k, v);
+            }
+        }
+    }
+    let body = match response.get("body") {
+        None | Some(Value::Null) => Bytes::new(),
+        Some(v) => Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
+    };
+    Some((
+        id,
+        Answer {
+            status,
+            headers,
+            body,
+        },
+    ))
+}
+
+impl Client {
+    /// Sends a [`Batch`] as `$batch` calls of at most 20 requests. The whole call is retried like
+    /// any request; items answered 429/503 (and 504 for idempotent methods) are sent again in a
+    /// later call after their own `Retry-After` (or the backoff), together with the requests that
+    /// depend on them, within the client's retry budget.
+    pub async fn send_batch(&self, batch: Batch) -> Result<BatchResults, Error> {
+        let mut answers: Vec<Option<Result<Answer, ItemError>>> = vec![None; batch.items.len()];
+        let mut pending: Vec<usize> = Vec::new();
+        for (i, item) in batch.items.iter().enumerate() {
+            match &item.error {
+                Some(e) => answers[i] = Some(Err(ItemError::new(ErrorKind::Build, e.clone()))),
+                None => pending.push(i),
+            }
+        }
+        let policy = self.retry_policy();
+        let mut retries = 0u32;
+        let mut waited = Duration::ZERO;
+        let mut calls = 0u32;
+        loop {
+            let mut again: Vec<usize> = Vec::new();
+            let mut wait: Option<Duration> = None;
+            for chunk in batch.chunks(&pending)? {
+                let body = json!({"requests": chunk.iter().map(|&i| item_json(&batch.items[i])).collect::<Vec<_>>()});
+                calls += 1;
+                let reply: Value = self.send(Request::post("/$batch", &body)).await?;
+                let responses = reply
+                    .get("responses")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let mut by_id: HashMap<String, Answer> =
+                    responses.iter().filter_map(answer_of).collect();
+                for &i in &chunk {
+                    let item = &batch.items[i];
+                    let Some(answer) = by_id.remove(&item.id) else {
+                        answers[i] = Some(Err(ItemError::new(
+                            ErrorKind::Protocol,
+                            format!("the $batch response has no answer for request {}", item.id),
+                        )));
+                        continue;
+                    };
+                    let throttled = crate::retry::is_retryable_status(answer.status, &item.method);
+                    let failed_dependency = answer.status == StatusCode::FAILED_DEPENDENCY;
+                    if throttled || failed_dependency {
+                        if throttled {
+                            let ra =
+                                crate::retry::parse_retry_after(&answer.headers, SystemTime::now())
+                                    .unwrap_or_else(|| policy.backoff(retries + 1));
+                            wait = Some(wait.map_or(ra, |w| w.max(ra)));
+                        }
+                        again.push(i);
+                    }
+                    answers[i] = Some(Ok(answer));
+                }
+            }
+            // Items that failed only because a throttled dependency did are sent again with it.
+            let throttled_ids: Vec<&str> = again
+                .iter()
+                .filter(|&&i| {
+                    answers[i].as_ref().is_some_and(|a| {
+                        a.as_ref()
+                            .is_ok_and(|a| a.status != StatusCode::FAILED_DEPENDENCY)
+                    })
+                })
+                .map(|&i| batch.items[i].id.as_str())
+                .collect();
+            again.retain(|&i| {
+                let status = answers[i]
+                    .as_ref()
+                    .and_then(|a| a.as_ref().ok())
+                    .map(|a| a.status);
+                status != Some(StatusCode::FAILED_DEPENDENCY)
+                    || batch.items[i]
+                        .depends_on
+                        .iter()
+                        .any(|d| throttled_ids.contains(&d.as_str()))
+            });
+            let Some(delay) = wait else { break };
+            if again.is_empty()
+                || retries >= policy.get_max_retries()
+                || waited + delay > policy.get_max_total_wait()
+            {
+                break;
+            }
+            tracing::info!(
+                items = again.len(),
+                ?delay,
+                "re-sending throttled $batch items"
+            );
+            tokio::time::sleep(delay).await;
+            waited += delay;
+            retries += 1;
+            pending = again;
+        }
+        Ok(BatchResults {
+            answers: answers
+                .into_iter()
+                .map(|a| {
+                    a.unwrap_or_else(|| {
+                        Err(ItemError::new(ErrorKind::Build, "the request was not sent"))
+                    })
+                })
+                .collect(),
+            calls,
+        })
+    }
+}

@@ -1,0 +1,199 @@
+//! JSON $batch: typed results by handle, chunking at 20, dependsOn, per-item errors and per-item
+//! throttling re-sent in a later call.
+
+mod support;
+
+use graph_odata::batch::Batch;
+use graph_odata::prelude::*;
+use graph_odata_emulator::Fault;
+use http::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{client_for, emulator};
+
+#[graph_entity]
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Group {
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+}
+
+fn batch_calls(emu: &graph_odata_emulator::Emulator) -> Vec<Value> {
+    emu.requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1.0/$batch")
+        .map(|r| r.body.unwrap_or(Value::Null))
+        .collect()
+}
+
+#[tokio::test]
+async fn typed_results_are_redeemed_by_handle() {
+    let emu = emulator().await;
+    emu.insert("/users", json!({"id": "u1", "displayName": "Ada"}));
+    let client = client_for(&emu);
+    let mut batch = Batch::new();
+    let user = batch.add(Request::<Value>::get("/users/u1"));
+    let created = batch.add(Request::<Group>::post(
+        "/groups",
+        &Group {
+            display_name: Some("Team".into()),
+            ..Default::default()
+        },
+    ));
+    let missing = batch.add(Request::<Value>::get("/users/nobody"));
+    let gone = batch.add(Request::delete("/users/u1"));
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(results.calls(), 1);
+    assert_eq!(results.get(&user).unwrap()["displayName"], "Ada");
+    let group = results.get(&created).unwrap();
+    assert_eq!(group.display_name.as_deref(), Some("Team"));
+    assert_eq!(results.status(&created), Some(StatusCode::CREATED));
+    let err = results.get(&missing).unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+    assert_eq!(err.code(), Some("itemNotFound"));
+    results.get(&gone).unwrap();
+    assert!(emu.get("/users/u1").is_none());
+    let sent = &batch_calls(&emu)[0];
+    assert_eq!(
+        sent["requests"][1],
+        json!({"id": "2", "method": "POST", "url": "/groups",
+        "headers": {"content-type": "application/json"}, "body": {"displayName": "Team"}})
+    );
+}
+
+#[tokio::test]
+async fn more_than_twenty_requests_are_split_into_calls() {
+    let emu = emulator().await;
+    emu.create_collection("/groups");
+    let client = client_for(&emu);
+    let mut batch = Batch::new();
+    let handles: Vec<_> = (0..45)
+        .map(|i| {
+            batch.add(Request::<Group>::post(
+                "/groups",
+                &json!({"displayName": format!("g{i}")}),
+            ))
+        })
+        .collect();
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(results.calls(), 3);
+    let sizes: Vec<usize> = batch_calls(&emu)
+        .iter()
+        .map(|b| b["requests"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [20, 20, 5]);
+    for (i, h) in handles.iter().enumerate() {
+        assert_eq!(results.get(h).unwrap().display_name, Some(format!("g{i}")));
+    }
+    assert_eq!(emu.count("/groups"), Some(45));
+}
+
+#[tokio::test]
+async fn depends_on_orders_requests_and_fails_dependents() {
+    let emu = emulator().await;
+    emu.create_collection("/groups");
+    let client = client_for(&emu);
+    let mut batch = Batch::new();
+    let missing = batch.add(Request::<Value>::get("/users/nobody"));
+    let after_missing = batch.add_after(
+        Request::<Group>::post("/groups", &json!({"displayName": "never"})),
+        &[missing.id()],
+    );
+    let first = batch.add(Request::<Group>::post(
+        "/groups",
+        &json!({"displayName": "first"}),
+    ));
+    let second = batch.add_after(
+        Request::<Group>::post("/groups", &json!({"displayName": "second"})),
+        &[first.id()],
+    );
+    let unknown = batch.add_after(Request::<Value>::get("/groups"), &["99"]);
+    let results = client.send_batch(batch).await.unwrap();
+    let err = results.get(&after_missing).unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::FAILED_DEPENDENCY));
+    assert!(results.get(&second).is_ok());
+    let err = results.get(&unknown).unwrap_err();
+    assert!(err.is_build());
+    assert!(err.to_string().contains("`99`"), "{err}");
+    let sent = &batch_calls(&emu)[0]["requests"];
+    assert_eq!(
+        sent.as_array().unwrap().len(),
+        4,
+        "the invalid request is not sent"
+    );
+    assert_eq!(sent[3]["dependsOn"], json!(["3"]));
+    assert_eq!(emu.count("/groups"), Some(2));
+}
+
+#[tokio::test]
+async fn a_dependency_group_larger_than_twenty_is_refused() {
+    let emu = emulator().await;
+    let client = client_for(&emu);
+    let mut batch = Batch::new();
+    let mut last = batch.add(Request::<Value>::get("/me"));
+    for _ in 0..20 {
+        let id = last.id().to_owned();
+        last = batch.add_after(Request::<Value>::get("/me"), &[&id]);
+    }
+    let err = client.send_batch(batch).await.unwrap_err();
+    assert!(err.is_build());
+    assert!(
+        err.to_string().contains("21 requests depend on each other"),
+        "{err}"
+    );
+    assert!(emu.requests().is_empty());
+}
+
+#[tokio::test]
+async fn throttled_items_are_sent_again_after_their_retry_after() {
+    let emu = emulator().await;
+    emu.create_collection("/groups");
+    let client = client_for(&emu);
+    emu.fault(
+        Fault::throttle("0.05")
+            .method(Method::POST)
+            .path("/v1.0/groups")
+            .after(5)
+            .times(3),
+    );
+    let mut batch = Batch::new();
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            batch.add(Request::<Group>::post(
+                "/groups",
+                &json!({"displayName": format!("g{i}")}),
+            ))
+        })
+        .collect();
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(results.calls(), 2);
+    let calls = batch_calls(&emu);
+    let resent: Vec<&str> = calls[1]["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(resent, ["6", "7", "8"]);
+    for h in &handles {
+        assert!(results.get(h).is_ok());
+    }
+    assert_eq!(emu.count("/groups"), Some(20));
+}
+
+#[tokio::test]
+async fn a_throttled_batch_call_is_retried_whole() {
+    let emu = emulator().await;
+    let client = client_for(&emu);
+    emu.insert("/users", json!({"id": "u1"}));
+    emu.fault(Fault::throttle("0").path("/v1.0/$batch"));
+    let mut batch = Batch::new();
+    let h = batch.add(Request::<Value>::get("/users/u1"));
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(results.get(&h).unwrap()["id"], "u1");
+    assert_eq!(
+        batch_calls(&emu).len(),
+        2,
+        "the whole $batch was sent twice"
+    );
+}
