@@ -16,6 +16,10 @@
 //!   `identitySources` element of a connected organization.
 //! - **Fault injection**: [`Fault`] (429/503/504 with any `Retry-After`, dropped connections, delays,
 //!   cut-off bodies) for the next N matching requests.
+//! - **Upload sessions**: `createUploadSession`, `PUT` slices with `Content-Range` to a
+//!   pre-authenticated URL, `nextExpectedRanges`; [`Emulator::uploaded_content`] gives the bytes.
+//! - **JSON `$batch`** (up to 20 requests, `dependsOn`, 424 for failed dependencies, status faults
+//!   per item, answers in reverse order) and **delta** (`…/delta()` on any collection).
 //! - **A request log** for assertions: [`Emulator::requests`].
 //!
 //! ```
@@ -35,6 +39,7 @@ mod log;
 mod routes;
 mod service;
 mod store;
+mod upload;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -70,6 +75,7 @@ pub(crate) struct Shared {
     routes: Mutex<Vec<routes::Route>>,
     bearer: Mutex<Option<String>>,
     page_size: AtomicUsize,
+    pub(crate) uploads: Mutex<upload::Uploads>,
 }
 
 /// Locks a mutex, recovering the data if a route handler panicked while holding it.
@@ -92,6 +98,9 @@ impl Shared {
     }
     pub(crate) fn lock_bearer(&self) -> MutexGuard<'_, Option<String>> {
         lock(&self.bearer)
+    }
+    pub(crate) fn lock_uploads(&self) -> MutexGuard<'_, upload::Uploads> {
+        lock(&self.uploads)
     }
     pub(crate) fn page_size(&self) -> usize {
         self.page_size.load(Ordering::Relaxed)
@@ -116,6 +125,7 @@ impl Emulator {
             routes: Mutex::new(builtin_routes()),
             bearer: Mutex::new(None),
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
+            uploads: Mutex::new(upload::Uploads::default()),
         });
         let (tx, rx) = watch::channel(());
         tokio::spawn(serve(listener, shared.clone(), rx));
@@ -233,6 +243,11 @@ impl Emulator {
     /// The number of members of the collection at `path`, if it exists.
     pub fn count(&self, path: &str) -> Option<usize> {
         self.shared.lock_store().count(path)
+    }
+
+    /// The bytes of an item created by an upload session, by the item's id.
+    pub fn uploaded_content(&self, item_id: &str) -> Option<Vec<u8>> {
+        self.shared.lock_uploads().contents.get(item_id).cloned()
     }
 
     /// Runs `f` with the store locked (for setup or assertions beyond `insert`/`get`).

@@ -149,6 +149,23 @@ pub(crate) async fn handle(
         None => {}
     }
 
+    // Upload URLs are pre-authenticated: no bearer token, not under a version.
+    if let Some(id) = path.strip_prefix("/upload/") {
+        let reply = {
+            let mut uploads = shared.lock_uploads();
+            let mut store = shared.lock_store();
+            crate::upload::session_request(
+                &mut uploads,
+                &mut store,
+                &parts.method,
+                id,
+                &parts.headers,
+                &bytes,
+            )
+        };
+        return Ok(finish(reply, &ctx, truncate));
+    }
+
     if let Some(expected) = shared.lock_bearer().clone() {
         let got = parts
             .headers
@@ -175,8 +192,19 @@ pub(crate) async fn handle(
 
     let is_batch =
         parts.method == Method::POST && matches!(path.as_str(), "/v1.0/$batch" | "/beta/$batch");
+    let is_upload_session = parts.method == Method::POST && path.ends_with("/createUploadSession");
     let reply = if is_batch {
         batch(&shared, &path, parsed, &ctx)
+    } else if is_upload_session {
+        match StorePath::parse(&path) {
+            Ok(p) => crate::upload::create(
+                &mut shared.lock_uploads(),
+                p.segments().get(1..).unwrap_or_default(),
+                parsed.as_ref().and_then(|r| r.as_ref().ok()),
+                &shared.base_url,
+            ),
+            Err(message) => bad_request(&message),
+        }
     } else {
         dispatch(
             &shared,

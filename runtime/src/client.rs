@@ -250,7 +250,7 @@ impl Client {
             return Err(fail(Error::build(message.to_owned()), 0));
         }
         let url = self.resolve(request).map_err(|e| fail(e, 0))?;
-        let send_token = self.token_allowed(&url);
+        let send_token = self.token_allowed(&url) && !request.is_anonymous();
         let method = request.method();
         let mut retries: u32 = 0;
         let mut waited = Duration::ZERO;

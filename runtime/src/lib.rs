@@ -30,6 +30,7 @@ pub mod path;
 pub mod query;
 mod request;
 mod retry;
+pub mod upload;
 pub mod wire;
 
 pub use client::{ApiVersion, Client, ClientBuilder, Cloud, USER_AGENT};

@@ -44,6 +44,7 @@ pub struct Request<T = serde_json::Value> {
     headers: HeaderMap,
     body: Option<Bytes>,
     error: Option<String>,
+    anonymous: bool,
     decode: Decoder<T>,
     _t: PhantomData<fn() -> T>,
 }
@@ -57,6 +58,7 @@ impl<T> Clone for Request<T> {
             headers: self.headers.clone(),
             body: self.body.clone(),
             error: self.error.clone(),
+            anonymous: self.anonymous,
             decode: self.decode,
             _t: PhantomData,
         }
@@ -74,6 +76,7 @@ impl<T: DeserializeOwned> Request<T> {
             headers: HeaderMap::new(),
             body: None,
             error: None,
+            anonymous: false,
             decode: decode_json::<T>,
             _t: PhantomData,
         }
@@ -167,6 +170,17 @@ impl<T> Request<T> {
         self
     }
 
+    /// Sends no `Authorization` header, even to the service's own host (pre-authenticated URLs such
+    /// as upload sessions must not receive the token).
+    pub fn without_auth(mut self) -> Request<T> {
+        self.anonymous = true;
+        self
+    }
+
+    pub(crate) fn is_anonymous(&self) -> bool {
+        self.anonymous
+    }
+
     /// Marks the request as unsendable: `send` reports `message` as a
     /// [`Build`](crate::ErrorKind::Build) error without sending anything.
     pub fn with_error(mut self, message: impl Into<String>) -> Request<T> {
@@ -182,6 +196,7 @@ impl<T> Request<T> {
             headers: self.headers,
             body: self.body,
             error: self.error,
+            anonymous: self.anonymous,
             decode,
             _t: PhantomData,
         }

@@ -1,0 +1,169 @@
+//! Upload sessions: `POST …/createUploadSession`, then `PUT {uploadUrl}` slices with
+//! `Content-Range`, `GET {uploadUrl}` for `nextExpectedRanges`, `DELETE {uploadUrl}` to cancel.
+//! The upload URL is pre-authenticated: it needs no bearer token.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::routes::Reply;
+use crate::store::{Store, StorePath};
+
+/// One open session.
+#[derive(Debug, Default)]
+pub(crate) struct Session {
+    name: String,
+    collection: String,
+    received: Vec<u8>,
+}
+
+/// Sessions and the content of finished uploads, by item id.
+#[derive(Debug, Default)]
+pub(crate) struct Uploads {
+    sessions: HashMap<String, Session>,
+    pub(crate) contents: HashMap<String, Vec<u8>>,
+}
+
+const EXPIRES: &str = "2099-01-01T00:00:00Z";
+
+/// `POST /me/drive/root:/plan.txt:/createUploadSession` (path without the version).
+pub(crate) fn create(
+    uploads: &mut Uploads,
+    segments: &[String],
+    body: Option<&Value>,
+    base_url: &str,
+) -> Reply {
+    // The file name: `root:/{name}:` in the path, or `item.name` in the body.
+    let from_path = segments
+        .iter()
+        .rev()
+        .skip(1)
+        .find(|s| s.ends_with(':') && *s != "root:")
+        .map(|s| s.trim_end_matches(':').to_owned());
+    let name = from_path
+        .or_else(|| {
+            body.and_then(|b| b["item"]["name"].as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "upload.bin".to_owned());
+    // The items collection of the drive the path starts in.
+    let drive_end = segments
+        .iter()
+        .position(|s| s == "root:" || s == "items")
+        .unwrap_or(0);
+    let collection = format!("/{}/items", segments[..drive_end].join("/"));
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    uploads.sessions.insert(
+        id.clone(),
+        Session {
+            name,
+            collection,
+            received: Vec::new(),
+        },
+    );
+    Reply::json(
+        StatusCode::OK,
+        json!({
+            "uploadUrl": format!("{base_url}/upload/{id}"),
+            "expirationDateTime": EXPIRES,
+            "nextExpectedRanges": ["0-"],
+        }),
+    )
+}
+
+fn status(session: &Session) -> Value {
+    json!({"expirationDateTime": EXPIRES, "nextExpectedRanges": [format!("{}-", session.received.len())]})
+}
+
+/// `Content-Range: bytes a-b/total`.
+fn content_range(headers: &HeaderMap) -> Option<(u64, u64, u64)> {
+    let v = headers
+        .get("content-range")?
+        .to_str()
+        .ok()?
+        .strip_prefix("bytes ")?;
+    let (range, total) = v.split_once('/')?;
+    let (a, b) = range.split_once('-')?;
+    Some((a.parse().ok()?, b.parse().ok()?, total.parse().ok()?))
+}
+
+/// Requests to `/upload/{id}`.
+pub(crate) fn session_request(
+    uploads: &mut Uploads,
+    store: &mut Store,
+    method: &Method,
+    id: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Reply {
+    let Some(session) = uploads.sessions.get_mut(id) else {
+        return Reply::error(
+            StatusCode::NOT_FOUND,
+            "itemNotFound",
+            "The upload session does not exist or has ended.",
+        );
+    };
+    match *method {
+        Method::GET => Reply::json(StatusCode::OK, status(session)),
+        Method::DELETE => {
+            uploads.sessions.remove(id);
+            Reply::no_content()
+        }
+        Method::PUT => {
+            let Some((first, last, total)) = content_range(headers) else {
+                return Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    "invalidRange",
+                    "A slice needs `Content-Range: bytes a-b/total`.",
+                );
+            };
+            let expected = session.received.len() as u64;
+            if first != expected
+                || last < first
+                || last >= total
+                || body.len() as u64 != last - first + 1
+            {
+                return Reply::json(
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    json!({"error": {"code": "invalidRange", "message": format!(
+                        "Expected bytes from {expected}; got {first}-{last}/{total} with {} bytes.", body.len())}}),
+                );
+            }
+            session.received.extend_from_slice(body);
+            if last + 1 < total {
+                return Reply::json(StatusCode::ACCEPTED, status(session));
+            }
+            let Some(session) = uploads.sessions.remove(id) else {
+                return Reply::error(
+                    StatusCode::NOT_FOUND,
+                    "itemNotFound",
+                    "The upload session ended.",
+                );
+            };
+            let item = json!({"name": session.name, "size": session.received.len(), "file": {}});
+            let collection = if StorePath::parse(&session.collection).is_ok() {
+                session.collection.clone()
+            } else {
+                "/uploads".into()
+            };
+            match store.insert(&collection, item) {
+                Ok(item_id) => {
+                    let stored = store
+                        .get(&format!("{collection}/{item_id}"))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    uploads.contents.insert(item_id, session.received);
+                    Reply::json(StatusCode::CREATED, stored)
+                }
+                Err(message) => Reply::error(StatusCode::BAD_REQUEST, "BadRequest", &message),
+            }
+        }
+        _ => Reply::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BadRequest",
+            "Use PUT, GET or DELETE on an upload URL.",
+        ),
+    }
+}
