@@ -54,6 +54,8 @@ pub trait ODataType {
     const ABSTRACT: bool;
     /// The wire name of the key property (entities).
     const KEY: Option<&'static str>;
+    /// The wire names of the structural properties the model declares (enum types: the member names).
+    const PROPERTIES: &'static [&'static str] = &[];
 }
 
 /// How much of a model is written.

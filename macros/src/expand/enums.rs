@@ -25,6 +25,7 @@ pub(crate) fn expand(m: &EnumModel) -> TokenStream {
         base: quote!(__p::Option::None),
         is_abstract: false,
         key: None,
+        properties: m.members.iter().map(|x| x.wire.as_str()).collect(),
     }
     .expand();
     quote! {

@@ -102,6 +102,7 @@ pub(crate) struct Facts<'a> {
     pub(crate) base: TokenStream,
     pub(crate) is_abstract: bool,
     pub(crate) key: Option<&'a str>,
+    pub(crate) properties: Vec<&'a str>,
 }
 
 impl Facts<'_> {
@@ -116,6 +117,7 @@ impl Facts<'_> {
             Some(k) => quote!(__p::Option::Some(#k)),
             None => quote!(__p::Option::None),
         };
+        let properties = &self.properties;
         quote! {
             impl __p::wire::ODataType for #ident {
                 const QUALIFIED_NAME: &'static str = #name;
@@ -124,6 +126,7 @@ impl Facts<'_> {
                 const BASE: __p::Option<&'static str> = #base;
                 const ABSTRACT: bool = #is_abstract;
                 const KEY: __p::Option<&'static str> = #key;
+                const PROPERTIES: &'static [&'static str] = &[#(#properties),*];
             }
             impl __p::wire::ODataValue for #ident {}
         }
@@ -165,6 +168,7 @@ fn fallback(input: &syn::DeriveInput) -> TokenStream {
         base: quote!(__p::Option::None),
         is_abstract: false,
         key: None,
+        properties: Vec::new(),
     }
     .expand();
     let odata_struct = matches!(input.data, syn::Data::Struct(_)).then(|| {

@@ -33,6 +33,7 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
         base: quote!(__p::Option::None),
         is_abstract,
         key: None,
+        properties: Vec::new(),
     }
     .expand();
     let variants: Vec<_> = m.variants.iter().map(|v| &v.ident).collect();

@@ -32,6 +32,12 @@ pub(crate) fn odata_type(m: &StructModel) -> TokenStream {
         base,
         is_abstract: false,
         key: m.key.as_deref(),
+        properties: m
+            .fields
+            .iter()
+            .filter(|f| f.role == Role::Property)
+            .map(|f| f.wire.as_str())
+            .collect(),
     }
     .expand()
 }

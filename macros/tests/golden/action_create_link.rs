@@ -12,6 +12,7 @@ const _: () = {
         const BASE: __p::Option<&'static str> = __p::Option::None;
         const ABSTRACT: bool = false;
         const KEY: __p::Option<&'static str> = __p::Option::None;
+        const PROPERTIES: &'static [&'static str] = &["type", "password"];
     }
     impl __p::wire::ODataValue for CreateLink {}
     impl __p::wire::ODataStruct for CreateLink {

@@ -18,6 +18,12 @@ const _: () = {
         const BASE: __p::Option<&'static str> = __p::Option::None;
         const ABSTRACT: bool = false;
         const KEY: __p::Option<&'static str> = __p::Option::Some("id");
+        const PROPERTIES: &'static [&'static str] = &[
+            "id",
+            "webUrl",
+            "applicationName",
+            "displayName",
+        ];
     }
     impl __p::wire::ODataValue for LinkedResource {}
     impl __p::wire::ODataStruct for LinkedResource {

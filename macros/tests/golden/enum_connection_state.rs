@@ -15,6 +15,12 @@ const _: () = {
         const BASE: __p::Option<&'static str> = __p::Option::None;
         const ABSTRACT: bool = false;
         const KEY: __p::Option<&'static str> = __p::Option::None;
+        const PROPERTIES: &'static [&'static str] = &[
+            "draft",
+            "ready",
+            "limitExceeded",
+            "unknownFutureValue",
+        ];
     }
     impl __p::wire::ODataValue for ConnectionState {}
     impl __p::wire::GraphEnum for ConnectionState {

@@ -13,6 +13,7 @@ const _: () = {
         const BASE: __p::Option<&'static str> = __p::Option::None;
         const ABSTRACT: bool = true;
         const KEY: __p::Option<&'static str> = __p::Option::None;
+        const PROPERTIES: &'static [&'static str] = &[];
     }
     impl __p::wire::ODataValue for IdentitySource {}
     impl __p::serde::Serialize for IdentitySource {
