@@ -249,7 +249,7 @@ mod polymorphic_decode_10k {
 
 // ---- a collection of larger derived values (directoryObject members: users and groups) ------------
 
-#[graph_entity("microsoft.graph.directoryObject", abstract)]
+#[graph_entity("microsoft.graph.directoryObject")]
 pub enum GraphMember {
     User(User),
     Group(Group),

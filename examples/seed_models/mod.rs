@@ -19,7 +19,7 @@ use graph_odata::wire::RawObject;
     list = "GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
     update = "PATCH /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
     delete = "DELETE /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
-    create_beta_seed = "POST /linkedResources"
+    create_beta_seed = "POST https://graph.microsoft.com/beta/linkedResources"
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedResource {
@@ -177,35 +177,36 @@ pub struct SharingInvitation {
     pub sign_in_required: Option<bool>,
 }
 
-/// `microsoft.graph.createLink`, bound to driveItem (and listItem): the 23 paths of the seed page (beta,
-/// 2021) and today's documented v1.0 paths.
+/// `microsoft.graph.createLink`, bound to driveItem (and listItem): the 23 paths of the seed page,
+/// written as beta URLs because that page is beta (15 of them are gone from v1.0), and today's
+/// documented v1.0 paths.
 #[graph_action(
     returns = Permission,
     bound = "microsoft.graph.driveItem",
     paths = [
-        "POST /drives/{drivesId}/root/createLink",
-        "POST /shares/{sharesId}/root/createLink",
-        "POST /workbooks/{workbooksId}/createLink",
-        "POST /shares/{sharesId}/driveItem/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/root/createLink",
-        drives_items_seed = "POST /drives/{drivesId}/items/{driveItemId}/createLink",
-        "POST /shares/{sharesId}/items/{driveItemId}/createLink",
-        "POST /drives/{drivesId}/bundles/{driveItemId}/createLink",
-        "POST /drives/{drivesId}/special/{driveItemId}/createLink",
-        "POST /drives/{drivesId}/following/{driveItemId}/createLink",
-        "POST /workbooks/{workbooksId}/children/{driveItemId}/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/items/{driveItemId}/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/bundles/{driveItemId}/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/special/{driveItemId}/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/following/{driveItemId}/createLink",
-        "POST /me/joinedGroups/{groupId}/team/channels/{channelId}/filesFolder/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/listItem/driveItem/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/children/{driveItemId}/createLink",
-        "POST /me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/root/createLink",
-        "POST /me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/driveItem/createLink",
-        "POST /me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/items/{driveItemId}/createLink",
-        "POST /me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{itemActivityId}/driveItem/createLink",
+        "POST https://graph.microsoft.com/beta/drives/{drivesId}/root/createLink",
+        "POST https://graph.microsoft.com/beta/shares/{sharesId}/root/createLink",
+        "POST https://graph.microsoft.com/beta/workbooks/{workbooksId}/createLink",
+        "POST https://graph.microsoft.com/beta/shares/{sharesId}/driveItem/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/root/createLink",
+        drives_items_seed = "POST https://graph.microsoft.com/beta/drives/{drivesId}/items/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/shares/{sharesId}/items/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/drives/{drivesId}/bundles/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/drives/{drivesId}/special/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/drives/{drivesId}/following/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/workbooks/{workbooksId}/children/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/items/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/bundles/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/special/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/following/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/team/channels/{channelId}/filesFolder/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/listItem/driveItem/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/children/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/root/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/driveItem/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/items/{driveItemId}/createLink",
+        "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{itemActivityId}/driveItem/createLink",
         "POST /drives/{driveId}/items/{itemId}/createLink",
         "POST /groups/{groupId}/drive/items/{itemId}/createLink",
         "POST /me/drive/items/{itemId}/createLink",
@@ -228,7 +229,7 @@ pub struct CreateLink {
 }
 
 /// The body of the seed 002 page's createLink request (beta parameters).
-#[graph_complex("microsoft.graph.createLinkParameters")]
+#[graph_complex("graphodata.seeds.createLinkParameters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLinkBody {
     pub r#type: Option<String>,
@@ -430,6 +431,7 @@ pub struct ConnectedOrganization {
 /// placeholder text where timestamps go.
 #[graph_entity(
     "microsoft.graph.connectedOrganization",
+    version = "beta",
     create = "POST /connectedOrganizations"
 )]
 #[derive(Debug, Clone, PartialEq, Default)]

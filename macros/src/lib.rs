@@ -8,6 +8,7 @@ use proc_macro::TokenStream;
 
 mod ctxt;
 mod expand;
+mod metadata_check;
 mod model;
 mod parse;
 

@@ -145,6 +145,7 @@ pub struct Metadata {
     singletons: HashMap<String, String>,
     operations: Vec<Operation>,
     derived: HashMap<String, Vec<String>>,
+    namespaces: Vec<String>,
 }
 
 fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
@@ -189,6 +190,7 @@ impl Metadata {
         }
         for s in &schemas {
             let ns = attr(*s, "Namespace").unwrap_or_default().to_owned();
+            md.namespaces.push(ns.clone());
             for child in s.children().filter(roxmltree::Node::is_element) {
                 match child.tag_name().name() {
                     "EntityType" | "ComplexType" | "EnumType" => {
@@ -339,6 +341,30 @@ impl Metadata {
             parameters: params,
             returns,
         }
+    }
+
+    /// Whether the document declares a schema with this namespace (types of other namespaces are
+    /// not this document's business).
+    pub fn has_namespace(&self, namespace: &str) -> bool {
+        self.namespaces.iter().any(|n| n == namespace)
+    }
+
+    /// A close type name of the same namespace, for messages (`, did you mean `x`?` or empty).
+    pub fn suggest_type(&self, name: &str) -> String {
+        let ns = name.rsplit_once('.').map_or("", |(n, _)| n);
+        let simple = name.rsplit('.').next().unwrap_or(name);
+        let candidates: Vec<&str> = self
+            .types
+            .keys()
+            .filter(|k| k.rsplit_once('.').is_some_and(|(n, _)| n == ns))
+            .filter_map(|k| k.rsplit('.').next())
+            .collect();
+        suggest(simple, &candidates)
+    }
+
+    /// A close name among `known`, for messages (`, did you mean `x`?` or empty).
+    pub fn suggest_among(word: &str, known: &[&str]) -> String {
+        suggest(word, known)
     }
 
     /// A type by qualified or alias-qualified name.

@@ -37,6 +37,10 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
     let mut cx = Ctxt::default();
     let args = parse::type_args(kind, args, &mut cx);
     let model = model::build(kind, args, &input, &mut cx);
+    let tracking = match (&model, cx.is_ok()) {
+        (Some(m), true) => crate::metadata_check::check(m, &mut cx),
+        _ => TokenStream::new(),
+    };
     strip_graph_attrs(&mut input);
     match (cx.is_ok(), model) {
         (true, Some(model)) => {
@@ -54,6 +58,7 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
                 const _: () = {
                     use ::graph_odata::__private as __p;
                     #generated
+                    #tracking
                 };
                 #companion
             }

@@ -92,6 +92,7 @@ pub(crate) struct Endpoint {
     pub(crate) kind: EndpointKind,
     pub(crate) line: HttpLine,
     pub(crate) text: String,
+    pub(crate) span: Span,
 }
 
 /// `#[graph_action]`/`#[graph_function]`: the parameters (as a struct model) and the paths.
@@ -107,6 +108,10 @@ pub(crate) struct OperationModel {
 /// The OData type name and where it was written.
 pub(crate) struct TypeName {
     pub(crate) qualified: String,
+    /// Where the name was written (or the item's ident), for metadata errors.
+    pub(crate) span: Span,
+    /// `v1.0` (default) or `beta`: the metadata it is checked against.
+    pub(crate) version: String,
 }
 
 pub(crate) struct StructModel {
@@ -179,7 +184,15 @@ fn type_name(args: &TypeArgs, ident: &Ident, kind: MacroKind, cx: &mut Ctxt) -> 
     if let Err(message) = check_qualified_name(&qualified) {
         cx.error_at(span, format!("{}: {message}", kind.name()));
     }
-    TypeName { qualified }
+    let version = args
+        .version
+        .as_ref()
+        .map_or_else(|| "v1.0".to_owned(), syn::LitStr::value);
+    TypeName {
+        qualified,
+        span,
+        version,
+    }
 }
 
 /// Builds and checks the model of an item.
@@ -498,6 +511,7 @@ fn entity_endpoints(list: &[(Ident, syn::LitStr)], cx: &mut Ctxt) -> Vec<Endpoin
                 kind,
                 line,
                 text: lit.value(),
+                span: lit.span(),
             });
         }
     }
@@ -614,6 +628,7 @@ fn build_operation(
             kind: endpoint_kind,
             line,
             text: lit.value(),
+            span: lit.span(),
         });
     }
     let returns = args.returns.clone();

@@ -35,12 +35,17 @@ impl MacroKind {
     fn keys(self) -> &'static [&'static str] {
         match self {
             MacroKind::Entity | MacroKind::Complex => {
-                &["namespace", "base", "abstract", "write_type"]
+                &["namespace", "base", "abstract", "write_type", "version"]
             }
-            MacroKind::Enum => &["namespace", "flags"],
-            MacroKind::Action | MacroKind::Function => {
-                &["namespace", "returns", "paths", "bound", "aliases"]
-            }
+            MacroKind::Enum => &["namespace", "flags", "version"],
+            MacroKind::Action | MacroKind::Function => &[
+                "namespace",
+                "returns",
+                "paths",
+                "bound",
+                "aliases",
+                "version",
+            ],
         }
     }
 
@@ -86,6 +91,8 @@ pub(crate) struct TypeArgs {
     pub(crate) bound: Option<LitStr>,
     /// `aliases`: function parameters as `f(p=@p)?@p=value`.
     pub(crate) aliases: Option<Span>,
+    /// `version = "beta"`: which metadata the declaration is checked against (default `v1.0`).
+    pub(crate) version: Option<LitStr>,
 }
 
 /// Parses the macro's own arguments, recording every problem in `cx`.
@@ -146,6 +153,21 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                         "write_type" => set_once(cx, &mut args.write_type, key.span(), &key, kind),
                         "flags" => set_once(cx, &mut args.flags, key.span(), &key, kind),
                         "aliases" => set_once(cx, &mut args.aliases, key.span(), &key, kind),
+                        "version" => {
+                            input.parse::<Token![=]>()?;
+                            let v: LitStr = input.parse()?;
+                            if v.value() != "v1.0" && v.value() != "beta" {
+                                cx.error_spanned(
+                                    &v,
+                                    format!(
+                                        "{}: `version` is `v1.0` or `beta`, not `{}`",
+                                        kind.name(),
+                                        v.value()
+                                    ),
+                                );
+                            }
+                            set_once(cx, &mut args.version, v, &key, kind);
+                        }
                         "returns" => {
                             input.parse::<Token![=]>()?;
                             let v: syn::Type = input.parse()?;

@@ -1,0 +1,9 @@
+use graph_odata::graph_action;
+
+/// A seed 002 path (beta, 2021) declared for v1.0, where `joinedGroups` is gone.
+#[graph_action(paths = ["POST /me/joinedGroups/{groupId}/drive/root/createLink"])]
+pub struct CreateLink {
+    pub r#type: String,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use graph_odata::graph_entity;
+
+#[graph_entity]
+pub struct LinkedResource {
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub web_ur: Option<String>,
+    pub display_name: Option<String>,
+}
+
+fn main() {}
