@@ -318,7 +318,20 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
             }
         }
     }
-    let files = c.tracked.iter().map(|p| p.to_string_lossy().into_owned());
+    // One `include_bytes!` per file and compiler process is enough for cargo to rebuild the crate
+    // when the file changes; one per declaration would make rustc read 3.5 MB hundreds of times.
+    static TRACKED: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
+    let mut done = TRACKED
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let files: Vec<String> = c
+        .tracked
+        .iter()
+        .filter(|p| !done.contains(p))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    done.extend(c.tracked.iter().cloned());
     quote! {
         #(const _: &[u8] = include_bytes!(#files);)*
     }
