@@ -17,13 +17,16 @@ pub struct Reminder {
     pub reminder_fire_time: Option<serde_json::Value>,
 }
 
-/// `GET /me/reminderView(startDateTime=…,endDateTime=…)`: the fields are the parameters.
+/// `GET /me/reminderView(StartDateTime=…,EndDateTime=…)`: the fields are the parameters.
 #[graph_function(
     returns = Vec<Reminder>,
     paths = ["GET /me/reminderView", users = "GET /users/{id|userPrincipalName}/reminderView"],
 )]
 pub struct ReminderView {
+    /// The v1.0 metadata spells these parameters with a capital (the `$metadata` check insists).
+    #[graph(rename = "StartDateTime")]
     pub start_date_time: String,
+    #[graph(rename = "EndDateTime")]
     pub end_date_time: String,
 }
 
@@ -59,12 +62,12 @@ fn parameters_are_written_into_the_url() {
     assert_eq!(r.method(), Method::GET);
     assert_eq!(
         r.path(),
-        "/me/reminderView(startDateTime='2017-06-05T10%3A00%3A00.0000000',endDateTime='2017-06-11T11%3A00%3A00.0000000')"
+        "/me/reminderView(StartDateTime='2017-06-05T10%3A00%3A00.0000000',EndDateTime='2017-06-11T11%3A00%3A00.0000000')"
     );
     assert_eq!(r.body(), None, "a function has no body");
     assert_eq!(
         view.users("ada@contoso.com").path(),
-        "/users/ada%40contoso.com/reminderView(startDateTime='2017-06-05T10%3A00%3A00.0000000',endDateTime='2017-06-11T11%3A00%3A00.0000000')"
+        "/users/ada%40contoso.com/reminderView(StartDateTime='2017-06-05T10%3A00%3A00.0000000',EndDateTime='2017-06-11T11%3A00%3A00.0000000')"
     );
     assert_eq!(
         Search.me_drive_root("O'Neil & sons/2025").path(),
@@ -123,7 +126,7 @@ async fn functions_round_trip_through_the_emulator() {
     assert_eq!(logged.method, Method::GET);
     assert_eq!(
         logged.path,
-        "/v1.0/me/reminderView(startDateTime='2017-06-05T10%3A00%3A00',endDateTime='2017-06-11T11%3A00%3A00')"
+        "/v1.0/me/reminderView(StartDateTime='2017-06-05T10%3A00%3A00',EndDateTime='2017-06-11T11%3A00%3A00')"
     );
     let n = client
         .send(

@@ -79,6 +79,163 @@ fn segments(line: &HttpLine) -> Vec<String> {
     out
 }
 
+/// The Rust shape of a field: `Option`-ness, `Vec`-ness and the element type's last name.
+struct Shape {
+    optional: bool,
+    collection: bool,
+    element: String,
+}
+
+fn last_ident(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    let inner = match &seg.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Some((seg.ident.to_string(), inner))
+}
+
+fn shape(ty: &syn::Type) -> Shape {
+    let mut optional = false;
+    let mut collection = false;
+    let mut ty = ty;
+    loop {
+        match last_ident(ty) {
+            Some((name, Some(inner))) if name == "Option" && !optional && !collection => {
+                optional = true;
+                ty = inner;
+            }
+            Some((name, Some(inner))) if name == "Vec" && !collection => {
+                collection = true;
+                ty = inner;
+            }
+            Some((name, Some(inner))) if name == "Box" => ty = inner,
+            Some((name, _)) => {
+                return Shape {
+                    optional,
+                    collection,
+                    element: name,
+                };
+            }
+            None => {
+                return Shape {
+                    optional,
+                    collection,
+                    element: String::new(),
+                };
+            }
+        }
+    }
+}
+
+/// Rust types that stand for a primitive Edm type; `Value` (untyped JSON) fits anything.
+const PRIMITIVES: &[&str] = &[
+    "String",
+    "str",
+    "bool",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "f32",
+    "f64",
+    "Int64",
+    "Decimal",
+    "DateTimeOffset",
+    "Date",
+    "TimeOfDay",
+    "Duration",
+    "Guid",
+    "Binary",
+];
+
+/// Which Rust element types fit an Edm primitive type (`None`: not a primitive).
+fn fitting(edm: &str) -> Option<&'static [&'static str]> {
+    Some(match edm {
+        "Edm.String" => &["String"],
+        "Edm.Boolean" => &["bool"],
+        "Edm.Byte" => &["u8", "i16", "i32", "i64"],
+        "Edm.SByte" => &["i8", "i16", "i32", "i64"],
+        "Edm.Int16" => &["i16", "i32", "i64"],
+        "Edm.Int32" => &["i32", "i64", "Int64"],
+        "Edm.Int64" => &["i64", "Int64"],
+        "Edm.Single" | "Edm.Double" => &["f32", "f64"],
+        "Edm.Decimal" => &["Decimal", "f64"],
+        "Edm.DateTimeOffset" => &["DateTimeOffset"],
+        "Edm.Date" => &["Date"],
+        "Edm.TimeOfDay" => &["TimeOfDay"],
+        "Edm.Duration" => &["Duration"],
+        "Edm.Guid" => &["Guid", "String"],
+        "Edm.Binary" => &["Binary"],
+        "Edm.Untyped" => &["Value"],
+        _ if edm.starts_with("Edm.") => return None,
+        _ => return None,
+    })
+}
+
+/// Why a field's Rust type does not fit the property's type, if it does not.
+fn misfit(
+    ty: &syn::Type,
+    prop: &graph_odata_metadata::TypeRef,
+    is_enum: bool,
+    flags: bool,
+) -> Option<String> {
+    let s = shape(ty);
+    if s.element == "Value" {
+        return None;
+    }
+    if prop.collection && !s.collection {
+        return Some(format!(
+            "is a collection of {}: declare it `Vec<…>` (or `Option<Vec<…>>`)",
+            prop.name
+        ));
+    }
+    if !prop.collection && s.collection {
+        return Some(format!("is a single {}, not a collection", prop.name));
+    }
+    if prop.nullable && !prop.collection && !s.optional {
+        return Some(format!(
+            "is nullable ({}): declare it `Option<…>`",
+            prop.name
+        ));
+    }
+    match fitting(&prop.name) {
+        Some(ok) if !ok.contains(&s.element.as_str()) => Some(format!(
+            "is {}: use {}, not `{}`",
+            prop.name,
+            ok.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+            s.element
+        )),
+        Some(_) => None,
+        None if flags && s.element != "Flags" => Some(format!(
+            "is the flags enumeration {}: use `Flags<…>`",
+            prop.name
+        )),
+        None if PRIMITIVES.contains(&s.element.as_str()) => Some(format!(
+            "is the {} {}, not a primitive `{}`",
+            if is_enum {
+                "enumeration"
+            } else {
+                "structured type"
+            },
+            prop.name,
+            s.element
+        )),
+        None => None,
+    }
+}
+
 struct Checker<'a> {
     cx: &'a mut Ctxt,
     tracked: Vec<PathBuf>,
@@ -122,26 +279,25 @@ impl Checker<'_> {
         def
     }
 
+    /// Checks one path; returns the operation it reaches (for parameter checks) when it fits.
     fn endpoint(
         &mut self,
         e: &Endpoint,
         own_type: &str,
         type_version: &str,
         op_name: Option<&str>,
-    ) {
+    ) -> Option<(graph_odata_metadata::Operation, String)> {
         let version = e
             .line
             .version
             .clone()
             .unwrap_or_else(|| type_version.to_owned());
-        let Some(md) = self.metadata(&version, e.span) else {
-            return;
-        };
-        let Ok(md) = md.as_ref() else { return };
+        let md = self.metadata(&version, e.span)?;
+        let Ok(md) = md.as_ref() else { return None };
         // Declarations of other services (another namespace) are not this document's business.
         let ns = own_type.rsplit_once('.').map_or("", |(n, _)| n);
         if !md.has_namespace(ns) {
-            return;
+            return None;
         }
         let resolved = match md.resolve_path(&segments(&e.line)) {
             Ok(r) => r,
@@ -153,7 +309,7 @@ impl Checker<'_> {
                         e.text.trim()
                     ),
                 );
-                return;
+                return None;
             }
         };
         let fits = |t: &str| md.derives_from(t, own_type) || md.derives_from(own_type, t);
@@ -186,7 +342,78 @@ impl Checker<'_> {
                 e.span,
                 format!("`{}` {problem} in Graph {version}", e.text.trim()),
             );
+            return None;
         }
+        match resolved.target {
+            Target::Operation(op) => Some((op, version)),
+            _ => None,
+        }
+    }
+}
+
+/// The parameters and the return type of an action or function.
+fn check_operation(
+    c: &mut Checker<'_>,
+    m: &crate::model::OperationModel,
+    op: &graph_odata_metadata::Operation,
+    version: &str,
+) {
+    let name = &m.strukt.name.qualified;
+    let known: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+    for f in m.strukt.fields.iter().filter(|f| f.role == Role::Property) {
+        match op.parameters.iter().find(|p| p.name == f.wire) {
+            None => c.cx.error_spanned(
+                &f.ident,
+                format!(
+                    "`{name}` has no parameter `{}` in Graph {version}{}",
+                    f.wire,
+                    Metadata::suggest_among(&f.wire, &known)
+                ),
+            ),
+            Some(p) => {
+                let mut ty = p.ty.clone();
+                ty.nullable = false;
+                if let Some(why) = misfit(&f.ty, &ty, false, false) {
+                    c.cx.error_spanned(
+                        &f.ty,
+                        format!(
+                            "parameter `{}` of `{name}` in Graph {version} {why}",
+                            f.wire
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    match (&m.returns, &op.returns) {
+        (Some(r), None) => c.cx.error_spanned(
+            r,
+            format!("`{name}` returns nothing in Graph {version} (204): remove `returns`"),
+        ),
+        (Some(r), Some(t)) => {
+            let s = shape(r);
+            let rust_collection = s.collection || s.element == "Page";
+            if t.collection != rust_collection {
+                let want = if t.collection {
+                    format!("a collection of {}: use `Vec<…>` or `Page<…>`", t.name)
+                } else {
+                    format!("one {}, not a collection", t.name)
+                };
+                c.cx.error_spanned(r, format!("`{name}` in Graph {version} returns {want}"));
+            } else if let Some(ok) = fitting(&t.name)
+                && !t.collection
+                && !ok.contains(&s.element.as_str())
+            {
+                c.cx.error_spanned(
+                    r,
+                    format!(
+                        "`{name}` in Graph {version} returns {}, not `{}`",
+                        t.name, s.element
+                    ),
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -250,15 +477,31 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                 }
                 let known = md.property_names(name);
                 for f in m.fields.iter().filter(|f| f.role == Role::Property) {
-                    if !known.contains(&f.wire.as_str()) {
-                        c.cx.error_spanned(
+                    match md.property(name, &f.wire) {
+                        None => c.cx.error_spanned(
                             &f.ident,
                             format!(
                                 "`{name}` has no property `{}` in Graph {version}{}",
                                 f.wire,
                                 Metadata::suggest_among(&f.wire, &known)
                             ),
-                        );
+                        ),
+                        Some(p) => {
+                            let target = md.type_def(&p.ty.name);
+                            let is_enum = target.is_some_and(|t| t.kind == Kind::Enum);
+                            let flags = target.is_some_and(|t| t.flags);
+                            // Key properties are server-set in most create bodies: `Option` is allowed.
+                            let mut ty = p.ty.clone();
+                            if m.key.as_deref() == Some(f.wire.as_str()) {
+                                ty.nullable = false;
+                            }
+                            if let Some(why) = misfit(&f.ty, &ty, is_enum, flags) {
+                                c.cx.error_spanned(
+                                    &f.ty,
+                                    format!("`{}` of `{name}` in Graph {version} {why}", f.wire),
+                                );
+                            }
+                        }
                     }
                 }
             }
@@ -308,13 +551,17 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
         }
         Model::Operation(m) => {
             let version = &m.strukt.name.version;
+            let name = &m.strukt.name.qualified;
+            // Every path is checked; parameters and return type against the first that resolves.
+            let mut op = None;
             for e in &m.endpoints {
-                c.endpoint(
-                    e,
-                    &m.strukt.name.qualified,
-                    version,
-                    Some(&m.strukt.name.qualified),
-                );
+                let resolved = c.endpoint(e, name, version, Some(name));
+                if op.is_none() {
+                    op = resolved;
+                }
+            }
+            if let Some((op, version)) = op {
+                check_operation(&mut c, m, &op, &version);
             }
         }
     }
