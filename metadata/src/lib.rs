@@ -32,6 +32,8 @@
 
 use std::collections::HashMap;
 
+pub mod generate;
+
 /// What kind of type a definition is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -1,0 +1,539 @@
+//! Writes ready-to-compile graph-odata declarations for types of a CSDL document: the requested
+//! entity or complex types with documented fields, the complex and enum types they need
+//! (transitively, once each), endpoints on the shortest paths that reach each entity type, and
+//! optionally its bound actions.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt::Write;
+
+use crate::{Kind, Metadata, TypeRef};
+
+/// What to generate besides the types.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Endpoints for paths of at most this many navigation steps (0: none).
+    pub path_depth: usize,
+    /// Declare the actions bound to each entity type.
+    pub actions: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            path_depth: 4,
+            actions: false,
+        }
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+    "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for (i, c) in snake.chars().enumerate() {
+        if c == '_' {
+            up = i > 0;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn pascal(name: &str) -> String {
+    let mut c = name.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// A field for a wire name: the Rust name and, when it does not convert back, a `rename`.
+fn field(wire: &str) -> (String, Option<String>) {
+    let s = snake(wire);
+    let rename = (camel(&s) != wire).then(|| wire.to_owned());
+    let ident = if KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    };
+    (ident, rename)
+}
+
+struct Generator<'a> {
+    md: &'a Metadata,
+    /// Qualified name → Rust name, for every type emitted.
+    names: BTreeMap<String, String>,
+    queue: VecDeque<String>,
+    out: String,
+}
+
+impl Generator<'_> {
+    fn rust_name(&mut self, qualified: &str) -> String {
+        if let Some(n) = self.names.get(qualified) {
+            return n.clone();
+        }
+        let simple = qualified.rsplit('.').next().unwrap_or(qualified);
+        let mut name = pascal(simple);
+        if self.names.values().any(|v| *v == name) {
+            let ns = qualified.rsplit('.').nth(1).unwrap_or("other");
+            name = format!("{}{name}", pascal(ns));
+        }
+        self.names.insert(qualified.to_owned(), name.clone());
+        self.queue.push_back(qualified.to_owned());
+        name
+    }
+
+    /// The Rust type of a property, queueing the structured types it needs.
+    fn rust_type(&mut self, ty: &TypeRef) -> String {
+        let flags = self.md.type_def(&ty.name).is_some_and(|t| t.flags);
+        let element = match ty.name.as_str() {
+            "Edm.String" => "String".to_owned(),
+            "Edm.Boolean" => "bool".to_owned(),
+            "Edm.Byte" => "u8".to_owned(),
+            "Edm.SByte" => "i8".to_owned(),
+            "Edm.Int16" => "i16".to_owned(),
+            "Edm.Int32" => "i32".to_owned(),
+            "Edm.Int64" => "i64".to_owned(),
+            "Edm.Single" => "f32".to_owned(),
+            "Edm.Double" => "f64".to_owned(),
+            "Edm.Decimal" => "Decimal".to_owned(),
+            "Edm.DateTimeOffset" => "DateTimeOffset".to_owned(),
+            "Edm.Date" => "Date".to_owned(),
+            "Edm.TimeOfDay" => "TimeOfDay".to_owned(),
+            "Edm.Duration" => "Duration".to_owned(),
+            "Edm.Guid" => "Guid".to_owned(),
+            "Edm.Binary" => "Binary".to_owned(),
+            "Edm.Untyped" | "Edm.Stream" => "serde_json::Value".to_owned(),
+            other if other.starts_with("Edm.") => "serde_json::Value".to_owned(),
+            other if self.md.type_def(other).is_some() => {
+                let n = self.rust_name(other);
+                if flags { format!("Flags<{n}>") } else { n }
+            }
+            _ => "serde_json::Value".to_owned(),
+        };
+        match (ty.collection, ty.nullable || ty.collection) {
+            (true, _) => format!("Option<Vec<{element}>>"),
+            (false, true) => format!("Option<{element}>"),
+            (false, false) => element,
+        }
+    }
+
+    /// The fields, and whether all of them are `Option` (so `Default` can be derived).
+    fn fields(&mut self, qualified: &str, key: Option<&str>) -> (String, bool) {
+        let mut out = String::new();
+        let mut all_optional = true;
+        // Base type properties first, as the metadata lists them.
+        let lineage: Vec<_> = self
+            .md
+            .lineage(qualified)
+            .into_iter()
+            .rev()
+            .cloned()
+            .collect();
+        for t in lineage {
+            for p in &t.properties {
+                let (ident, rename) = field(&p.name);
+                let mut ty = p.ty.clone();
+                let is_key = key == Some(p.name.as_str());
+                if is_key {
+                    ty.nullable = true;
+                }
+                let rust = self.rust_type(&ty);
+                all_optional &= rust.starts_with("Option<");
+                let _ = writeln!(
+                    out,
+                    "    /// `{}`: `{}`{}",
+                    p.name,
+                    if p.ty.collection {
+                        format!("Collection({})", p.ty.name)
+                    } else {
+                        p.ty.name.clone()
+                    },
+                    if p.ty.nullable { "" } else { ", not nullable" }
+                );
+                let mut attrs = Vec::new();
+                if is_key {
+                    attrs.push("key, read_only".to_owned());
+                }
+                if let Some(r) = rename {
+                    attrs.push(format!("rename = \"{r}\""));
+                }
+                if !attrs.is_empty() {
+                    let _ = writeln!(out, "    #[graph({})]", attrs.join(", "));
+                }
+                let _ = writeln!(out, "    pub {ident}: {rust},");
+            }
+        }
+        (out, all_optional)
+    }
+
+    fn entity_paths(&self, qualified: &str, depth: usize) -> Vec<(String, bool)> {
+        // Breadth-first from entity sets and singletons through navigation properties.
+        let mut found = Vec::new();
+        let mut queue: VecDeque<(String, String, bool, usize)> = VecDeque::new();
+        // Singletons first (`/me/…` is how the docs show most routes), then entity sets.
+        let mut singletons: Vec<_> = self.md.singletons.iter().collect();
+        singletons.sort();
+        for (name, t) in singletons {
+            queue.push_back((format!("/{name}"), t.clone(), false, 0));
+        }
+        let mut sets: Vec<_> = self.md.entity_sets.iter().collect();
+        sets.sort();
+        for (name, t) in sets {
+            queue.push_back((format!("/{name}"), t.clone(), true, 0));
+        }
+        // Each type is expanded once, at its smallest depth: shortest paths only, bounded work.
+        let mut expanded: BTreeSet<(String, bool)> = BTreeSet::new();
+        while let Some((path, t, collection, d)) = queue.pop_front() {
+            if t == qualified {
+                found.push((path.clone(), collection));
+                if found.len() >= 3 {
+                    break;
+                }
+            }
+            if d >= depth || !expanded.insert((t.clone(), collection)) {
+                continue;
+            }
+            let base = if collection {
+                format!("{path}/{{{}Id}}", t.rsplit('.').next().unwrap_or("item"))
+            } else {
+                path
+            };
+            for def in self.md.lineage(&t) {
+                for n in &def.navigation {
+                    queue.push_back((
+                        format!("{base}/{}", n.name),
+                        n.ty.name.clone(),
+                        n.ty.collection,
+                        d + 1,
+                    ));
+                }
+            }
+        }
+        found
+    }
+
+    fn emit(&mut self, qualified: &str, options: &Options) -> Result<(), String> {
+        let def = self
+            .md
+            .type_def(qualified)
+            .ok_or_else(|| format!("`{qualified}` is not a type of this document"))?
+            .clone();
+        let name = self.rust_name(qualified);
+        match def.kind {
+            Kind::Enum => {
+                let _ = writeln!(self.out, "/// `{qualified}`");
+                let flags = if def.flags { ", flags" } else { "" };
+                let _ = writeln!(
+                    self.out,
+                    "#[graph_enum(\"{qualified}\"{flags})]\n#[derive(Debug, Clone, PartialEq)]\npub enum {name} {{"
+                );
+                for m in &def.members {
+                    let variant = pascal(m);
+                    if crate::generate::camel_first_lower(&variant) != *m {
+                        let _ = writeln!(self.out, "    #[graph(rename = \"{m}\")]");
+                    }
+                    let _ = writeln!(self.out, "    {variant},");
+                }
+                let _ = writeln!(
+                    self.out,
+                    "    /// A member this declaration does not know.\n    #[graph(other)]\n    Other(String),\n}}\n"
+                );
+            }
+            Kind::Complex if def.is_abstract => {
+                let mut derived: Vec<String> =
+                    self.md.derived.get(qualified).cloned().unwrap_or_default();
+                derived.sort();
+                let _ = writeln!(
+                    self.out,
+                    "/// `{qualified}` (abstract): every value names its derived type."
+                );
+                let _ = writeln!(
+                    self.out,
+                    "#[graph_complex(\"{qualified}\", abstract)]\n#[derive(Debug, Clone, PartialEq)]\npub enum {name} {{"
+                );
+                for d in &derived {
+                    let v = self.rust_name(d);
+                    let _ = writeln!(self.out, "    {v}({v}),");
+                }
+                let _ = writeln!(
+                    self.out,
+                    "    /// A derived type this declaration does not know.\n    #[graph(other)]\n    Other(RawObject),\n}}\n"
+                );
+            }
+            Kind::Complex | Kind::Entity => {
+                let (attr, key) = if def.kind == Kind::Entity {
+                    let key = self
+                        .md
+                        .lineage(qualified)
+                        .iter()
+                        .find_map(|t| t.key.first().cloned());
+                    ("graph_entity", key)
+                } else {
+                    ("graph_complex", None)
+                };
+                let mut args = vec![format!("\"{qualified}\"")];
+                if let Some(base) = &def.base
+                    && self
+                        .md
+                        .type_def(base)
+                        .is_some_and(|b| b.is_abstract && b.kind == Kind::Complex)
+                {
+                    let b = self.rust_name(base);
+                    args.push(format!("base = {b}"));
+                }
+                if def.kind == Kind::Entity && options.path_depth > 0 {
+                    let paths = self.entity_paths(qualified, options.path_depth);
+                    if let Some((path, collection)) = paths.first() {
+                        if *collection {
+                            args.push(format!("list = \"GET {path}\""));
+                            args.push(format!("create = \"POST {path}\""));
+                            let k = format!(
+                                "{path}/{{{}Id}}",
+                                qualified.rsplit('.').next().unwrap_or("item")
+                            );
+                            args.push(format!("get = \"GET {k}\""));
+                            args.push(format!("update = \"PATCH {k}\""));
+                            args.push(format!("delete = \"DELETE {k}\""));
+                        } else {
+                            args.push(format!("get = \"GET {path}\""));
+                        }
+                    }
+                    for (other, _) in paths.iter().skip(1) {
+                        let _ = writeln!(self.out, "// also reachable at {other}");
+                    }
+                }
+                let _ = writeln!(
+                    self.out,
+                    "/// `{qualified}`{}",
+                    if def.open {
+                        " (open: unknown members are kept)"
+                    } else {
+                        ""
+                    }
+                );
+                let (fields, all_optional) = self.fields(qualified, key.as_deref());
+                let default = if all_optional { ", Default" } else { "" };
+                let _ = writeln!(
+                    self.out,
+                    "#[{attr}({})]\n#[derive(Debug, Clone, PartialEq{default})]\npub struct {name} {{",
+                    args.join(", ")
+                );
+                self.out.push_str(&fields);
+                if def.open {
+                    let _ = writeln!(
+                        self.out,
+                        "    /// Members the metadata does not declare.\n    #[graph(extra)]\n    pub extra: serde_json::Map<String, serde_json::Value>,"
+                    );
+                }
+                let _ = writeln!(self.out, "}}\n");
+                if options.actions && def.kind == Kind::Entity {
+                    self.actions(qualified);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn actions(&mut self, qualified: &str) {
+        let ops: Vec<_> = self
+            .md
+            .operations
+            .iter()
+            .filter(|o| {
+                o.is_action
+                    && o.binding
+                        .as_ref()
+                        .is_some_and(|b| !b.collection && b.name == qualified)
+            })
+            .cloned()
+            .collect();
+        let paths = self.entity_paths(qualified, 4);
+        for op in ops {
+            let Some((path, collection)) = paths.first().cloned() else {
+                continue;
+            };
+            let simple = op.name.rsplit('.').next().unwrap_or(&op.name).to_owned();
+            let base = if collection {
+                format!(
+                    "{path}/{{{}Id}}",
+                    qualified.rsplit('.').next().unwrap_or("item")
+                )
+            } else {
+                path
+            };
+            let returns = op.returns.as_ref().map(|r| {
+                let one = self.rust_type(&TypeRef {
+                    nullable: false,
+                    collection: false,
+                    name: r.name.clone(),
+                });
+                if r.collection {
+                    format!("Vec<{one}>")
+                } else {
+                    one
+                }
+            });
+            let returns = returns
+                .map(|r| format!(", returns = {r}"))
+                .unwrap_or_default();
+            let name = format!(
+                "{}{}",
+                pascal(&simple),
+                self.names.get(qualified).cloned().unwrap_or_default()
+            );
+            let _ = writeln!(self.out, "/// `{}` bound to `{qualified}`", op.name);
+            let _ = writeln!(
+                self.out,
+                "#[graph_action(\"{}\"{returns}, paths = [\"POST {base}/{simple}\"])]\n#[derive(Default)]\npub struct {name} {{",
+                op.name
+            );
+            for p in &op.parameters {
+                let (ident, rename) = field(&p.name);
+                let mut ty = p.ty.clone();
+                ty.nullable = true;
+                let rust = self.rust_type(&ty);
+                if let Some(r) = rename {
+                    let _ = writeln!(self.out, "    #[graph(rename = \"{r}\")]");
+                }
+                let _ = writeln!(self.out, "    pub {ident}: {rust},");
+            }
+            let _ = writeln!(self.out, "}}\n");
+        }
+    }
+}
+
+/// `UnknownFutureValue` → `unknownFutureValue` (how the macros name members by default).
+fn camel_first_lower(name: &str) -> String {
+    let mut c = name.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
+}
+
+/// Declarations for `types` (qualified or alias-qualified names) and everything they need.
+pub fn generate(md: &Metadata, types: &[&str], options: &Options) -> Result<String, String> {
+    let mut g = Generator {
+        md,
+        names: BTreeMap::new(),
+        queue: VecDeque::new(),
+        out: String::new(),
+    };
+    for t in types {
+        let q = md.qualify(t);
+        if md.type_def(&q).is_none() {
+            return Err(format!(
+                "`{t}` is not a type of this document{}",
+                md.suggest_type(&q)
+            ));
+        }
+        g.rust_name(&q);
+    }
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    while let Some(q) = g.queue.pop_front() {
+        if done.insert(q.clone()) {
+            g.emit(&q, options)?;
+        }
+    }
+    let mut header = String::from(
+        "// Generated by graph-odata-cli from CSDL metadata.\n#![allow(dead_code, clippy::large_enum_variant)]\n\n#[allow(unused_imports)]\nuse graph_odata::prelude::*;\n#[allow(unused_imports)]\nuse graph_odata::wire::RawObject;\n#[allow(unused_imports)]\nuse graph_odata::{graph_action, graph_complex, graph_entity, graph_enum};\n\n",
+    );
+    header.push_str(&g.out);
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        assert_eq!(field("webUrl"), ("web_url".into(), None));
+        assert_eq!(field("type"), ("r#type".into(), None));
+        assert_eq!(field("iPAddress"), ("i_p_address".into(), None));
+        assert_eq!(field("sharepointIds"), ("sharepoint_ids".into(), None));
+        assert_eq!(
+            field("StartDateTime"),
+            ("start_date_time".into(), Some("StartDateTime".into()))
+        );
+        assert_eq!(pascal("linkedResource"), "LinkedResource");
+    }
+
+    #[test]
+    fn generates_the_closure_of_a_type() {
+        let md = Metadata::parse(include_str!("../tests/fixture.csdl.xml")).unwrap();
+        let text = generate(
+            &md,
+            &[
+                "graph.connectedOrganization",
+                "microsoft.graph.linkedResource",
+            ],
+            &Options {
+                path_depth: 4,
+                actions: true,
+            },
+        )
+        .unwrap();
+        assert!(text.contains("#[graph_entity(\"microsoft.graph.connectedOrganization\", list = \"GET /connectedOrganizations\""), "{text}");
+        assert!(
+            text.contains("pub identity_sources: Option<Vec<IdentitySource>>,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[graph_complex(\"microsoft.graph.identitySource\", abstract)]"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "#[graph_complex(\"microsoft.graph.domainIdentitySource\", base = IdentitySource)]"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[graph_enum(\"microsoft.graph.connectionState\")]"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "list = \"GET /me/todo/lists/{todoTaskListId}/tasks/{todoTaskId}/linkedResources\""
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches("pub struct DomainIdentitySource").count(), 1);
+        let err = generate(
+            &md,
+            &["microsoft.graph.linkedResourse"],
+            &Options::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("did you mean `linkedResource`"), "{err}");
+    }
+}
