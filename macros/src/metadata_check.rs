@@ -4,8 +4,9 @@
 //! with the declared kind, base and abstractness; every property and enum member exists; every
 //! endpoint path resolves to the declared type, and every action path to the action.
 //!
-//! The file is parsed once per compiler process (a cache in the macro), and each checked
-//! declaration includes the file with `include_bytes!` so cargo rebuilds when it changes.
+//! The file is parsed once into a compact index cached on disk (keyed by a hash of its bytes, in
+//! the temporary directory), loaded once per compiler process, and included once per process with
+//! `include_bytes!` so cargo rebuilds when it changes.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

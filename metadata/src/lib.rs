@@ -33,6 +33,7 @@
 use std::collections::HashMap;
 
 pub mod generate;
+mod index;
 
 /// What kind of type a definition is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,15 +225,20 @@ impl Metadata {
                 }
             }
         }
-        let pairs: Vec<(String, String)> = md
+        md.rebuild_derived();
+        Ok(md)
+    }
+
+    fn rebuild_derived(&mut self) {
+        self.derived.clear();
+        let pairs: Vec<(String, String)> = self
             .types
             .values()
             .filter_map(|t| t.base.clone().map(|b| (b, t.name.clone())))
             .collect();
         for (base, derived) in pairs {
-            md.derived.entry(base).or_default().push(derived);
+            self.derived.entry(base).or_default().push(derived);
         }
-        Ok(md)
     }
 
     /// `graph.user` → `microsoft.graph.user`; other names unchanged.
