@@ -247,3 +247,21 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
         }
     }
 }
+
+/// A declaration can name its own metadata file (relative to the crate), whatever the environment.
+#[graph_odata::graph_entity(
+    "microsoft.graph.linkedResource",
+    metadata = "metadata/tests/fixture.csdl.xml",
+    list = "GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources"
+)]
+pub struct FixtureLinkedResource {
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub web_url: Option<String>,
+}
+
+#[test]
+fn a_declaration_can_name_its_metadata_file() {
+    let r = FixtureLinkedResource::list("l", "t");
+    assert_eq!(r.path(), "/me/todo/lists/l/tasks/t/linkedResources");
+}

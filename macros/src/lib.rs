@@ -19,7 +19,9 @@ use parse::MacroKind;
 /// Arguments (all optional): the qualified name first (`"microsoft.graph.externalConnectors.externalConnection"`;
 /// default `microsoft.graph.` + the struct name in lowerCamel), or `namespace = "…"`; `base = Type` (or
 /// `base = "ns.name"`) for a derived type, which then writes its `@odata.type`; `write_type` to always
-/// write `@odata.type`; `abstract` (on a polymorphic enum).
+/// write `@odata.type`; `abstract` (on a polymorphic enum); `version = "beta"` for a beta-only type;
+/// `metadata = "path/to/$metadata.xml"` (relative to the crate's manifest) to check this declaration
+/// against that CSDL file instead of the one named by `GRAPH_ODATA_METADATA_V1_0`.
 ///
 /// Field attributes, `#[graph(…)]`: `rename = "wireName"`, `key`, `read_only` (read, never written,
 /// no PATCH setter), `default` (a missing member takes `Default`), `extra` (a map that keeps unknown

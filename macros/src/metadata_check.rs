@@ -30,11 +30,21 @@ fn env_var(version: &str) -> &'static str {
     }
 }
 
-/// The metadata for a version, if its variable is set: (path, parsed or the reason it is not).
-fn load(version: &str) -> Option<(PathBuf, Loaded)> {
+/// The metadata for a version (or the explicit `metadata = "…"` file), if one is named: (path,
+/// parsed or the reason it is not).
+fn load(version: &str, explicit: Option<&str>) -> Option<(PathBuf, Loaded)> {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Loaded>>> = OnceLock::new();
-    let var = env_var(version);
-    let raw = std::env::var_os(var).filter(|v| !v.is_empty())?;
+    let (label, raw) = match explicit {
+        Some(file) => (
+            format!("metadata = {file:?}"),
+            std::ffi::OsString::from(file),
+        ),
+        None => {
+            let var = env_var(version);
+            let raw = std::env::var_os(var).filter(|v| !v.is_empty())?;
+            (format!("{var}={}", raw.to_string_lossy()), raw)
+        }
+    };
     let mut path = PathBuf::from(raw);
     if path.is_relative()
         && let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -47,13 +57,8 @@ fn load(version: &str) -> Option<(PathBuf, Loaded)> {
         .entry(path.clone())
         .or_insert_with(|| {
             Arc::new(match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    Metadata::parse(&text).map_err(|e| format!("{var}={}: {e}", path.display()))
-                }
-                Err(e) => Err(format!(
-                    "{var}={}: cannot read the file: {e}",
-                    path.display()
-                )),
+                Ok(text) => Metadata::parse(&text).map_err(|e| format!("{label}: {e}")),
+                Err(e) => Err(format!("{label}: cannot read the file: {e}")),
             })
         })
         .clone();
@@ -240,11 +245,13 @@ fn misfit(
 struct Checker<'a> {
     cx: &'a mut Ctxt,
     tracked: Vec<PathBuf>,
+    /// The declaration's own `metadata = "…"` file, if any.
+    explicit: Option<String>,
 }
 
 impl Checker<'_> {
     fn metadata(&mut self, version: &str, span: Span) -> Option<Loaded> {
-        let (path, loaded) = load(version)?;
+        let (path, loaded) = load(version, self.explicit.as_deref())?;
         if let Err(e) = loaded.as_ref() {
             self.cx.error_at(span, e);
             return None;
@@ -437,9 +444,16 @@ fn expected(kind: EndpointKind, own: &str) -> String {
 
 /// Checks a model; returns the tokens that make cargo track the metadata files used.
 pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
+    let explicit = match model {
+        Model::Struct(m) => m.name.metadata.clone(),
+        Model::Poly(m) => m.name.metadata.clone(),
+        Model::Enum(m) => m.name.metadata.clone(),
+        Model::Operation(m) => m.strukt.name.metadata.clone(),
+    };
     let mut c = Checker {
         cx,
         tracked: Vec::new(),
+        explicit,
     };
     match model {
         Model::Struct(m) => {
@@ -534,6 +548,17 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                 && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, &m.name.qualified, m.name.span, version)
             {
+                if def.flags != m.flags {
+                    let fix = if def.flags {
+                        "is a flags enumeration in Graph {v}: add `flags`"
+                    } else {
+                        "is not a flags enumeration in Graph {v}: remove `flags`"
+                    };
+                    c.cx.error_at(
+                        m.name.span,
+                        format!("`{}` {}", m.name.qualified, fix.replace("{v}", version)),
+                    );
+                }
                 let known: Vec<&str> = def.members.iter().map(String::as_str).collect();
                 for member in &m.members {
                     if !known.contains(&member.wire.as_str()) {

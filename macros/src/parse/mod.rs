@@ -34,10 +34,15 @@ impl MacroKind {
 
     fn keys(self) -> &'static [&'static str] {
         match self {
-            MacroKind::Entity | MacroKind::Complex => {
-                &["namespace", "base", "abstract", "write_type", "version"]
-            }
-            MacroKind::Enum => &["namespace", "flags", "version"],
+            MacroKind::Entity | MacroKind::Complex => &[
+                "namespace",
+                "base",
+                "abstract",
+                "write_type",
+                "version",
+                "metadata",
+            ],
+            MacroKind::Enum => &["namespace", "flags", "version", "metadata"],
             MacroKind::Action | MacroKind::Function => &[
                 "namespace",
                 "returns",
@@ -45,6 +50,7 @@ impl MacroKind {
                 "bound",
                 "aliases",
                 "version",
+                "metadata",
             ],
         }
     }
@@ -93,6 +99,8 @@ pub(crate) struct TypeArgs {
     pub(crate) aliases: Option<Span>,
     /// `version = "beta"`: which metadata the declaration is checked against (default `v1.0`).
     pub(crate) version: Option<LitStr>,
+    /// `metadata = "graph/v1.0.csdl.xml"`: the CSDL file to check against (relative to the crate).
+    pub(crate) metadata: Option<LitStr>,
 }
 
 /// Parses the macro's own arguments, recording every problem in `cx`.
@@ -153,6 +161,11 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                         "write_type" => set_once(cx, &mut args.write_type, key.span(), &key, kind),
                         "flags" => set_once(cx, &mut args.flags, key.span(), &key, kind),
                         "aliases" => set_once(cx, &mut args.aliases, key.span(), &key, kind),
+                        "metadata" => {
+                            input.parse::<Token![=]>()?;
+                            let v: LitStr = input.parse()?;
+                            set_once(cx, &mut args.metadata, v, &key, kind);
+                        }
                         "version" => {
                             input.parse::<Token![=]>()?;
                             let v: LitStr = input.parse()?;
