@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write;
 
+use crate::names::{snake_from_camel, snake_to_lower_camel};
 use crate::{Kind, Metadata, TypeRef};
 
 /// What to generate besides the types.
@@ -34,42 +35,6 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-fn snake(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
-            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(*c);
-        }
-    }
-    out
-}
-
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for (i, c) in snake.chars().enumerate() {
-        if c == '_' {
-            up = i > 0;
-        } else if up {
-            out.extend(c.to_uppercase());
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 fn pascal(name: &str) -> String {
     let mut c = name.chars();
     c.next()
@@ -78,8 +43,8 @@ fn pascal(name: &str) -> String {
 
 /// A field for a wire name: the Rust name and, when it does not convert back, a `rename`.
 fn field(wire: &str) -> (String, Option<String>) {
-    let s = snake(wire);
-    let rename = (camel(&s) != wire).then(|| wire.to_owned());
+    let s = snake_from_camel(wire);
+    let rename = (snake_to_lower_camel(&s) != wire).then(|| wire.to_owned());
     let ident = if KEYWORDS.contains(&s.as_str()) {
         format!("r#{s}")
     } else {

@@ -34,6 +34,7 @@ use std::collections::HashMap;
 
 pub mod generate;
 mod index;
+pub mod names;
 
 /// What kind of type a definition is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

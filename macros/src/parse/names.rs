@@ -1,22 +1,6 @@
 //! Names: Rust ↔ wire case conversion, qualified-name checks, and did-you-mean suggestions.
 
-/// `web_url` → `webUrl`, `r#type` → `type`, `granted_to_v2` → `grantedToV2`.
-pub(crate) fn snake_to_lower_camel(name: &str) -> String {
-    let name = name.strip_prefix("r#").unwrap_or(name);
-    let mut out = String::with_capacity(name.len());
-    let mut upper_next = false;
-    for (i, c) in name.chars().enumerate() {
-        if c == '_' {
-            upper_next = i > 0;
-        } else if upper_next {
-            out.extend(c.to_uppercase());
-            upper_next = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use graph_odata_metadata::names::{snake_from_camel, snake_to_lower_camel};
 
 /// `LinkedResource` → `linkedResource`, `UnknownFutureValue` → `unknownFutureValue`.
 pub(crate) fn pascal_to_lower_camel(name: &str) -> String {
@@ -165,28 +149,6 @@ mod tests {
             "unknown graph_entity attribute `colection`, did you mean `collection`?"
         );
     }
-}
-
-/// `todoTaskListId` → `todo_task_list_id`, `userPrincipalName` → `user_principal_name`,
-/// `driveItemID` → `drive_item_id`.
-pub(crate) fn snake_from_camel(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
-            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(*c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
