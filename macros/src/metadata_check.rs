@@ -56,10 +56,9 @@ fn load(version: &str, explicit: Option<&str>) -> Option<(PathBuf, Loaded)> {
     let loaded = cache
         .entry(path.clone())
         .or_insert_with(|| {
-            Arc::new(match std::fs::read_to_string(&path) {
-                Ok(text) => Metadata::parse(&text).map_err(|e| format!("{label}: {e}")),
-                Err(e) => Err(format!("{label}: cannot read the file: {e}")),
-            })
+            let cache_dir = std::env::temp_dir()
+                .join(concat!("graph-odata-metadata-", env!("CARGO_PKG_VERSION")));
+            Arc::new(Metadata::load_cached(&path, &cache_dir).map_err(|e| format!("{label}: {e}")))
         })
         .clone();
     Some((path, loaded))
