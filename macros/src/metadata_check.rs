@@ -245,14 +245,17 @@ struct Checker<'a> {
     cx: &'a mut Ctxt,
     tracked: Vec<PathBuf>,
     /// The declaration's own `metadata = "…"` file, if any.
-    explicit: Option<String>,
+    explicit: Option<syn::LitStr>,
 }
 
 impl Checker<'_> {
     fn metadata(&mut self, version: &str, span: Span) -> Option<Loaded> {
-        let (path, loaded) = load(version, self.explicit.as_deref())?;
+        let file = self.explicit.as_ref().map(syn::LitStr::value);
+        let (path, loaded) = load(version, file.as_deref())?;
         if let Err(e) = loaded.as_ref() {
-            self.cx.error_at(span, e);
+            // A bad `metadata = "…"` file is reported at the string; a bad variable at the type.
+            let at = self.explicit.as_ref().map_or(span, syn::LitStr::span);
+            self.cx.error_at(at, e);
             return None;
         }
         if !self.tracked.contains(&path) {

@@ -113,7 +113,7 @@ pub(crate) struct TypeName {
     /// `v1.0` (default) or `beta`: the metadata it is checked against.
     pub(crate) version: String,
     /// An explicit `metadata = "…"` file, overriding the environment.
-    pub(crate) metadata: Option<String>,
+    pub(crate) metadata: Option<syn::LitStr>,
 }
 
 pub(crate) struct StructModel {
@@ -194,7 +194,7 @@ fn type_name(args: &TypeArgs, ident: &Ident, kind: MacroKind, cx: &mut Ctxt) -> 
         qualified,
         span,
         version,
-        metadata: args.metadata.as_ref().map(syn::LitStr::value),
+        metadata: args.metadata.clone(),
     }
 }
 
