@@ -249,6 +249,8 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
 }
 
 /// A declaration can name its own metadata file (relative to the crate), whatever the environment.
+/// The check is that this compiles: the path and type resolve in the fixture.
+/// `tests/ui_metadata/metadata_file_missing.rs` shows the argument is read.
 #[graph_odata::graph_entity(
     "microsoft.graph.linkedResource",
     metadata = "metadata/tests/fixture.csdl.xml",

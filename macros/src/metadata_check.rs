@@ -444,6 +444,33 @@ fn expected(kind: EndpointKind, own: &str) -> String {
     }
 }
 
+/// Reports a marker argument (`abstract`, `flags`) that the declaration has and Graph does not, or
+/// the other way round: "`ns.name` is (not) {what} in Graph {version}: add/remove `{attr}`".
+fn marker_mismatch(
+    cx: &mut Ctxt,
+    name: &crate::model::TypeName,
+    what: &str,
+    attr: &str,
+    in_graph: bool,
+    declared: bool,
+) {
+    if in_graph == declared {
+        return;
+    }
+    let (is, fix) = if in_graph {
+        ("is", "add")
+    } else {
+        ("is not", "remove")
+    };
+    cx.error_at(
+        name.span,
+        format!(
+            "`{}` {is} {what} in Graph {}: {fix} `{attr}`",
+            name.qualified, name.version
+        ),
+    );
+}
+
 /// Checks a model; returns the tokens that make cargo track the metadata files used.
 pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
     let explicit = match model {
@@ -531,16 +558,14 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
             if let Some(md) = c.metadata(version, m.name.span)
                 && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, &m.name.qualified, m.name.span, version)
-                && def.is_abstract != m.is_abstract
             {
-                let fix = if def.is_abstract {
-                    "is abstract in Graph {v}: add `abstract`"
-                } else {
-                    "is not abstract in Graph {v}: remove `abstract`"
-                };
-                c.cx.error_at(
-                    m.name.span,
-                    format!("`{}` {}", m.name.qualified, fix.replace("{v}", version)),
+                marker_mismatch(
+                    c.cx,
+                    &m.name,
+                    "abstract",
+                    "abstract",
+                    def.is_abstract,
+                    m.is_abstract,
                 );
             }
         }
@@ -550,17 +575,14 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                 && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, &m.name.qualified, m.name.span, version)
             {
-                if def.flags != m.flags {
-                    let fix = if def.flags {
-                        "is a flags enumeration in Graph {v}: add `flags`"
-                    } else {
-                        "is not a flags enumeration in Graph {v}: remove `flags`"
-                    };
-                    c.cx.error_at(
-                        m.name.span,
-                        format!("`{}` {}", m.name.qualified, fix.replace("{v}", version)),
-                    );
-                }
+                marker_mismatch(
+                    c.cx,
+                    &m.name,
+                    "a flags enumeration",
+                    "flags",
+                    def.flags,
+                    m.flags,
+                );
                 let known: Vec<&str> = def.members.iter().map(String::as_str).collect();
                 for member in &m.members {
                     if !known.contains(&member.wire.as_str()) {
