@@ -1,6 +1,8 @@
 //! The declaration generator's output compiles and passes the `$metadata` checks against the file
-//! it came from: Graph's v1.0 metadata when `GRAPH_ODATA_METADATA_V1_0` is set (CI), else the small
-//! fixture of the metadata crate.
+//! it came from: Graph's v1.0 metadata when `GRAPH_ODATA_METADATA_V1_0` is set (always under CI),
+//! else the small fixture of the metadata crate (and the test says so).
+
+mod support;
 
 use graph_odata_metadata::Metadata;
 use graph_odata_metadata::generate::{Options, generate};
@@ -12,7 +14,18 @@ fn generated_declarations_compile_and_validate() {
         "/metadata/tests/fixture.csdl.xml"
     )
     .to_owned();
-    let real = std::env::var("GRAPH_ODATA_METADATA_V1_0").ok();
+    let real = support::external_file(
+        "GRAPH_ODATA_METADATA_V1_0",
+        "Microsoft Graph's v1.0 metadata (v1.0.csdl.xml) to generate from",
+    )
+    .map(|p| p.display().to_string());
+    if real.is_none() {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "generating from the fixture instead: {fixture}"
+        );
+    }
     let file = real.clone().unwrap_or(fixture);
     let types: &[&str] = if real.is_some() {
         &[

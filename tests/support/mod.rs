@@ -52,3 +52,33 @@ pub type Seen = std::sync::Arc<std::sync::Mutex<Vec<http::HeaderMap>>>;
 pub fn seen(s: &Seen) -> Vec<http::HeaderMap> {
     s.lock().map(|v| v.clone()).unwrap_or_default()
 }
+
+/// Whether this run is CI: `CI` is set to anything but empty, `0` or `false` (`.ci/run` sets
+/// `CI=1`). Under CI a test never skips for want of an external file.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// The file that the environment variable `var` names, for tests that need data from outside the
+/// repository (`what` says which). Outside CI a missing variable or file prints what is skipped and
+/// gives `None`; under CI (see [`in_ci`]) it fails the test, naming the variable and the file.
+pub fn external_file(var: &str, what: &str) -> Option<std::path::PathBuf> {
+    let problem = match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        None => format!("{var} is not set"),
+        Some(path) => {
+            let path = std::path::PathBuf::from(path);
+            if path.is_file() {
+                return Some(path);
+            }
+            format!("{var}={} is not a readable file", path.display())
+        }
+    };
+    if in_ci() {
+        panic!("CI needs {what}: {problem} (.ci/run points it into ../shared/graph/)");
+    }
+    // Written to the process's stderr directly: the test harness captures `eprintln!`, and a skip
+    // must show in a plain `cargo test`.
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped (needs {what}): {problem}");
+    None
+}
