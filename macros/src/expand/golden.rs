@@ -7,6 +7,26 @@ use quote::quote;
 
 use crate::parse::MacroKind;
 
+/// Whether the value of `GOLDEN_OVERWRITE` asks to rewrite the files: only `1` does.
+fn overwrite_requested(value: Option<&str>) -> bool {
+    value == Some("1")
+}
+
+#[test]
+fn only_an_explicit_1_overwrites() {
+    assert!(overwrite_requested(Some("1")));
+    for other in [
+        None,
+        Some("0"),
+        Some(""),
+        Some("true"),
+        Some("yes"),
+        Some(" 1"),
+    ] {
+        assert!(!overwrite_requested(other), "{other:?}");
+    }
+}
+
 fn check(name: &str, kind: MacroKind, args: TokenStream, item: TokenStream) {
     // The golden files show the expansion without `$metadata` checks, whatever the environment says.
     static NO_METADATA: std::sync::Once = std::sync::Once::new();
@@ -27,7 +47,8 @@ fn check(name: &str, kind: MacroKind, args: TokenStream, item: TokenStream) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(format!("{name}.rs"));
-    if std::env::var_os("GOLDEN_OVERWRITE").is_some() {
+    // Only an explicit `GOLDEN_OVERWRITE=1` rewrites the files; any other value (`0`, empty) compares.
+    if overwrite_requested(std::env::var("GOLDEN_OVERWRITE").ok().as_deref()) {
         std::fs::write(&path, &text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
         return;
     }
