@@ -5,7 +5,7 @@ mod support;
 
 use graph_odata::batch::Batch;
 use graph_odata::prelude::*;
-use graph_odata_emulator::Fault;
+use graph_odata_emulator::{Fault, LoggedRequest, gaps};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{client_for, emulator};
@@ -150,7 +150,7 @@ async fn throttled_items_are_sent_again_after_their_retry_after() {
     emu.create_collection("/groups");
     let client = client_for(&emu);
     emu.fault(
-        Fault::throttle("0.05")
+        Fault::throttle("0.5")
             .method(Method::POST)
             .path("/v1.0/groups")
             .after(5)
@@ -179,6 +179,65 @@ async fn throttled_items_are_sent_again_after_their_retry_after() {
         assert!(results.get(h).is_ok());
     }
     assert_eq!(emu.count("/groups"), Some(20));
+    // The re-send waited the items' `Retry-After: 0.5` (the client's own backoff is 10 ms here).
+    let waits = gaps(&batch_requests(&emu));
+    assert_eq!(waits.len(), 1);
+    within(waits[0], 500, 1200, "re-send after `Retry-After: 0.5`");
+}
+
+/// Items throttled with different `Retry-After`s go back in one call, after the longest of them
+/// (sending the shorter ones earlier would cost an extra call and still hit the throttled service).
+#[tokio::test]
+async fn throttled_items_with_different_retry_afters_are_resent_after_the_longest() {
+    let emu = emulator().await;
+    emu.create_collection("/groups");
+    emu.insert("/users", json!({"id": "u1"}));
+    let client = client_for(&emu);
+    emu.fault(
+        Fault::throttle("0.2")
+            .method(Method::POST)
+            .path("/v1.0/groups"),
+    );
+    emu.fault(
+        Fault::throttle("0.8")
+            .method(Method::GET)
+            .path("/v1.0/users/u1"),
+    );
+    let mut batch = Batch::new();
+    let group = batch.add(Request::<Group>::post(
+        "/groups",
+        &json!({"displayName": "g"}),
+    ));
+    let user = batch.add(Request::<Value>::get("/users/u1"));
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(
+        results.get(&group).unwrap().display_name.as_deref(),
+        Some("g")
+    );
+    assert_eq!(results.get(&user).unwrap()["id"], "u1");
+    let waits = gaps(&batch_requests(&emu));
+    assert_eq!(waits.len(), 1, "both items went back in one call");
+    within(
+        waits[0],
+        800,
+        1500,
+        "re-send after the longer `Retry-After: 0.8`",
+    );
+}
+
+fn batch_requests(emu: &graph_odata_emulator::Emulator) -> Vec<LoggedRequest> {
+    emu.requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1.0/$batch")
+        .collect()
+}
+
+/// Asserts `d` is in `[lo_ms, hi_ms)` (loose above: shared, noisy machines).
+fn within(d: std::time::Duration, lo_ms: u64, hi_ms: u64, what: &str) {
+    assert!(
+        d >= std::time::Duration::from_millis(lo_ms) && d < std::time::Duration::from_millis(hi_ms),
+        "{what}: waited {d:?}, expected {lo_ms}..{hi_ms} ms"
+    );
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use graph_odata::prelude::*;
 use graph_odata_emulator::Fault;
+use graph_odata_emulator::gaps;
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{client_for, emulator, fast_retry};
@@ -21,14 +22,25 @@ async fn retry_after_in_whole_and_decimal_seconds_is_honoured() {
     let emu = emulator().await;
     let client = client_for(&emu);
     let path = seed_user(&emu);
-    emu.fault(Fault::throttle("0").times(1));
+    emu.fault(Fault::throttle("1").times(1));
     emu.fault(Fault::throttle("0.3").times(1));
-    let started = Instant::now();
     let user: Value = client.send(Request::get(&path)).await.unwrap();
-    let took = started.elapsed();
     assert_eq!(user["displayName"], "Ada");
-    assert_eq!(emu.requests().len(), 3);
-    assert!(took >= Duration::from_millis(300), "waited {took:?}");
+    let log = emu.requests();
+    assert_eq!(log.len(), 3);
+    // The client's own backoff is 10 ms here: only the header explains these waits.
+    let waits = gaps(&log);
+    within(waits[0], 1000, 1700, "after `Retry-After: 1`");
+    within(waits[1], 300, 1000, "after `Retry-After: 0.3`");
+}
+
+/// Asserts `d` is in `[lo_ms, hi_ms)`: the upper bound is loose (shared, noisy machines) but far
+/// below what a wrong reading of the header (ten times too long, or added backoff) would give.
+fn within(d: Duration, lo_ms: u64, hi_ms: u64, what: &str) {
+    assert!(
+        d >= Duration::from_millis(lo_ms) && d < Duration::from_millis(hi_ms),
+        "{what}: waited {d:?}, expected {lo_ms}..{hi_ms} ms"
+    );
 }
 
 #[tokio::test]
@@ -39,11 +51,15 @@ async fn retry_after_as_http_date_is_honoured() {
     // HTTP-dates have whole-second precision: two seconds ahead waits between one and two seconds.
     let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
     emu.fault(Fault::throttle(&when));
-    let started = Instant::now();
     let _: Value = client.send(Request::get(&path)).await.unwrap();
-    let took = started.elapsed();
-    assert!(took >= Duration::from_millis(900), "waited {took:?}");
-    assert_eq!(emu.requests().len(), 2);
+    let log = emu.requests();
+    assert_eq!(log.len(), 2);
+    within(
+        gaps(&log)[0],
+        900,
+        2700,
+        "after a Retry-After date 2 s ahead",
+    );
 }
 
 #[tokio::test]
@@ -53,18 +69,21 @@ async fn without_retry_after_the_client_backs_off_exponentially() {
         .service_root(emu.v1_url())
         .retry(
             RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(100))
+                .initial_backoff(Duration::from_millis(200))
                 .jitter(false),
         )
         .build()
         .unwrap();
     let path = seed_user(&emu);
-    emu.fault(Fault::status(503).times(2));
-    let started = Instant::now();
+    emu.fault(Fault::status(503).times(3));
     let _: Value = client.send(Request::get(&path)).await.unwrap();
-    // 100 ms, then 200 ms.
-    assert!(started.elapsed() >= Duration::from_millis(300));
-    assert_eq!(emu.requests().len(), 3);
+    let log = emu.requests();
+    assert_eq!(log.len(), 4);
+    // 200 ms, then 400 ms, then 800 ms: each wait doubles (a constant or linear backoff misses).
+    let waits = gaps(&log);
+    within(waits[0], 200, 550, "first backoff");
+    within(waits[1], 400, 750, "second backoff");
+    within(waits[2], 800, 1150, "third backoff");
 }
 
 #[tokio::test]
@@ -127,7 +146,8 @@ async fn a_retry_after_beyond_the_wait_budget_stops_at_once() {
     emu.fault(Fault::throttle("3600"));
     let started = Instant::now();
     let err = client.send(Request::<Value>::get(&path)).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(5));
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "took {took:?}");
     assert!(err.is_throttled());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(err.attempts(), 1);
@@ -237,6 +257,7 @@ async fn a_truncated_body_is_a_connect_error_and_get_retries_it() {
         .unwrap();
     emu.fault(Fault::truncate_body());
     let err = once.send(Request::<Value>::get(&path)).await.unwrap_err();
+    assert_eq!(emu.requests().len(), 1, "RetryPolicy::none() sends once");
     assert!(err.is_connect(), "{err:?}");
     assert!(
         err.to_string().contains("reading the response body"),
@@ -247,6 +268,11 @@ async fn a_truncated_body_is_a_connect_error_and_get_retries_it() {
     emu.fault(Fault::truncate_body());
     let user: Value = client.send(Request::get(&path)).await.unwrap();
     assert_eq!(user["id"], "u1");
+    assert_eq!(
+        emu.requests().len(),
+        3,
+        "the GET was sent twice: truncated, then whole"
+    );
 }
 
 #[tokio::test]
@@ -260,9 +286,13 @@ async fn per_try_timeout_retries_idempotent_calls_and_total_timeout_stops_everyt
         .build()
         .unwrap();
     emu.fault(Fault::delay(Duration::from_secs(2)));
+    let started = Instant::now();
     let user: Value = client.send(Request::get(&path)).await.unwrap();
+    let took = started.elapsed();
     assert_eq!(user["id"], "u1");
     assert_eq!(emu.requests().len(), 2);
+    // The first try gave up at 200 ms, not after the server's 2 s.
+    within(took, 200, 1500, "a GET whose first try hangs");
 
     emu.fault(Fault::delay(Duration::from_secs(2)).method(Method::POST));
     let err = client
@@ -289,7 +319,12 @@ async fn per_try_timeout_retries_idempotent_calls_and_total_timeout_stops_everyt
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    within(
+        started.elapsed(),
+        300,
+        1300,
+        "a call with a 300 ms deadline",
+    );
     assert!(err.to_string().contains("300ms"), "{err}");
     assert!(
         err.attempts() >= 1,

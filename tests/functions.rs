@@ -106,7 +106,11 @@ async fn functions_round_trip_through_the_emulator() {
             json!({"@odata.context": "x", "value": [{"eventId": "e1", "eventSubject": "Standup"}]}),
         )
     });
-    emu.route(Method::GET, "/reports/{call}", |_| {
+    // Answers only the exact call the test sends, so a wrongly written URL fails the test.
+    emu.route(Method::GET, "/reports/{call}", |call| {
+        if call.param("call") != "usage(period='d30',includeGuests=true)" {
+            return Reply::next();
+        }
         Reply::json(StatusCode::OK, json!({"value": 42}))
     });
     let client = support::client_for(&emu);
@@ -141,6 +145,11 @@ async fn functions_round_trip_through_the_emulator() {
         .await
         .unwrap();
     assert_eq!(n, 42);
+    let logged = emu.last_request().unwrap();
+    assert_eq!(
+        logged.path,
+        "/v1.0/reports/usage(period='d30',includeGuests=true)"
+    );
 }
 
 /// The same function with parameter aliases: `usage(period=@period,…)?@period='d7'`.

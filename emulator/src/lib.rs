@@ -53,7 +53,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
 pub use faults::Fault;
-pub use log::LoggedRequest;
+pub use log::{LoggedRequest, gaps};
 pub use routes::{Call, Reply};
 pub use store::{Store, StorePath};
 

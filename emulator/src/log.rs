@@ -23,6 +23,8 @@ pub struct LoggedRequest {
     pub body: Option<Value>,
     /// The body bytes.
     pub raw_body: Bytes,
+    /// When the request's head arrived: tests measure the gaps between tries with it.
+    pub received: std::time::Instant,
 }
 
 impl LoggedRequest {
@@ -43,6 +45,18 @@ impl LoggedRequest {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
     }
+}
+
+/// The time between consecutive requests of `log`, in order: how long a client waited between tries.
+///
+/// ```
+/// # use graph_odata_emulator::gaps;
+/// assert!(gaps(&[]).is_empty());
+/// ```
+pub fn gaps(log: &[LoggedRequest]) -> Vec<std::time::Duration> {
+    log.windows(2)
+        .map(|w| w[1].received.saturating_duration_since(w[0].received))
+        .collect()
 }
 
 impl fmt::Debug for LoggedRequest {

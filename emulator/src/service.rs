@@ -94,6 +94,7 @@ pub(crate) async fn handle(
     kill: Arc<Notify>,
     req: http::Request<hyper::body::Incoming>,
 ) -> Result<http::Response<ReplyBody>, Infallible> {
+    let received = std::time::Instant::now();
     let (parts, body) = req.into_parts();
     let ctx = Ctx {
         request_id: uuid::Uuid::new_v4().to_string(),
@@ -119,6 +120,7 @@ pub(crate) async fn handle(
         headers: parts.headers.clone(),
         body: parsed.as_ref().and_then(|r| r.as_ref().ok()).cloned(),
         raw_body: bytes.clone(),
+        received,
     });
 
     let fault = take_fault(&shared, &parts.method, &path, false);
