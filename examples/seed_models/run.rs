@@ -9,6 +9,24 @@ use super::*;
 /// An error from any step.
 pub type Failure = Box<dyn std::error::Error>;
 
+/// Fails the example (non-zero exit) with `what` when `ok` is false: CI runs these examples, so an
+/// unexpected outcome must stop them, not just print.
+fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), Failure> {
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("unexpected: {}", what()).into())
+    }
+}
+
+/// The `id` of an answer, or a failure naming what lacked it.
+fn id_of(value: &Value, what: &str) -> Result<String, Failure> {
+    match value["id"].as_str() {
+        Some(id) if !id.is_empty() => Ok(id.to_owned()),
+        _ => Err(format!("unexpected: the {what} came back without an id: {value}").into()),
+    }
+}
+
 /// A client for real Graph when `GRAPH_TOKEN` is set (at `GRAPH_BASE_URL` if given), else for a
 /// freshly started emulator, which the caller keeps alive.
 pub async fn connect() -> Result<(Client, Option<Emulator>), Failure> {
@@ -76,14 +94,14 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
             &json!({"displayName": "graph-odata quickstart"}),
         ))
         .await?;
-    let list_id = list["id"].as_str().unwrap_or_default().to_owned();
+    let list_id = id_of(&list, "new To Do list")?;
     let task: Value = client
         .send(Request::post(
             format!("/me/todo/lists/{}/tasks", encode_segment(&list_id)?),
             &json!({"title": "Review the Contoso ticket"}),
         ))
         .await?;
-    let task_id = task["id"].as_str().unwrap_or_default().to_owned();
+    let task_id = id_of(&task, "new task")?;
 
     let body = LinkedResource {
         web_url: Some("https://contoso.example/tickets/42".into()),
@@ -95,7 +113,13 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
     let created = client
         .execute(LinkedResource::create(&list_id, &task_id, &body))
         .await?;
-    let id = created.body().id.clone().unwrap_or_default();
+    ensure(created.status() == http::StatusCode::CREATED, || {
+        format!("create answered {}, not 201", created.status())
+    })?;
+    let id = match created.body().id.clone() {
+        Some(id) if !id.is_empty() => id,
+        _ => return Err("unexpected: the created linked resource has no id".into()),
+    };
     println!(
         "created  {} {:?} ({id})",
         created.status(),
@@ -109,6 +133,9 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
         "read     {:?} from {:?}",
         got.display_name, got.application_name
     );
+    ensure(got.display_name.as_deref() == Some("Ticket 42"), || {
+        format!("read back {:?}", got.display_name)
+    })?;
 
     if let Some(emu) = emu {
         // Show the retry policy at work: the emulator throttles the next PATCH once.
@@ -120,6 +147,15 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
     client
         .send(LinkedResource::update(&list_id, &task_id, &id, &patch))
         .await?;
+    if let Some(emu) = emu {
+        let retried = emu
+            .requests()
+            .iter()
+            .any(|r| r.method == http::Method::PATCH && r.header("retry-attempt") == Some("1"));
+        ensure(retried, || {
+            "the throttled PATCH was not sent again".to_owned()
+        })?;
+    }
     let page = client
         .send(LinkedResource::list(&list_id, &task_id))
         .await?;
@@ -131,6 +167,16 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
             .collect::<Vec<_>>(),
         serde_json::to_string(&patch)?
     );
+    let listed = page
+        .value
+        .iter()
+        .find(|r| r.id.as_deref() == Some(id.as_str()));
+    ensure(
+        listed.is_some_and(|r| {
+            r.display_name.as_deref() == Some("Ticket 42 (closed)") && r.web_url.is_none()
+        }),
+        || format!("after the PATCH the list shows {listed:?}"),
+    )?;
 
     client
         .send(LinkedResource::delete(&list_id, &task_id, &id))
@@ -139,13 +185,18 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
         .send(LinkedResource::get(&list_id, &task_id, &id))
         .await
     {
-        Ok(_) => println!("deleted  (still readable?)"),
-        Err(e) => println!(
-            "deleted  then read: {} {:?} {:?}",
-            e.kind(),
-            e.status().map(|s| s.as_u16()),
-            e.code()
-        ),
+        Ok(r) => return Err(format!("unexpected: deleted, yet still readable: {r:?}").into()),
+        Err(e) => {
+            println!(
+                "deleted  then read: {} {:?} {:?}",
+                e.kind(),
+                e.status().map(|s| s.as_u16()),
+                e.code()
+            );
+            ensure(e.status() == Some(http::StatusCode::NOT_FOUND), || {
+                format!("reading a deleted item failed with {e}, not 404")
+            })?;
+        }
     }
     client
         .send(Request::delete(format!(
@@ -171,7 +222,7 @@ pub async fn sharing_link(client: &Client, emu: Option<&Emulator>) -> Result<(),
                     .body_bytes("made by graph-odata", "text/plain"),
                 )
                 .await?;
-            uploaded["id"].as_str().unwrap_or_default().to_owned()
+            id_of(&uploaded, "uploaded file")?
         }
     };
     let link = CreateLink {
@@ -192,11 +243,20 @@ pub async fn sharing_link(client: &Client, emu: Option<&Emulator>) -> Result<(),
             .as_ref()
             .and_then(|l| l.web_url.as_deref())
     );
+    let first_url = first.body().link.as_ref().and_then(|l| l.web_url.clone());
+    let again_url = again.body().link.as_ref().and_then(|l| l.web_url.clone());
+    ensure(first_url.is_some() && first_url == again_url, || {
+        format!("createLink gave {first_url:?}, then {again_url:?}")
+    })?;
     let secret = CreateLink {
         password: Some("correct horse".into()),
         ..link
     };
-    println!("debug    {secret:?}");
+    let shown = format!("{secret:?}");
+    println!("debug    {shown}");
+    ensure(!shown.contains("correct horse"), || {
+        "the password shows in Debug".to_owned()
+    })?;
     if emu.is_none() {
         client
             .send(Request::delete(format!(
@@ -221,12 +281,22 @@ pub async fn external_connection(client: &Client) -> Result<(), Failure> {
         .execute(ExternalConnection::create(&connection))
         .await?;
     println!("created  {} {:?}", created.status(), created.body().id);
+    ensure(created.body().id.as_deref() == Some("graphodataqs"), || {
+        format!("the connection came back as {:?}", created.body().id)
+    })?;
+    // Graph refuses ids shorter than 3 characters (the emulator follows it).
     let bad = ExternalConnection {
         id: Some("qs".into()),
         ..connection
     };
-    if let Err(e) = client.send(ExternalConnection::create(&bad)).await {
-        println!("refused  id `qs`: {e}");
+    match client.send(ExternalConnection::create(&bad)).await {
+        Ok(c) => return Err(format!("unexpected: the id `qs` was accepted: {c:?}").into()),
+        Err(e) => {
+            println!("refused  id `qs`: {e}");
+            ensure(e.status() == Some(http::StatusCode::BAD_REQUEST), || {
+                format!("the id `qs` failed with {e}, not 400")
+            })?;
+        }
     }
     client
         .send(ExternalConnection::delete("graphodataqs"))
@@ -254,5 +324,20 @@ pub async fn connected_organization(client: &Client) -> Result<(), Failure> {
     println!("body     {}", serde_json::to_string(&org)?);
     let created = client.execute(ConnectedOrganization::create(&org)).await?;
     println!("created  {} {:?}", created.status(), created.body().id);
+    ensure(created.body().id.is_some(), || {
+        "the connected organization has no id".to_owned()
+    })?;
+    ensure(
+        created.body().identity_sources.as_ref().is_some_and(|s| {
+            matches!(s.as_slice(), [IdentitySource::DomainIdentitySource(d)]
+                if d.domain_name.as_deref() == Some("fabrikam.example"))
+        }),
+        || {
+            format!(
+                "identity sources came back as {:?}",
+                created.body().identity_sources
+            )
+        },
+    )?;
     Ok(())
 }
