@@ -1,6 +1,8 @@
 //! Side-by-side ratios that survive a noisy machine: each pair of workloads runs alternately
-//! (A, B, A, B, …), each sample timing a batch, and the report gives both medians and the median of
-//! the per-round ratios A/B. Drift in machine load hits both sides of a round alike.
+//! (A then B, B then A, …: the order flips each round), each sample timing a batch, and the report
+//! gives both medians and the median of the per-round ratios A/B. Drift in machine load hits both
+//! sides of a round alike. `-- --check` runs every pair for three short rounds without reporting
+//! goals: CI runs it so that a broken benchmark fails.
 //!
 //! `cargo bench --bench interleaved` (the pairs are the ones in `benches/transport.rs` and
 //! `benches/models.rs`).
@@ -32,6 +34,9 @@ fn median(v: &mut [f64]) -> f64 {
     v[v.len() / 2]
 }
 
+/// Set by `--check`: three rounds of one call per side, to prove the pairs run.
+static CHECK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn pair<A, B>(
     name: &str,
     goal: &str,
@@ -40,13 +45,27 @@ fn pair<A, B>(
     mut a: impl FnMut() -> A,
     mut b: impl FnMut() -> B,
 ) {
+    let check = CHECK.load(std::sync::atomic::Ordering::Relaxed);
+    let (rounds, batch, goal) = if check {
+        (3, 1, "check run: no timing claims")
+    } else {
+        (rounds, batch, goal)
+    };
     // Warm up both.
     time(batch, &mut a);
     time(batch, &mut b);
     let (mut ta, mut tb, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        let x = time(batch, &mut a).as_secs_f64();
-        let y = time(batch, &mut b).as_secs_f64();
+    for round in 0..rounds {
+        // Alternate which side goes first, so neither always inherits the other's warm caches or
+        // pays for its allocations.
+        let (x, y) = if round % 2 == 0 {
+            let x = time(batch, &mut a);
+            (x, time(batch, &mut b))
+        } else {
+            let y = time(batch, &mut b);
+            (time(batch, &mut a), y)
+        };
+        let (x, y) = (x.as_secs_f64(), y.as_secs_f64());
         ta.push(x);
         tb.push(y);
         ratio.push(x / y);
@@ -62,6 +81,9 @@ fn pair<A, B>(
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
+    }
+    if std::env::args().any(|a| a == "--check") {
+        CHECK.store(true, std::sync::atomic::Ordering::Relaxed);
     }
     println!(
         "interleaved rounds, medians per side and of the per-round ratio graph-odata / baseline"

@@ -2,6 +2,8 @@
 //! another process, 999 per page; the client's peak RSS and items/s are printed side by side.
 //!
 //! `cargo bench --bench paging_memory` (Linux: peak RSS is read from /proc/self/status).
+//! `cargo bench --bench paging_memory -- --check` streams 2,000 users only: CI runs it so that a
+//! broken benchmark fails. Either way a wrong item count or a failed client exits non-zero.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -67,7 +69,8 @@ fn serve(n: usize) {
     });
 }
 
-/// Child role: streams every user from `root`; prints `items seconds peak_rss_kib`.
+/// Child role: streams every user from `root`; prints `items seconds peak_rss_kib`, and exits
+/// non-zero when a page fails.
 fn client(root: &str) {
     let rt = runtime();
     let before = peak_rss_kib();
@@ -79,11 +82,19 @@ fn client(root: &str) {
             .expect("client");
         let mut users = client.stream(Request::<Page<User>>::get("/users").top(999));
         let mut n = 0usize;
-        while let Some(user) = users.try_next().await.expect("page") {
-            std::hint::black_box(&user);
-            n += 1;
+        loop {
+            match users.try_next().await {
+                Ok(Some(user)) => {
+                    std::hint::black_box(&user);
+                    n += 1;
+                }
+                Ok(None) => break n,
+                Err(e) => {
+                    eprintln!("streaming failed after {n} items: {e}");
+                    std::process::exit(1);
+                }
+            }
         }
-        n
     });
     println!(
         "{count} {} {before} {}",
@@ -103,12 +114,18 @@ fn main() {
     if args.iter().any(|a| a == "--list" || a == "--test") {
         return;
     }
+    let sizes: &[usize] = if args.iter().any(|a| a == "--check") {
+        &[2_000]
+    } else {
+        &[10_000, 100_000, 1_000_000]
+    };
+    let mut failed = false;
     let me = std::env::current_exe().expect("own path");
     println!(
         "{:>10} {:>12} {:>14} {:>18}",
         "items", "seconds", "items/s", "client peak RSS"
     );
-    for n in [10_000usize, 100_000, 1_000_000] {
+    for &n in sizes {
         let mut server = Command::new(&me)
             .args(["--serve", &n.to_string()])
             .stdin(Stdio::piped())
@@ -127,11 +144,18 @@ fn main() {
         let _ = server.wait();
         let text = String::from_utf8_lossy(&out.stdout);
         let v: Vec<&str> = text.split_whitespace().collect();
-        if v.len() < 4 {
+        if !out.status.success() || v.len() < 4 {
             println!(
-                "{n:>10} client failed: {text} {}",
+                "{n:>10} client failed ({}): {text} {}",
+                out.status,
                 String::from_utf8_lossy(&out.stderr)
             );
+            failed = true;
+            continue;
+        }
+        if v[0] != n.to_string() {
+            println!("{n:>10} wrong count: the client streamed {} items", v[0]);
+            failed = true;
             continue;
         }
         let items: f64 = v[0].parse().unwrap_or(0.0);
@@ -144,5 +168,8 @@ fn main() {
             items / secs,
             rss_mib
         );
+    }
+    if failed {
+        std::process::exit(1);
     }
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Runs `cargo bench --bench <name>` and prints the medians of each group of benchmarks and the
-ratio of every entry to the last entry of its group (the baseline: raw reqwest, serde derive, …).
+ratio of every entry to its group's baseline, named explicitly in BASELINES (raw reqwest, serde
+derive, serde's tagged enums); a group without one of those entries is an error, not a guess.
 
 usage: python3 benches/ratios.py [bench-name ...]      default: transport models
 """
 import re
 import subprocess
 import sys
+
+# The entries that are baselines, by name; each group must hold exactly one of them.
+BASELINES = ("raw_reqwest", "serde_derive", "serde_tagged")
 
 UNITS = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -46,8 +50,13 @@ def main():
         for group, name, med in parse(out):
             groups.setdefault(group, []).append((name, med))
         print(f"command: {' '.join(cmd)}")
+        if not groups:
+            sys.exit(f"{' '.join(cmd)}: no benchmark rows found in its output")
         for group, rows in groups.items():
-            base_name, base = rows[-1]
+            bases = [(n, m) for n, m in rows if n in BASELINES]
+            if len(bases) != 1:
+                sys.exit(f"group {group!r} needs exactly one baseline among {BASELINES}, has {bases}")
+            base_name, base = bases[0]
             for name, med in rows:
                 print(f"  {group}/{name:<16} median {med * 1e6:10.2f} µs   {med / base:6.3f}x of {base_name}")
         print()
