@@ -5,7 +5,10 @@
 //! credential works too (see `AzureCredential`).
 //!
 //! The [`Client`](crate::Client) caches the token and asks the credential again shortly before it
-//! expires ([`REFRESH_MARGIN`]), or after the service answered 401.
+//! expires (see [`refresh_margin`]), or after the service answered 401. Concurrent calls that need a
+//! token wait for one credential call (single flight), and a credential that does not answer within
+//! the credential timeout ([`DEFAULT_CREDENTIAL_TIMEOUT`] unless the builder says otherwise) fails
+//! the calls waiting for it with an [`ErrorKind::Auth`](crate::ErrorKind::Auth) error.
 
 use std::fmt;
 use std::future::Future;
@@ -18,8 +21,27 @@ use crate::Error;
 /// A boxed future, as returned by [`TokenCredential::get_token`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// How long before its expiry a cached token is refreshed.
+/// How long before its expiry a long-lived cached token is refreshed (see [`refresh_margin`]).
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// How long a credential may take to hand out a token before the calls waiting for it fail:
+/// 30 seconds (set another with `ClientBuilder::credential_timeout`).
+pub const DEFAULT_CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long before its expiry a token that lived `lifetime` when it was issued is refreshed: half
+/// its lifetime, at most [`REFRESH_MARGIN`]. A one-hour token is refreshed 5 minutes early, a
+/// 2-minute token after one minute of use, a 1-second token after half a second, so short-lived
+/// tokens are still cached rather than fetched for every request.
+///
+/// ```
+/// use std::time::Duration;
+/// use graph_odata_runtime::auth::refresh_margin;
+/// assert_eq!(refresh_margin(Duration::from_secs(3600)), Duration::from_secs(300));
+/// assert_eq!(refresh_margin(Duration::from_secs(120)), Duration::from_secs(60));
+/// ```
+pub fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 2).min(REFRESH_MARGIN)
+}
 
 /// A string that never shows itself in `Debug` or `Display`.
 ///
@@ -94,13 +116,19 @@ impl AccessToken {
         self
     }
 
-    /// Whether the token should be refreshed at `now`: it expires within [`REFRESH_MARGIN`].
+    /// Whether the token should be refreshed at `now`: it expires within [`REFRESH_MARGIN`]. (The
+    /// client's cache, which knows when a token was issued, uses [`refresh_margin`] instead.)
     pub fn needs_refresh(&self, now: SystemTime) -> bool {
+        self.expires_within(now, REFRESH_MARGIN)
+    }
+
+    /// Whether the token expires within `margin` of `now` (or has expired).
+    fn expires_within(&self, now: SystemTime, margin: Duration) -> bool {
         match self.expires_on {
             None => false,
             Some(expiry) => expiry
                 .duration_since(now)
-                .map(|left| left <= REFRESH_MARGIN)
+                .map(|left| left <= margin)
                 .unwrap_or(true),
         }
     }
@@ -185,26 +213,54 @@ where
 pub(crate) struct TokenCache {
     credential: Arc<dyn TokenCredential>,
     scopes: Vec<String>,
-    cached: tokio::sync::Mutex<Option<AccessToken>>,
+    timeout: Duration,
+    cached: tokio::sync::Mutex<Option<Cached>>,
+}
+
+/// A token and how early it is refreshed, fixed when it was issued.
+struct Cached {
+    token: AccessToken,
+    margin: Duration,
 }
 
 impl TokenCache {
-    pub(crate) fn new(credential: Arc<dyn TokenCredential>, scopes: Vec<String>) -> TokenCache {
+    pub(crate) fn new(
+        credential: Arc<dyn TokenCredential>,
+        scopes: Vec<String>,
+        timeout: Duration,
+    ) -> TokenCache {
         TokenCache {
             credential,
             scopes,
+            timeout,
             cached: tokio::sync::Mutex::new(None),
         }
     }
 
     /// The cached token, or a fresh one when there is none or it is about to expire.
-    /// Concurrent callers wait for one refresh rather than each asking the credential.
+    /// Concurrent callers wait for one refresh rather than each asking the credential (the lock is
+    /// held across the credential call), and the whole wait, lock included, is bounded by the
+    /// credential timeout.
     pub(crate) async fn token(&self) -> Result<Secret, Error> {
+        match tokio::time::timeout(self.timeout, self.token_unbounded()).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::kinded(
+                crate::ErrorKind::Auth,
+                format!(
+                    "the credential did not provide a token within {:?} (`ClientBuilder::credential_timeout`)",
+                    self.timeout
+                ),
+            )),
+        }
+    }
+
+    async fn token_unbounded(&self) -> Result<Secret, Error> {
         let mut cached = self.cached.lock().await;
-        if let Some(token) = cached.as_ref()
-            && !token.needs_refresh(SystemTime::now())
+        let now = SystemTime::now();
+        if let Some(c) = cached.as_ref()
+            && !c.token.expires_within(now, c.margin)
         {
-            return Ok(token.token.clone());
+            return Ok(c.token.token.clone());
         }
         let fresh = self.credential.get_token(&self.scopes).await.map_err(|e| {
             if e.is_auth() {
@@ -224,14 +280,21 @@ impl TokenCache {
             ));
         }
         let secret = fresh.token.clone();
-        *cached = Some(fresh);
+        let lifetime = fresh
+            .expires_on
+            .and_then(|at| at.duration_since(now).ok())
+            .unwrap_or(Duration::ZERO);
+        *cached = Some(Cached {
+            margin: refresh_margin(lifetime),
+            token: fresh,
+        });
         Ok(secret)
     }
 
     /// Forgets the cached token if it is still `rejected` (the service answered 401 to it).
     pub(crate) async fn invalidate(&self, rejected: &Secret) {
         let mut cached = self.cached.lock().await;
-        if cached.as_ref().is_some_and(|t| &t.token == rejected) {
+        if cached.as_ref().is_some_and(|c| &c.token.token == rejected) {
             *cached = None;
         }
     }
@@ -333,19 +396,73 @@ mod tests {
         let cred = token_fn(move |_scopes| {
             let n = c.fetch_add(1, Ordering::SeqCst) + 1;
             async move {
-                // The first token is about to expire; the later ones last an hour.
-                let ttl = if n == 1 { 10 } else { 3600 };
-                Ok(AccessToken::new(format!("t{n}"))
-                    .expires_at(SystemTime::now() + Duration::from_secs(ttl)))
+                // The first token has already expired; the later ones last an hour.
+                let expiry = if n == 1 {
+                    SystemTime::now() - Duration::from_secs(1)
+                } else {
+                    SystemTime::now() + Duration::from_secs(3600)
+                };
+                Ok(AccessToken::new(format!("t{n}")).expires_at(expiry))
             }
         });
-        let cache = TokenCache::new(Arc::new(cred), vec!["s/.default".into()]);
+        let cache = TokenCache::new(
+            Arc::new(cred),
+            vec!["s/.default".into()],
+            DEFAULT_CREDENTIAL_TIMEOUT,
+        );
         assert_eq!(cache.token().await.unwrap().expose(), "t1");
         assert_eq!(cache.token().await.unwrap().expose(), "t2");
         assert_eq!(cache.token().await.unwrap().expose(), "t2");
         cache.invalidate(&Secret::new("t2")).await;
         assert_eq!(cache.token().await.unwrap().expose(), "t3");
         assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    /// A 10-second token is reused for half its life, then refreshed (it used to be refetched for
+    /// every request because it expired within the fixed 5-minute margin).
+    #[tokio::test(start_paused = true)]
+    async fn short_lived_tokens_are_cached_for_half_their_life() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let c = calls.clone();
+        let cred = token_fn(move |_scopes| {
+            let n = c.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                Ok(AccessToken::new(format!("t{n}"))
+                    .expires_at(SystemTime::now() + Duration::from_secs(10)))
+            }
+        });
+        let cache = TokenCache::new(Arc::new(cred), vec![], DEFAULT_CREDENTIAL_TIMEOUT);
+        for _ in 0..50 {
+            assert_eq!(cache.token().await.unwrap().expose(), "t1");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            refresh_margin(Duration::from_secs(10)),
+            Duration::from_secs(5)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(299)),
+            Duration::from_millis(149_500)
+        );
+        assert_eq!(refresh_margin(Duration::from_secs(3600)), REFRESH_MARGIN);
+        assert_eq!(refresh_margin(Duration::ZERO), Duration::ZERO);
+    }
+
+    /// A credential that never answers fails the call after the credential timeout (paused clock:
+    /// the test takes no real time), with an `Auth` error that says which setting to change.
+    #[tokio::test(start_paused = true)]
+    async fn a_stuck_credential_is_an_auth_error_after_the_timeout() {
+        let cred = token_fn(|_scopes| std::future::pending::<Result<AccessToken, Error>>());
+        let cache = TokenCache::new(Arc::new(cred), vec![], Duration::from_secs(30));
+        let started = tokio::time::Instant::now();
+        let err = cache.token().await.unwrap_err();
+        let took = started.elapsed();
+        assert!(err.is_auth(), "{err:?}");
+        assert!(err.to_string().contains("credential_timeout"), "{err}");
+        assert!(
+            took >= Duration::from_secs(30) && took < Duration::from_secs(31),
+            "{took:?}"
+        );
     }
 
     #[cfg(feature = "azure")]
@@ -385,13 +502,17 @@ mod tests {
 
     #[tokio::test]
     async fn empty_tokens_and_failures_are_auth_errors() {
-        let cache = TokenCache::new(Arc::new(StaticToken::new("")), vec![]);
+        let cache = TokenCache::new(
+            Arc::new(StaticToken::new("")),
+            vec![],
+            DEFAULT_CREDENTIAL_TIMEOUT,
+        );
         let err = cache.token().await.unwrap_err();
         assert!(err.is_auth());
         assert!(err.to_string().contains("empty token"), "{err}");
 
         let failing = token_fn(|_| async { Err(Error::build("vault unreachable")) });
-        let cache = TokenCache::new(Arc::new(failing), vec![]);
+        let cache = TokenCache::new(Arc::new(failing), vec![], DEFAULT_CREDENTIAL_TIMEOUT);
         let err = cache.token().await.unwrap_err();
         assert!(err.is_auth(), "{err:?}");
     }

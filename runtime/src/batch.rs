@@ -192,6 +192,9 @@ struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// Still throttled (429/503/504) when the retry budget ran out: reported as
+    /// [`ErrorKind::Throttled`], as a single call would be, after this many sends.
+    gave_up_after: Option<u32>,
 }
 
 /// A problem with one item that is not an HTTP answer (kept as parts: `Error` is not `Clone`).
@@ -227,6 +230,10 @@ impl BatchResults {
             Some(Ok(a)) if a.status.is_success() => {
                 (handle.decode)(a.status, &a.headers, a.body.clone())
             }
+            Some(Ok(a)) if a.gave_up_after.is_some() => Err(Error::throttled(
+                ApiError::from_response(a.status, &a.headers, &a.body),
+            )
+            .with_attempts(a.gave_up_after.unwrap_or(1))),
             Some(Ok(a)) => Err(Error::from_api(ApiError::from_response(
                 a.status, &a.headers, &a.body,
             ))),
@@ -302,6 +309,7 @@ fn answer_of(response: &Value) -> Option<(String, Answer)> {
             status,
             headers,
             body,
+            gave_up_after: None,
         },
     ))
 }
@@ -324,6 +332,7 @@ impl Client {
         let mut retries = 0u32;
         let mut waited = Duration::ZERO;
         let mut calls = 0u32;
+        let mut sends: Vec<u32> = vec![0; batch.items.len()];
         loop {
             let mut again: Vec<usize> = Vec::new();
             let mut wait: Option<Duration> = None;
@@ -336,16 +345,63 @@ impl Client {
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default();
-                let mut by_id: HashMap<String, Answer> =
-                    responses.iter().filter_map(answer_of).collect();
+                // Every answer is matched to its request by id; an id answered twice, never, or
+                // one that was not asked is a protocol error, never resolved by guessing.
+                let mut by_id: HashMap<String, Vec<Answer>> = HashMap::new();
+                let mut unreadable = 0usize;
+                for response in &responses {
+                    match answer_of(response) {
+                        Some((id, answer)) => by_id.entry(id).or_default().push(answer),
+                        None => unreadable += 1,
+                    }
+                }
+                let unknown: Vec<String> = by_id
+                    .keys()
+                    .filter(|id| !chunk.iter().any(|&i| &batch.items[i].id == *id))
+                    .cloned()
+                    .collect();
+                if !unknown.is_empty() || unreadable > 0 {
+                    tracing::warn!(
+                        unknown = unknown.len(),
+                        unreadable,
+                        "$batch response holds answers that match no request"
+                    );
+                }
                 for &i in &chunk {
                     let item = &batch.items[i];
-                    let Some(answer) = by_id.remove(&item.id) else {
-                        answers[i] = Some(Err(ItemError::new(
-                            ErrorKind::Protocol,
-                            format!("the $batch response has no answer for request {}", item.id),
-                        )));
-                        continue;
+                    sends[i] += 1;
+                    let answer = match by_id.remove(&item.id) {
+                        Some(mut list) if list.len() == 1 => list.remove(0),
+                        Some(list) => {
+                            answers[i] = Some(Err(ItemError::new(
+                                ErrorKind::Protocol,
+                                format!(
+                                    "the $batch response answers request {} {} times",
+                                    item.id,
+                                    list.len()
+                                ),
+                            )));
+                            continue;
+                        }
+                        None => {
+                            let mut message = format!(
+                                "the $batch response has no answer for request {}",
+                                item.id
+                            );
+                            if !unknown.is_empty() {
+                                message.push_str(&format!(
+                                    " (it answers ids that were not asked: {})",
+                                    crate::error::printable(&unknown.join(", "), 120)
+                                ));
+                            }
+                            if unreadable > 0 {
+                                message.push_str(&format!(
+                                    " ({unreadable} answers have no readable id or status)"
+                                ));
+                            }
+                            answers[i] = Some(Err(ItemError::new(ErrorKind::Protocol, message)));
+                            continue;
+                        }
                     };
                     let throttled = crate::retry::is_retryable_status(answer.status, &item.method);
                     let failed_dependency = answer.status == StatusCode::FAILED_DEPENDENCY;
@@ -384,10 +440,22 @@ impl Client {
                         .any(|d| throttled_ids.contains(&d.as_str()))
             });
             let Some(delay) = wait else { break };
-            if again.is_empty()
-                || retries >= policy.get_max_retries()
-                || waited + delay > policy.get_max_total_wait()
-            {
+            if again.is_empty() {
+                break;
+            }
+            if retries >= policy.get_max_retries() || waited + delay > policy.get_max_total_wait() {
+                // Items still throttled are reported as a single call would be: `Throttled`.
+                for &i in &again {
+                    if let Some(Ok(answer)) = &mut answers[i]
+                        && crate::retry::is_retryable_status(answer.status, &batch.items[i].method)
+                    {
+                        answer.gave_up_after = Some(sends[i]);
+                    }
+                }
+                tracing::warn!(
+                    items = again.len(),
+                    "giving up on throttled $batch items: retry budget spent"
+                );
                 break;
             }
             tracing::info!(

@@ -99,6 +99,7 @@ struct Inner {
     try_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_redirects: usize,
+    max_response_size: u64,
 }
 
 impl fmt::Debug for Client {
@@ -112,12 +113,16 @@ impl fmt::Debug for Client {
             .field("retry", &i.retry)
             .field("try_timeout", &i.try_timeout)
             .field("total_timeout", &i.total_timeout)
+            .field("max_response_size", &i.max_response_size)
             .finish_non_exhaustive()
     }
 }
 
 /// Configures a [`Client`]. Defaults: global cloud, `v1.0`, no credential, connect timeout 10 s,
-/// per-try timeout 100 s, no total timeout, [`RetryPolicy::default`], at most 5 redirects.
+/// per-try timeout 100 s, a deadline of [`DEFAULT_TIMEOUT`] (3 minutes) per logical call,
+/// [`RetryPolicy::default`], at most 5 redirects, response bodies read up to
+/// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::limits::DEFAULT_MAX_RESPONSE_SIZE) (64 MiB), credentials
+/// given [`DEFAULT_CREDENTIAL_TIMEOUT`](crate::auth::DEFAULT_CREDENTIAL_TIMEOUT) (30 s) to answer.
 #[must_use]
 pub struct ClientBuilder {
     cloud: Cloud,
@@ -133,7 +138,13 @@ pub struct ClientBuilder {
     total_timeout: Option<Duration>,
     user_agent: Option<String>,
     max_redirects: usize,
+    max_response_size: u64,
+    credential_timeout: Duration,
 }
+
+/// The default deadline of one logical call, retries and waits included: 3 minutes. With every
+/// other default it is what bounds a call against a server that answers a byte at a time.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(180);
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -163,9 +174,11 @@ impl Client {
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             try_timeout: Some(Duration::from_secs(100)),
-            total_timeout: None,
+            total_timeout: Some(DEFAULT_TIMEOUT),
             user_agent: None,
             max_redirects: 5,
+            max_response_size: crate::limits::DEFAULT_MAX_RESPONSE_SIZE,
+            credential_timeout: crate::auth::DEFAULT_CREDENTIAL_TIMEOUT,
         }
     }
 
@@ -439,10 +452,40 @@ impl Client {
                 continue;
             }
             let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(|e| TryError {
-                sent: true,
-                error: Error::transport(e),
-            })?;
+            let (limit, success) = if status.is_success() {
+                let limit = request
+                    .get_max_response_size()
+                    .unwrap_or(inner.max_response_size);
+                (limit, true)
+            } else {
+                (crate::limits::ERROR_BODY_CAP, false)
+            };
+            let read = crate::limits::read_limited(response, limit, success)
+                .await
+                .map_err(|e| TryError {
+                    sent: true,
+                    error: Error::transport(e),
+                })?;
+            let body = match read {
+                crate::limits::Limited::Whole(body) => body,
+                // An error body is only read for its message and snippet.
+                crate::limits::Limited::Cut(body) if !success => body,
+                crate::limits::Limited::Cut(_) => {
+                    tracing::warn!(limit, "response body over the limit: connection dropped");
+                    return Err(TryError {
+                        sent: true,
+                        error: Error::kinded(
+                            ErrorKind::TooLarge,
+                            format!(
+                                "the response body is larger than the limit of {}; reading stopped \
+                                 (raise it with `ClientBuilder::max_response_size` or \
+                                 `Request::max_response_size`)",
+                                crate::limits::human_bytes(limit)
+                            ),
+                        ),
+                    });
+                }
+            };
             return Ok(RawResponse {
                 status,
                 headers,
@@ -468,21 +511,32 @@ impl Client {
                 }
             )));
         }
+        // A `.` or `..` segment, raw or percent-encoded, would be normalised by the URL parser (or
+        // by the server) into another route, reached with the token: refuse it before sending.
+        let path_part = path.split_once('?').map_or(path.as_str(), |(p, _)| p);
+        let after_origin = match path_part
+            .strip_prefix("https://")
+            .or_else(|| path_part.strip_prefix("http://"))
+        {
+            Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => path_part,
+        };
+        if let Some(seg) = after_origin.split('/').find(|seg| is_dot_segment(seg)) {
+            return Err(Error::build(format!(
+                "the path `{}` has a `{seg}` segment, which would address another route; \
+                 encode key values with `path::encode_segment`",
+                log_path(request.path())
+            )));
+        }
         let url = if path.starts_with('/') {
             // Extend the parsed root rather than parse a whole URL again (no host re-validation
-            // per call); a `..` segment would be normalised by a parser, so that case is parsed
-            // in full and reported there.
+            // per call).
             let (p, q) = path.split_once('?').map_or((path.as_str(), None), |(p, q)| (p, Some(q)));
-            if p.split('/').any(|seg| seg == ".." || seg == ".") {
-                let root = self.inner.root.as_str().trim_end_matches('/');
-                Url::parse(&format!("{root}{path}"))
-            } else {
-                let mut url = self.inner.root.clone();
-                let joined = format!("{}{p}", url.path().trim_end_matches('/'));
-                url.set_path(&joined);
-                url.set_query(q);
-                Ok(url)
-            }
+            let mut url = self.inner.root.clone();
+            let joined = format!("{}{p}", url.path().trim_end_matches('/'));
+            url.set_path(&joined);
+            url.set_query(q);
+            Ok(url)
         } else if path.starts_with("https://") || path.starts_with("http://") {
             Url::parse(&path)
         } else {
@@ -519,6 +573,12 @@ impl Client {
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         inner.allowed_hosts.contains(&host) && (url.scheme() == "https" || is_loopback(url))
     }
+}
+
+/// Whether a path segment is `.` or `..`, also when written percent-encoded (`%2e`, `.%2E`, …).
+pub(crate) fn is_dot_segment(seg: &str) -> bool {
+    let decoded = seg.replace("%2e", ".").replace("%2E", ".");
+    decoded == "." || decoded == ".."
 }
 
 impl ClientBuilder {
@@ -595,9 +655,35 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a whole call may take, retries and waits included; `None` (the default) for no limit.
+    /// How long a whole call may take, retries and waits included (default [`DEFAULT_TIMEOUT`],
+    /// 3 minutes); `None` for no limit.
     pub fn timeout(mut self, limit: Option<Duration>) -> Self {
         self.total_timeout = limit;
+        self
+    }
+
+    /// The most bytes of a 2xx response body the client reads (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::limits::DEFAULT_MAX_RESPONSE_SIZE), 64 MiB; one request
+    /// can set its own with [`Request::max_response_size`]). Past it reading stops at once, the
+    /// connection is dropped and the call fails with [`ErrorKind::TooLarge`], never retried. Error
+    /// bodies are read only up to [`ERROR_BODY_CAP`](crate::limits::ERROR_BODY_CAP) (16 KiB).
+    ///
+    /// ```
+    /// # fn demo() -> Result<(), graph_odata_runtime::Error> {
+    /// use graph_odata_runtime::Client;
+    /// let client = Client::builder().max_response_size(256 << 20).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// How long the credential may take to hand out a token (default
+    /// [`DEFAULT_CREDENTIAL_TIMEOUT`](crate::auth::DEFAULT_CREDENTIAL_TIMEOUT), 30 s) before the
+    /// call fails with an [`ErrorKind::Auth`] error. Callers waiting for the same token share it.
+    pub fn credential_timeout(mut self, limit: Duration) -> Self {
+        self.credential_timeout = limit;
         self
     }
 
@@ -664,7 +750,7 @@ impl ClientBuilder {
                 None => vec![self.cloud.default_scope()],
                 Some(_) => vec![format!("{}/.default", root.origin().ascii_serialization())],
             });
-            TokenCache::new(credential, scopes)
+            TokenCache::new(credential, scopes, self.credential_timeout)
         });
         Ok(Client {
             inner: Arc::new(Inner {
@@ -677,6 +763,7 @@ impl ClientBuilder {
                 try_timeout: self.try_timeout,
                 total_timeout: self.total_timeout,
                 max_redirects: self.max_redirects,
+                max_response_size: self.max_response_size,
             }),
         })
     }
@@ -776,7 +863,12 @@ fn log_path(path: &str) -> &str {
 }
 
 pub(crate) fn log_url(url: &Url) -> String {
-    format!("{}{}", url.origin().ascii_serialization(), url.path())
+    // An opaque origin (`file:`, `data:`…) serialises as `null`: show the scheme instead.
+    let origin = match url.origin() {
+        origin @ url::Origin::Tuple(..) => origin.ascii_serialization(),
+        url::Origin::Opaque(_) => format!("{}:", url.scheme()),
+    };
+    crate::error::printable(&format!("{origin}{}", url.path()), 200)
 }
 
 #[cfg(test)]
@@ -880,6 +972,35 @@ mod tests {
         assert!(bad("/docs\\api/connections").contains("backslash"));
         assert!(bad("/users/a#b").contains("`#`"));
         assert!(bad("http://evil.example/x").contains("refusing plain http"));
+        // Dot segments, raw or percent-encoded, in hand-built paths and absolute links: never
+        // normalised into another route.
+        for p in [
+            "/users/../admin",
+            "/users/./me",
+            "/users/%2e%2e/admin",
+            "/users/%2E%2E",
+            "/users/.%2e/admin",
+            "/users/%2e./admin",
+            "/users/%2e",
+            "/..",
+            "https://graph.microsoft.com/v1.0/users/../../beta/admin",
+            "https://graph.microsoft.com/v1.0/%2E%2E/beta/me?$top=1",
+        ] {
+            let msg = bad(p);
+            assert!(
+                msg.contains("segment, which would address another route"),
+                "{p}: {msg}"
+            );
+        }
+        // Dots inside a segment, and in the query, are ordinary text.
+        for p in [
+            "/drives/b/items/a..b",
+            "/users/.hidden",
+            "/me/messages?$filter=a eq '..'",
+        ] {
+            let r: Request = Request::get(p);
+            assert!(c.resolve(&r).is_ok(), "{p}");
+        }
         let r: Request = Request::get("/users/a%40b.com/todo").query("$top", "2");
         assert_eq!(
             c.resolve(&r).unwrap().as_str(),

@@ -35,6 +35,10 @@ pub enum ErrorKind {
     /// The service broke the protocol in a way that is unsafe to follow: an `@odata.nextLink` to a
     /// foreign host, or the same `@odata.nextLink` twice.
     Protocol,
+    /// A response body was larger than the limit the client reads
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); reading
+    /// stopped there and the connection was dropped. Never retried.
+    TooLarge,
 }
 
 impl fmt::Display for ErrorKind {
@@ -49,6 +53,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Auth => "auth",
             ErrorKind::Redirect => "redirect",
             ErrorKind::Protocol => "protocol",
+            ErrorKind::TooLarge => "too large",
         })
     }
 }
@@ -272,6 +277,11 @@ impl Error {
         Error::kinded(kind, message).with_source(err.without_url())
     }
 
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
+        self.inner.attempts = attempts;
+        self
+    }
+
     pub(crate) fn set_call_info(&mut self, attempts: u32, client_request_id: &str) {
         self.inner.attempts = attempts;
         self.inner.client_request_id = Some(client_request_id.to_owned());
@@ -350,6 +360,11 @@ impl Error {
     pub fn is_auth(&self) -> bool {
         self.kind() == ErrorKind::Auth
     }
+
+    /// Whether a response body exceeded the size limit ([`ErrorKind::TooLarge`]).
+    pub fn is_too_large(&self) -> bool {
+        self.kind() == ErrorKind::TooLarge
+    }
 }
 
 impl fmt::Display for Error {
@@ -365,6 +380,7 @@ impl fmt::Display for Error {
             ErrorKind::Auth => f.write_str("authentication failed")?,
             ErrorKind::Redirect => f.write_str("redirect refused")?,
             ErrorKind::Protocol => f.write_str("protocol violation")?,
+            ErrorKind::TooLarge => f.write_str("response too large")?,
         }
         if let Some(message) = &inner.message {
             write!(f, ": {message}")?;
@@ -425,6 +441,26 @@ impl std::error::Error for Error {
     }
 }
 
+/// `text` made safe to print: control characters (and the invisible ones that reorder text in a
+/// terminal) written as escapes, at most `max` characters, a `…` where it was cut.
+pub(crate) fn printable(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Up to `max` characters of `body` around byte `at`, lossily decoded and on one line.
 pub(crate) fn snippet(body: &[u8], at: usize, max: usize) -> String {
     let at = at.min(body.len());
@@ -448,6 +484,14 @@ pub(crate) fn snippet(body: &[u8], at: usize, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_escapes_control_and_bidi_characters() {
+        assert_eq!(printable("a\u{1b}[31mb\nc", 50), "a\\u{1b}[31mb\\nc");
+        assert_eq!(printable("x\u{202e}y", 50), "x\\u{202e}y");
+        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("café ✓", 50), "café ✓");
+    }
 
     #[test]
     fn graph_error_json_is_read_into_fields() {

@@ -24,6 +24,7 @@ mod client;
 pub mod delta;
 pub mod edm;
 mod error;
+pub mod limits;
 mod page;
 mod pager;
 pub mod path;

@@ -15,8 +15,18 @@ use crate::{Client, Error, ErrorKind, Page, Request};
 /// the page that carried it.
 enum Next<T> {
     Send(Box<Request<Page<T>>>),
-    Running(tokio::task::JoinHandle<Result<Page<T>, Error>>),
+    Running(Prefetch<T>),
     Fail(Error),
+}
+
+/// A page fetch running as its own task, aborted when dropped: dropping the pager (or a
+/// `next_page` future that awaits it) cancels the request instead of leaving it running.
+struct Prefetch<T>(tokio::task::JoinHandle<Result<Page<T>, Error>>);
+
+impl<T> Drop for Prefetch<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Pages of a collection, following `@odata.nextLink`.
@@ -27,6 +37,7 @@ enum Next<T> {
 /// - The same link twice is an [`ErrorKind::Protocol`] error instead of an endless loop.
 /// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts.
 /// - While you work on a page, the next one is already being fetched: at most two pages are held.
+/// - Dropping the pager (or the stream made from it) cancels that fetch: nothing keeps running.
 ///
 /// ```no_run
 /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
@@ -78,7 +89,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
         let page = match self.next.take()? {
             Next::Send(request) => self.client.send(*request).await,
-            Next::Running(task) => match task.await {
+            Next::Running(mut task) => match (&mut task.0).await {
                 Ok(result) => result,
                 Err(_) => Err(Error::kinded(
                     ErrorKind::Connect,
@@ -100,7 +111,9 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             self.next = Some(match self.follow(link) {
                 Ok(request) if self.prefetch => {
                     let client = self.client.clone();
-                    Next::Running(tokio::spawn(async move { client.send(request).await }))
+                    Next::Running(Prefetch(tokio::spawn(
+                        async move { client.send(request).await },
+                    )))
                 }
                 Ok(request) => Next::Send(Box::new(request)),
                 Err(error) => Next::Fail(error),
@@ -113,10 +126,22 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         let url = Url::parse(link).map_err(|e| {
             Error::kinded(
                 ErrorKind::Protocol,
-                format!("the @odata.nextLink is not a URL ({e})"),
+                format!(
+                    "the @odata.nextLink `{}` is not a URL ({e})",
+                    crate::error::printable(link, 120)
+                ),
             )
         })?;
-        if !matches!(url.scheme(), "https" | "http") || !self.client.token_allowed(&url) {
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(Error::kinded(
+                ErrorKind::Protocol,
+                format!(
+                    "the @odata.nextLink has the scheme `{}`, not http(s); not following it",
+                    crate::error::printable(url.scheme(), 40)
+                ),
+            ));
+        }
+        if !self.client.token_allowed(&url) {
             return Err(Error::kinded(
                 ErrorKind::Protocol,
                 format!(

@@ -45,6 +45,7 @@ pub struct Request<T = serde_json::Value> {
     body: Option<Bytes>,
     error: Option<String>,
     anonymous: bool,
+    max_response_size: Option<u64>,
     decode: Decoder<T>,
     _t: PhantomData<fn() -> T>,
 }
@@ -59,6 +60,7 @@ impl<T> Clone for Request<T> {
             body: self.body.clone(),
             error: self.error.clone(),
             anonymous: self.anonymous,
+            max_response_size: self.max_response_size,
             decode: self.decode,
             _t: PhantomData,
         }
@@ -77,6 +79,7 @@ impl<T: DeserializeOwned> Request<T> {
             body: None,
             error: None,
             anonymous: false,
+            max_response_size: None,
             decode: decode_json::<T>,
             _t: PhantomData,
         }
@@ -181,6 +184,26 @@ impl<T> Request<T> {
         self.anonymous
     }
 
+    /// The most bytes of a 2xx response body this request reads, instead of the client's
+    /// [`max_response_size`](crate::ClientBuilder::max_response_size). Past it reading stops, the
+    /// connection is dropped and the call fails with [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge)
+    /// (never retried).
+    ///
+    /// ```
+    /// use graph_odata_runtime::Request;
+    /// let export: Request<serde_json::Value> = Request::get("/me/messages").max_response_size(512 << 20);
+    /// assert_eq!(export.get_max_response_size(), Some(512 << 20));
+    /// ```
+    pub fn max_response_size(mut self, bytes: u64) -> Request<T> {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// The limit set with [`Request::max_response_size`], if any.
+    pub fn get_max_response_size(&self) -> Option<u64> {
+        self.max_response_size
+    }
+
     /// Marks the request as unsendable: `send` reports `message` as a
     /// [`Build`](crate::ErrorKind::Build) error without sending anything.
     pub fn with_error(mut self, message: impl Into<String>) -> Request<T> {
@@ -197,6 +220,7 @@ impl<T> Request<T> {
             body: self.body,
             error: self.error,
             anonymous: self.anonymous,
+            max_response_size: self.max_response_size,
             decode,
             _t: PhantomData,
         }

@@ -147,14 +147,22 @@ pub(crate) fn parse_retry_after(headers: &http::HeaderMap, now: SystemTime) -> O
     parse_retry_after_value(value, now)
 }
 
+/// The longest `Retry-After` the client reads, in any form: a day, far beyond any wait budget.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
 pub(crate) fn parse_retry_after_value(value: &str, now: SystemTime) -> Option<Duration> {
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let secs: f64 = value.parse().ok()?;
         // A day is far beyond any budget; larger values are treated as that.
-        return Duration::try_from_secs_f64(secs.min(86_400.0)).ok();
+        return Duration::try_from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())).ok();
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    // Capped like seconds: a date years ahead is "a day", which no budget allows either.
+    Some(
+        when.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
+    )
 }
 
 #[cfg(test)]
@@ -183,6 +191,11 @@ mod tests {
         assert_eq!(ra("1.2.3"), None);
         assert_eq!(ra(""), None);
         assert_eq!(ra("99999999"), Some(Duration::from_secs(86_400)));
+        // A date is capped like seconds.
+        assert_eq!(
+            ra("Fri, 01 Jan 2100 00:00:00 GMT"),
+            Some(Duration::from_secs(86_400))
+        );
     }
 
     #[test]
