@@ -34,7 +34,7 @@ mod retry;
 pub mod upload;
 pub mod wire;
 
-pub use client::{ApiVersion, Client, ClientBuilder, Cloud, USER_AGENT};
+pub use client::{ApiVersion, Client, ClientBuilder, Cloud, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use page::{Page, decode_operation};
 pub use pager::{Items, Pager};
