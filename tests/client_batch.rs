@@ -8,7 +8,7 @@ use graph_odata::prelude::*;
 use graph_odata_emulator::{Fault, LoggedRequest, gaps};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{client_for, emulator};
+use support::{client_for, emulator, within};
 
 #[graph_entity]
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -230,14 +230,6 @@ fn batch_requests(emu: &graph_odata_emulator::Emulator) -> Vec<LoggedRequest> {
         .into_iter()
         .filter(|r| r.path == "/v1.0/$batch")
         .collect()
-}
-
-/// Asserts `d` is in `[lo_ms, hi_ms)` (loose above: shared, noisy machines).
-fn within(d: std::time::Duration, lo_ms: u64, hi_ms: u64, what: &str) {
-    assert!(
-        d >= std::time::Duration::from_millis(lo_ms) && d < std::time::Duration::from_millis(hi_ms),
-        "{what}: waited {d:?}, expected {lo_ms}..{hi_ms} ms"
-    );
 }
 
 #[tokio::test]

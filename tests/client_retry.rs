@@ -9,7 +9,7 @@ use graph_odata_emulator::Fault;
 use graph_odata_emulator::gaps;
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{client_for, emulator, fast_retry};
+use support::{client_for, emulator, fast_retry, within};
 
 /// Seeds one user and returns its path.
 fn seed_user(emu: &graph_odata_emulator::Emulator) -> String {
@@ -32,15 +32,6 @@ async fn retry_after_in_whole_and_decimal_seconds_is_honoured() {
     let waits = gaps(&log);
     within(waits[0], 1000, 1700, "after `Retry-After: 1`");
     within(waits[1], 300, 1000, "after `Retry-After: 0.3`");
-}
-
-/// Asserts `d` is in `[lo_ms, hi_ms)`: the upper bound is loose (shared, noisy machines) but far
-/// below what a wrong reading of the header (ten times too long, or added backoff) would give.
-fn within(d: Duration, lo_ms: u64, hi_ms: u64, what: &str) {
-    assert!(
-        d >= Duration::from_millis(lo_ms) && d < Duration::from_millis(hi_ms),
-        "{what}: waited {d:?}, expected {lo_ms}..{hi_ms} ms"
-    );
 }
 
 #[tokio::test]

@@ -33,18 +33,43 @@ pub(crate) async fn read_limited(
     if trust_length && announced.is_some_and(|len| len > limit) {
         return Ok(Limited::Cut(Bytes::new()));
     }
-    // Reserve what was announced (within the limit) so a large page is not copied as it grows.
-    let reserve = announced.unwrap_or(0).min(limit).min(8 * 1024 * 1024);
-    let mut buf = BytesMut::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    // The common small answer arrives as one chunk: keep it as it is, without a copy. Later chunks
+    // go into a buffer reserved from what was announced (within the limit).
+    let mut first: Option<Bytes> = None;
+    let mut buf: Option<BytesMut> = None;
+    let mut len: u64 = 0;
     while let Some(chunk) = response.chunk().await? {
-        let room = usize::try_from(limit.saturating_sub(buf.len() as u64)).unwrap_or(usize::MAX);
-        if chunk.len() > room {
-            buf.extend_from_slice(&chunk[..room]);
-            return Ok(Limited::Cut(buf.freeze()));
+        let room = usize::try_from(limit.saturating_sub(len)).unwrap_or(usize::MAX);
+        let over = chunk.len() > room;
+        let take = if over { chunk.slice(..room) } else { chunk };
+        len += take.len() as u64;
+        match (&mut buf, first.take()) {
+            (Some(buf), _) => buf.extend_from_slice(&take),
+            (None, None) => first = Some(take),
+            (None, Some(head)) => {
+                let reserve = announced
+                    .unwrap_or(0)
+                    .clamp(len, limit)
+                    .min(8 * 1024 * 1024);
+                let mut b = BytesMut::with_capacity(usize::try_from(reserve).unwrap_or(0));
+                b.extend_from_slice(&head);
+                b.extend_from_slice(&take);
+                buf = Some(b);
+            }
         }
-        buf.extend_from_slice(&chunk);
+        if over {
+            return Ok(Limited::Cut(collected(first, buf)));
+        }
     }
-    Ok(Limited::Whole(buf.freeze()))
+    Ok(Limited::Whole(collected(first, buf)))
+}
+
+fn collected(first: Option<Bytes>, buf: Option<BytesMut>) -> Bytes {
+    match (buf, first) {
+        (Some(buf), _) => buf.freeze(),
+        (None, Some(first)) => first,
+        (None, None) => Bytes::new(),
+    }
 }
 
 /// `n` bytes in the unit a person would use.

@@ -82,3 +82,12 @@ pub fn external_file(var: &str, what: &str) -> Option<std::path::PathBuf> {
     let _ = writeln!(std::io::stderr(), "skipped (needs {what}): {problem}");
     None
 }
+
+/// Asserts `d` is in `[lo_ms, hi_ms)`. The upper bound is loose (shared, noisy machines) but far
+/// below what a wrong reading (ten times too long, or an added backoff) would give.
+pub fn within(d: Duration, lo_ms: u64, hi_ms: u64, what: &str) {
+    assert!(
+        d >= Duration::from_millis(lo_ms) && d < Duration::from_millis(hi_ms),
+        "{what}: waited {d:?}, expected {lo_ms}..{hi_ms} ms"
+    );
+}
