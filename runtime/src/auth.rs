@@ -217,6 +217,15 @@ pub(crate) struct TokenCache {
     cached: tokio::sync::Mutex<Option<Cached>>,
 }
 
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("scopes", &self.scopes)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A token and how early it is refreshed, fixed when it was issued.
 struct Cached {
     token: AccessToken,

@@ -2,18 +2,17 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use tracing::Instrument;
+use http::{HeaderName, HeaderValue};
 use url::Url;
 
-use crate::auth::{Secret, TokenCache, TokenCredential};
+use crate::auth::{TokenCache, TokenCredential};
 use crate::error::ApiError;
+use crate::policy::auth::TokenScope;
+use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy, RetryClassifier};
 use crate::request::{Request, Response};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::{Error, ErrorKind};
 
 /// The `User-Agent` product token this library sends.
@@ -90,16 +89,16 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    pipeline: Arc<[Arc<dyn Policy>]>,
     root: Url,
-    tokens: Option<TokenCache>,
-    allowed_hosts: Vec<String>,
-    allow_http: bool,
+    scope: TokenScope,
+    tokens: Option<Arc<TokenCache>>,
     retry: RetryPolicy,
     try_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
-    max_redirects: usize,
     max_response_size: u64,
+    allow_http: bool,
+    policies: usize,
 }
 
 impl fmt::Debug for Client {
@@ -108,12 +107,13 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("service_root", &i.root.as_str())
             .field("credential", &i.tokens.as_ref().map(|_| "** redacted **"))
-            .field("scopes", &i.tokens.as_ref().map(TokenCache::scopes))
-            .field("allowed_hosts", &i.allowed_hosts)
+            .field("scopes", &i.tokens.as_ref().map(|t| t.scopes()))
+            .field("allowed_hosts", &i.scope.allowed_hosts)
             .field("retry", &i.retry)
             .field("try_timeout", &i.try_timeout)
             .field("total_timeout", &i.total_timeout)
             .field("max_response_size", &i.max_response_size)
+            .field("custom_policies", &i.policies)
             .finish_non_exhaustive()
     }
 }
@@ -140,6 +140,10 @@ pub struct ClientBuilder {
     max_redirects: usize,
     max_response_size: u64,
     credential_timeout: Duration,
+    http: Option<reqwest::Client>,
+    per_call: Vec<Arc<dyn Policy>>,
+    per_try: Vec<Arc<dyn Policy>>,
+    classifier: Arc<dyn RetryClassifier>,
 }
 
 /// The default deadline of one logical call, retries and waits included: 3 minutes. With every
@@ -179,6 +183,10 @@ impl Client {
             max_redirects: 5,
             max_response_size: crate::limits::DEFAULT_MAX_RESPONSE_SIZE,
             credential_timeout: crate::auth::DEFAULT_CREDENTIAL_TIMEOUT,
+            http: None,
+            per_call: Vec::new(),
+            per_try: Vec::new(),
+            classifier: Arc::new(crate::policy::DefaultClassifier),
         }
     }
 
@@ -204,294 +212,71 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let span = tracing::info_span!(
-            "graph_odata.call",
-            method = %request.method(),
-            path = %log_path(request.path()),
-            client_request_id = %client_request_id,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
+        let mut ctx = Context::new(
+            client_request_id,
+            request
+                .get_max_response_size()
+                .unwrap_or(self.inner.max_response_size),
         );
-        let sent = AtomicU32::new(0);
-        let call = self.call(&request, &client_request_id, &sent);
-        let result = match self.inner.total_timeout {
-            Some(limit) => match tokio::time::timeout(limit, call)
-                .instrument(span.clone())
-                .await
-            {
-                Ok(r) => r,
-                Err(_) => Err(CallError {
-                    error: Error::kinded(
-                        ErrorKind::Timeout,
-                        format!("the call did not finish within {limit:?}"),
-                    ),
-                    attempts: sent.load(Ordering::Relaxed),
-                }),
-            },
-            None => call.instrument(span.clone()).await,
+        ctx.anonymous = request.is_anonymous();
+        ctx.log_path = Some(log_path(request.path()).to_owned());
+        let with_info = |mut error: Error, ctx: &Context| {
+            error.set_call_info(ctx.attempt(), ctx.client_request_id());
+            error
         };
-        match result {
-            Ok((attempts, response)) => {
-                span.record("status", response.status().as_u16());
-                span.record("attempts", attempts);
-                Ok(response)
-            }
-            Err(CallError {
-                mut error,
-                attempts,
-            }) => {
-                if let Some(status) = error.status() {
-                    span.record("status", status.as_u16());
-                }
-                span.record("attempts", attempts);
-                error.set_call_info(attempts, &client_request_id);
-                Err(error)
-            }
+        let http_request = self
+            .http_request(&request)
+            .map_err(|e| with_info(e, &ctx))?;
+        let response = self
+            .dispatch(&ctx, http_request)
+            .await
+            .map_err(|e| with_info(e, &ctx))?;
+        let HttpResponse {
+            status,
+            headers,
+            body,
+        } = response;
+        let body = body.as_bytes().cloned().unwrap_or_default();
+        if !status.is_success() {
+            let api = ApiError::from_response(status, &headers, &body);
+            return Err(with_info(Error::from_api(api), &ctx));
         }
+        let decoded = request
+            .decode(status, &headers, body)
+            .map_err(|e| with_info(e, &ctx))?;
+        Ok(Response::new(status, headers, decoded))
     }
 
-    /// The logical call: tries, with retries, until success, a final error or the budget is spent.
-    async fn call<T>(
+    /// Sends `request` through the pipeline under the call's deadline.
+    pub(crate) async fn dispatch(
         &self,
-        request: &Request<T>,
-        client_request_id: &str,
-        sent: &AtomicU32,
-    ) -> Result<(u32, Response<T>), CallError> {
-        let inner = &*self.inner;
-        let fail = |error: Error, attempts: u32| CallError { error, attempts };
-        if let Some(message) = request.build_error() {
-            return Err(fail(Error::build(message.to_owned()), 0));
-        }
-        let url = self.resolve(request).map_err(|e| fail(e, 0))?;
-        let send_token = self.token_allowed(&url) && !request.is_anonymous();
-        let method = request.method();
-        let mut retries: u32 = 0;
-        let mut waited = Duration::ZERO;
-        loop {
-            let attempt = retries + 1;
-            sent.store(attempt, Ordering::Relaxed);
-            let token = match (&inner.tokens, send_token) {
-                (Some(cache), true) => Some(cache.token().await.map_err(|e| fail(e, retries))?),
-                _ => None,
-            };
-            let try_span = tracing::debug_span!(
-                "graph_odata.try",
-                attempt,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-            );
-            let outcome = self
-                .try_once(request, &url, token.as_ref(), client_request_id, attempt)
-                .instrument(try_span.clone())
-                .await;
-            let delay = match outcome {
-                Ok(raw) => {
-                    try_span.record("status", raw.status.as_u16());
-                    if let Some(id) = raw.headers.get("request-id").and_then(|v| v.to_str().ok()) {
-                        try_span.record("request_id", id);
-                    }
-                    if raw.status.is_success() {
-                        let body = request
-                            .decode(raw.status, &raw.headers, raw.body)
-                            .map_err(|e| fail(e, attempt))?;
-                        return Ok((attempt, Response::new(raw.status, raw.headers, body)));
-                    }
-                    let api = ApiError::from_response(raw.status, &raw.headers, &raw.body);
-                    if raw.status == StatusCode::UNAUTHORIZED
-                        && let (Some(cache), Some(token)) = (&inner.tokens, &token)
-                    {
-                        cache.invalidate(token).await;
-                    }
-                    if !retry::is_retryable_status(raw.status, &method) {
-                        return Err(fail(Error::from_api(api), attempt));
-                    }
-                    let delay = api
-                        .retry_after
-                        .unwrap_or_else(|| inner.retry.backoff(attempt));
-                    if retries >= inner.retry.get_max_retries()
-                        || waited + delay > inner.retry.get_max_total_wait()
-                    {
-                        tracing::warn!(
-                            status = raw.status.as_u16(),
-                            attempt,
-                            "giving up: retry budget spent"
-                        );
-                        return Err(fail(Error::throttled(api), attempt));
-                    }
-                    tracing::info!(status = raw.status.as_u16(), ?delay, attempt, "retrying");
-                    delay
-                }
-                Err(TryError { error, sent }) => {
-                    let retryable = matches!(error.kind(), ErrorKind::Connect | ErrorKind::Timeout)
-                        && (!sent || retry::is_idempotent(&method));
-                    let delay = inner.retry.backoff(attempt);
-                    if !retryable
-                        || retries >= inner.retry.get_max_retries()
-                        || waited + delay > inner.retry.get_max_total_wait()
-                    {
-                        return Err(fail(error, attempt));
-                    }
-                    tracing::info!(error = %error, ?delay, attempt, "retrying after a transport error");
-                    delay
-                }
-            };
-            tokio::time::sleep(delay).await;
-            waited += delay;
-            retries += 1;
-        }
-    }
-
-    /// One try: send, follow redirects, read the whole body, all under the per-try timeout.
-    async fn try_once<T>(
-        &self,
-        request: &Request<T>,
-        url: &Url,
-        token: Option<&Secret>,
-        client_request_id: &str,
-        attempt: u32,
-    ) -> Result<RawResponse, TryError> {
-        let hops = self.follow(request, url, token, client_request_id, attempt);
-        match self.inner.try_timeout {
-            None => hops.await,
-            Some(limit) => match tokio::time::timeout(limit, hops).await {
+        ctx: &Context,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, Error> {
+        let call = Next::new(&self.inner.pipeline).send(ctx, request);
+        match self.inner.total_timeout {
+            Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(r) => r,
-                Err(_) => Err(TryError {
-                    error: Error::kinded(
-                        ErrorKind::Timeout,
-                        format!("no complete answer within the per-try limit of {limit:?}"),
-                    ),
-                    sent: true,
-                }),
+                Err(_) => Err(Error::kinded(
+                    ErrorKind::Timeout,
+                    format!("the call did not finish within {limit:?}"),
+                )),
             },
+            None => call.await,
         }
     }
 
-    async fn follow<T>(
-        &self,
-        request: &Request<T>,
-        url: &Url,
-        token: Option<&Secret>,
-        client_request_id: &str,
-        attempt: u32,
-    ) -> Result<RawResponse, TryError> {
-        let inner = &*self.inner;
-        let mut method = request.method();
-        let mut body = request.body_bytes_shared();
-        let mut url = url.clone();
-        let mut token = token;
-        let mut user_headers = request.headers().clone();
-        user_headers.remove(CLIENT_REQUEST_ID);
-        let mut hop = 0;
-        loop {
-            let mut headers = user_headers.clone();
-            if body.is_none() {
-                headers.remove(http::header::CONTENT_TYPE);
-            }
-            insert(&mut headers, CLIENT_REQUEST_ID, client_request_id);
-            if attempt > 1 {
-                insert(&mut headers, RETRY_ATTEMPT, &(attempt - 1).to_string());
-            }
-            if let Some(token) = token {
-                let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-                    .map_err(|_| TryError {
-                        error: Error::kinded(
-                            ErrorKind::Auth,
-                            "the access token is not a valid header value",
-                        ),
-                        sent: false,
-                    })?;
-                value.set_sensitive(true);
-                headers.insert(http::header::AUTHORIZATION, value);
-            }
-            let mut builder = inner
-                .http
-                .request(method.clone(), url.clone())
-                .headers(headers);
-            if let Some(b) = &body {
-                builder = builder.body(b.clone());
-            }
-            let response = builder.send().await.map_err(|e| TryError {
-                sent: !e.is_connect(),
-                error: Error::transport(e),
-            })?;
-            let status = response.status();
-            let location = response
-                .headers()
-                .get(http::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            if let (true, Some(location)) = (is_redirect(status), location) {
-                let refuse = |message: String| TryError {
-                    error: Error::kinded(ErrorKind::Redirect, message),
-                    sent: true,
-                };
-                if hop >= inner.max_redirects {
-                    return Err(refuse(format!(
-                        "more than {} redirects",
-                        inner.max_redirects
-                    )));
-                }
-                let next = next_hop(&url, &method, status, &location).map_err(refuse)?;
-                self.check_scheme(&next.url).map_err(|e| TryError {
-                    error: e,
-                    sent: true,
-                })?;
-                if next.cross_origin {
-                    // The token and any credentials of the caller stay with the origin they were meant for.
-                    token = None;
-                    user_headers.remove(http::header::AUTHORIZATION);
-                    user_headers.remove(http::header::COOKIE);
-                }
-                if next.method != method {
-                    body = None;
-                }
-                tracing::debug!(status = status.as_u16(), to = %log_url(&next.url), "following redirect");
-                method = next.method;
-                url = next.url;
-                hop += 1;
-                continue;
-            }
-            let headers = response.headers().clone();
-            let (limit, success) = if status.is_success() {
-                let limit = request
-                    .get_max_response_size()
-                    .unwrap_or(inner.max_response_size);
-                (limit, true)
-            } else {
-                (crate::limits::ERROR_BODY_CAP, false)
-            };
-            let read = crate::limits::read_limited(response, limit, success)
-                .await
-                .map_err(|e| TryError {
-                    sent: true,
-                    error: Error::transport(e),
-                })?;
-            let body = match read {
-                crate::limits::Limited::Whole(body) => body,
-                // An error body is only read for its message and snippet.
-                crate::limits::Limited::Cut(body) if !success => body,
-                crate::limits::Limited::Cut(_) => {
-                    tracing::warn!(limit, "response body over the limit: connection dropped");
-                    return Err(TryError {
-                        sent: true,
-                        error: Error::kinded(
-                            ErrorKind::TooLarge,
-                            format!(
-                                "the response body is larger than the limit of {}; reading stopped \
-                                 (raise it with `ClientBuilder::max_response_size` or \
-                                 `Request::max_response_size`)",
-                                crate::limits::human_bytes(limit)
-                            ),
-                        ),
-                    });
-                }
-            };
-            return Ok(RawResponse {
-                status,
-                headers,
-                body,
-            });
+    /// The request on the wire: the resolved URL, the headers and the body.
+    pub(crate) fn http_request<T>(&self, request: &Request<T>) -> Result<HttpRequest, Error> {
+        if let Some(message) = request.build_error() {
+            return Err(Error::build(message.to_owned()));
         }
+        let url = self.resolve(request)?;
+        let mut out = HttpRequest::new(request.method(), url);
+        out.headers = request.headers().clone();
+        out.headers.remove(CLIENT_REQUEST_ID);
+        out.body = request.body_bytes_shared();
+        Ok(out)
     }
 
     /// The absolute URL of a request: the service root plus the path, or the absolute URL it holds.
@@ -546,32 +331,34 @@ impl Client {
             )));
         }
         .map_err(|e| Error::build(format!("`{}` is not a valid URL: {e}", log_path(request.path()))))?;
-        self.check_scheme(&url)?;
+        check_scheme(&url, self.allow_http()).map_err(Error::build)?;
         Ok(url)
     }
 
-    /// Plain http only to loopback, unless the builder allowed it.
-    fn check_scheme(&self, url: &Url) -> Result<(), Error> {
-        match url.scheme() {
-            "https" => Ok(()),
-            "http" if self.inner.allow_http || is_loopback(url) => Ok(()),
-            "http" => Err(Error::build(format!(
-                "refusing plain http to `{}`; use https, or `ClientBuilder::allow_http(true)`",
-                url.host_str().unwrap_or_default()
-            ))),
-            other => Err(Error::build(format!("unsupported URL scheme `{other}`"))),
-        }
+    fn allow_http(&self) -> bool {
+        self.inner.allow_http
     }
 
     /// Whether the token may go to `url`: the service root's own origin, or an allowed host over
     /// https (or loopback). The same rule decides which `@odata.nextLink`s are followed.
     pub(crate) fn token_allowed(&self, url: &Url) -> bool {
-        let inner = &*self.inner;
-        if url.origin() == inner.root.origin() {
-            return true;
-        }
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        inner.allowed_hosts.contains(&host) && (url.scheme() == "https" || is_loopback(url))
+        self.inner.scope.allows(url)
+    }
+}
+
+/// Plain http only to loopback, unless the builder allowed it.
+pub(crate) fn check_scheme(url: &Url, allow_http: bool) -> Result<(), String> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_http || is_loopback(url) => Ok(()),
+        "http" => Err(format!(
+            "refusing plain http to `{}`; use https, or `ClientBuilder::allow_http(true)`",
+            url.host_str().unwrap_or_default()
+        )),
+        other => Err(format!(
+            "unsupported URL scheme `{}`",
+            crate::error::printable(other, 40)
+        )),
     }
 }
 
@@ -699,8 +486,123 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds a policy that runs on every try, after the token is added and before the body is
+    /// read and redirects are followed (see [`policy`](crate::policy) for the order). Policies run
+    /// in the order they were added.
+    ///
+    /// ```
+    /// # use graph_odata_runtime::policy::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
+    /// # use graph_odata_runtime::Error;
+    /// /// Counts the tries that reach the network.
+    /// #[derive(Debug, Default)]
+    /// struct CountTries(std::sync::atomic::AtomicU64);
+    ///
+    /// impl Policy for CountTries {
+    ///     fn send<'a>(&'a self, ctx: &'a Context, request: HttpRequest, next: Next<'a>)
+    ///         -> BoxFuture<'a, Result<HttpResponse, Error>> {
+    ///         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ///         next.send(ctx, request)
+    ///     }
+    /// }
+    ///
+    /// let client = graph_odata_runtime::Client::builder().policy(CountTries::default()).build()?;
+    /// # let _ = client; Ok::<(), Error>(())
+    /// ```
+    pub fn policy(mut self, policy: impl Policy + 'static) -> Self {
+        self.per_try.push(Arc::new(policy));
+        self
+    }
+
+    /// Adds a policy that runs once per call, outside the retries (a circuit breaker, a call log,
+    /// a rate limiter of your own). Policies run in the order they were added.
+    pub fn per_call_policy(mut self, policy: impl Policy + 'static) -> Self {
+        self.per_call.push(Arc::new(policy));
+        self
+    }
+
+    /// Replaces what is retried ([`DefaultClassifier`](crate::policy::DefaultClassifier): Graph's
+    /// rules). The [`RetryPolicy`] still sets how often and how long.
+    pub fn retry_classifier(mut self, classifier: impl RetryClassifier + 'static) -> Self {
+        self.classifier = Arc::new(classifier);
+        self
+    }
+
+    /// Uses your own `reqwest::Client`: a proxy, custom root certificates, client certificates,
+    /// TLS settings, connection pool tuning. The client's own settings then apply instead of
+    /// [`connect_timeout`](Self::connect_timeout); the `User-Agent` is still sent per request.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: graph-odata follows
+    /// redirects itself (dropping the token on another origin, refusing https → http, counting
+    /// hops), and cannot see the ones reqwest follows.
+    ///
+    /// ```
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .pool_max_idle_per_host(4)
+    ///     .build()?;
+    /// let client = graph_odata_runtime::Client::builder().http_client(http).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
     /// Builds the client. Errors name the setting that was wrong.
     pub fn build(self) -> Result<Client, Error> {
+        let setting = |name: &str, problem: String| {
+            Error::build(format!("`ClientBuilder::{name}`: {problem}"))
+        };
+        let zero = |name: &str, d: Option<Duration>| match d {
+            Some(d) if d.is_zero() => Err(setting(name, "must be more than zero".to_owned())),
+            _ => Ok(()),
+        };
+        zero("connect_timeout", Some(self.connect_timeout))?;
+        zero("try_timeout", self.try_timeout)?;
+        zero("timeout", self.total_timeout)?;
+        zero("credential_timeout", Some(self.credential_timeout))?;
+        if self.max_response_size == 0 {
+            return Err(setting(
+                "max_response_size",
+                "must be more than zero".to_owned(),
+            ));
+        }
+        if let Some(scopes) = &self.scopes {
+            if scopes.is_empty() {
+                return Err(setting(
+                    "scopes",
+                    "no scope given; the default is `{root}/.default`".to_owned(),
+                ));
+            }
+            if let Some(bad) = scopes
+                .iter()
+                .find(|s| s.trim().is_empty() || s.chars().any(char::is_whitespace))
+            {
+                return Err(setting(
+                    "scopes",
+                    format!(
+                        "`{}` is not a scope (empty or has spaces)",
+                        crate::error::printable(bad, 80)
+                    ),
+                ));
+            }
+        }
+        for host in &self.allowed_hosts {
+            let plain = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+            if !plain {
+                return Err(setting(
+                    "allowed_host",
+                    format!(
+                        "`{}` is not a host name; give the host alone, e.g. `files.contoso.com`",
+                        crate::error::printable(host, 80)
+                    ),
+                ));
+            }
+        }
         let root_text = match &self.service_root {
             Some(root) => root.trim_end_matches('/').to_owned(),
             None => format!("{}/{}", self.cloud.endpoint(), self.version.as_str()),
@@ -739,105 +641,71 @@ impl ClientBuilder {
             Some(product) => format!("{product} {USER_AGENT}"),
             None => USER_AGENT.to_owned(),
         };
-        let http = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .connect_timeout(self.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::build("the HTTP client could not be created").with_source(e))?;
+        let user_agent = HeaderValue::try_from(user_agent).map_err(|_| {
+            setting(
+                "user_agent",
+                "not a valid header value (control characters?)".to_owned(),
+            )
+        })?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::build("the HTTP client could not be created").with_source(e))?,
+        };
         let tokens = self.credential.map(|credential| {
             let scopes = self.scopes.unwrap_or_else(|| match &self.service_root {
                 None => vec![self.cloud.default_scope()],
                 Some(_) => vec![format!("{}/.default", root.origin().ascii_serialization())],
             });
-            TokenCache::new(credential, scopes, self.credential_timeout)
+            Arc::new(TokenCache::new(credential, scopes, self.credential_timeout))
         });
+        let scope = TokenScope {
+            root: root.clone(),
+            allowed_hosts: self.allowed_hosts,
+        };
+        let policies = self.per_call.len() + self.per_try.len();
+        let pipeline = crate::policy::chain(
+            crate::policy::ChainParts {
+                telemetry: crate::policy::telemetry::Telemetry { user_agent },
+                retry: crate::policy::retry::Retry {
+                    policy: self.retry.clone(),
+                    classifier: self.classifier,
+                    try_timeout: self.try_timeout,
+                },
+                auth: tokens.clone().map(|tokens| crate::policy::auth::Auth {
+                    tokens,
+                    scope: scope.clone(),
+                }),
+                redirect: crate::policy::redirect::Redirect {
+                    max_redirects: self.max_redirects,
+                    allow_http: self.allow_http,
+                },
+                transport: crate::policy::transport::Transport { http },
+            },
+            self.per_call,
+            self.per_try,
+        );
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                pipeline,
                 root,
+                scope,
                 tokens,
-                allowed_hosts: self.allowed_hosts,
-                allow_http: self.allow_http,
                 retry: self.retry,
                 try_timeout: self.try_timeout,
                 total_timeout: self.total_timeout,
-                max_redirects: self.max_redirects,
                 max_response_size: self.max_response_size,
+                allow_http: self.allow_http,
+                policies,
             }),
         })
     }
 }
 
-const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
-const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
-
-struct RawResponse {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-struct TryError {
-    error: Error,
-    /// Whether the request may have reached the server (false only when no connection was made).
-    sent: bool,
-}
-
-struct CallError {
-    error: Error,
-    attempts: u32,
-}
-
-fn insert(headers: &mut HeaderMap, name: HeaderName, value: &str) {
-    if let Ok(v) = HeaderValue::try_from(value) {
-        headers.insert(name, v);
-    }
-}
-
-/// Where a redirect leads, and what changes on the way.
-#[derive(Debug, PartialEq)]
-struct NextHop {
-    url: Url,
-    method: Method,
-    /// Scheme, host or port differ: credentials must not follow.
-    cross_origin: bool,
-}
-
-/// Decides one redirect hop: resolves `location` against `current`, refuses https → http, and turns
-/// a POST into a GET for 301/302/303 (303 turns any method into GET) as browsers and Graph's SDKs do.
-fn next_hop(
-    current: &Url,
-    method: &Method,
-    status: StatusCode,
-    location: &str,
-) -> Result<NextHop, String> {
-    let url = current.join(location).map_err(|_| {
-        format!(
-            "the redirect `Location` `{}` is not a valid URL",
-            log_path(location)
-        )
-    })?;
-    if current.scheme() == "https" && url.scheme() != "https" {
-        return Err(format!(
-            "a redirect from https to {} (`{}`) was refused",
-            url.scheme(),
-            log_url(&url)
-        ));
-    }
-    let to_get = status == StatusCode::SEE_OTHER
-        || (*method == Method::POST
-            && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND));
-    Ok(NextHop {
-        cross_origin: url.origin() != current.origin(),
-        method: if to_get { Method::GET } else { method.clone() },
-        url,
-    })
-}
-
-fn is_redirect(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
-}
+const CLIENT_REQUEST_ID: HeaderName = crate::policy::telemetry::CLIENT_REQUEST_ID;
 
 /// Loopback hosts: `localhost`, 127.0.0.0/8 and `::1`.
 pub(crate) fn is_loopback(url: &Url) -> bool {
@@ -858,7 +726,7 @@ pub(crate) fn is_sensitive_header(name: &HeaderName) -> bool {
 
 /// A path for logs and errors: without its query string, which may carry tokens (pre-authenticated
 /// URLs) or personal data (`$filter`).
-fn log_path(path: &str) -> &str {
+pub(crate) fn log_path(path: &str) -> &str {
     path.split('?').next().unwrap_or(path)
 }
 
@@ -1006,59 +874,6 @@ mod tests {
             c.resolve(&r).unwrap().as_str(),
             "https://graph.microsoft.com/v1.0/users/a%40b.com/todo?$top=2"
         );
-    }
-
-    #[test]
-    fn redirect_hops() {
-        let here = Url::parse("https://graph.microsoft.com/v1.0/me/drive/root/content").unwrap();
-        let hop = next_hop(
-            &here,
-            &Method::GET,
-            StatusCode::FOUND,
-            "https://files.example/x?tempauth=1",
-        )
-        .unwrap();
-        assert!(hop.cross_origin);
-        assert_eq!(hop.method, Method::GET);
-        let hop = next_hop(&here, &Method::POST, StatusCode::FOUND, "/v1.0/other").unwrap();
-        assert!(!hop.cross_origin);
-        assert_eq!(hop.url.as_str(), "https://graph.microsoft.com/v1.0/other");
-        assert_eq!(hop.method, Method::GET);
-        let hop = next_hop(
-            &here,
-            &Method::POST,
-            StatusCode::TEMPORARY_REDIRECT,
-            "other",
-        )
-        .unwrap();
-        assert_eq!(hop.method, Method::POST);
-        assert_eq!(
-            hop.url.as_str(),
-            "https://graph.microsoft.com/v1.0/me/drive/root/other"
-        );
-        let hop = next_hop(&here, &Method::PATCH, StatusCode::SEE_OTHER, "/x").unwrap();
-        assert_eq!(hop.method, Method::GET);
-        let hop = next_hop(
-            &here,
-            &Method::GET,
-            StatusCode::FOUND,
-            "https://graph.microsoft.com:444/x",
-        )
-        .unwrap();
-        assert!(hop.cross_origin, "another port is another origin");
-        let err = next_hop(
-            &here,
-            &Method::GET,
-            StatusCode::FOUND,
-            "http://graph.microsoft.com/v1.0/me?secret=1",
-        )
-        .unwrap_err();
-        assert_eq!(
-            err,
-            "a redirect from https to http (`http://graph.microsoft.com/v1.0/me`) was refused"
-        );
-        let err = next_hop(&here, &Method::GET, StatusCode::FOUND, "https://[bad").unwrap_err();
-        assert!(err.contains("not a valid URL"), "{err}");
     }
 
     #[test]

@@ -39,6 +39,11 @@ pub enum ErrorKind {
     /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); reading
     /// stopped there and the connection was dropped. Never retried.
     TooLarge,
+    /// The TLS handshake failed because the server's certificate was not accepted (unknown
+    /// issuer, expired, wrong name). Never retried: it does not fix itself. Behind a proxy that
+    /// inspects TLS, give the client its roots through
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
+    Certificate,
 }
 
 impl fmt::Display for ErrorKind {
@@ -54,6 +59,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Redirect => "redirect",
             ErrorKind::Protocol => "protocol",
             ErrorKind::TooLarge => "too large",
+            ErrorKind::Certificate => "certificate",
         })
     }
 }
@@ -198,6 +204,8 @@ struct Inner {
     decode: Option<DecodeError>,
     attempts: u32,
     client_request_id: Option<String>,
+    /// No connection was made: the request cannot have reached the server.
+    unsent: bool,
     source: Option<BoxError>,
 }
 
@@ -211,6 +219,7 @@ impl Error {
                 decode: None,
                 attempts: 0,
                 client_request_id: None,
+                unsent: false,
                 source: None,
             }),
         }
@@ -260,6 +269,16 @@ impl Error {
 
     /// Classifies a reqwest failure, with the URL removed (it may carry a pre-authenticated token).
     pub(crate) fn transport(err: reqwest::Error) -> Error {
+        let unsent = err.is_connect();
+        if unsent && certificate_failure(&err) {
+            return Error::kinded(
+                ErrorKind::Certificate,
+                "the server's TLS certificate was not accepted (see the source for why); \
+                 not retried",
+            )
+            .with_source(err.without_url())
+            .unsent();
+        }
         let kind = if err.is_timeout() {
             ErrorKind::Timeout
         } else if err.is_builder() {
@@ -274,7 +293,19 @@ impl Error {
         } else {
             "the connection failed"
         };
-        Error::kinded(kind, message).with_source(err.without_url())
+        let error = Error::kinded(kind, message).with_source(err.without_url());
+        if unsent { error.unsent() } else { error }
+    }
+
+    /// Marks an error as happening before anything was sent.
+    pub(crate) fn unsent(mut self) -> Error {
+        self.inner.unsent = true;
+        self
+    }
+
+    /// Whether the request may have reached the server.
+    pub(crate) fn was_sent(&self) -> bool {
+        !self.inner.unsent
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
@@ -361,6 +392,11 @@ impl Error {
         self.kind() == ErrorKind::Auth
     }
 
+    /// Whether the server's TLS certificate was refused ([`ErrorKind::Certificate`]).
+    pub fn is_certificate(&self) -> bool {
+        self.kind() == ErrorKind::Certificate
+    }
+
     /// Whether a response body exceeded the size limit ([`ErrorKind::TooLarge`]).
     pub fn is_too_large(&self) -> bool {
         self.kind() == ErrorKind::TooLarge
@@ -381,6 +417,7 @@ impl fmt::Display for Error {
             ErrorKind::Redirect => f.write_str("redirect refused")?,
             ErrorKind::Protocol => f.write_str("protocol violation")?,
             ErrorKind::TooLarge => f.write_str("response too large")?,
+            ErrorKind::Certificate => f.write_str("certificate refused")?,
         }
         if let Some(message) = &inner.message {
             write!(f, ": {message}")?;
@@ -439,6 +476,21 @@ impl std::error::Error for Error {
             .as_ref()
             .map(|s| &**s as &(dyn std::error::Error + 'static))
     }
+}
+
+/// Whether a connect error comes from a certificate the TLS backend refused. The backends
+/// (rustls, native-tls) are reached through reqwest and hyper without a stable type to match, so
+/// the error chain's messages are read; both name the certificate.
+fn certificate_failure(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(e) = source {
+        let text = e.to_string().to_ascii_lowercase();
+        if text.contains("certificate") || text.contains("unknownissuer") {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// `text` made safe to print: control characters (and the invisible ones that reorder text in a

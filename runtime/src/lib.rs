@@ -28,6 +28,7 @@ pub mod limits;
 mod page;
 mod pager;
 pub mod path;
+pub mod policy;
 pub mod query;
 mod request;
 mod retry;

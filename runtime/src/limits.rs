@@ -22,14 +22,14 @@ pub(crate) enum Limited {
     Cut(Bytes),
 }
 
-/// Reads `response`'s body, stopping at once past `limit` bytes. Dropping the response with its
-/// body unread closes the connection, so a server that sends forever is cut off.
+/// Reads `body`, stopping at once past `limit` bytes. Dropping a body still on the connection
+/// closes the connection, so a server that sends forever is cut off.
 pub(crate) async fn read_limited(
-    mut response: reqwest::Response,
+    body: &mut crate::policy::ResponseBody,
     limit: u64,
     trust_length: bool,
-) -> Result<Limited, reqwest::Error> {
-    let announced = response.content_length();
+) -> Result<Limited, crate::Error> {
+    let announced = body.announced_length();
     if trust_length && announced.is_some_and(|len| len > limit) {
         return Ok(Limited::Cut(Bytes::new()));
     }
@@ -38,7 +38,7 @@ pub(crate) async fn read_limited(
     let mut first: Option<Bytes> = None;
     let mut buf: Option<BytesMut> = None;
     let mut len: u64 = 0;
-    while let Some(chunk) = response.chunk().await? {
+    while let Some(chunk) = body.chunk().await? {
         let room = usize::try_from(limit.saturating_sub(len)).unwrap_or(usize::MAX);
         let over = chunk.len() > room;
         let take = if over { chunk.slice(..room) } else { chunk };

@@ -1,0 +1,427 @@
+//! The policy pipeline every call goes through, and how to add your own policy.
+//!
+//! [`Client::execute`](crate::Client::execute) turns a [`Request`](crate::Request) into an
+//! [`HttpRequest`] (a plain value: method, URL, headers, body) and hands it to a chain of
+//! [`Policy`]s. Each policy may change the request, call the rest of the chain through [`Next`]
+//! (zero, one or many times) and look at or change the answer. The chain, outermost first:
+//!
+//! | policy | runs | does |
+//! |---|---|---|
+//! | telemetry | once per call | `client-request-id` (kept from the request or a new UUID), `User-Agent` |
+//! | tracing | once per call | the `graph_odata.call` span: method, path, status, attempts |
+//! | *your per-call policies* | once per call | [`ClientBuilder::per_call_policy`](crate::ClientBuilder::per_call_policy) |
+//! | retry | once per call | tries, `Retry-After`, backoff, the per-try timeout; what is retried is a [`RetryClassifier`] |
+//! | auth | every try | the bearer token, to the service's own origin only; forgets a token answered 401 |
+//! | *your per-try policies* | every try | [`ClientBuilder::policy`](crate::ClientBuilder::policy) |
+//! | limits | every try | reads the body up to the size limit (streams pass through) |
+//! | redirect | every try | follows redirects, dropping the token on another origin, refusing https → http |
+//! | transport | every hop | `reqwest` |
+//!
+//! The deadline of the whole call ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) wraps
+//! the chain. A non-2xx answer travels back up the chain as an [`HttpResponse`]; it becomes an
+//! [`Error`] only at the end, so a policy sees every status.
+//!
+//! A policy that adds a header to every try:
+//!
+//! ```
+//! use graph_odata_runtime::http::HeaderValue;
+//! use graph_odata_runtime::policy::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
+//! use graph_odata_runtime::{Client, Error};
+//!
+//! #[derive(Debug)]
+//! struct Tenant(HeaderValue);
+//!
+//! impl Policy for Tenant {
+//!     fn send<'a>(
+//!         &'a self,
+//!         ctx: &'a Context,
+//!         mut request: HttpRequest,
+//!         next: Next<'a>,
+//!     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+//!         request.headers.insert("x-tenant", self.0.clone());
+//!         next.send(ctx, request)
+//!     }
+//! }
+//!
+//! let client = Client::builder()
+//!     .policy(Tenant(HeaderValue::from_static("contoso")))
+//!     .build()?;
+//! # let _ = client; Ok::<(), Error>(())
+//! ```
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+use url::Url;
+
+use crate::Error;
+
+pub(crate) mod auth;
+pub(crate) mod limits;
+pub(crate) mod redirect;
+pub(crate) mod retry;
+pub(crate) mod telemetry;
+pub(crate) mod trace;
+pub(crate) mod transport;
+
+pub use retry::{DefaultClassifier, RetryClassifier, TryOutcome};
+
+/// A boxed, sendable future, as policies return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One step of the pipeline. See the [module docs](self) for the order and an example.
+///
+/// A policy must call `next.send` to reach the service (or answer by itself, e.g. a circuit
+/// breaker that is open). It must not hold a lock across that call.
+pub trait Policy: Send + Sync + fmt::Debug {
+    /// Handles `request`: usually changes it, sends it on with `next.send(ctx, request)`, and
+    /// looks at the answer.
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        request: HttpRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>>;
+}
+
+/// The rest of the pipeline after the current policy.
+#[derive(Clone, Copy)]
+pub struct Next<'a> {
+    rest: &'a [Arc<dyn Policy>],
+}
+
+impl fmt::Debug for Next<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.rest.iter()).finish()
+    }
+}
+
+impl<'a> Next<'a> {
+    pub(crate) fn new(rest: &'a [Arc<dyn Policy>]) -> Next<'a> {
+        Next { rest }
+    }
+
+    /// Sends `request` through the rest of the pipeline.
+    pub fn send(
+        self,
+        ctx: &'a Context,
+        request: HttpRequest,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        match self.rest.split_first() {
+            Some((policy, rest)) => policy.send(ctx, request, Next { rest }),
+            None => Box::pin(async { Err(Error::build("the pipeline ended without a transport")) }),
+        }
+    }
+}
+
+/// What a policy knows about the call it is part of.
+#[derive(Debug)]
+pub struct Context {
+    client_request_id: String,
+    attempt: AtomicU32,
+    pub(crate) max_response_size: u64,
+    pub(crate) streaming: bool,
+    pub(crate) anonymous: bool,
+    /// The path as the caller wrote it (without the query), for the call's span.
+    pub(crate) log_path: Option<String>,
+}
+
+impl Context {
+    pub(crate) fn new(client_request_id: String, max_response_size: u64) -> Context {
+        Context {
+            client_request_id,
+            attempt: AtomicU32::new(0),
+            max_response_size,
+            streaming: false,
+            anonymous: false,
+            log_path: None,
+        }
+    }
+
+    /// The `client-request-id` of the call, the same on every try.
+    pub fn client_request_id(&self) -> &str {
+        &self.client_request_id
+    }
+
+    /// The current try, from 1 (0 before the first try is sent).
+    pub fn attempt(&self) -> u32 {
+        self.attempt.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_attempt(&self, attempt: u32) {
+        self.attempt.store(attempt, Ordering::Relaxed);
+    }
+
+    /// Whether the caller reads the body as a stream (a download): the body of a success is not
+    /// read into memory by the pipeline.
+    pub fn is_streaming(&self) -> bool {
+        self.streaming
+    }
+
+    /// The most bytes of a success body the pipeline reads into memory.
+    pub fn max_response_size(&self) -> u64 {
+        self.max_response_size
+    }
+}
+
+/// A request on the wire: method, absolute URL, headers and body. A plain value; cloning it is
+/// cheap (the body is shared).
+///
+/// `Debug` hides the values of `Authorization`, `Cookie` and `Proxy-Authorization` and shows the
+/// body by size only.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: Url,
+    /// The headers (the token is added by the auth policy, on every try).
+    pub headers: HeaderMap,
+    /// The body, if any.
+    pub body: Option<Bytes>,
+}
+
+impl HttpRequest {
+    /// A request without headers or body.
+    pub fn new(method: Method, url: Url) -> HttpRequest {
+        HttpRequest {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+        }
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &crate::client::log_url(&self.url))
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body_len", &self.body.as_ref().map_or(0, Bytes::len))
+            .finish()
+    }
+}
+
+pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| {
+                let shown = if crate::client::is_sensitive_header(k) {
+                    "** redacted **"
+                } else {
+                    v.to_str().unwrap_or("<binary>")
+                };
+                (k.as_str(), shown)
+            }))
+            .finish()
+    }
+}
+
+/// An answer on the wire: status, headers and a body that is either in memory or still arriving.
+#[non_exhaustive]
+pub struct HttpResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: ResponseBody,
+}
+
+impl HttpResponse {
+    /// An answer with its body in memory (for policies that answer by themselves, and tests).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers,
+            body: ResponseBody::from(body.into()),
+        }
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// A response body: in memory once the limits policy has read it, else still on the connection.
+pub struct ResponseBody(Body);
+
+enum Body {
+    Bytes(Bytes),
+    Stream(reqwest::Response),
+}
+
+impl From<Bytes> for ResponseBody {
+    fn from(bytes: Bytes) -> ResponseBody {
+        ResponseBody(Body::Bytes(bytes))
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Body::Bytes(b) => write!(f, "ResponseBody({} bytes)", b.len()),
+            Body::Stream(_) => f.write_str("ResponseBody(streaming)"),
+        }
+    }
+}
+
+impl ResponseBody {
+    pub(crate) fn stream(response: reqwest::Response) -> ResponseBody {
+        ResponseBody(Body::Stream(response))
+    }
+
+    /// The body, when it is in memory (always, except for downloads).
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        match &self.0 {
+            Body::Bytes(b) => Some(b),
+            Body::Stream(_) => None,
+        }
+    }
+
+    /// The next piece of the body; `None` at the end. A body in memory is one piece.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        match &mut self.0 {
+            Body::Bytes(b) if b.is_empty() => Ok(None),
+            Body::Bytes(b) => Ok(Some(std::mem::take(b))),
+            Body::Stream(r) => r.chunk().await.map_err(Error::transport),
+        }
+    }
+
+    /// The length announced by the server, for a body still arriving.
+    pub(crate) fn announced_length(&self) -> Option<u64> {
+        match &self.0 {
+            Body::Bytes(b) => Some(b.len() as u64),
+            Body::Stream(r) => r.content_length(),
+        }
+    }
+}
+
+/// The built-in chain plus the user's policies, in order.
+pub(crate) fn chain(
+    parts: ChainParts,
+    per_call: Vec<Arc<dyn Policy>>,
+    per_try: Vec<Arc<dyn Policy>>,
+) -> Arc<[Arc<dyn Policy>]> {
+    let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(7 + per_call.len() + per_try.len());
+    chain.push(Arc::new(parts.telemetry));
+    chain.push(Arc::new(trace::Trace));
+    chain.extend(per_call);
+    chain.push(Arc::new(parts.retry));
+    if let Some(auth) = parts.auth {
+        chain.push(Arc::new(auth));
+    }
+    chain.extend(per_try);
+    chain.push(Arc::new(limits::Limits));
+    chain.push(Arc::new(parts.redirect));
+    chain.push(Arc::new(parts.transport));
+    chain.into()
+}
+
+/// The configured built-in policies.
+pub(crate) struct ChainParts {
+    pub(crate) telemetry: telemetry::Telemetry,
+    pub(crate) retry: retry::Retry,
+    pub(crate) auth: Option<auth::Auth>,
+    pub(crate) redirect: redirect::Redirect,
+    pub(crate) transport: transport::Transport,
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A fake end of the chain for the policies' unit tests: answers from a script and records
+    //! what reached it.
+
+    use super::*;
+    use std::sync::Mutex;
+
+    type Answer = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, Error> + Send + Sync>;
+
+    pub(crate) struct Script {
+        answers: Mutex<Vec<Answer>>,
+        pub(crate) seen: Mutex<Vec<HttpRequest>>,
+    }
+
+    impl fmt::Debug for Script {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Script")
+        }
+    }
+
+    impl Script {
+        /// Answers in order; the last one repeats.
+        pub(crate) fn new(answers: Vec<Answer>) -> Arc<Script> {
+            Arc::new(Script {
+                answers: Mutex::new(answers),
+                seen: Mutex::new(Vec::new()),
+            })
+        }
+
+        pub(crate) fn seen(&self) -> Vec<HttpRequest> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    impl Policy for Script {
+        fn send<'a>(
+            &'a self,
+            _ctx: &'a Context,
+            request: HttpRequest,
+            _next: Next<'a>,
+        ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+            let result = {
+                let mut answers = self.answers.lock().unwrap();
+                let r = answers[0](&request);
+                if answers.len() > 1 {
+                    drop(answers.remove(0));
+                }
+                r
+            };
+            self.seen.lock().unwrap().push(request);
+            Box::pin(async move { result })
+        }
+    }
+
+    pub(crate) fn status(code: u16) -> HttpResponse {
+        HttpResponse::new(
+            StatusCode::from_u16(code).unwrap(),
+            HeaderMap::new(),
+            Bytes::new(),
+        )
+    }
+
+    pub(crate) fn ctx() -> Context {
+        Context::new("cid-1".into(), 1024)
+    }
+
+    pub(crate) fn get(url: &str) -> HttpRequest {
+        HttpRequest::new(Method::GET, Url::parse(url).unwrap())
+    }
+
+    /// Runs `policy` in front of `script`.
+    pub(crate) async fn run(
+        policy: Arc<dyn Policy>,
+        script: Arc<Script>,
+        ctx: &Context,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, Error> {
+        let chain: Vec<Arc<dyn Policy>> = vec![policy, script];
+        Next::new(&chain).send(ctx, request).await
+    }
+}

@@ -1,0 +1,222 @@
+//! The redirect policy: follows 301/302/303/307/308 safely.
+
+use http::{Method, StatusCode};
+use url::Url;
+
+use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
+use crate::client::{check_scheme, log_path, log_url};
+use crate::{Error, ErrorKind};
+
+/// Follows up to `max_redirects` hops. On another origin (scheme, host or port) the token and the
+/// caller's `Authorization` and `Cookie` headers are dropped, as Graph's pre-authenticated
+/// download URLs expect; https → http is refused; 301/302 turn a POST into a GET and 303 turns any
+/// method into GET (dropping the body).
+#[derive(Debug)]
+pub(crate) struct Redirect {
+    pub(crate) max_redirects: usize,
+    pub(crate) allow_http: bool,
+}
+
+impl Policy for Redirect {
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        request: HttpRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        Box::pin(async move {
+            let mut request = request;
+            let mut hop = 0;
+            loop {
+                let response = next.send(ctx, request.clone()).await?;
+                let location = match response.headers.get(http::header::LOCATION) {
+                    Some(v) if is_redirect(response.status) => v,
+                    _ => return Ok(response),
+                };
+                let refuse = |message: String| Error::kinded(ErrorKind::Redirect, message);
+                if hop >= self.max_redirects {
+                    return Err(refuse(format!(
+                        "more than {} redirects",
+                        self.max_redirects
+                    )));
+                }
+                let location = location
+                    .to_str()
+                    .map_err(|_| refuse("the redirect `Location` is not valid text".to_owned()))?;
+                let next_hop = next_hop(&request.url, &request.method, response.status, location)
+                    .map_err(refuse)?;
+                check_scheme(&next_hop.url, self.allow_http)
+                    .map_err(|e| refuse(format!("a redirect: {e}")))?;
+                if next_hop.cross_origin {
+                    // The token and any credentials of the caller stay with the origin they
+                    // were meant for.
+                    request.headers.remove(http::header::AUTHORIZATION);
+                    request.headers.remove(http::header::COOKIE);
+                    request.headers.remove(http::header::PROXY_AUTHORIZATION);
+                }
+                if next_hop.method != request.method {
+                    request.body = None;
+                    request.headers.remove(http::header::CONTENT_TYPE);
+                }
+                tracing::debug!(status = response.status.as_u16(), to = %log_url(&next_hop.url), "following redirect");
+                request.method = next_hop.method;
+                request.url = next_hop.url;
+                hop += 1;
+            }
+        })
+    }
+}
+
+/// Where a redirect leads, and what changes on the way.
+#[derive(Debug, PartialEq)]
+pub(crate) struct NextHop {
+    pub(crate) url: Url,
+    pub(crate) method: Method,
+    /// Scheme, host or port differ: credentials must not follow.
+    pub(crate) cross_origin: bool,
+}
+
+/// Decides one redirect hop: resolves `location` against `current`, refuses https → http, and turns
+/// a POST into a GET for 301/302/303 (303 turns any method into GET) as browsers and Graph's SDKs do.
+pub(crate) fn next_hop(
+    current: &Url,
+    method: &Method,
+    status: StatusCode,
+    location: &str,
+) -> Result<NextHop, String> {
+    let url = current.join(location).map_err(|_| {
+        format!(
+            "the redirect `Location` `{}` is not a valid URL",
+            crate::error::printable(log_path(location), 200)
+        )
+    })?;
+    if current.scheme() == "https" && url.scheme() != "https" {
+        return Err(format!(
+            "a redirect from https to {} (`{}`) was refused",
+            url.scheme(),
+            log_url(&url)
+        ));
+    }
+    let to_get = status == StatusCode::SEE_OTHER
+        || (*method == Method::POST
+            && matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND));
+    Ok(NextHop {
+        cross_origin: url.origin() != current.origin(),
+        method: if to_get { Method::GET } else { method.clone() },
+        url,
+    })
+}
+
+fn is_redirect(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use bytes::Bytes;
+    use http::HeaderValue;
+    use std::sync::Arc;
+
+    fn to(code: u16, location: &'static str) -> HttpResponse {
+        let mut r = status(code);
+        r.headers
+            .insert(http::header::LOCATION, HeaderValue::from_static(location));
+        r
+    }
+
+    fn policy() -> Arc<Redirect> {
+        Arc::new(Redirect {
+            max_redirects: 2,
+            allow_http: false,
+        })
+    }
+
+    #[tokio::test]
+    async fn cross_origin_hops_drop_credentials_and_303_drops_the_body() {
+        let script = Script::new(vec![
+            Box::new(|_| Ok(to(303, "/v1.0/status"))),
+            Box::new(|_| Ok(to(302, "https://files.example/x?tempauth=1"))),
+            Box::new(|_| Ok(status(200))),
+        ]);
+        let mut request = HttpRequest::new(
+            Method::POST,
+            Url::parse("https://graph.microsoft.com/v1.0/me/export").unwrap(),
+        );
+        request.headers.insert(
+            http::header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer t"),
+        );
+        request
+            .headers
+            .insert(http::header::COOKIE, HeaderValue::from_static("c=1"));
+        request.headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        request.body = Some(Bytes::from_static(b"{}"));
+        let r = run(policy(), script.clone(), &ctx(), request)
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200);
+        let seen = script.seen();
+        assert_eq!(seen[1].method, Method::GET);
+        assert_eq!(
+            seen[1].url.as_str(),
+            "https://graph.microsoft.com/v1.0/status"
+        );
+        assert!(
+            seen[1].body.is_none() && seen[1].headers.get(http::header::CONTENT_TYPE).is_none()
+        );
+        assert!(
+            seen[1].headers.contains_key(http::header::AUTHORIZATION),
+            "same origin keeps the token"
+        );
+        assert_eq!(seen[2].url.as_str(), "https://files.example/x?tempauth=1");
+        assert!(seen[2].headers.get(http::header::AUTHORIZATION).is_none());
+        assert!(seen[2].headers.get(http::header::COOKIE).is_none());
+    }
+
+    #[tokio::test]
+    async fn too_many_hops_other_schemes_and_downgrades_are_refused() {
+        let script = Script::new(vec![Box::new(|_| Ok(to(307, "/again")))]);
+        let e = run(policy(), script.clone(), &ctx(), get("https://h/x"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Redirect);
+        assert!(e.to_string().contains("more than 2 redirects"), "{e}");
+        assert_eq!(script.seen().len(), 3);
+        for (location, says) in [
+            (
+                "file:///etc/passwd",
+                "from https to file (`file:/etc/passwd`)",
+            ),
+            ("http://h/x", "from https to http"),
+        ] {
+            let script = Script::new(vec![Box::new(move |_| Ok(to(302, location)))]);
+            let e = run(policy(), script, &ctx(), get("https://h/x"))
+                .await
+                .unwrap_err();
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        // From plain http on loopback, another scheme is refused by the scheme check.
+        let script = Script::new(vec![Box::new(|_| Ok(to(302, "ftp://127.0.0.1/x")))]);
+        let e = run(policy(), script, &ctx(), get("http://127.0.0.1:9/x"))
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("unsupported URL scheme `ftp`"),
+            "{e}"
+        );
+    }
+
+    #[tokio::test]
+    async fn answers_without_location_are_not_redirects() {
+        let script = Script::new(vec![Box::new(|_| Ok(status(302)))]);
+        let r = run(policy(), script, &ctx(), get("https://h/x"))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 302);
+    }
+}

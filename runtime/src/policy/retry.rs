@@ -1,0 +1,379 @@
+//! The retry policy: tries, waits (`Retry-After` or backoff), the per-try timeout, and the
+//! replaceable decision of what is retried.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use tracing::Instrument;
+
+use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
+use crate::{ApiError, Error, ErrorKind, RetryPolicy};
+
+const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
+
+/// How one try ended, as a [`RetryClassifier`] sees it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum TryOutcome<'a> {
+    /// The service answered with a status that is not a success.
+    Answered {
+        /// The status.
+        status: StatusCode,
+        /// The headers.
+        headers: &'a HeaderMap,
+    },
+    /// No answer: the connection failed or was dropped, or the per-try timeout ran out.
+    Failed {
+        /// What went wrong.
+        error: &'a Error,
+        /// Whether the request may have reached the server (false only when no connection
+        /// was made).
+        sent: bool,
+    },
+}
+
+/// Decides whether a try is worth repeating. The retry policy still applies the budget
+/// ([`RetryPolicy`]): the number of retries, the total wait, `Retry-After`.
+///
+/// Replace it with [`ClientBuilder::retry_classifier`](crate::ClientBuilder::retry_classifier);
+/// build on [`DefaultClassifier`] to keep Graph's rules:
+///
+/// ```
+/// use graph_odata_runtime::http::Method;
+/// use graph_odata_runtime::policy::{DefaultClassifier, RetryClassifier, TryOutcome};
+///
+/// /// Also retries a GET answered 500 (for a flaky on-premises OData service).
+/// #[derive(Debug)]
+/// struct Flaky500;
+///
+/// impl RetryClassifier for Flaky500 {
+///     fn should_retry(&self, method: &Method, outcome: &TryOutcome<'_>) -> bool {
+///         match outcome {
+///             TryOutcome::Answered { status, .. } if *method == Method::GET && status.as_u16() == 500 => true,
+///             _ => DefaultClassifier.should_retry(method, outcome),
+///         }
+///     }
+/// }
+///
+/// let client = graph_odata_runtime::Client::builder().retry_classifier(Flaky500).build()?;
+/// # let _ = client; Ok::<(), graph_odata_runtime::Error>(())
+/// ```
+pub trait RetryClassifier: Send + Sync + fmt::Debug {
+    /// Whether the try that ended with `outcome` should be sent again.
+    fn should_retry(&self, method: &Method, outcome: &TryOutcome<'_>) -> bool;
+}
+
+/// Graph's rules, documented on [`RetryPolicy`]: 429 and 503 for every method, 504 for idempotent
+/// methods; a connection that could not be opened, for every method; a dropped connection or a
+/// per-try timeout, for idempotent methods. Never a certificate failure, a body over the size
+/// limit, or any other status.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultClassifier;
+
+impl RetryClassifier for DefaultClassifier {
+    fn should_retry(&self, method: &Method, outcome: &TryOutcome<'_>) -> bool {
+        match outcome {
+            TryOutcome::Answered { status, .. } => {
+                crate::retry::is_retryable_status(*status, method)
+            }
+            TryOutcome::Failed { error, sent } => {
+                matches!(error.kind(), ErrorKind::Connect | ErrorKind::Timeout)
+                    && (!sent || crate::retry::is_idempotent(method))
+            }
+        }
+    }
+}
+
+/// Runs the tries of one call.
+#[derive(Debug)]
+pub(crate) struct Retry {
+    pub(crate) policy: RetryPolicy,
+    pub(crate) classifier: Arc<dyn RetryClassifier>,
+    pub(crate) try_timeout: Option<Duration>,
+}
+
+impl Retry {
+    /// One try, under the per-try timeout, in its own span.
+    async fn try_once<'a>(
+        &'a self,
+        ctx: &'a Context,
+        request: HttpRequest,
+        next: Next<'a>,
+        attempt: u32,
+    ) -> Result<HttpResponse, Error> {
+        let span = tracing::debug_span!(
+            "graph_odata.try",
+            attempt,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let send = next.send(ctx, request);
+        let result = match self.try_timeout {
+            None => send.instrument(span.clone()).await,
+            Some(limit) => match tokio::time::timeout(limit, send)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(r) => r,
+                Err(_) => Err(Error::kinded(
+                    ErrorKind::Timeout,
+                    format!("no complete answer within the per-try limit of {limit:?}"),
+                )),
+            },
+        };
+        if let Ok(response) = &result {
+            span.record("status", response.status.as_u16());
+            if let Some(id) = response
+                .headers
+                .get("request-id")
+                .and_then(|v| v.to_str().ok())
+            {
+                span.record("request_id", id);
+            }
+        }
+        result
+    }
+}
+
+impl Policy for Retry {
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        request: HttpRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        Box::pin(async move {
+            let method = request.method.clone();
+            let mut retries: u32 = 0;
+            let mut waited = Duration::ZERO;
+            let mut request = Some(request);
+            loop {
+                let attempt = retries + 1;
+                ctx.set_attempt(attempt);
+                let budget_left = retries < self.policy.get_max_retries();
+                // The last possible try takes the request itself; earlier ones a (cheap) clone.
+                let mut this_try = match (&request, budget_left) {
+                    (Some(r), true) => r.clone(),
+                    _ => match request.take() {
+                        Some(r) => r,
+                        None => return Err(Error::build("the retry policy lost its request")),
+                    },
+                };
+                if attempt > 1
+                    && let Ok(v) = HeaderValue::try_from((attempt - 1).to_string())
+                {
+                    this_try.headers.insert(RETRY_ATTEMPT, v);
+                }
+                let outcome = self.try_once(ctx, this_try, next, attempt).await;
+                let delay = match outcome {
+                    Ok(response) if response.status.is_success() => return Ok(response),
+                    Ok(response) => {
+                        let answered = TryOutcome::Answered {
+                            status: response.status,
+                            headers: &response.headers,
+                        };
+                        if !self.classifier.should_retry(&method, &answered) {
+                            return Ok(response);
+                        }
+                        let delay =
+                            crate::retry::parse_retry_after(&response.headers, SystemTime::now())
+                                .unwrap_or_else(|| self.policy.backoff(attempt));
+                        if !budget_left || waited + delay > self.policy.get_max_total_wait() {
+                            tracing::warn!(
+                                status = response.status.as_u16(),
+                                attempt,
+                                "giving up: retry budget spent"
+                            );
+                            let body = response.body.as_bytes().cloned().unwrap_or_default();
+                            let api =
+                                ApiError::from_response(response.status, &response.headers, &body);
+                            return Err(Error::throttled(api));
+                        }
+                        tracing::info!(
+                            status = response.status.as_u16(),
+                            ?delay,
+                            attempt,
+                            "retrying"
+                        );
+                        delay
+                    }
+                    Err(error) => {
+                        let failed = TryOutcome::Failed {
+                            error: &error,
+                            sent: error.was_sent(),
+                        };
+                        let delay = self.policy.backoff(attempt);
+                        if !budget_left
+                            || !self.classifier.should_retry(&method, &failed)
+                            || waited + delay > self.policy.get_max_total_wait()
+                        {
+                            return Err(error);
+                        }
+                        tracing::info!(error = %error, ?delay, attempt, "retrying after a transport error");
+                        delay
+                    }
+                };
+                tokio::time::sleep(delay).await;
+                waited += delay;
+                retries += 1;
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn retry(classifier: Arc<dyn RetryClassifier>) -> Arc<Retry> {
+        Arc::new(Retry {
+            policy: RetryPolicy::default()
+                .max_retries(2)
+                .initial_backoff(Duration::from_millis(1))
+                .jitter(false),
+            classifier,
+            try_timeout: None,
+        })
+    }
+
+    fn with_header(code: u16, name: &'static str, value: &'static str) -> HttpResponse {
+        let mut r = status(code);
+        r.headers.insert(name, HeaderValue::from_static(value));
+        r
+    }
+
+    #[tokio::test]
+    async fn retries_throttling_then_succeeds_and_counts_attempts() {
+        let script = Script::new(vec![
+            Box::new(|_| Ok(with_header(429, "retry-after", "0"))),
+            Box::new(|_| Ok(status(503))),
+            Box::new(|_| Ok(status(200))),
+        ]);
+        let c = ctx();
+        let r = run(
+            retry(Arc::new(DefaultClassifier)),
+            script.clone(),
+            &c,
+            get("https://h/x"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(c.attempt(), 3);
+        let seen = script.seen();
+        assert!(seen[0].headers.get("retry-attempt").is_none());
+        assert_eq!(seen[1].headers["retry-attempt"], "1");
+        assert_eq!(seen[2].headers["retry-attempt"], "2");
+    }
+
+    #[tokio::test]
+    async fn gives_up_as_throttled_and_passes_other_statuses_through() {
+        let script = Script::new(vec![Box::new(|_| Ok(status(429)))]);
+        let c = ctx();
+        let e = run(
+            retry(Arc::new(DefaultClassifier)),
+            script.clone(),
+            &c,
+            get("https://h/x"),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Throttled);
+        assert_eq!(script.seen().len(), 3);
+        let script = Script::new(vec![Box::new(|_| Ok(status(500)))]);
+        let r = run(
+            retry(Arc::new(DefaultClassifier)),
+            script.clone(),
+            &c,
+            get("https://h/x"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 500);
+        assert_eq!(script.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_post_is_not_resent_after_a_dropped_connection_but_is_when_nothing_was_sent() {
+        let dropped = || Error::kinded(ErrorKind::Connect, "dropped");
+        let script = Script::new(vec![Box::new(move |_| Err(dropped()))]);
+        let post = HttpRequest::new(Method::POST, url::Url::parse("https://h/x").unwrap());
+        run(
+            retry(Arc::new(DefaultClassifier)),
+            script.clone(),
+            &ctx(),
+            post.clone(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(script.seen().len(), 1);
+        let script = Script::new(vec![Box::new(|_| {
+            Err(Error::kinded(ErrorKind::Connect, "refused").unsent())
+        })]);
+        run(
+            retry(Arc::new(DefaultClassifier)),
+            script.clone(),
+            &ctx(),
+            post,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(script.seen().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_custom_classifier_decides() {
+        #[derive(Debug)]
+        struct Retry500;
+        impl RetryClassifier for Retry500 {
+            fn should_retry(&self, _: &Method, outcome: &TryOutcome<'_>) -> bool {
+                matches!(outcome, TryOutcome::Answered { status, .. } if status.as_u16() == 500)
+            }
+        }
+        let script = Script::new(vec![
+            Box::new(|_| Ok(status(500))),
+            Box::new(|_| Ok(status(200))),
+        ]);
+        let r = run(
+            retry(Arc::new(Retry500)),
+            script.clone(),
+            &ctx(),
+            get("https://h/x"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200);
+        // …and 429 is no longer retried by it.
+        let script = Script::new(vec![Box::new(|_| Ok(status(429)))]);
+        let r = run(
+            retry(Arc::new(Retry500)),
+            script.clone(),
+            &ctx(),
+            get("https://h/x"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 429);
+        assert_eq!(script.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn certificate_failures_are_not_retried() {
+        let script = Script::new(vec![Box::new(|_| {
+            Err(Error::kinded(ErrorKind::Certificate, "bad cert").unsent())
+        })]);
+        let e = run(
+            retry(Arc::new(DefaultClassifier)),
+            script.clone(),
+            &ctx(),
+            get("https://h/x"),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Certificate);
+        assert_eq!(script.seen().len(), 1);
+    }
+}

@@ -1,0 +1,45 @@
+//! The transport policy: the end of the chain, one HTTP exchange through `reqwest`.
+
+use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy, ResponseBody};
+use crate::Error;
+
+/// Sends one request with the configured (or the caller's own) `reqwest::Client` and returns as
+/// soon as the headers are in; the body stays on the connection for the limits policy or the
+/// download to read.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+}
+
+impl Policy for Transport {
+    fn send<'a>(
+        &'a self,
+        _ctx: &'a Context,
+        request: HttpRequest,
+        _next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        Box::pin(async move {
+            let HttpRequest {
+                method,
+                url,
+                mut headers,
+                body,
+            } = request;
+            if body.is_none() {
+                headers.remove(http::header::CONTENT_TYPE);
+            }
+            let mut builder = self.http.request(method, url).headers(headers);
+            if let Some(body) = body {
+                builder = builder.body(body);
+            }
+            let mut response = builder.send().await.map_err(Error::transport)?;
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            Ok(HttpResponse {
+                status,
+                headers,
+                body: ResponseBody::stream(response),
+            })
+        })
+    }
+}

@@ -1,0 +1,255 @@
+//! The policy pipeline from the outside: user policies per call and per try, a replaced retry
+//! classifier, the caller's own `reqwest::Client`, and builder errors that name the setting.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use graph_odata::http::{HeaderValue, StatusCode};
+use graph_odata::policy::{
+    BoxFuture, Context, DefaultClassifier, HttpRequest, HttpResponse, Next, Policy,
+    RetryClassifier, TryOutcome,
+};
+use graph_odata::prelude::*;
+use graph_odata_emulator::Fault;
+use serde_json::{Value, json};
+use support::{emulator, fast_retry};
+
+/// Counts what passes and stamps a header with the count.
+#[derive(Debug, Default)]
+struct Counter {
+    name: &'static str,
+    seen: AtomicU32,
+}
+
+impl Policy for Counter {
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        mut request: HttpRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        let n = self.seen.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(v) = HeaderValue::try_from(format!("{n}/attempt {}", ctx.attempt())) {
+            request.headers.insert(self.name, v);
+        }
+        next.send(ctx, request)
+    }
+}
+
+/// Shares a counter with the test.
+#[derive(Debug, Clone, Default)]
+struct Shared(Arc<Counter>);
+
+impl Policy for Shared {
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        request: HttpRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        self.0.send(ctx, request, next)
+    }
+}
+
+fn counter(name: &'static str) -> Shared {
+    Shared(Arc::new(Counter {
+        name,
+        seen: AtomicU32::new(0),
+    }))
+}
+
+#[tokio::test]
+async fn per_call_policies_run_once_and_per_try_policies_on_every_try_after_the_token() {
+    let emu = emulator().await;
+    emu.insert("/users", json!({"id": "u"}));
+    emu.require_bearer(Some("tok"));
+    emu.fault(Fault::throttle("0").times(2));
+    let (per_call, per_try) = (counter("x-per-call"), counter("x-per-try"));
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .credential(StaticToken::new("tok"))
+        .retry(fast_retry())
+        .per_call_policy(per_call.clone())
+        .policy(per_try.clone())
+        .build()
+        .unwrap();
+    let _: Value = client.send(Request::get("/users/u")).await.unwrap();
+    let log = emu.requests();
+    assert_eq!(log.len(), 3);
+    assert_eq!(per_call.0.seen.load(Ordering::SeqCst), 1);
+    assert_eq!(per_try.0.seen.load(Ordering::SeqCst), 3);
+    for (i, r) in log.iter().enumerate() {
+        // The per-call policy ran before the first try (attempt 0) and its header rides on
+        // every try; the per-try one sees each attempt.
+        assert_eq!(r.header("x-per-call"), Some("1/attempt 0"));
+        assert_eq!(
+            r.header("x-per-try"),
+            Some(format!("{}/attempt {}", i + 1, i + 1).as_str())
+        );
+        assert_eq!(r.header("authorization"), Some("Bearer tok"));
+        assert_eq!(
+            r.header("client-request-id"),
+            log[0].header("client-request-id")
+        );
+    }
+}
+
+/// Answers by itself without reaching the network: an open circuit breaker.
+#[derive(Debug)]
+struct Open;
+
+impl Policy for Open {
+    fn send<'a>(
+        &'a self,
+        _ctx: &'a Context,
+        _request: HttpRequest,
+        _next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        Box::pin(async {
+            Ok(HttpResponse::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Default::default(),
+                r#"{"error":{"code":"circuitOpen","message":"The breaker is open."}}"#,
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_policy_can_answer_by_itself_and_its_answer_is_an_ordinary_error() {
+    let emu = emulator().await;
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .retry(RetryPolicy::none())
+        .per_call_policy(Open)
+        .build()
+        .unwrap();
+    let err = client
+        .send(Request::<Value>::get("/users"))
+        .await
+        .unwrap_err();
+    // Outside the retries, its 503 is final: an `Api` error with the code it wrote.
+    assert!(err.is_api(), "{err:?}");
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(err.code(), Some("circuitOpen"));
+    assert!(emu.requests().is_empty(), "nothing reached the server");
+}
+
+#[derive(Debug)]
+struct Retry500;
+
+impl RetryClassifier for Retry500 {
+    fn should_retry(&self, method: &http::Method, outcome: &TryOutcome<'_>) -> bool {
+        match outcome {
+            TryOutcome::Answered { status, .. } if status.as_u16() == 500 => true,
+            _ => DefaultClassifier.should_retry(method, outcome),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_replaced_classifier_decides_what_is_retried() {
+    let emu = emulator().await;
+    emu.insert("/users", json!({"id": "u"}));
+    emu.fault(Fault::status(500).times(1));
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .retry(fast_retry())
+        .retry_classifier(Retry500)
+        .build()
+        .unwrap();
+    let _: Value = client.send(Request::get("/users/u")).await.unwrap();
+    assert_eq!(emu.requests().len(), 2);
+    // With the default classifier a 500 is final.
+    emu.clear_requests();
+    emu.fault(Fault::status(500).times(1));
+    let err = support::client_for(&emu)
+        .send(Request::<Value>::get("/users/u"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(emu.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn the_callers_own_reqwest_client_is_used() {
+    let emu = emulator().await;
+    emu.insert("/users", json!({"id": "u"}));
+    let mut defaults = http::HeaderMap::new();
+    defaults.insert("x-from-my-client", HeaderValue::from_static("yes"));
+    let http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .http_client(http)
+        .user_agent("my-app/2")
+        .build()
+        .unwrap();
+    let _: Value = client.send(Request::get("/users/u")).await.unwrap();
+    let r = emu.last_request().unwrap();
+    assert_eq!(r.header("x-from-my-client"), Some("yes"));
+    let ua = r.header("user-agent").unwrap_or_default();
+    assert!(ua.starts_with("my-app/2 graph-odata/"), "{ua}");
+}
+
+#[test]
+fn builder_errors_name_the_setting() {
+    use std::time::Duration;
+    let cases: Vec<(graph_odata::ClientBuilder, &str)> = vec![
+        (
+            Client::builder().try_timeout(Some(Duration::ZERO)),
+            "`ClientBuilder::try_timeout`: must be more than zero",
+        ),
+        (
+            Client::builder().timeout(Some(Duration::ZERO)),
+            "`ClientBuilder::timeout`",
+        ),
+        (
+            Client::builder().connect_timeout(Duration::ZERO),
+            "`ClientBuilder::connect_timeout`",
+        ),
+        (
+            Client::builder().credential_timeout(Duration::ZERO),
+            "`ClientBuilder::credential_timeout`",
+        ),
+        (
+            Client::builder().max_response_size(0),
+            "`ClientBuilder::max_response_size`",
+        ),
+        (
+            Client::builder().scopes(Vec::<String>::new()),
+            "`ClientBuilder::scopes`: no scope given",
+        ),
+        (
+            Client::builder().scopes(["User.Read Mail.Read"]),
+            "`ClientBuilder::scopes`: `User.Read Mail.Read`",
+        ),
+        (
+            Client::builder().allowed_host("https://files.contoso.com/x"),
+            "`ClientBuilder::allowed_host`: `https://files.contoso.com/x` is not a host name",
+        ),
+        (
+            Client::builder().allowed_host(""),
+            "`ClientBuilder::allowed_host`",
+        ),
+        (
+            Client::builder().user_agent("app\n1"),
+            "`ClientBuilder::user_agent`",
+        ),
+        (
+            Client::builder().service_root("https://h/v1.0?x=1"),
+            "the service root `https://h/v1.0?x=1` must not have a query",
+        ),
+    ];
+    for (builder, says) in cases {
+        let err = builder.build().unwrap_err();
+        assert!(err.is_build(), "{err:?}");
+        assert!(err.to_string().contains(says), "{err} should say {says}");
+        assert!(!err.to_string().contains('\n'), "{err:?}");
+    }
+}
