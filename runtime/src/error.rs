@@ -270,11 +270,10 @@ impl Error {
     /// Classifies a reqwest failure, with the URL removed (it may carry a pre-authenticated token).
     pub(crate) fn transport(err: reqwest::Error) -> Error {
         let unsent = err.is_connect();
-        if unsent && certificate_failure(&err) {
+        if unsent && let Some(reason) = certificate_failure(&err) {
             return Error::kinded(
                 ErrorKind::Certificate,
-                "the server's TLS certificate was not accepted (see the source for why); \
-                 not retried",
+                format!("the server's TLS certificate was not accepted ({reason}); not retried"),
             )
             .with_source(err.without_url())
             .unsent();
@@ -481,16 +480,17 @@ impl std::error::Error for Error {
 /// Whether a connect error comes from a certificate the TLS backend refused. The backends
 /// (rustls, native-tls) are reached through reqwest and hyper without a stable type to match, so
 /// the error chain's messages are read; both name the certificate.
-fn certificate_failure(err: &reqwest::Error) -> bool {
+fn certificate_failure(err: &reqwest::Error) -> Option<String> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
     while let Some(e) = source {
-        let text = e.to_string().to_ascii_lowercase();
-        if text.contains("certificate") || text.contains("unknownissuer") {
-            return true;
+        let text = e.to_string();
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("certificate") || lower.contains("unknownissuer") {
+            return Some(printable(&text, 200));
         }
         source = e.source();
     }
-    false
+    None
 }
 
 /// `text` made safe to print: control characters (and the invisible ones that reorder text in a
