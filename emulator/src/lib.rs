@@ -33,6 +33,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod download;
 mod faults;
 mod graph;
 mod log;
@@ -52,6 +53,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+pub use download::pattern_byte;
 pub use faults::Fault;
 pub use log::{LoggedRequest, gaps};
 pub use routes::{Call, Reply};
@@ -69,6 +71,7 @@ pub struct Emulator {
 
 pub(crate) struct Shared {
     pub(crate) base_url: String,
+    pub(crate) download_url: String,
     store: Mutex<Store>,
     log: Mutex<Vec<LoggedRequest>>,
     faults: Mutex<Vec<Fault>>,
@@ -117,8 +120,13 @@ impl Emulator {
     pub async fn start_on(port: u16) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
+        // Pre-authenticated download URLs live on another origin, as on Graph, so a client that
+        // follows the redirect must drop its token.
+        let downloads = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let download_addr = downloads.local_addr()?;
         let shared = Arc::new(Shared {
             base_url: format!("http://{addr}"),
+            download_url: format!("http://{download_addr}"),
             store: Mutex::new(Store::default()),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
@@ -128,7 +136,8 @@ impl Emulator {
             uploads: Mutex::new(upload::Uploads::default()),
         });
         let (tx, rx) = watch::channel(());
-        tokio::spawn(serve(listener, shared.clone(), rx));
+        tokio::spawn(serve(listener, shared.clone(), rx.clone()));
+        tokio::spawn(serve(downloads, shared.clone(), rx));
         Ok(Emulator {
             addr,
             shared,
@@ -245,9 +254,45 @@ impl Emulator {
         self.shared.lock_store().count(path)
     }
 
-    /// The bytes of an item created by an upload session, by the item's id.
+    /// The bytes of an item created by an upload session (or set with
+    /// [`set_content`](Self::set_content)), by the item's id. `None` for pattern content.
     pub fn uploaded_content(&self, item_id: &str) -> Option<Vec<u8>> {
-        self.shared.lock_uploads().contents.get(item_id).cloned()
+        match self.shared.lock_uploads().contents.get(item_id)? {
+            download::Content::Bytes(b) => Some(b.to_vec()),
+            download::Content::Pattern(_) => None,
+        }
+    }
+
+    /// Gives the item `item_id` content: `GET …/items/{item_id}/content` then answers `302` to a
+    /// pre-authenticated URL on the emulator's second origin
+    /// ([`download_base_url`](Self::download_base_url)), which serves the bytes with `Range`
+    /// support, an `ETag` and no token needed.
+    pub fn set_content(&self, item_id: &str, bytes: impl Into<bytes::Bytes>) {
+        self.shared
+            .lock_uploads()
+            .contents
+            .insert(item_id.to_owned(), download::Content::Bytes(bytes.into()));
+    }
+
+    /// Like [`set_content`](Self::set_content) with `len` bytes of [`pattern_byte`], generated as
+    /// they are sent: a multi-GiB download without the memory.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let emu = graph_odata_emulator::Emulator::start().await?;
+    /// emu.set_pattern_content("big", 1 << 30); // 1 GiB at /v1.0/me/drive/items/big/content
+    /// # Ok(()) }
+    /// ```
+    pub fn set_pattern_content(&self, item_id: &str, len: u64) {
+        self.shared
+            .lock_uploads()
+            .contents
+            .insert(item_id.to_owned(), download::Content::Pattern(len));
+    }
+
+    /// `http://127.0.0.1:port` of the second origin that serves pre-authenticated downloads.
+    pub fn download_base_url(&self) -> &str {
+        &self.shared.download_url
     }
 
     /// Runs `f` with the store locked (for setup or assertions beyond `insert`/`get`).

@@ -36,6 +36,8 @@ pub(crate) enum ReplyBody {
         pause: Pin<Box<tokio::time::Sleep>>,
         failed: bool,
     },
+    /// An item's bytes (downloads), generated or sliced as they are sent.
+    Content(crate::download::ContentBody),
 }
 
 impl Body for ReplyBody {
@@ -48,6 +50,7 @@ impl Body for ReplyBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             ReplyBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            ReplyBody::Content(c) => Pin::new(c).poll_frame(cx),
             ReplyBody::Truncated {
                 part,
                 pause,
@@ -70,7 +73,10 @@ impl Body for ReplyBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, ReplyBody::Full(None))
+        match self {
+            ReplyBody::Content(c) => c.is_end_stream(),
+            other => matches!(other, ReplyBody::Full(None)),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -78,6 +84,7 @@ impl Body for ReplyBody {
             ReplyBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             ReplyBody::Full(None) => SizeHint::with_exact(0),
             ReplyBody::Truncated { .. } => SizeHint::default(),
+            ReplyBody::Content(c) => c.size_hint(),
         }
     }
 }
@@ -168,6 +175,35 @@ pub(crate) async fn handle(
         return Ok(finish(reply, &ctx, truncate));
     }
 
+    // Download URLs are pre-authenticated too (and live on the emulator's second origin).
+    if let Some(id) = path.strip_prefix("/download/") {
+        let content = shared.lock_uploads().contents.get(id).cloned();
+        return Ok(match content {
+            None => finish(
+                Reply::error(
+                    StatusCode::NOT_FOUND,
+                    "itemNotFound",
+                    "The download URL does not exist or has expired.",
+                ),
+                &ctx,
+                false,
+            ),
+            Some(content) => {
+                let served =
+                    crate::download::serve(id, &content, &parts.method, &parts.headers, truncate);
+                let body = match served.body {
+                    Some(b) => ReplyBody::Content(b),
+                    None => ReplyBody::Full(None),
+                };
+                let mut response = http::Response::new(body);
+                *response.status_mut() = served.status;
+                *response.headers_mut() = served.headers;
+                common_headers(response.headers_mut(), &ctx);
+                response
+            }
+        });
+    }
+
     if let Some(expected) = shared.lock_bearer().clone() {
         let got = parts
             .headers
@@ -190,6 +226,25 @@ pub(crate) async fn handle(
             );
             return Ok(finish(reply, &ctx, false));
         }
+    }
+
+    // `GET …/items/{id}/content` of an item with content: Graph answers 302 to a
+    // pre-authenticated URL on another host.
+    if parts.method == Method::GET
+        && let Some(id) = content_item(&path)
+        && shared.lock_uploads().contents.contains_key(&id)
+    {
+        let location = format!(
+            "{}/download/{id}?tempauth={}",
+            shared.download_url,
+            uuid::Uuid::new_v4().simple()
+        );
+        let reply = Reply {
+            status: StatusCode::FOUND,
+            ..Reply::no_content()
+        }
+        .header("Location", &location);
+        return Ok(finish(reply, &ctx, false));
     }
 
     let is_batch =
@@ -219,6 +274,13 @@ pub(crate) async fn handle(
         )
     };
     Ok(finish(reply, &ctx, truncate))
+}
+
+/// The item id of `…/items/{id}/content`.
+fn content_item(path: &str) -> Option<String> {
+    let rest = path.strip_suffix("/content")?;
+    let (before, id) = rest.rsplit_once('/')?;
+    (before.ends_with("/items") && !id.is_empty()).then(|| id.to_owned())
 }
 
 /// The first fault that applies to `method path`, used up by one. Inside a `$batch` only status

@@ -23,7 +23,7 @@ pub(crate) struct Session {
 #[derive(Debug, Default)]
 pub(crate) struct Uploads {
     sessions: HashMap<String, Session>,
-    pub(crate) contents: HashMap<String, Vec<u8>>,
+    pub(crate) contents: HashMap<String, crate::download::Content>,
 }
 
 const EXPIRES: &str = "2099-01-01T00:00:00Z";
@@ -154,7 +154,10 @@ pub(crate) fn session_request(
                         .get(&format!("{collection}/{item_id}"))
                         .cloned()
                         .unwrap_or(Value::Null);
-                    uploads.contents.insert(item_id, session.received);
+                    uploads.contents.insert(
+                        item_id,
+                        crate::download::Content::Bytes(session.received.into()),
+                    );
                     Reply::json(StatusCode::CREATED, stored)
                 }
                 Err(message) => Reply::error(StatusCode::BAD_REQUEST, "BadRequest", &message),

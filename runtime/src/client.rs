@@ -206,6 +206,23 @@ impl Client {
 
     /// Like [`Client::send`], but also returns the status and headers.
     pub async fn execute<T>(&self, request: Request<T>) -> Result<Response<T>, Error> {
+        let (http_request, ctx) = self.prepare(&request)?;
+        let response = self.answer(&ctx, http_request).await?;
+        let HttpResponse {
+            status,
+            headers,
+            body,
+        } = response;
+        let body = body.as_bytes().cloned().unwrap_or_default();
+        let decoded = request.decode(status, &headers, body).map_err(|mut e| {
+            e.set_call_info(ctx.attempt(), ctx.client_request_id());
+            e
+        })?;
+        Ok(Response::new(status, headers, decoded))
+    }
+
+    /// The request on the wire and the call's context.
+    pub(crate) fn prepare<T>(&self, request: &Request<T>) -> Result<(HttpRequest, Context), Error> {
         let client_request_id = request
             .headers()
             .get(CLIENT_REQUEST_ID)
@@ -220,31 +237,41 @@ impl Client {
         );
         ctx.anonymous = request.is_anonymous();
         ctx.log_path = Some(log_path(request.path()).to_owned());
-        let with_info = |mut error: Error, ctx: &Context| {
-            error.set_call_info(ctx.attempt(), ctx.client_request_id());
-            error
-        };
-        let http_request = self
-            .http_request(&request)
-            .map_err(|e| with_info(e, &ctx))?;
-        let response = self
-            .dispatch(&ctx, http_request)
-            .await
-            .map_err(|e| with_info(e, &ctx))?;
-        let HttpResponse {
-            status,
-            headers,
-            body,
-        } = response;
-        let body = body.as_bytes().cloned().unwrap_or_default();
-        if !status.is_success() {
-            let api = ApiError::from_response(status, &headers, &body);
-            return Err(with_info(Error::from_api(api), &ctx));
+        match self.http_request(request) {
+            Ok(r) => Ok((r, ctx)),
+            Err(mut e) => {
+                e.set_call_info(0, ctx.client_request_id());
+                Err(e)
+            }
         }
-        let decoded = request
-            .decode(status, &headers, body)
-            .map_err(|e| with_info(e, &ctx))?;
-        Ok(Response::new(status, headers, decoded))
+    }
+
+    /// Sends through the pipeline; a non-2xx answer becomes an error. Errors carry the number of
+    /// tries and the client-request-id.
+    pub(crate) async fn answer(
+        &self,
+        ctx: &Context,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, Error> {
+        let result = match self.dispatch(ctx, request).await {
+            Ok(response) if response.status.is_success() => return Ok(response),
+            Ok(response) => {
+                let body = response.body.as_bytes().cloned().unwrap_or_default();
+                Error::from_api(ApiError::from_response(
+                    response.status,
+                    &response.headers,
+                    &body,
+                ))
+            }
+            Err(e) => e,
+        };
+        let mut error = result;
+        error.set_call_info(ctx.attempt(), ctx.client_request_id());
+        Err(error)
+    }
+
+    pub(crate) fn try_timeout(&self) -> Option<Duration> {
+        self.inner.try_timeout
     }
 
     /// Sends `request` through the pipeline under the call's deadline.

@@ -22,6 +22,7 @@ pub mod auth;
 pub mod batch;
 mod client;
 pub mod delta;
+pub mod download;
 pub mod edm;
 mod error;
 pub mod limits;

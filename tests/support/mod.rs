@@ -91,3 +91,117 @@ pub fn within(d: Duration, lo_ms: u64, hi_ms: u64, what: &str) {
         "{what}: waited {d:?}, expected {lo_ms}..{hi_ms} ms"
     );
 }
+
+/// What a [`holding_server`] saw.
+#[derive(Default, Debug)]
+pub struct Holder {
+    /// Requests whose head arrived.
+    pub requests: std::sync::atomic::AtomicU32,
+    /// When the first request past the scripted answers arrived (it is never answered).
+    pub held_at: std::sync::Mutex<Option<std::time::Instant>>,
+    /// When the client closed a connection.
+    pub closed_at: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl Holder {
+    /// Waits up to 5 s for `cond`.
+    pub async fn wait_for(&self, what: &str, cond: impl Fn(&Holder) -> bool) {
+        for _ in 0..500 {
+            if cond(self) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the server never saw {what}: {self:?}");
+    }
+
+    /// When a held request arrived.
+    pub fn held(&self) -> Option<std::time::Instant> {
+        *self.held_at.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// When the client closed a connection.
+    pub fn closed(&self) -> Option<std::time::Instant> {
+        *self.closed_at.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A raw HTTP/1.1 server on 127.0.0.1 that writes `answers(origin)[i]` (raw bytes; `origin` is
+/// `http://127.0.0.1:port`; a body may be left incomplete on purpose) to the i-th request and holds
+/// every later request open without answering. It records when a client closes a connection:
+/// the tests of cancellation drop a future and expect the close within a second. Returns the
+/// `/v1.0` root.
+pub async fn holding_server(
+    answers: impl FnOnce(&str) -> Vec<Vec<u8>>,
+) -> (String, std::sync::Arc<Holder>) {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let origin = format!(
+        "http://{}",
+        listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    );
+    let answers = std::sync::Arc::new(answers(&origin));
+    let holder = std::sync::Arc::new(Holder::default());
+    let h = holder.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (h, answers) = (h.clone(), answers.clone());
+            tokio::spawn(async move {
+                let closed = |h: &Holder| {
+                    *h.closed_at.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(std::time::Instant::now());
+                };
+                loop {
+                    // The head, then the body its Content-Length announces.
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match socket.read(&mut byte).await {
+                            Ok(1) => head.push(byte[0]),
+                            _ => return closed(&h),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                    let len: usize = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    let mut body = vec![0u8; len];
+                    if socket.read_exact(&mut body).await.is_err() {
+                        return closed(&h);
+                    }
+                    let i = h.requests.fetch_add(1, Ordering::SeqCst) as usize;
+                    match answers.get(i) {
+                        Some(answer) => {
+                            if socket.write_all(answer).await.is_err() {
+                                return closed(&h);
+                            }
+                        }
+                        None => {
+                            *h.held_at.lock().unwrap_or_else(|e| e.into_inner()) =
+                                Some(std::time::Instant::now());
+                            let _ = socket.read(&mut byte).await;
+                            return closed(&h);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (format!("{origin}/v1.0"), holder)
+}
+
+/// A complete JSON answer for [`holding_server`].
+pub fn json_answer(status: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
