@@ -27,7 +27,7 @@ impl Policy for Counter {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        mut request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         let n = self.seen.fetch_add(1, Ordering::SeqCst) + 1;
@@ -46,7 +46,7 @@ impl Policy for Shared {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         self.0.send(ctx, request, next)
@@ -104,7 +104,7 @@ impl Policy for Open {
     fn send<'a>(
         &'a self,
         _ctx: &'a Context,
-        _request: HttpRequest,
+        _request: &'a mut HttpRequest,
         _next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async {

@@ -280,7 +280,8 @@ impl Client {
         ctx: &Context,
         request: HttpRequest,
     ) -> Result<HttpResponse, Error> {
-        let call = Next::new(&self.inner.pipeline).send(ctx, request);
+        let mut request = request;
+        let call = Next::new(&self.inner.pipeline).send(ctx, &mut request);
         match self.inner.total_timeout {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(r) => r,
@@ -525,7 +526,7 @@ impl ClientBuilder {
     /// struct CountTries(std::sync::atomic::AtomicU64);
     ///
     /// impl Policy for CountTries {
-    ///     fn send<'a>(&'a self, ctx: &'a Context, request: HttpRequest, next: Next<'a>)
+    ///     fn send<'a>(&'a self, ctx: &'a Context, request: &'a mut HttpRequest, next: Next<'a>)
     ///         -> BoxFuture<'a, Result<HttpResponse, Error>> {
     ///         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     ///         next.send(ctx, request)

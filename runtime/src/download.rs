@@ -13,7 +13,7 @@
 //! # async fn demo(client: graph_odata_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use graph_odata_runtime::Request;
 //! let download = client
-//!     .download(Request::get("/me/drive/items/01BYE5RZ/content"))
+//!     .download(Request::<()>::get("/me/drive/items/01BYE5RZ/content"))
 //!     .await?
 //!     .on_progress(|done, total| eprintln!("{done} of {total:?} bytes"));
 //! let mut file = tokio::fs::File::create("report.pdf").await?;
@@ -78,7 +78,8 @@ impl Client {
     /// in, with the body still to read. Redirects are followed as for every call (the token stays
     /// with the service's own origin); the deadline and retries apply to getting the headers.
     ///
-    /// A non-2xx answer is an error, as for [`Client::send`].
+    /// A non-2xx answer is an error, as for [`Client::send`]. The request's answer type is not
+    /// used (write `Request::<()>::get(…)` for a hand-built one).
     pub async fn download<T>(&self, request: Request<T>) -> Result<Download, Error> {
         let (http_request, mut ctx) = self.prepare(&request)?;
         ctx.streaming = true;

@@ -14,7 +14,7 @@ impl Policy for Limits {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async move {

@@ -3,7 +3,10 @@
 //! [`Client::execute`](crate::Client::execute) turns a [`Request`](crate::Request) into an
 //! [`HttpRequest`] (a plain value: method, URL, headers, body) and hands it to a chain of
 //! [`Policy`]s. Each policy may change the request, call the rest of the chain through [`Next`]
-//! (zero, one or many times) and look at or change the answer. The chain, outermost first:
+//! (zero, one or many times) and look at or change the answer. The request is lent to each
+//! policy (`&mut`): the retry policy sends the same value on every try, so a policy sets its
+//! headers with `insert` (never `append`), and a policy that needs another request for a while
+//! (the redirect policy's next hop) works on a clone. The chain, outermost first:
 //!
 //! | policy | runs | does |
 //! |---|---|---|
@@ -35,7 +38,7 @@
 //!     fn send<'a>(
 //!         &'a self,
 //!         ctx: &'a Context,
-//!         mut request: HttpRequest,
+//!         request: &'a mut HttpRequest,
 //!         next: Next<'a>,
 //!     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
 //!         request.headers.insert("x-tenant", self.0.clone());
@@ -84,7 +87,7 @@ pub trait Policy: Send + Sync + fmt::Debug {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>>;
 }
@@ -107,11 +110,14 @@ impl<'a> Next<'a> {
     }
 
     /// Sends `request` through the rest of the pipeline.
-    pub fn send(
+    pub fn send<'b>(
         self,
-        ctx: &'a Context,
-        request: HttpRequest,
-    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        ctx: &'b Context,
+        request: &'b mut HttpRequest,
+    ) -> BoxFuture<'b, Result<HttpResponse, Error>>
+    where
+        'a: 'b,
+    {
         match self.rest.split_first() {
             Some((policy, rest)) => policy.send(ctx, request, Next { rest }),
             None => Box::pin(async { Err(Error::build("the pipeline ended without a transport")) }),
@@ -382,18 +388,18 @@ pub(crate) mod testing {
         fn send<'a>(
             &'a self,
             _ctx: &'a Context,
-            request: HttpRequest,
+            request: &'a mut HttpRequest,
             _next: Next<'a>,
         ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
             let result = {
                 let mut answers = self.answers.lock().unwrap();
-                let r = answers[0](&request);
+                let r = answers[0](request);
                 if answers.len() > 1 {
                     drop(answers.remove(0));
                 }
                 r
             };
-            self.seen.lock().unwrap().push(request);
+            self.seen.lock().unwrap().push(request.clone());
             Box::pin(async move { result })
         }
     }
@@ -419,9 +425,9 @@ pub(crate) mod testing {
         policy: Arc<dyn Policy>,
         script: Arc<Script>,
         ctx: &Context,
-        request: HttpRequest,
+        mut request: HttpRequest,
     ) -> Result<HttpResponse, Error> {
         let chain: Vec<Arc<dyn Policy>> = vec![policy, script];
-        Next::new(&chain).send(ctx, request).await
+        Next::new(&chain).send(ctx, &mut request).await
     }
 }

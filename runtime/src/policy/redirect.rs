@@ -21,18 +21,20 @@ impl Policy for Redirect {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async move {
-            let mut request = request;
+            let mut response = next.send(ctx, &mut *request).await?;
+            // The hops work on a copy: a retry sends the caller's request as it was.
+            let mut current: Option<HttpRequest> = None;
             let mut hop = 0;
             loop {
-                let response = next.send(ctx, request.clone()).await?;
                 let location = match response.headers.get(http::header::LOCATION) {
-                    Some(v) if is_redirect(response.status) => v,
+                    Some(v) if is_redirect(response.status) => v.clone(),
                     _ => return Ok(response),
                 };
+                let request = current.get_or_insert_with(|| request.clone());
                 let refuse = |message: String| Error::kinded(ErrorKind::Redirect, message);
                 if hop >= self.max_redirects {
                     return Err(refuse(format!(
@@ -62,6 +64,7 @@ impl Policy for Redirect {
                 request.method = next_hop.method;
                 request.url = next_hop.url;
                 hop += 1;
+                response = next.send(ctx, request).await?;
             }
         })
     }

@@ -96,11 +96,11 @@ pub(crate) struct Retry {
 
 impl Retry {
     /// One try, under the per-try timeout, in its own span.
-    async fn try_once<'a>(
-        &'a self,
-        ctx: &'a Context,
-        request: HttpRequest,
-        next: Next<'a>,
+    async fn try_once<'b>(
+        &'b self,
+        ctx: &'b Context,
+        request: &'b mut HttpRequest,
+        next: Next<'b>,
         attempt: u32,
     ) -> Result<HttpResponse, Error> {
         let span = tracing::debug_span!(
@@ -141,32 +141,25 @@ impl Policy for Retry {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async move {
             let method = request.method.clone();
             let mut retries: u32 = 0;
             let mut waited = Duration::ZERO;
-            let mut request = Some(request);
+
             loop {
                 let attempt = retries + 1;
                 ctx.set_attempt(attempt);
                 let budget_left = retries < self.policy.get_max_retries();
-                // The last possible try takes the request itself; earlier ones a (cheap) clone.
-                let mut this_try = match (&request, budget_left) {
-                    (Some(r), true) => r.clone(),
-                    _ => match request.take() {
-                        Some(r) => r,
-                        None => return Err(Error::build("the retry policy lost its request")),
-                    },
-                };
+
                 if attempt > 1
                     && let Ok(v) = HeaderValue::try_from((attempt - 1).to_string())
                 {
-                    this_try.headers.insert(RETRY_ATTEMPT, v);
+                    request.headers.insert(RETRY_ATTEMPT, v);
                 }
-                let outcome = self.try_once(ctx, this_try, next, attempt).await;
+                let outcome = self.try_once(ctx, &mut *request, next, attempt).await;
                 let delay = match outcome {
                     Ok(response) if response.status.is_success() => return Ok(response),
                     Ok(response) => {

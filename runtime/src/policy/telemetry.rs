@@ -18,7 +18,7 @@ impl Policy for Telemetry {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        mut request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         if let Ok(id) = HeaderValue::try_from(ctx.client_request_id()) {

@@ -14,17 +14,14 @@ impl Policy for Trace {
     fn send<'a>(
         &'a self,
         ctx: &'a Context,
-        request: HttpRequest,
+        request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
-        let path = match &ctx.log_path {
-            Some(path) => crate::error::printable(path, 200),
-            None => crate::client::log_url(&request.url),
-        };
+        // Fields are formatted only when a subscriber records the span.
         let span = tracing::info_span!(
             "graph_odata.call",
             method = %request.method,
-            path = %path,
+            path = %LogPath(ctx, &request.url),
             client_request_id = %ctx.client_request_id(),
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
@@ -48,6 +45,18 @@ impl Policy for Trace {
             }
             .instrument(span),
         )
+    }
+}
+
+/// The path as the caller wrote it (or the URL's origin and path), made printable, on demand.
+struct LogPath<'a>(&'a Context, &'a url::Url);
+
+impl std::fmt::Display for LogPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0.log_path {
+            Some(path) => f.write_str(&crate::error::printable(path, 200)),
+            None => f.write_str(&crate::client::log_url(self.1)),
+        }
     }
 }
 

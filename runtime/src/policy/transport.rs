@@ -15,23 +15,22 @@ impl Policy for Transport {
     fn send<'a>(
         &'a self,
         _ctx: &'a Context,
-        request: HttpRequest,
+        request: &'a mut HttpRequest,
         _next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        // reqwest takes its parts by value: the one copy of the headers per hop.
+        let mut headers = request.headers.clone();
+        if request.body.is_none() {
+            headers.remove(http::header::CONTENT_TYPE);
+        }
+        let mut builder = self
+            .http
+            .request(request.method.clone(), request.url.clone())
+            .headers(headers);
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
         Box::pin(async move {
-            let HttpRequest {
-                method,
-                url,
-                mut headers,
-                body,
-            } = request;
-            if body.is_none() {
-                headers.remove(http::header::CONTENT_TYPE);
-            }
-            let mut builder = self.http.request(method, url).headers(headers);
-            if let Some(body) = body {
-                builder = builder.body(body);
-            }
             let mut response = builder.send().await.map_err(Error::transport)?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
