@@ -1,64 +1,130 @@
-//! `cargo run -p graph-odata-cli -- --metadata FILE [--depth N] [--actions] TYPE...`
+//! `graph-odata-cli`: generates graph-odata declarations from an OData CSDL (`$metadata`) document,
+//! and checks the declarations in Rust files against one.
 //!
-//! Prints ready-to-compile graph-odata declarations for the named types (qualified or
-//! alias-qualified: `microsoft.graph.linkedResource`, `graph.permission`) and everything they need.
+//! ```text
+//! graph-odata-cli generate --metadata v1.0.csdl.xml --actions microsoft.graph.linkedResource
+//! graph-odata-cli check --metadata v1.0.csdl.xml src/models.rs
+//! ```
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Args, Parser, Subcommand};
 use graph_odata_metadata::Metadata;
 use graph_odata_metadata::generate::{Options, generate};
 
-const USAGE: &str = "usage: graph-odata-cli --metadata FILE [--depth N] [--actions] TYPE...
+mod check;
 
-Prints graph-odata declarations for TYPE (e.g. microsoft.graph.linkedResource) and the complex and
-enum types it needs, with endpoints on the shortest paths that reach it.
-  --metadata FILE  the CSDL document (default: $GRAPH_ODATA_METADATA_V1_0)
-  --depth N        endpoints for paths of at most N navigation steps (default 4, 0 for none)
-  --actions        also declare the actions bound to each entity type";
+const EXAMPLES: &str = "Examples:
+  # Declarations for To Do's linked resources and connected organizations, with bound actions
+  graph-odata-cli generate --metadata v1.0.csdl.xml --actions \\
+      microsoft.graph.linkedResource microsoft.graph.connectedOrganization > src/graph_types.rs
 
-fn run(args: &[String]) -> Result<String, String> {
-    let mut file = std::env::var("GRAPH_ODATA_METADATA_V1_0").ok();
-    let mut options = Options::default();
-    let mut types = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--metadata" => file = Some(it.next().ok_or("`--metadata` needs a file")?.clone()),
-            "--depth" => {
-                let v = it.next().ok_or("`--depth` needs a number")?;
-                options.path_depth = v
-                    .parse()
-                    .map_err(|_| format!("`--depth {v}`: not a number"))?;
+  # Check every endpoint line and type name in these files against the same schema
+  graph-odata-cli check --metadata v1.0.csdl.xml src/graph_types.rs src/models.rs
+
+Graph's schema: save https://graph.microsoft.com/v1.0/$metadata (or /beta/$metadata) to a file.";
+
+/// Generates graph-odata declarations from an OData CSDL ($metadata) document, and checks
+/// declarations against one.
+#[derive(Debug, Parser)]
+#[command(name = "graph-odata-cli", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print declarations for TYPEs and the complex and enum types they need, with endpoints on
+    /// the shortest paths that reach each entity type.
+    #[command(
+        after_help = "Example:\n  graph-odata-cli generate --metadata v1.0.csdl.xml --depth 2 microsoft.graph.linkedResource"
+    )]
+    Generate(GenerateArgs),
+    /// Check the declarations in Rust FILEs: every endpoint line must resolve in the schema and
+    /// every declared type must exist. Exits with 1 when something does not.
+    #[command(
+        after_help = "Example:\n  graph-odata-cli check --metadata v1.0.csdl.xml src/models.rs"
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct Schema {
+    /// The CSDL document
+    #[arg(long, value_name = "FILE", env = "GRAPH_ODATA_METADATA_V1_0")]
+    metadata: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    #[command(flatten)]
+    schema: Schema,
+    /// Endpoints for paths of at most N navigation steps (0 for none)
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    depth: usize,
+    /// Also declare the actions bound to each entity type
+    #[arg(long)]
+    actions: bool,
+    /// Qualified or alias-qualified type names, e.g. microsoft.graph.linkedResource or graph.permission
+    #[arg(value_name = "TYPE", required = true)]
+    types: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    schema: Schema,
+    /// Rust files with #[graph_entity], #[graph_complex], #[graph_enum], #[graph_action] or
+    /// #[graph_function] declarations
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+}
+
+fn load(schema: &Schema) -> Result<Metadata, String> {
+    let path = &schema.metadata;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Metadata::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(cli: Cli) -> Result<bool, String> {
+    match cli.command {
+        Command::Generate(args) => {
+            let md = load(&args.schema)?;
+            let options = Options {
+                path_depth: args.depth,
+                actions: args.actions,
+            };
+            let names: Vec<&str> = args.types.iter().map(String::as_str).collect();
+            let text = generate(&md, &names, &options).map_err(|e| e.to_string())?;
+            print!("{text}");
+            Ok(true)
+        }
+        Command::Check(args) => {
+            let md = load(&args.schema)?;
+            let mut report = check::Report::default();
+            for file in &args.files {
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                check::check_file(&md, &file.display().to_string(), &text, &mut report);
             }
-            "--actions" => options.actions = true,
-            other if other.starts_with("--") => return Err(format!("unknown option `{other}`")),
-            other => types.push(other.to_owned()),
+            for problem in &report.problems {
+                eprintln!("{problem}");
+            }
+            println!("{}", report.summary());
+            Ok(report.problems.is_empty())
         }
     }
-    let file =
-        file.ok_or("no metadata: pass `--metadata FILE` or set GRAPH_ODATA_METADATA_V1_0")?;
-    if types.is_empty() {
-        return Err("name at least one type, e.g. microsoft.graph.linkedResource".into());
-    }
-    let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let md = Metadata::parse(&text)?;
-    let names: Vec<&str> = types.iter().map(String::as_str).collect();
-    generate(&md, &names, &options)
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() || args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    match run(&args) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
+    match run(Cli::parse()) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
+            eprintln!("error: {e}");
             ExitCode::from(2)
         }
     }

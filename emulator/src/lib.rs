@@ -31,7 +31,7 @@
 //! println!("serving Graph v1.0 at {}", emu.v1_url());
 //! # Ok(()) }
 //! ```
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 
 mod download;
 mod faults;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::store::{Store, StorePath};
 
 /// What a route handler sees.
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Call<'a> {
     /// The method.

@@ -94,7 +94,7 @@ impl Generator<'_> {
             "Edm.DateTimeOffset" => "DateTimeOffset".to_owned(),
             "Edm.Date" => "Date".to_owned(),
             "Edm.TimeOfDay" => "TimeOfDay".to_owned(),
-            "Edm.Duration" => "Duration".to_owned(),
+            "Edm.Duration" => "graph_odata::edm::Duration".to_owned(),
             "Edm.Guid" => "Guid".to_owned(),
             "Edm.Binary" => "Binary".to_owned(),
             "Edm.Untyped" | "Edm.Stream" => "serde_json::Value".to_owned(),
@@ -405,7 +405,11 @@ fn camel_first_lower(name: &str) -> String {
 }
 
 /// Declarations for `types` (qualified or alias-qualified names) and everything they need.
-pub fn generate(md: &Metadata, types: &[&str], options: &Options) -> Result<String, String> {
+pub fn generate(md: &Metadata, types: &[&str], options: &Options) -> Result<String, crate::Error> {
+    generate_text(md, types, options).map_err(|m| crate::Error::new(crate::ErrorKind::Generate, m))
+}
+
+fn generate_text(md: &Metadata, types: &[&str], options: &Options) -> Result<String, String> {
     let mut g = Generator {
         md,
         names: BTreeMap::new(),
@@ -499,6 +503,9 @@ mod tests {
             &Options::default(),
         )
         .unwrap_err();
-        assert!(err.contains("did you mean `linkedResource`"), "{err}");
+        assert!(
+            err.message().contains("did you mean `linkedResource`"),
+            "{err}"
+        );
     }
 }

@@ -189,8 +189,10 @@ impl Metadata {
 
     /// Loads `path`, through an index cached in `cache_dir` keyed by a hash of the file's bytes: the
     /// first load parses the XML and writes the index, later ones read the index.
-    pub fn load_cached(path: &Path, cache_dir: &Path) -> Result<Metadata, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    pub fn load_cached(path: &Path, cache_dir: &Path) -> Result<Metadata, crate::Error> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            crate::Error::new(crate::ErrorKind::Io, format!("cannot read the file: {e}"))
+        })?;
         let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
         });
@@ -200,7 +202,8 @@ impl Metadata {
         {
             return Ok(md);
         }
-        let text = String::from_utf8(bytes).map_err(|_| "the file is not UTF-8".to_owned())?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| crate::Error::new(crate::ErrorKind::Parse, "the file is not UTF-8"))?;
         let md = Metadata::parse(&text)?;
         // A failed write only costs the next build a parse.
         if std::fs::create_dir_all(cache_dir).is_ok() {

@@ -27,11 +27,13 @@
 //! let resolved = md.resolve_path(&["users".into(), "{id}".into(), "manager".into()]).unwrap();
 //! assert_eq!(resolved.target, Target::Entity("microsoft.graph.user".into()));
 //! let err = md.resolve_path(&["me".into(), "managr".into()]).unwrap_err();
-//! assert!(err.contains("did you mean `manager`"), "{err}");
+//! assert!(err.to_string().contains("did you mean `manager`"), "{err}");
 //! ```
 
 use std::collections::HashMap;
 
+mod error;
+pub use error::{Error, ErrorKind};
 pub mod generate;
 mod index;
 pub mod names;
@@ -131,6 +133,29 @@ pub enum Target {
     Operation(Operation),
 }
 
+/// An item found on a type or one of its bases, with the type that declares it.
+#[derive(Debug, Clone, Copy)]
+pub struct Declared<'a, T> {
+    /// The type that declares the item (the one asked about, or a base of it).
+    pub on: &'a TypeDef,
+    /// The item.
+    pub item: &'a T,
+}
+
+/// How much a document holds ([`Metadata::totals`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Totals {
+    /// Entity sets.
+    pub entity_sets: usize,
+    /// Singletons.
+    pub singletons: usize,
+    /// Entity, complex and enum types.
+    pub types: usize,
+    /// Actions and functions.
+    pub operations: usize,
+}
+
 /// The result of [`Metadata::resolve_path`]: the target and the steps taken, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
@@ -162,7 +187,11 @@ fn bool_attr(node: roxmltree::Node<'_, '_>, name: &str, default: bool) -> bool {
 
 impl Metadata {
     /// Parses a CSDL document. Errors say why the text is not usable metadata.
-    pub fn parse(text: &str) -> Result<Metadata, String> {
+    pub fn parse(text: &str) -> Result<Metadata, Error> {
+        Metadata::parse_text(text).map_err(|m| Error::new(ErrorKind::Parse, m))
+    }
+
+    fn parse_text(text: &str) -> Result<Metadata, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let doc = roxmltree::Document::parse_with_options(
             text,
@@ -410,11 +439,14 @@ impl Metadata {
             .collect()
     }
 
-    /// A navigation property of the type or one of its bases.
-    pub fn navigation(&self, type_name: &str, name: &str) -> Option<(&TypeDef, &Navigation)> {
-        self.lineage(type_name)
-            .into_iter()
-            .find_map(|t| t.navigation.iter().find(|n| n.name == name).map(|n| (t, n)))
+    /// A navigation property of the type or one of its bases, with the type that declares it.
+    pub fn navigation(&self, type_name: &str, name: &str) -> Option<Declared<'_, Navigation>> {
+        self.lineage(type_name).into_iter().find_map(|t| {
+            t.navigation
+                .iter()
+                .find(|n| n.name == name)
+                .map(|n| Declared { on: t, item: n })
+        })
     }
 
     /// Whether `derived` is `base` or derives from it.
@@ -448,21 +480,26 @@ impl Metadata {
             .collect()
     }
 
-    /// Numbers of entity sets, singletons, types and operations.
-    pub fn totals(&self) -> (usize, usize, usize, usize) {
-        (
-            self.entity_sets.len(),
-            self.singletons.len(),
-            self.types.len(),
-            self.operations.len(),
-        )
+    /// How much the document holds.
+    pub fn totals(&self) -> Totals {
+        Totals {
+            entity_sets: self.entity_sets.len(),
+            singletons: self.singletons.len(),
+            types: self.types.len(),
+            operations: self.operations.len(),
+        }
     }
 
     /// Walks a path, given as segments (`users`, `{id}`, `todo`, `microsoft.graph.sharedDriveItem`,
     /// `createLink`): an entity set or singleton, then keys, navigation properties (contained or
     /// not), type casts, and a bound operation at the end. The error says which segment failed and
     /// suggests a close name.
-    pub fn resolve_path(&self, segments: &[String]) -> Result<Resolved, String> {
+    pub fn resolve_path(&self, segments: &[String]) -> Result<Resolved, Error> {
+        self.resolve_segments(segments)
+            .map_err(|m| Error::new(ErrorKind::Path, m))
+    }
+
+    fn resolve_segments(&self, segments: &[String]) -> Result<Resolved, String> {
         let Some((first, rest)) = segments.split_first() else {
             return Err("the path is empty".into());
         };
@@ -503,7 +540,11 @@ impl Metadata {
                     }
                 }
                 Target::Entity(t) => {
-                    if let Some((decl, nav)) = self.navigation(&t, seg) {
+                    if let Some(Declared {
+                        on: decl,
+                        item: nav,
+                    }) = self.navigation(&t, seg)
+                    {
                         let shown = if nav.ty.collection {
                             format!("Collection of {}", nav.ty.name)
                         } else {
@@ -713,7 +754,10 @@ mod tests {
         let r = md
             .resolve_path(&segs("drives/{d}/items/{i}/delta()"))
             .unwrap_err();
-        assert!(r.contains("microsoft.graph.driveItem has no"), "{r}");
+        assert!(
+            r.message().contains("microsoft.graph.driveItem has no"),
+            "{r}"
+        );
         let r = md.resolve_path(&segs("drives/{d}/items/delta()")).unwrap();
         assert!(matches!(r.target, Target::Operation(ref o) if !o.is_action));
     }
@@ -724,14 +768,15 @@ mod tests {
         let e = md
             .resolve_path(&segs("me/joinedGroups/{g}/drive"))
             .unwrap_err();
-        assert!(e.contains("named `joinedGroups`"), "{e}");
+        assert!(e.message().contains("named `joinedGroups`"), "{e}");
         let e = md.resolve_path(&segs("me/todo/list")).unwrap_err();
-        assert!(e.contains("did you mean `lists`?"), "{e}");
+        assert!(e.message().contains("did you mean `lists`?"), "{e}");
         let e = md
             .resolve_path(&segs("workbooks/{w}/createLink"))
             .unwrap_err();
         assert!(
-            e.starts_with("no entity set or singleton named `workbooks`"),
+            e.message()
+                .starts_with("no entity set or singleton named `workbooks`"),
             "{e}"
         );
     }
@@ -741,11 +786,13 @@ mod tests {
         assert!(
             Metadata::parse("{}")
                 .unwrap_err()
+                .message()
                 .contains("not well-formed XML")
         );
         assert!(
             Metadata::parse("<html/>")
                 .unwrap_err()
+                .message()
                 .contains("root element is `html`")
         );
         let with_bom = format!("\u{feff}{FIXTURE}");

@@ -16,7 +16,8 @@
 //!     .await?;
 //! # let _ = task; Ok(()) }
 //! ```
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod batch;
@@ -34,14 +35,59 @@ pub mod query;
 mod request;
 mod retry;
 pub mod upload;
-pub mod wire;
+#[path = "wire.rs"]
+mod wire_format;
+
+pub mod wire {
+    //! OData JSON helpers for models: the traits the attribute macros implement, tri-state PATCH
+    //! values, flags enums, raw objects of unknown derived types, and the lossless write mode.
+    //!
+    //! Users rarely name these directly: `#[graph_entity]`, `#[graph_complex]` and `#[graph_enum]`
+    //! implement the traits.
+    pub use crate::wire_format::{
+        Flags, FlagsEnum, GraphEnum, Lossless, ODataLiteral, ODataStruct, ODataType, ODataValue,
+        Patch, RawObject, TypeKind, WriteMode, current_mode,
+    };
+}
+
+/// What the attribute macros' generated code calls. Not public API: it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    /// Every wire helper, the codegen-only ones included.
+    pub mod wire {
+        pub use crate::wire_format::*;
+    }
+    pub use crate::page::decode_operation;
+    pub use crate::request::decode_json;
+}
 
 pub use client::{ApiVersion, Client, ClientBuilder, Cloud, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
-pub use page::{Page, decode_operation};
+pub use page::Page;
 pub use pager::{Items, Pager};
-pub use request::{Decoder, Request, Response, decode_json};
+pub use request::{Decoder, Request, Response};
 pub use retry::RetryPolicy;
 
 /// Re-exported so users and generated code name the same versions.
 pub use {bytes, http, serde, serde_json, url};
+
+// Compile-time promises: the types programs share across tasks stay shareable.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    const fn send<T: Send>() {}
+    const fn clone<T: Clone>() {}
+    send_sync::<Client>();
+    clone::<Client>();
+    send_sync::<ClientBuilder>();
+    send_sync::<Request<serde_json::Value>>();
+    send_sync::<Response<serde_json::Value>>();
+    send_sync::<Error>();
+    send_sync::<policy::HttpRequest>();
+    send_sync::<policy::Context>();
+    send::<policy::HttpResponse>();
+    send::<download::Download>();
+    send::<download::DownloadStream>();
+    send::<Pager<serde_json::Value>>();
+    send::<Items<serde_json::Value>>();
+    send_sync::<batch::Batch>();
+};

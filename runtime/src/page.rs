@@ -43,7 +43,7 @@ pub fn decode_operation<T: serde::de::DeserializeOwned>(
     headers: &http::HeaderMap,
     body: bytes::Bytes,
 ) -> Result<T, crate::Error> {
-    let value: serde_json::Value = crate::decode_json(status, headers, body.clone())?;
+    let value: serde_json::Value = crate::request::decode_json(status, headers, body.clone())?;
     let inner = match value {
         serde_json::Value::Object(mut o)
             if o.contains_key("value") && o.keys().all(|k| k == "value" || k.starts_with('@')) =>
@@ -53,7 +53,7 @@ pub fn decode_operation<T: serde::de::DeserializeOwned>(
         other => other,
     };
     let text = serde_json::to_vec(&inner).map_err(|e| crate::Error::build(e.to_string()))?;
-    crate::decode_json(status, headers, bytes::Bytes::from(text))
+    crate::request::decode_json(status, headers, bytes::Bytes::from(text))
 }
 
 #[cfg(test)]

@@ -212,6 +212,20 @@ pub struct Items<T> {
 
 impl<T> Unpin for Items<T> {}
 
+impl<T> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            ItemsState::Idle(_) => "idle",
+            ItemsState::Fetching(_) => "fetching",
+            ItemsState::Done => "done",
+        };
+        f.debug_struct("Items")
+            .field("buffered", &self.buffer.len())
+            .field("state", &state)
+            .finish()
+    }
+}
+
 impl<T: DeserializeOwned + Send + 'static> futures_core::Stream for Items<T> {
     type Item = Result<T, Error>;
 

@@ -1,8 +1,5 @@
-//! OData JSON helpers for models: the traits the attribute macros implement, tri-state PATCH values,
-//! flags enums and raw objects of unknown derived types.
-//!
-//! Users rarely name these directly: `#[graph_entity]`, `#[graph_complex]` and `#[graph_enum]`
-//! implement the traits, and generated code calls the rest.
+//! The models' wire format: the public part is re-exported as `crate::wire`; the helpers that only
+//! generated code calls are reachable through the hidden `crate::__private::wire`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -315,6 +312,7 @@ impl Drop for ModeGuard {
 /// assert_eq!(serde_json::to_string(&Lossless(&vec![Probe])).unwrap(), "[true]");
 /// assert_eq!(serde_json::to_string(&Probe).unwrap(), "false");
 /// ```
+#[derive(Debug)]
 pub struct Lossless<'a, T>(pub &'a T);
 
 impl<T: Serialize> Serialize for Lossless<'_, T> {
@@ -433,6 +431,7 @@ impl ODataLiteral for crate::edm::Duration {
 
 /// The first member name of an object, read without allocating when it is `@odata.type` (the fast
 /// path of polymorphic reads).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FirstKey {
     /// `@odata.type` (or the 4.01 spelling `@type`).
     Type,
@@ -460,6 +459,7 @@ impl<'de> Deserialize<'de> for FirstKey {
 }
 
 /// An `@odata.type` value, borrowed from the input when the deserializer allows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeValue<'de> {
     /// Borrowed from the input.
     Borrowed(&'de str),
