@@ -76,8 +76,8 @@ struct GenerateArgs {
 struct CheckArgs {
     #[command(flatten)]
     schema: Schema,
-    /// Rust files with #[graph_entity], #[graph_complex], #[graph_enum], #[graph_action] or
-    /// #[graph_function] declarations
+    /// Rust files with `graph_entity`, `graph_complex`, `graph_enum`, `graph_action` or
+    /// `graph_function` declarations
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 }
