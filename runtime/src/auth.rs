@@ -9,6 +9,67 @@
 //! token wait for one credential call (single flight), and a credential that does not answer within
 //! the credential timeout ([`DEFAULT_CREDENTIAL_TIMEOUT`] unless the builder says otherwise) fails
 //! the calls waiting for it with an [`ErrorKind::Auth`](crate::ErrorKind::Auth) error.
+//!
+//! # Recipes
+//!
+//! With the `azure` feature, `AzureCredential`'s docs show a client secret, a client certificate,
+//! a managed identity and a developer sign-in through `azure_identity`. Anything else is a
+//! [`token_fn`]: a closure from scopes to a token.
+//!
+//! **Device code** (a CLI signing a user in on another device): the OAuth 2.0 device
+//! authorization grant against Microsoft's identity platform, with a public client app
+//! registration.
+//!
+//! ```no_run
+//! use std::time::{Duration, SystemTime};
+//! use graph_odata_runtime::auth::{token_fn, AccessToken};
+//! use graph_odata_runtime::{Client, Error};
+//! use serde_json::Value;
+//!
+//! async fn post(url: &str, form: &[(&str, &str)]) -> Result<Value, Error> {
+//!     let body: String = form
+//!         .iter()
+//!         .map(|(k, v)| format!("{k}={}", graph_odata_runtime::path::encode_segment(v).unwrap_or_default()))
+//!         .collect::<Vec<_>>()
+//!         .join("&");
+//!     let answer = reqwest::Client::new()
+//!         .post(url)
+//!         .header("content-type", "application/x-www-form-urlencoded")
+//!         .body(body)
+//!         .send()
+//!         .await
+//!         .map_err(|e| Error::build(format!("the identity platform did not answer: {e}")))?;
+//!     let bytes = answer.bytes().await.map_err(|e| Error::build(format!("a cut answer: {e}")))?;
+//!     serde_json::from_slice(&bytes).map_err(|e| Error::build(format!("an unreadable answer: {e}")))
+//! }
+//!
+//! # fn demo() -> Result<(), Error> {
+//! let credential = token_fn(|scopes: Vec<String>| async move {
+//!     let (tenant, client_id) = ("organizations", "00000000-0000-0000-0000-000000000000");
+//!     let base = format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0");
+//!     let scope = format!("{} offline_access", scopes.join(" "));
+//!     let code = post(&format!("{base}/devicecode"), &[("client_id", client_id), ("scope", &scope)]).await?;
+//!     eprintln!("{}", code["message"].as_str().unwrap_or("sign in with the code shown"));
+//!     let device_code = code["device_code"].as_str().unwrap_or_default().to_owned();
+//!     loop {
+//!         tokio::time::sleep(Duration::from_secs(code["interval"].as_u64().unwrap_or(5))).await;
+//!         let token = post(&format!("{base}/token"), &[
+//!             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+//!             ("client_id", client_id),
+//!             ("device_code", &device_code),
+//!         ]).await?;
+//!         if let Some(access) = token["access_token"].as_str() {
+//!             let lifetime = Duration::from_secs(token["expires_in"].as_u64().unwrap_or(3600));
+//!             return Ok(AccessToken::new(access.to_owned()).expires_at(SystemTime::now() + lifetime));
+//!         }
+//!         if token["error"] != "authorization_pending" {
+//!             return Err(Error::build(format!("sign-in failed: {}", token["error"])));
+//!         }
+//!     }
+//! });
+//! let client = Client::builder().credential(credential).build()?;
+//! # let _ = client; Ok(()) }
+//! ```
 
 use std::fmt;
 use std::future::Future;
@@ -329,6 +390,81 @@ mod azure {
     /// let client = Client::builder().credential(AzureCredential::new(cred)).build()?;
     /// # let _ = client; Ok(()) }
     /// ```
+    ///
+    /// # Recipes (with `azure_identity` 1.x)
+    ///
+    /// The client asks for `https://graph.microsoft.com/.default` (or the national cloud's
+    /// scope) unless [`ClientBuilder::scopes`](crate::ClientBuilder::scopes) says otherwise.
+    ///
+    /// **An app with a client secret** (daemon, service): application permissions.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use azure_identity::ClientSecretCredential;
+    /// use graph_odata_runtime::{auth::AzureCredential, Client};
+    ///
+    /// let credential = ClientSecretCredential::new(
+    ///     &std::env::var("AZURE_TENANT_ID")?,
+    ///     std::env::var("AZURE_CLIENT_ID")?,
+    ///     std::env::var("AZURE_CLIENT_SECRET")?.into(),
+    ///     None,
+    /// )?;
+    /// let client = Client::builder().credential(AzureCredential::new(credential)).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    ///
+    /// **An app with a client certificate** (`azure_identity`'s `client_certificate` feature,
+    /// which builds OpenSSL; this recipe is not compiled here so that the tests need no system
+    /// OpenSSL): the certificate and its private key as PKCS #12 bytes.
+    ///
+    /// ```ignore
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use azure_core::credentials::SecretBytes;
+    /// use azure_identity::ClientCertificateCredential;
+    /// use graph_odata_runtime::{auth::AzureCredential, Client};
+    ///
+    /// let pfx = std::fs::read("app-cert.pfx")?;
+    /// let credential = ClientCertificateCredential::new(
+    ///     std::env::var("AZURE_TENANT_ID")?,
+    ///     std::env::var("AZURE_CLIENT_ID")?,
+    ///     SecretBytes::new(pfx),
+    ///     None,
+    /// )?;
+    /// let client = Client::builder().credential(AzureCredential::new(credential)).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    ///
+    /// **A managed identity** (Azure VM, App Service, Functions): no secret in the program.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use azure_identity::{ManagedIdentityCredential, ManagedIdentityCredentialOptions, UserAssignedId};
+    /// use graph_odata_runtime::{auth::AzureCredential, Client};
+    ///
+    /// // System-assigned: `ManagedIdentityCredential::new(None)`. User-assigned:
+    /// let options = ManagedIdentityCredentialOptions {
+    ///     user_assigned_id: Some(UserAssignedId::ClientId(std::env::var("AZURE_CLIENT_ID")?)),
+    ///     ..Default::default()
+    /// };
+    /// let credential = ManagedIdentityCredential::new(Some(options))?;
+    /// let client = Client::builder().credential(AzureCredential::new(credential)).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    ///
+    /// **A developer's own sign-in** (`az login` or `azd auth login`) for local tools: delegated
+    /// permissions of the signed-in user.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use azure_identity::DeveloperToolsCredential;
+    /// use graph_odata_runtime::{auth::AzureCredential, Client};
+    /// let credential = DeveloperToolsCredential::new(None)?;
+    /// let client = Client::builder().credential(AzureCredential::new(credential)).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    ///
+    /// `azure_identity` 1.x has no device code credential: see the device code recipe with
+    /// [`token_fn`](super::token_fn) in the [module docs](super).
     pub struct AzureCredential(Arc<dyn azure_core::credentials::TokenCredential>);
 
     impl AzureCredential {
