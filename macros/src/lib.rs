@@ -1,8 +1,16 @@
-//! Attribute macros for graph-odata. Depend on the `graph-odata` crate, which re-exports them; the
-//! generated code refers to `::graph_odata::__private`.
+//! The attribute macros of graph-odata: [`graph_entity`](macro@graph_entity),
+//! [`graph_complex`](macro@graph_complex), [`graph_enum`](macro@graph_enum),
+//! [`graph_action`](macro@graph_action) and [`graph_function`](macro@graph_function) turn your
+//! structs and enums into wire-exact OData models with typed, compile-time checked endpoints.
 //!
-//! The crate is a small compiler: `parse` reads attributes into typed slots, `model` checks them
-//! against each other, `expand` generates code. Errors are collected and reported together.
+//! Depend on the `graph-odata` crate instead of this one: it re-exports the macros with the
+//! runtime their generated code needs (the code refers to `::graph_odata::__private`), and its
+//! README walks through declaring each kind of endpoint. Each macro's own docs below list its
+//! arguments.
+//!
+//! Inside, the crate is a small compiler: `parse` reads attributes into typed slots, `model`
+//! checks them against each other (and, with metadata, against the schema), `expand` generates
+//! code. Errors are collected and reported together, each at the token that caused it.
 
 use proc_macro::TokenStream;
 

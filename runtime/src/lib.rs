@@ -16,6 +16,11 @@
 //!     .await?;
 //! # let _ = task; Ok(()) }
 //! ```
+//!
+//! Where to go next: [`ClientBuilder`] for every setting (limits, deadlines, retries, your own
+//! `reqwest::Client`); [`policy`] to add behaviour to every call; [`Client::pages`] and
+//! [`Client::stream`] for collections, [`batch`], [`delta`], [`upload`] and [`download`] for the
+//! bigger operations; [`Error`] for what can go wrong.
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
