@@ -79,6 +79,7 @@ pub(crate) struct Shared {
     bearer: Mutex<Option<String>>,
     page_size: AtomicUsize,
     pub(crate) uploads: Mutex<upload::Uploads>,
+    if_match: Mutex<Vec<String>>,
 }
 
 /// Locks a mutex, recovering the data if a route handler panicked while holding it.
@@ -104,6 +105,9 @@ impl Shared {
     }
     pub(crate) fn lock_uploads(&self) -> MutexGuard<'_, upload::Uploads> {
         lock(&self.uploads)
+    }
+    pub(crate) fn lock_if_match(&self) -> MutexGuard<'_, Vec<String>> {
+        lock(&self.if_match)
     }
     pub(crate) fn page_size(&self) -> usize {
         self.page_size.load(Ordering::Relaxed)
@@ -134,6 +138,7 @@ impl Emulator {
             bearer: Mutex::new(None),
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
+            if_match: Mutex::new(Vec::new()),
         });
         let (tx, rx) = watch::channel(());
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
@@ -193,6 +198,15 @@ impl Emulator {
     /// Requires `Authorization: Bearer <token>` on every request (401 otherwise); `None` turns it off.
     pub fn require_bearer(&self, token: Option<&str>) {
         *self.shared.lock_bearer() = token.map(str::to_owned);
+    }
+
+    /// Requires `If-Match` on PATCH, PUT and DELETE of entities whose path (with the version, as
+    /// sent: `/v1.0/planner/tasks/*`; `*` matches any run of characters) matches `pattern`, as
+    /// Planner does: without it the answer is 428. Entities always carry ETags (`@odata.etag` in
+    /// bodies, the `ETag` header); a stale `If-Match` is 412 everywhere, a matching
+    /// `If-None-Match` on GET is 304.
+    pub fn require_if_match(&self, pattern: &str) {
+        self.shared.lock_if_match().push(pattern.to_owned());
     }
 
     /// The page size for collections without `$top` (default [`DEFAULT_PAGE_SIZE`]).

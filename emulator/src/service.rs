@@ -524,17 +524,29 @@ fn dispatch(
         (Method::GET, Target::Entity { collection, id }) => match select(&query_pairs) {
             Err(reply) => reply,
             Ok(fields) => {
-                let entity = store
-                    .entity(&collection, &id)
-                    .cloned()
-                    .unwrap_or(Value::Null);
+                let etag = store.etag(&collection, &id).unwrap_or_default();
+                if none_match(headers, &etag) {
+                    return Reply {
+                        status: StatusCode::NOT_MODIFIED,
+                        ..Reply::no_content()
+                    }
+                    .header("ETag", &etag);
+                }
+                let entity = tagged(&store, &collection, &id);
                 let context = links.context(&store, &collection, true);
                 Reply::json(
                     StatusCode::OK,
                     with_context(project(entity, fields.as_deref()), &context),
                 )
+                .header("ETag", &etag)
             }
         },
+        (Method::PATCH | Method::PUT | Method::DELETE, Target::Entity { collection, id })
+            if let Some(reply) =
+                precondition(shared, method, raw_path, headers, &store, &collection, &id) =>
+        {
+            reply
+        }
         (Method::POST, Target::Collection(c) | Target::Unknown(c)) => {
             create(&mut store, c, body, &links)
         }
@@ -548,15 +560,17 @@ fn dispatch(
             {
                 return bad_request("The key property `id` cannot be changed.");
             }
-            let updated = store
-                .merge(&collection, &id, patch)
-                .cloned()
-                .unwrap_or(Value::Null);
+            store.merge(&collection, &id, patch);
+            let etag = store.etag(&collection, &id).unwrap_or_default();
             if prefers_representation(headers) {
                 let context = links.context(&store, &collection, true);
-                Reply::json(StatusCode::OK, with_context(updated, &context))
+                Reply::json(
+                    StatusCode::OK,
+                    with_context(tagged(&store, &collection, &id), &context),
+                )
+                .header("ETag", &etag)
             } else {
-                Reply::no_content()
+                Reply::no_content().header("ETag", &etag)
             }
         }
         (Method::PUT, Target::Entity { collection, id }) => {
@@ -565,10 +579,12 @@ fn dispatch(
                 Err(reply) => return reply,
             };
             replacement.insert("id".into(), Value::String(id.clone()));
+            replacement.remove("@odata.etag");
             if let Some(e) = store.entity_mut(&collection, &id) {
                 *e = Value::Object(replacement);
             }
-            Reply::no_content()
+            let etag = store.etag(&collection, &id).unwrap_or_default();
+            Reply::no_content().header("ETag", &etag)
         }
         (Method::DELETE, Target::Entity { collection, id }) => {
             store.remove(&collection, &id);
@@ -664,7 +680,7 @@ fn create(
     match store.insert_at(collection.clone(), Value::Object(object)) {
         Ok((id, entity)) => {
             let mut path = collection.clone();
-            path.push(id);
+            path.push(id.clone());
             let location = format!(
                 "{}/{}/{}",
                 links.base,
@@ -672,8 +688,11 @@ fn create(
                 links.render(store, &path)
             );
             let context = links.context(store, &collection, true);
+            let etag = store.etag(&collection, &id).unwrap_or_default();
+            let entity = with_etag(entity, &etag);
             Reply::json(StatusCode::CREATED, with_context(entity, &context))
                 .header("Location", &location)
+                .header("ETag", &etag)
         }
         Err(message) if message.contains("already exists") => {
             Reply::error(StatusCode::CONFLICT, "nameAlreadyExists", &message)
@@ -782,7 +801,11 @@ fn list(
     let offset = skip.saturating_add(token);
     let value: Vec<Value> = coll
         .page(offset, page)
-        .map(|v| project(v.clone(), fields.as_deref()))
+        .map(|v| {
+            let id = v.get("id").and_then(Value::as_str).unwrap_or_default();
+            let etag = store.etag(collection, id).unwrap_or_default();
+            project(with_etag(v.clone(), &etag), fields.as_deref())
+        })
         .collect();
     let mut out = Map::new();
     out.insert(
@@ -851,6 +874,80 @@ impl Links<'_> {
             if entity { "/$entity" } else { "" }
         )
     }
+}
+
+/// An entity with its `@odata.etag`, as Graph writes it for entities that have one.
+fn tagged(store: &Store, collection: &[String], id: &str) -> Value {
+    let entity = store.entity(collection, id).cloned().unwrap_or(Value::Null);
+    let etag = store.etag(collection, id).unwrap_or_default();
+    with_etag(entity, &etag)
+}
+
+fn with_etag(entity: Value, etag: &str) -> Value {
+    match entity {
+        Value::Object(mut o) => {
+            o.insert("@odata.etag".into(), Value::String(etag.to_owned()));
+            Value::Object(o)
+        }
+        other => other,
+    }
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`).
+fn none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all("if-none-match")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == "*" || t.trim() == etag)
+}
+
+/// `If-Match` on a change: 412 when it names another tag, 428 when the path requires it
+/// ([`Emulator::require_if_match`](crate::Emulator::require_if_match)) and it is missing.
+fn precondition(
+    shared: &Shared,
+    method: &Method,
+    raw_path: &str,
+    headers: &HeaderMap,
+    store: &Store,
+    collection: &[String],
+    id: &str,
+) -> Option<Reply> {
+    let etag = store.etag(collection, id)?;
+    let conditions: Vec<&str> = headers
+        .get_all("if-match")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    if conditions.is_empty() {
+        let required = shared
+            .lock_if_match()
+            .iter()
+            .any(|p| crate::faults::glob(p, raw_path));
+        return required.then(|| {
+            Reply::error(
+                StatusCode::PRECONDITION_REQUIRED,
+                "PreconditionRequired",
+                &format!(
+                    "{method} on this resource needs an If-Match header with the entity's ETag."
+                ),
+            )
+        });
+    }
+    if conditions.iter().any(|t| *t == "*" || *t == etag) {
+        return None;
+    }
+    Some(
+        Reply::error(
+            StatusCode::PRECONDITION_FAILED,
+            "PreconditionFailed",
+            "The entity was changed since the ETag in If-Match was read.",
+        )
+        .header("ETag", &etag),
+    )
 }
 
 fn with_context(entity: Value, context: &str) -> Value {

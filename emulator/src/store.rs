@@ -258,6 +258,17 @@ impl Store {
         Some(&mut coll.items[i].1)
     }
 
+    /// The entity tag of an entity: weak, from the store version of its last change, so every
+    /// change gives a new tag.
+    pub(crate) fn etag(&self, collection: &[String], id: &str) -> Option<String> {
+        let coll = self.collections.get(collection)?;
+        coll.index.get(id)?;
+        Some(format!(
+            "W/\"{}\"",
+            coll.changed.get(id).copied().unwrap_or(0)
+        ))
+    }
+
     /// What changed in a collection after version `since` (0: everything there is).
     pub(crate) fn changes(&self, collection: &[String], since: u64) -> Changes {
         let Some(coll) = self.collections.get(collection) else {

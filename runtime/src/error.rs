@@ -44,6 +44,13 @@ pub enum ErrorKind {
     /// inspects TLS, give the client its roots through
     /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
     Certificate,
+    /// The service answered 412: an `If-Match` (or `If-None-Match`) condition did not hold; the
+    /// entity changed since its tag was read. Read it again, reapply the change, send it with the
+    /// new tag. Never retried.
+    PreconditionFailed,
+    /// The service answered 304 to a request with `If-None-Match`: the entity still has the tag
+    /// you sent, so the copy you hold is current. Never retried.
+    NotModified,
 }
 
 impl fmt::Display for ErrorKind {
@@ -60,6 +67,8 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Protocol => "protocol",
             ErrorKind::TooLarge => "too large",
             ErrorKind::Certificate => "certificate",
+            ErrorKind::PreconditionFailed => "precondition failed",
+            ErrorKind::NotModified => "not modified",
         })
     }
 }
@@ -245,10 +254,11 @@ impl Error {
     }
 
     pub(crate) fn from_api(api: ApiError) -> Error {
-        let kind = if api.status == http::StatusCode::UNAUTHORIZED {
-            ErrorKind::Auth
-        } else {
-            ErrorKind::Api
+        let kind = match api.status {
+            http::StatusCode::UNAUTHORIZED => ErrorKind::Auth,
+            http::StatusCode::PRECONDITION_FAILED => ErrorKind::PreconditionFailed,
+            http::StatusCode::NOT_MODIFIED => ErrorKind::NotModified,
+            _ => ErrorKind::Api,
         };
         let mut err = Error::new(kind);
         err.inner.api = Some(api);
@@ -391,6 +401,17 @@ impl Error {
         self.kind() == ErrorKind::Auth
     }
 
+    /// Whether an `If-Match`/`If-None-Match` condition failed: 412 ([`ErrorKind::PreconditionFailed`]).
+    pub fn is_precondition_failed(&self) -> bool {
+        self.kind() == ErrorKind::PreconditionFailed
+    }
+
+    /// Whether the entity is unchanged since the tag sent with `If-None-Match`: 304
+    /// ([`ErrorKind::NotModified`]).
+    pub fn is_not_modified(&self) -> bool {
+        self.kind() == ErrorKind::NotModified
+    }
+
     /// Whether the server's TLS certificate was refused ([`ErrorKind::Certificate`]).
     pub fn is_certificate(&self) -> bool {
         self.kind() == ErrorKind::Certificate
@@ -417,6 +438,8 @@ impl fmt::Display for Error {
             ErrorKind::Protocol => f.write_str("protocol violation")?,
             ErrorKind::TooLarge => f.write_str("response too large")?,
             ErrorKind::Certificate => f.write_str("certificate refused")?,
+            ErrorKind::PreconditionFailed => f.write_str("precondition failed")?,
+            ErrorKind::NotModified => f.write_str("not modified")?,
         }
         if let Some(message) = &inner.message {
             write!(f, ": {message}")?;

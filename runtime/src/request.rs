@@ -136,6 +136,28 @@ impl<T> Request<T> {
         self
     }
 
+    /// Sends `If-Match: etag`: the service applies an update or delete only if the entity still
+    /// has this entity tag (from [`Response::etag`] or a model's `#[graph(odata_etag)]` field),
+    /// and answers 412 otherwise ([`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed),
+    /// never retried). `"*"` matches any existing entity. Planner requires it on every change.
+    ///
+    /// ```
+    /// # use graph_odata_runtime::Request;
+    /// let r: Request<()> = Request::delete("/planner/tasks/01gzSlKkIUSUl6DF_EilrmQAKDhh")
+    ///     .if_match(r#"W/"JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAQCc=""#);
+    /// assert_eq!(r.headers()["if-match"], r#"W/"JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAQCc=""#);
+    /// ```
+    pub fn if_match(self, etag: &str) -> Request<T> {
+        self.header("if-match", etag)
+    }
+
+    /// Sends `If-None-Match: etag`: on a GET the service answers 304 when the entity still has this
+    /// tag, which the client reports as [`ErrorKind::NotModified`](crate::ErrorKind::NotModified)
+    /// (keep your copy); never retried.
+    pub fn if_none_match(self, etag: &str) -> Request<T> {
+        self.header("if-none-match", etag)
+    }
+
     /// Sets a JSON body (and `Content-Type: application/json`). A value that cannot be serialised
     /// is reported by `send` as a [`Build`](crate::ErrorKind::Build) error.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Request<T> {
@@ -413,6 +435,12 @@ impl<T> Response<T> {
     /// A header as text, if present and valid.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The entity tag of the answer (`ETag` header), to send back with
+    /// [`Request::if_match`] or [`Request::if_none_match`].
+    pub fn etag(&self) -> Option<&str> {
+        self.header("etag")
     }
 
     /// The decoded body.
