@@ -80,6 +80,7 @@ pub(crate) struct Shared {
     page_size: AtomicUsize,
     pub(crate) uploads: Mutex<upload::Uploads>,
     if_match: Mutex<Vec<String>>,
+    relative_links: std::sync::atomic::AtomicBool,
 }
 
 /// Locks a mutex, recovering the data if a route handler panicked while holding it.
@@ -108,6 +109,9 @@ impl Shared {
     }
     pub(crate) fn lock_if_match(&self) -> MutexGuard<'_, Vec<String>> {
         lock(&self.if_match)
+    }
+    pub(crate) fn relative_links(&self) -> bool {
+        self.relative_links.load(Ordering::Relaxed)
     }
     pub(crate) fn page_size(&self) -> usize {
         self.page_size.load(Ordering::Relaxed)
@@ -139,6 +143,7 @@ impl Emulator {
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
+            relative_links: std::sync::atomic::AtomicBool::new(false),
         });
         let (tx, rx) = watch::channel(());
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
@@ -207,6 +212,14 @@ impl Emulator {
     /// `If-None-Match` on GET is 304.
     pub fn require_if_match(&self, pattern: &str) {
         self.shared.lock_if_match().push(pattern.to_owned());
+    }
+
+    /// Writes links as many OData services that are not Graph do: `@odata.context` relative to
+    /// the service root (`$metadata#users`), `@odata.nextLink` relative to the context URL
+    /// (`users?$skiptoken=2`, `me/todo/lists('L1')/tasks?$skiptoken=2`), `Location` as an absolute
+    /// path. Off by default (Graph writes absolute URLs).
+    pub fn set_relative_links(&self, on: bool) {
+        self.shared.relative_links.store(on, Ordering::Relaxed);
     }
 
     /// The page size for collections without `$top` (default [`DEFAULT_PAGE_SIZE`]).

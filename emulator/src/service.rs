@@ -508,6 +508,7 @@ fn dispatch(
     let links = Links {
         base: ctx.base_url,
         version: &version,
+        relative: shared.relative_links(),
     };
     match (method.clone(), target) {
         (_, Target::Missing { collection, key }) => Reply::error(
@@ -681,12 +682,17 @@ fn create(
         Ok((id, entity)) => {
             let mut path = collection.clone();
             path.push(id.clone());
-            let location = format!(
-                "{}/{}/{}",
-                links.base,
-                links.version,
-                links.render(store, &path)
-            );
+            let location = if links.relative {
+                // An absolute path: relative to the request URL, as `Location` is.
+                format!("/{}/{}", links.version, links.render(store, &path))
+            } else {
+                format!(
+                    "{}/{}/{}",
+                    links.base,
+                    links.version,
+                    links.render(store, &path)
+                )
+            };
             let context = links.context(store, &collection, true);
             let etag = store.etag(&collection, &id).unwrap_or_default();
             let entity = with_etag(entity, &etag);
@@ -824,10 +830,18 @@ fn list(
             .map(|(k, v)| format!("{}={}", k, encode_query(v)))
             .collect();
         q.push(format!("$skiptoken={next}"));
-        out.insert(
-            "@odata.nextLink".into(),
-            Value::String(format!("{}{}?{}", links.base, raw_path, q.join("&"))),
-        );
+        let link = if links.relative {
+            // Relative to the context URL (`{root}/$metadata#…`), i.e. to the service root.
+            let below_root = raw_path
+                .trim_start_matches('/')
+                .strip_prefix(links.version)
+                .unwrap_or(raw_path)
+                .trim_start_matches('/');
+            format!("{below_root}?{}", q.join("&"))
+        } else {
+            format!("{}{}?{}", links.base, raw_path, q.join("&"))
+        };
+        out.insert("@odata.nextLink".into(), Value::String(link));
     }
     Reply::json(StatusCode::OK, Value::Object(out))
 }
@@ -845,6 +859,8 @@ fn encode_key(v: &str) -> String {
 struct Links<'a> {
     base: &'a str,
     version: &'a str,
+    /// Write context URLs relative to the service root and nextLinks relative to them.
+    relative: bool,
 }
 
 impl Links<'_> {
@@ -866,13 +882,16 @@ impl Links<'_> {
     }
 
     fn context(&self, store: &Store, collection: &[String], entity: bool) -> String {
-        format!(
-            "{}/{}/$metadata#{}{}",
-            self.base,
-            self.version,
+        let fragment = format!(
+            "$metadata#{}{}",
             self.render(store, collection),
             if entity { "/$entity" } else { "" }
-        )
+        );
+        if self.relative {
+            fragment
+        } else {
+            format!("{}/{}/{fragment}", self.base, self.version)
+        }
     }
 }
 

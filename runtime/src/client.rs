@@ -270,6 +270,11 @@ impl Client {
         Err(error)
     }
 
+    /// The absolute URL a request goes to.
+    pub(crate) fn url_of<T>(&self, request: &Request<T>) -> Result<Url, Error> {
+        self.resolve(request)
+    }
+
     pub(crate) fn try_timeout(&self) -> Option<Duration> {
         self.inner.try_timeout
     }

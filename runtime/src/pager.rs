@@ -52,6 +52,8 @@ pub struct Pager<T> {
     client: Client,
     headers: http::HeaderMap,
     next: Option<Next<T>>,
+    /// The URL of the request behind `next`: the base of relative links without a context URL.
+    next_url: Option<Url>,
     seen: HashSet<String>,
     prefetch: bool,
     resume: Option<crate::delta::DeltaCursor>,
@@ -68,8 +70,10 @@ impl<T> std::fmt::Debug for Pager<T> {
 
 impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub(crate) fn new(client: Client, first: Request<Page<T>>) -> Pager<T> {
+        let next_url = client.url_of(&first).ok();
         Pager {
             client,
+            next_url,
             headers: first.headers().clone(),
             next: Some(Next::Send(Box::new(first))),
             seen: HashSet::new(),
@@ -98,17 +102,42 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             },
             Next::Fail(error) => return Some(Err(error)),
         };
-        let page = match page {
+        let mut page = match page {
             Ok(page) => page,
             Err(error) => return Some(Err(error)),
         };
+        let fetched = self.next_url.take();
+        // Relative links become absolute here, once: the cursor, the next request and the page
+        // handed out all carry the same URL.
+        let mut next_url = None;
+        if let Some(link) = page.next_link.take() {
+            match self.absolute(&page, &link, fetched.as_ref(), "@odata.nextLink") {
+                Ok(url) => {
+                    page.next_link = Some(url.to_string());
+                    next_url = Some(url);
+                }
+                Err(error) => {
+                    page.next_link = Some(link);
+                    self.next = Some(Next::Fail(error));
+                }
+            }
+        }
+        if let Some(link) = page.delta_link.take() {
+            page.delta_link = Some(
+                match self.absolute(&page, &link, fetched.as_ref(), "@odata.deltaLink") {
+                    Ok(url) => url.to_string(),
+                    Err(_) => link,
+                },
+            );
+        }
         self.resume = match (&page.next_link, &page.delta_link) {
             (Some(next), _) => Some(crate::delta::DeltaCursor::at(next, false)),
             (None, Some(delta)) => Some(crate::delta::DeltaCursor::at(delta, true)),
             (None, None) => None,
         };
-        if let Some(link) = &page.next_link {
-            self.next = Some(match self.follow(link) {
+        if let Some(url) = next_url {
+            self.next_url = Some(url.clone());
+            self.next = Some(match self.follow(url) {
                 Ok(request) if self.prefetch => {
                     let client = self.client.clone();
                     Next::Running(Prefetch(tokio::spawn(
@@ -122,16 +151,29 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         Some(Ok(page))
     }
 
-    fn follow(&mut self, link: &str) -> Result<Request<Page<T>>, Error> {
-        let url = Url::parse(link).map_err(|e| {
-            Error::kinded(
-                ErrorKind::Protocol,
-                format!(
-                    "the @odata.nextLink `{}` is not a URL ({e})",
-                    crate::error::printable(link, 120)
-                ),
-            )
-        })?;
+    /// A link of `page` as an absolute URL (see [`Page::resolve`]).
+    fn absolute(
+        &self,
+        page: &Page<T>,
+        link: &str,
+        fetched: Option<&Url>,
+        what: &str,
+    ) -> Result<Url, Error> {
+        let root = self.client.service_root();
+        page.resolve(link, root, fetched.unwrap_or(root))
+            .map_err(|e| {
+                Error::kinded(
+                    ErrorKind::Protocol,
+                    format!(
+                        "the {what} `{}` is not a URL, nor one relative to the context URL ({e})",
+                        crate::error::printable(link, 120)
+                    ),
+                )
+            })
+    }
+
+    fn follow(&mut self, url: Url) -> Result<Request<Page<T>>, Error> {
+        let link = url.as_str().to_owned();
         if !matches!(url.scheme(), "https" | "http") {
             return Err(Error::kinded(
                 ErrorKind::Protocol,
@@ -151,7 +193,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                 ),
             ));
         }
-        if !self.seen.insert(link.to_owned()) {
+        if !self.seen.insert(link.clone()) {
             return Err(Error::kinded(
                 ErrorKind::Protocol,
                 format!(
