@@ -99,6 +99,8 @@ struct Inner {
     max_response_size: u64,
     allow_http: bool,
     policies: usize,
+    /// The root is one of Microsoft Graph's clouds.
+    graph: bool,
 }
 
 impl fmt::Debug for Client {
@@ -215,7 +217,7 @@ impl Client {
         } = response;
         let body = body.as_bytes().cloned().unwrap_or_default();
         let decoded = request.decode(status, &headers, body).map_err(|mut e| {
-            e.set_call_info(ctx.attempt(), ctx.client_request_id());
+            e.set_call_info(ctx.attempt(), ctx.client_request_id(), self.inner.graph);
             e
         })?;
         Ok(Response::new(status, headers, decoded))
@@ -240,7 +242,7 @@ impl Client {
         match self.http_request(request) {
             Ok(r) => Ok((r, ctx)),
             Err(mut e) => {
-                e.set_call_info(0, ctx.client_request_id());
+                e.set_call_info(0, ctx.client_request_id(), self.inner.graph);
                 Err(e)
             }
         }
@@ -266,7 +268,7 @@ impl Client {
             Err(e) => e,
         };
         let mut error = result;
-        error.set_call_info(ctx.attempt(), ctx.client_request_id());
+        error.set_call_info(ctx.attempt(), ctx.client_request_id(), self.inner.graph);
         Err(error)
     }
 
@@ -700,6 +702,7 @@ impl ClientBuilder {
             allowed_hosts: self.allowed_hosts,
         };
         let policies = self.per_call.len() + self.per_try.len();
+        let graph = is_graph_host(&root);
         let pipeline = crate::policy::chain(
             crate::policy::ChainParts {
                 telemetry: crate::policy::telemetry::Telemetry { user_agent },
@@ -733,12 +736,21 @@ impl ClientBuilder {
                 max_response_size: self.max_response_size,
                 allow_http: self.allow_http,
                 policies,
+                graph,
             }),
         })
     }
 }
 
 const CLIENT_REQUEST_ID: HeaderName = crate::policy::telemetry::CLIENT_REQUEST_ID;
+
+/// Whether `url` is on one of Microsoft Graph's national clouds.
+pub(crate) fn is_graph_host(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    [Cloud::Global, Cloud::UsGov, Cloud::UsGovDod, Cloud::China]
+        .iter()
+        .any(|c| c.endpoint().strip_prefix("https://") == Some(host))
+}
 
 /// Loopback hosts: `localhost`, 127.0.0.0/8 and `::1`.
 pub(crate) fn is_loopback(url: &Url) -> bool {
@@ -907,6 +919,21 @@ mod tests {
             c.resolve(&r).unwrap().as_str(),
             "https://graph.microsoft.com/v1.0/users/a%40b.com/todo?$top=2"
         );
+    }
+
+    #[test]
+    fn graph_roots_are_recognised_by_host() {
+        for (root, graph) in [
+            ("https://graph.microsoft.com/v1.0", true),
+            ("https://graph.microsoft.us/beta", true),
+            ("https://dod-graph.microsoft.us/v1.0", true),
+            ("https://microsoftgraph.chinacloudapi.cn/v1.0", true),
+            ("https://graph.microsoft.com.evil.example/v1.0", false),
+            ("https://services.odata.org/V4/TripPinService", false),
+            ("http://127.0.0.1:8080/v1.0", false),
+        ] {
+            assert_eq!(is_graph_host(&Url::parse(root).unwrap()), graph, "{root}");
+        }
     }
 
     #[test]

@@ -215,6 +215,8 @@ struct Inner {
     client_request_id: Option<String>,
     /// No connection was made: the request cannot have reached the server.
     unsent: bool,
+    /// The call went to a Microsoft Graph root (messages say "Graph"; else "the service").
+    graph: bool,
     source: Option<BoxError>,
 }
 
@@ -229,6 +231,7 @@ impl Error {
                 attempts: 0,
                 client_request_id: None,
                 unsent: false,
+                graph: false,
                 source: None,
             }),
         }
@@ -322,9 +325,10 @@ impl Error {
         self
     }
 
-    pub(crate) fn set_call_info(&mut self, attempts: u32, client_request_id: &str) {
+    pub(crate) fn set_call_info(&mut self, attempts: u32, client_request_id: &str, graph: bool) {
         self.inner.attempts = attempts;
         self.inner.client_request_id = Some(client_request_id.to_owned());
+        self.inner.graph = graph;
     }
 
     /// What kind of failure this is.
@@ -430,7 +434,8 @@ impl fmt::Display for Error {
             ErrorKind::Build => f.write_str("invalid request")?,
             ErrorKind::Connect => f.write_str("connection error")?,
             ErrorKind::Timeout => f.write_str("timed out")?,
-            ErrorKind::Api => f.write_str("Graph API error")?,
+            ErrorKind::Api if inner.graph => f.write_str("Graph API error")?,
+            ErrorKind::Api => f.write_str("API error")?,
             ErrorKind::Throttled => f.write_str("throttled")?,
             ErrorKind::Decode => f.write_str("could not decode the response")?,
             ErrorKind::Auth => f.write_str("authentication failed")?,
@@ -583,12 +588,14 @@ mod tests {
         assert_eq!(api.client_request_id.as_deref(), Some("c-1"));
         assert_eq!(api.date.as_deref(), Some("2026-11-24T10:00:00"));
         assert_eq!(api.body_snippet, None);
-        let err = Error::from_api(api);
+        let mut err = Error::from_api(api);
         assert_eq!(
             err.to_string(),
-            "Graph API error: service answered 404 Not Found (itemNotFound): \
+            "API error: service answered 404 Not Found (itemNotFound): \
              The resource could not be found. [request-id r-1]"
         );
+        err.set_call_info(1, "c-1", true);
+        assert!(err.to_string().starts_with("Graph API error: "), "{err}");
     }
 
     #[test]
