@@ -336,6 +336,8 @@ fn batch(
         ));
     }
     let mut statuses: HashMap<String, u16> = HashMap::new();
+    // Where each created entity lives (below the version root), for `$<id>` references.
+    let mut created: HashMap<String, String> = HashMap::new();
     let mut responses = Vec::new();
     for item in requests {
         let id = item
@@ -383,8 +385,42 @@ fn batch(
         let (path, query) = url
             .split_once('?')
             .map_or((url, None), |(p, q)| (p, Some(q)));
-        let full = format!("/{version}/{}", path.trim_start_matches('/'));
-        let reply = if let Some(unknown) = depends.iter().find(|d| !statuses.contains_key(*d)) {
+        let path = path.trim_start_matches('/');
+        // `$1/tasks`: a content-ID reference to the entity request 1 created (which must be in
+        // `dependsOn`).
+        let (full, reference_error) = match path.strip_prefix('$') {
+            Some(reference) => {
+                let (target, rest) = reference.split_once('/').unwrap_or((reference, ""));
+                match created.get(target) {
+                    _ if !depends.iter().any(|d| d == target) => (
+                        String::new(),
+                        Some(format!(
+                            "$batch request `{id}` refers to `${target}`, which is not in its `dependsOn`."
+                        )),
+                    ),
+                    Some(location) => (
+                        format!(
+                            "/{version}/{location}{}{rest}",
+                            if rest.is_empty() { "" } else { "/" }
+                        ),
+                        None,
+                    ),
+                    // The referenced request failed or created nothing: the dependency check
+                    // below answers 424 for a failure.
+                    None if statuses.get(target).is_some_and(|s| (200..300).contains(s)) => (
+                        String::new(),
+                        Some(format!(
+                            "$batch request `{id}` refers to `${target}`, which created no entity."
+                        )),
+                    ),
+                    None => (String::new(), None),
+                }
+            }
+            None => (format!("/{version}/{path}"), None),
+        };
+        let reply = if let Some(message) = reference_error {
+            bad_request(&message)
+        } else if let Some(unknown) = depends.iter().find(|d| !statuses.contains_key(*d)) {
             bad_request(&format!(
                 "$batch request `{id}` depends on `{unknown}`, which does not come before it."
             ))
@@ -419,6 +455,21 @@ fn batch(
             }
         };
         statuses.insert(id.clone(), reply.status.as_u16());
+        if let Some((_, location)) = reply
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+        {
+            let below = location
+                .strip_prefix(ctx.base_url)
+                .unwrap_or(location)
+                .trim_start_matches('/');
+            let below = below
+                .strip_prefix(version.as_str())
+                .unwrap_or(below)
+                .trim_start_matches('/');
+            created.insert(id.clone(), below.to_owned());
+        }
         let mut headers = Map::new();
         for (k, v) in &reply.headers {
             headers.insert(k.to_ascii_lowercase(), Value::String(v.clone()));

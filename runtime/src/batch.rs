@@ -32,9 +32,19 @@ pub const MAX_BATCH: usize = 20;
 /// let me: Value = results.get(&me)?;
 /// # let _ = (me, task); Ok(()) }
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Batch {
     items: Vec<Item>,
+    per_call: usize,
+}
+
+impl Default for Batch {
+    fn default() -> Batch {
+        Batch {
+            items: Vec::new(),
+            per_call: MAX_BATCH,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +72,28 @@ impl<T> Handle<T> {
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// A path below the entity this request creates, for a later request of the same batch:
+    /// `$<id>/rest` on the wire (an OData content-ID reference), resolved by the service to the
+    /// new entity. The later request is made to depend on this one.
+    ///
+    /// ```
+    /// use graph_odata_runtime::{batch::Batch, Request};
+    /// use serde_json::{json, Value};
+    /// let mut batch = Batch::new();
+    /// let list = batch.add(Request::<Value>::post("/me/todo/lists", &json!({"displayName": "Trip"})));
+    /// let task = batch.add(Request::<Value>::post(list.path("tasks"), &json!({"title": "Book"})));
+    /// assert_eq!(list.path("tasks"), "/$1/tasks");
+    /// # let _ = task;
+    /// ```
+    pub fn path(&self, rest: &str) -> String {
+        let rest = rest.trim_start_matches('/');
+        if rest.is_empty() {
+            format!("/${}", self.id)
+        } else {
+            format!("/${}/{rest}", self.id)
+        }
+    }
 }
 
 impl Batch {
@@ -83,6 +115,15 @@ impl Batch {
     /// Adds a request; its response type comes back through the handle.
     pub fn add<T>(&mut self, request: Request<T>) -> Handle<T> {
         self.add_after(request, &[])
+    }
+
+    /// The most requests sent in one `$batch` call (default [`MAX_BATCH`], Graph's limit of 20;
+    /// other OData services may take more). Requests that depend on each other always travel
+    /// together.
+    #[must_use]
+    pub fn max_per_call(mut self, n: usize) -> Batch {
+        self.per_call = n.max(1);
+        self
     }
 
     /// Adds a request that runs only after `depends_on` (ids of requests added before) succeeded;
@@ -108,10 +149,23 @@ impl Batch {
                 }
             },
         };
-        for d in depends_on {
+        let mut depends: Vec<String> = depends_on.iter().map(|d| (*d).to_owned()).collect();
+        // A content-ID reference (`/$1/tasks`, from `Handle::path`) depends on that request.
+        if let Some(reference) = url.strip_prefix("/$") {
+            let target = reference
+                .split(['/', '?'])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            if !depends.contains(&target) {
+                depends.push(target);
+            }
+        }
+        for d in &depends {
             if !self.items.iter().any(|i| i.id == *d) {
                 error.get_or_insert(format!(
-                    "request {id} depends on `{d}`, which is not an earlier request of this batch"
+                    "request {id} depends on `{}`, which is not an earlier request of this batch",
+                    crate::error::printable(d, 40)
                 ));
             }
         }
@@ -121,7 +175,7 @@ impl Batch {
             url,
             headers: request.headers().clone(),
             body,
-            depends_on: depends_on.iter().map(|d| (*d).to_owned()).collect(),
+            depends_on: depends,
             error,
         });
         Handle {
@@ -168,14 +222,15 @@ impl Batch {
         }
         let mut chunks: Vec<Vec<usize>> = Vec::new();
         for (_, members) in groups {
-            if members.len() > MAX_BATCH {
+            if members.len() > self.per_call {
                 return Err(Error::build(format!(
-                    "{} requests depend on each other; a $batch holds at most {MAX_BATCH}",
-                    members.len()
+                    "{} requests depend on each other; a $batch call holds at most {} here",
+                    members.len(),
+                    self.per_call
                 )));
             }
             match chunks.last_mut() {
-                Some(c) if c.len() + members.len() <= MAX_BATCH => c.extend(members),
+                Some(c) if c.len() + members.len() <= self.per_call => c.extend(members),
                 _ => chunks.push(members),
             }
         }
@@ -255,14 +310,23 @@ impl BatchResults {
     }
 }
 
-fn item_json(item: &Item) -> Value {
+/// One request of a `$batch` body. The URL is written as Graph documents it for Graph roots
+/// (`/users`, relative to the version root) and as the OData spec gives it for other services
+/// (`users`, relative to the service root, which may have a path of its own); a content-ID
+/// reference is `$1/tasks` for both.
+fn item_json(item: &Item, graph: bool) -> Value {
     let mut o = Map::new();
     o.insert("id".into(), Value::String(item.id.clone()));
     o.insert(
         "method".into(),
         Value::String(item.method.as_str().to_owned()),
     );
-    o.insert("url".into(), Value::String(item.url.clone()));
+    let url = if item.url.starts_with("/$") || !graph {
+        item.url.trim_start_matches('/').to_owned()
+    } else {
+        item.url.clone()
+    };
+    o.insert("url".into(), Value::String(url));
     let mut headers = Map::new();
     for (k, v) in &item.headers {
         if let Ok(v) = v.to_str() {
@@ -299,8 +363,21 @@ fn answer_of(response: &Value) -> Option<(String, Answer)> {
             }
         }
     }
+    // The body is JSON for JSON answers, a string for `text/*` (a `$count`, a CSV report) and
+    // base64 for anything else.
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_ascii_lowercase();
+    let json = content_type.starts_with("application/json") || content_type.contains("+json");
     let body = match response.get("body") {
         None | Some(Value::Null) => Bytes::new(),
+        Some(Value::String(s)) if content_type.starts_with("text/") => Bytes::from(s.clone()),
+        Some(Value::String(s)) if !json => match crate::edm::Binary::from_base64(s) {
+            Ok(b) => Bytes::from(b.0),
+            Err(_) => Bytes::from(s.clone()),
+        },
         Some(v) => Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
     };
     Some((
@@ -337,7 +414,8 @@ impl Client {
             let mut again: Vec<usize> = Vec::new();
             let mut wait: Option<Duration> = None;
             for chunk in batch.chunks(&pending)? {
-                let body = json!({"requests": chunk.iter().map(|&i| item_json(&batch.items[i])).collect::<Vec<_>>()});
+                let graph = self.is_graph();
+                let body = json!({"requests": chunk.iter().map(|&i| item_json(&batch.items[i], graph)).collect::<Vec<_>>()});
                 calls += 1;
                 let reply: Value = self.send(Request::post("/$batch", &body)).await?;
                 let responses = reply
@@ -479,5 +557,33 @@ impl Client {
                 .collect(),
             calls,
         })
+    }
+}
+
+#[cfg(test)]
+mod url_form_tests {
+    use super::*;
+
+    #[test]
+    fn item_urls_follow_graph_for_graph_roots_and_the_spec_otherwise() {
+        let mut batch = Batch::new();
+        let list = batch.add(Request::<Value>::post("/me/todo/lists", &json!({})));
+        let _ = batch.add(Request::<Value>::get(list.path("tasks")).query("$top", "2"));
+        let urls = |graph: bool| -> Vec<Value> {
+            batch
+                .items
+                .iter()
+                .map(|i| item_json(i, graph)["url"].clone())
+                .collect()
+        };
+        assert_eq!(
+            urls(true),
+            [json!("/me/todo/lists"), json!("$1/tasks?$top=2")]
+        );
+        assert_eq!(
+            urls(false),
+            [json!("me/todo/lists"), json!("$1/tasks?$top=2")]
+        );
+        assert_eq!(batch.items[1].depends_on, ["1"]);
     }
 }

@@ -277,6 +277,11 @@ impl Client {
         self.resolve(request)
     }
 
+    /// Whether the service root is one of Microsoft Graph's clouds.
+    pub(crate) fn is_graph(&self) -> bool {
+        self.inner.graph
+    }
+
     pub(crate) fn try_timeout(&self) -> Option<Duration> {
         self.inner.try_timeout
     }
@@ -744,12 +749,16 @@ impl ClientBuilder {
 
 const CLIENT_REQUEST_ID: HeaderName = crate::policy::telemetry::CLIENT_REQUEST_ID;
 
-/// Whether `url` is on one of Microsoft Graph's national clouds.
+/// Whether a service root is Microsoft Graph or shaped like it: a host of one of Graph's national
+/// clouds, or a root whose path is Graph's version root (`/v1.0`, `/beta`), as the emulator and
+/// proxies in front of Graph have. Graph's habits (messages naming Graph, `$batch` item URLs
+/// written as `/users`) apply only to these.
 pub(crate) fn is_graph_host(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default();
-    [Cloud::Global, Cloud::UsGov, Cloud::UsGovDod, Cloud::China]
+    let cloud = [Cloud::Global, Cloud::UsGov, Cloud::UsGovDod, Cloud::China]
         .iter()
-        .any(|c| c.endpoint().strip_prefix("https://") == Some(host))
+        .any(|c| c.endpoint().strip_prefix("https://") == Some(host));
+    cloud || matches!(url.path().trim_end_matches('/'), "/v1.0" | "/beta")
 }
 
 /// Loopback hosts: `localhost`, 127.0.0.0/8 and `::1`.
@@ -928,9 +937,11 @@ mod tests {
             ("https://graph.microsoft.us/beta", true),
             ("https://dod-graph.microsoft.us/v1.0", true),
             ("https://microsoftgraph.chinacloudapi.cn/v1.0", true),
-            ("https://graph.microsoft.com.evil.example/v1.0", false),
+            ("https://graph.microsoft.com.evil.example/odata", false),
             ("https://services.odata.org/V4/TripPinService", false),
-            ("http://127.0.0.1:8080/v1.0", false),
+            ("http://127.0.0.1:8080/odata", false),
+            // Graph's layout (the emulator, a proxy in front of Graph).
+            ("http://127.0.0.1:8080/v1.0", true),
         ] {
             assert_eq!(is_graph_host(&Url::parse(root).unwrap()), graph, "{root}");
         }
