@@ -282,6 +282,13 @@ pub fn path_segments(line: &str) -> Result<Vec<String>, String> {
         let _version = parts.next();
         path = parts.next().unwrap_or("");
     }
+    // Path-based addressing (`root:/{itemPath}:/content`) stays on the drive item it starts from.
+    let owned;
+    if let Some((before, tail)) = path.split_once(":/") {
+        let after = tail.split_once(':').map_or("", |(_, a)| a);
+        owned = format!("{before}{after}");
+        path = &owned;
+    }
     let mut out = Vec::new();
     for seg in path.split('/').filter(|s| !s.is_empty()) {
         match seg.split_once('(') {
@@ -325,6 +332,14 @@ mod tests {
         assert_eq!(
             s("GET https://graph.microsoft.com/v1.0/me/drive"),
             "me drive"
+        );
+        assert_eq!(
+            s("PUT /me/drive/root:/{itemPath}:/content"),
+            "me drive root content"
+        );
+        assert_eq!(
+            s("GET /me/drive/items/{id}:/{name}:"),
+            "me drive items {id}"
         );
         assert!(path_segments("GET /users(x").is_err());
         assert!(path_segments("GET /").is_err());

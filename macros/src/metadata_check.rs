@@ -79,6 +79,8 @@ fn segments(line: &HttpLine) -> Vec<String> {
                 });
             }
             Segment::Call { name, .. } => out.push(format!("{name}()")),
+            // `root:/{itemPath}:` stays on the drive item it starts from.
+            Segment::ItemPath(_) => {}
         }
     }
     out

@@ -173,6 +173,47 @@ impl PathBuilder {
         }
     }
 
+    /// Appends `:/value:` (OneDrive's path-based addressing after `root` or an item id): the value
+    /// keeps its `/` separators (a leading `/` is allowed) and every segment is percent-encoded;
+    /// an empty value, an empty segment (`a//b`) or a `.`/`..` segment is an error naming `name`.
+    ///
+    /// ```
+    /// use graph_odata_runtime::path::PathBuilder;
+    /// let path = PathBuilder::new().segment("me").segment("drive").segment("root")
+    ///     .item_path("itemPath", "Documents/a b#1.txt").segment("content").finish().unwrap();
+    /// assert_eq!(path, "/me/drive/root:/Documents/a%20b%231.txt:/content");
+    /// assert!(PathBuilder::new().segment("root").item_path("p", "a/../b").finish().is_err());
+    /// ```
+    pub fn item_path(mut self, name: &str, value: &str) -> PathBuilder {
+        let trimmed = value.strip_prefix('/').unwrap_or(value);
+        if trimmed.is_empty() {
+            self.fail(format!("the item path `{{{name}}}` is empty"));
+            return self;
+        }
+        self.path.push_str(":/");
+        for (i, seg) in trimmed.split('/').enumerate() {
+            if i > 0 {
+                self.path.push('/');
+            }
+            if seg.is_empty() {
+                self.fail(format!(
+                    "the item path `{{{name}}}` (`{}`) has an empty segment",
+                    crate::error::printable(value, 80)
+                ));
+            } else if crate::client::is_dot_segment(seg) {
+                self.fail(format!(
+                    "the item path `{{{name}}}` (`{}`) has a `{seg}` segment, which would address another item",
+                    crate::error::printable(value, 80)
+                ));
+            } else {
+                self.path
+                    .push_str(&utf8_percent_encode(seg, SEGMENT).to_string());
+            }
+        }
+        self.path.push(':');
+        self
+    }
+
     /// Appends `('value')` (a string key in parentheses: quotes doubled, percent-encoded).
     pub fn paren_key(mut self, name: &str, value: &str, quoted: bool) -> PathBuilder {
         if value.is_empty() {

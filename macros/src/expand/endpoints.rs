@@ -34,6 +34,11 @@ fn path_chain(e: &Endpoint, open_last_call: bool) -> (TokenStream, Vec<syn::Iden
                 let v = ident(&p.rust);
                 chain.extend(quote!(.key(#wire, #v)));
             }
+            Segment::ItemPath(p) => {
+                let wire = &p.wire;
+                let v = ident(&p.rust);
+                chain.extend(quote!(.item_path(#wire, #v)));
+            }
             Segment::ParenKey { name, arg } => match arg {
                 Arg::Param { param, quoted } => {
                     let wire = &param.wire;

@@ -530,7 +530,7 @@ fn derived_method_name(line: &HttpLine) -> String {
         let name = match s {
             Segment::Literal(l) => l.as_str(),
             Segment::ParenKey { name, .. } | Segment::Call { name, .. } => name.as_str(),
-            Segment::Key(_) => continue,
+            Segment::Key(_) | Segment::ItemPath(_) => continue,
         };
         let name = name
             .rsplit('.')

@@ -7,6 +7,8 @@
 //! segment  = "{" alternatives "}"                      key as segment: {taskId}, {id|userPrincipalName}
 //!          | name "(" [ key | args ] ")"               users('{id}'), items({id}), delta(), getByPath(path='{path}')
 //!          | name                                      me, todo, microsoft.graph.sharedDriveItem, $value
+//! item     = segment ":/" "{" name "}" ":"              root:/{itemPath}:, {itemId}:/{fileName}: (OneDrive's
+//!                                                      path-based addressing; at most once, then more segments)
 //! ```
 
 use std::fmt;
@@ -66,6 +68,9 @@ pub(crate) enum Segment {
         name: String,
         args: Vec<(String, Arg)>,
     },
+    /// `:/{itemPath}:` after a drive item (`root:/{itemPath}:`, `{itemId}:/{fileName}:`): a path
+    /// below that item, its `/` kept and every segment percent-encoded.
+    ItemPath(Param),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +87,7 @@ impl HttpLine {
         let mut out = Vec::new();
         for s in &self.segments {
             match s {
-                Segment::Key(p) => out.push(p),
+                Segment::Key(p) | Segment::ItemPath(p) => out.push(p),
                 Segment::ParenKey {
                     arg: Arg::Param { param, .. },
                     ..
@@ -105,7 +110,7 @@ impl HttpLine {
         match self.segments.last()? {
             Segment::Literal(l) => Some(l),
             Segment::ParenKey { name, .. } | Segment::Call { name, .. } => Some(name),
-            Segment::Key(_) => None,
+            Segment::Key(_) | Segment::ItemPath(_) => None,
         }
     }
 }
@@ -163,9 +168,18 @@ pub(crate) fn parse(line: &str) -> Result<HttpLine, PathError> {
         ));
     }
     if let Some(i) = path.find('\\') {
+        // Up to 8 bytes either side, widened to whole characters.
+        let mut from = i.saturating_sub(8);
+        while !path.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (i + 8).min(path.len());
+        while !path.is_char_boundary(to) {
+            to += 1;
+        }
         return fail(format!(
             "the path `{path}` contains a backslash at `{}`; paths use `/`",
-            &path[i.saturating_sub(8)..(i + 8).min(path.len())]
+            &path[from..to]
         ));
     }
     if path.contains('?') {
@@ -186,7 +200,60 @@ pub(crate) fn parse(line: &str) -> Result<HttpLine, PathError> {
         return fail("the path `/` names no resource".into());
     }
     let mut segments = Vec::new();
-    for raw in rest.split('/') {
+    // Path-based addressing: `…/root:/{itemPath}:/more`. Split it out before splitting on `/`,
+    // since the item path is one placeholder whose value keeps its own `/`.
+    let (before, item, after) = match rest.split_once(":/") {
+        None => (rest, None, ""),
+        Some((before, tail)) => {
+            let form = "path-based addressing is written `root:/{itemPath}:` or \
+                        `items/{itemId}:/{fileName}:`, optionally followed by `/content`, `/children`, …";
+            let Some(inner) = tail.strip_prefix('{') else {
+                return fail(format!(
+                    "in `{path}`, `:/` must be followed by a placeholder; {form}"
+                ));
+            };
+            let Some((name, tail)) = inner.split_once('}') else {
+                return Err(unbalanced(tail));
+            };
+            let Some(after) = tail.strip_prefix(':') else {
+                return fail(format!(
+                    "in `{path}`, the item path `{{{name}}}` must end with `:`; {form}"
+                ));
+            };
+            if !after.is_empty() && !after.starts_with('/') {
+                return fail(format!(
+                    "in `{path}`, a `/` must follow the item path's closing `:`; {form}"
+                ));
+            }
+            if before.is_empty() || before.ends_with('/') {
+                return fail(format!(
+                    "in `{path}`, `:/{{{name}}}:` must follow a drive item (`root` or `{{itemId}}`); {form}"
+                ));
+            }
+            if after.contains(":/") {
+                return fail(format!("`{path}` uses path-based addressing twice; {form}"));
+            }
+            let param = placeholder(name, &format!("{{{name}}}"))?;
+            (before, Some(param), after.strip_prefix('/').unwrap_or(""))
+        }
+    };
+    let parts: Vec<&str> = before.split('/').collect();
+    let mut tail_parts: Vec<&str> = Vec::new();
+    if item.is_some() && !after.is_empty() {
+        tail_parts = after.split('/').collect();
+    }
+    for raw in parts.iter().copied() {
+        if raw.is_empty() {
+            return fail(format!(
+                "the path `{path}` has an empty segment (`//` or a trailing `/`)"
+            ));
+        }
+        segments.push(segment(raw)?);
+    }
+    if let Some(param) = item {
+        segments.push(Segment::ItemPath(param));
+    }
+    for raw in tail_parts {
         if raw.is_empty() {
             return fail(format!(
                 "the path `{path}` has an empty segment (`//` or a trailing `/`)"
@@ -489,6 +556,64 @@ mod tests {
         for (line, want) in cases {
             let e = err(line);
             assert!(e.contains(want), "{line}: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod item_path_tests {
+    use super::*;
+
+    #[test]
+    fn path_based_addressing_parses() {
+        let l = parse("PUT /me/drive/root:/{itemPath}:/content").unwrap();
+        assert_eq!(l.segments.len(), 5);
+        assert!(matches!(&l.segments[3], Segment::ItemPath(p) if p.rust == "item_path"));
+        assert_eq!(l.segments[4], Segment::Literal("content".into()));
+        let l = parse("POST /me/drive/items/{parentId}:/{fileName}:/createUploadSession").unwrap();
+        let names: Vec<String> = l.params().iter().map(|p| p.rust.clone()).collect();
+        assert_eq!(names, ["parent_id", "file_name"]);
+        assert_eq!(l.last_name(), Some("createUploadSession"));
+        let l = parse("GET /drives/{driveId}/root:/{path}:").unwrap();
+        assert!(matches!(l.segments.last(), Some(Segment::ItemPath(_))));
+    }
+
+    #[test]
+    fn malformed_path_based_addressing_says_how_to_write_it() {
+        for (line, says) in [
+            (
+                "GET /me/drive/root:/Documents/a.txt:",
+                "must be followed by a placeholder",
+            ),
+            ("GET /me/drive/root:/{p}", "must end with `:`"),
+            ("GET /me/drive/root:/{p}:content", "a `/` must follow"),
+            ("GET /:/{p}:", "must follow a drive item"),
+            ("GET /me/drive/root:/{p}:/children/x:/{q}:", "twice"),
+            ("GET /me/drive/root:/{p:", "unbalanced"),
+            ("GET /me/drive/root:/{p}://x", "empty segment"),
+            ("GET /me/drive/root:/{item-path}:", "not an identifier"),
+            ("GET /me/drive/{itemPath}:/{itemPath}:", "appears twice"),
+        ] {
+            let e = parse(line).unwrap_err().message;
+            assert!(e.contains(says), "{line}: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod no_panic_tests {
+    use super::*;
+
+    #[test]
+    fn non_ascii_text_near_a_backslash_is_an_error_not_a_panic() {
+        for line in [
+            "GET /éééééé\\ééééééé",
+            "GET /\\😀😀😀😀",
+            "GET /日本語のパス\\ドライブ",
+            "GET /a\\",
+        ] {
+            let e = parse(line).unwrap_err().message;
+            assert!(e.contains("backslash"), "{line}: {e}");
         }
     }
 }

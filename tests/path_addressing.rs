@@ -1,0 +1,84 @@
+//! OneDrive's path-based addressing in declared endpoints: `root:/{itemPath}:` and
+//! `items/{parentId}:/{fileName}:`, followed by more segments, with the item path's `/` kept and
+//! every segment percent-encoded, end to end against the emulator.
+
+mod support;
+
+use graph_odata::prelude::*;
+use graph_odata::upload::{UploadOptions, UploadSession};
+use serde_json::Value;
+use support::{client_for, emulator};
+
+/// `driveItem: createUploadSession`, addressed by path.
+#[graph_action(
+    "microsoft.graph.createUploadSession",
+    returns = UploadSession,
+    bound = "microsoft.graph.driveItem",
+    paths = [
+        "POST /me/drive/root:/{itemPath}:/createUploadSession",
+        under = "POST /me/drive/items/{parentId}:/{fileName}:/createUploadSession",
+    ],
+)]
+#[derive(Default)]
+pub struct CreateUploadSession {
+    pub item: Option<DriveItemUploadableProperties>,
+}
+
+#[graph_complex]
+#[derive(Debug, Default)]
+pub struct DriveItemUploadableProperties {
+    pub description: Option<String>,
+}
+
+#[tokio::test]
+async fn an_upload_under_a_path_sends_the_exact_path() {
+    let emu = emulator().await;
+    let client = client_for(&emu);
+    let data = vec![42u8; 1000];
+    let session = CreateUploadSession::default().me_drive_root("Documents/a b.txt");
+    assert_eq!(
+        session.path(),
+        "/me/drive/root:/Documents/a%20b.txt:/createUploadSession"
+    );
+    let item: Value = client
+        .upload(
+            session,
+            &data[..],
+            data.len() as u64,
+            UploadOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(item["size"], 1000);
+    let first = &emu.requests()[0];
+    assert_eq!(
+        first.path,
+        "/v1.0/me/drive/root:/Documents/a%20b.txt:/createUploadSession"
+    );
+
+    let under = CreateUploadSession::default().under("01PARENT", "q1 #draft?.docx");
+    assert_eq!(
+        under.path(),
+        "/me/drive/items/01PARENT:/q1%20%23draft%3F.docx:/createUploadSession"
+    );
+}
+
+#[tokio::test]
+async fn bad_item_paths_are_build_errors_before_sending() {
+    let emu = emulator().await;
+    let client = client_for(&emu);
+    for (path, says) in [
+        ("", "is empty"),
+        ("Documents//a.txt", "empty segment"),
+        ("Documents/../secrets.txt", "`..` segment"),
+        ("./a.txt", "`.` segment"),
+    ] {
+        let err = client
+            .send(CreateUploadSession::default().me_drive_root(path))
+            .await
+            .unwrap_err();
+        assert!(err.is_build(), "{path}: {err:?}");
+        assert!(err.to_string().contains(says), "{path}: {err}");
+    }
+    assert!(emu.requests().is_empty(), "nothing was sent");
+}
