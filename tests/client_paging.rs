@@ -240,13 +240,15 @@ async fn typed_query_options_on_generated_endpoints() {
          ?$select=id,displayName&$filter=state%20eq%20'configured'%20and%20startswith(displayName,'O''Neil')\
          &$orderby=displayName%20desc&$top=2&$count=true"
     );
-    // The emulator does not evaluate $filter/$orderby and says so; $select, $top and $count it does.
-    let err = client.send(request).await.unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("`$filter` is not supported by the emulator"),
-        "{err}"
+    // The emulator evaluates the filter (on the whole item) before `$select` projects it.
+    let filtered = client.send(request).await.unwrap();
+    assert_eq!(filtered.count, Some(1));
+    assert_eq!(filtered.value.len(), 1);
+    assert_eq!(
+        filtered.value[0].display_name.as_deref(),
+        Some("O'Neil & Sons")
     );
+    assert_eq!(filtered.value[0].state, None, "not selected");
     let page = client
         .send(
             ConnectedOrganization::list()

@@ -236,10 +236,23 @@ async fn bad_requests_name_the_problem() {
     assert!(err.to_string().contains("'-1' for $top"), "{err}");
 
     let err = client
-        .send(Request::<Value>::get("/groups").query("$orderby", "displayName"))
+        .send(Request::<Value>::get("/groups").query("$orderby", "displayName sideways"))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("`$orderby`"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("Invalid $orderby `displayName sideways`"),
+        "{err}"
+    );
+
+    let err = client
+        .send(Request::<Value>::get("/groups").query("$apply", "groupby((x))"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("`$apply` is not supported"),
+        "{err}"
+    );
 
     let err = client
         .send(Request::<Value>::get("/nothing/here"))

@@ -6,7 +6,7 @@
 //! - **Generic entity store** addressed by path: POST to a collection → 201 with a server id (unless
 //!   the body has one), `Location` and `@odata.context`; GET by key (or `('key')`, or a user's
 //!   `userPrincipalName`); GET a collection with `$top`/`$skip` paging through `@odata.nextLink`,
-//!   `$select` and `$count`; PATCH merges (`null` clears) → 204 (200 with `Prefer:
+//!   `$select`, `$count`, `$filter` and `$orderby` (a 400 names what it cannot evaluate); PATCH merges (`null` clears) → 204 (200 with `Prefer:
 //!   return=representation`); PUT replaces → 204; DELETE → 204; unknown paths → 404.
 //! - **Graph-shaped errors** with `innerError` (`request-id`, `client-request-id`, `date`); malformed
 //!   JSON or a body of the wrong shape → 400 naming the problem; an optional bearer-token check → 401.
@@ -35,6 +35,7 @@
 
 mod download;
 mod faults;
+mod filter;
 mod graph;
 mod log;
 mod routes;

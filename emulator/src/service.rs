@@ -773,7 +773,7 @@ fn select(query: &[(String, String)]) -> Result<Option<Vec<String>>, Reply> {
 
 fn unsupported_option(k: &str) -> Reply {
     bad_request(&format!(
-        "The query option `{k}` is not supported by the emulator (supported: $top, $skip, $skiptoken, $count, $select)."
+        "The query option `{k}` is not supported by the emulator (supported: $top, $skip, $skiptoken, $count, $select, $filter, $orderby)."
     ))
 }
 
@@ -796,6 +796,8 @@ struct ListOptions {
     token: usize,
     count: bool,
     fields: Option<Vec<String>>,
+    filter: Option<crate::filter::Expr>,
+    order: Option<Vec<(Vec<String>, bool)>>,
 }
 
 impl ListOptions {
@@ -825,6 +827,18 @@ impl ListOptions {
                     }
                 }
                 "$select" => o.fields = Some(v.split(',').map(|s| s.trim().to_owned()).collect()),
+                "$filter" => {
+                    o.filter = Some(
+                        crate::filter::parse(v)
+                            .map_err(|e| bad_request(&format!("Invalid $filter `{v}`: {e}.")))?,
+                    );
+                }
+                "$orderby" => {
+                    o.order = Some(
+                        crate::filter::parse_order(v)
+                            .map_err(|e| bad_request(&format!("Invalid $orderby `{v}`: {e}.")))?,
+                    );
+                }
                 k if k.starts_with('$') => return Err(unsupported_option(k)),
                 _ => {}
             }
@@ -847,6 +861,8 @@ fn list(
         token,
         count,
         fields,
+        filter,
+        order,
     } = match ListOptions::parse(query) {
         Ok(o) => o,
         Err(reply) => return reply,
@@ -856,8 +872,20 @@ fn list(
     };
     let page = top.unwrap_or(default_page).min(MAX_PAGE_SIZE);
     let offset = skip.saturating_add(token);
-    let value: Vec<Value> = coll
-        .page(offset, page)
+    // Filter and order the whole collection, then page through the result.
+    let mut selected: Vec<Value> = coll
+        .page(0, usize::MAX)
+        .filter(|v| filter.as_ref().is_none_or(|f| crate::filter::matches(f, v)))
+        .cloned()
+        .collect();
+    if let Some(keys) = &order {
+        crate::filter::sort(&mut selected, keys);
+    }
+    let total = selected.len();
+    let value: Vec<Value> = selected
+        .iter()
+        .skip(offset)
+        .take(page)
         .map(|v| {
             let id = v.get("id").and_then(Value::as_str).unwrap_or_default();
             let etag = store.etag(collection, id).unwrap_or_default();
@@ -870,11 +898,11 @@ fn list(
         Value::String(links.context(store, collection, false)),
     );
     if count {
-        out.insert("@odata.count".into(), json!(coll.len()));
+        out.insert("@odata.count".into(), json!(total));
     }
     out.insert("value".into(), Value::Array(value));
     let next = offset.saturating_add(page);
-    if page > 0 && next < coll.len() {
+    if page > 0 && next < total {
         let mut q: Vec<String> = query
             .iter()
             .filter(|(k, _)| k != "$skip" && k != "$skiptoken")
