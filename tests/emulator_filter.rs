@@ -1,6 +1,6 @@
 //! The emulator evaluates `$filter` and `$orderby`, so code that filters can be tested offline:
 //! the typed query builders against stored items, paging over a filtered, ordered collection, and
-//! a 400 naming what the emulator cannot evaluate.
+//! a 400 naming what the emulator cannot evaluate; and strict collections (404 where Graph would).
 
 mod support;
 
@@ -101,4 +101,30 @@ async fn what_the_emulator_cannot_evaluate_is_a_400_naming_it() {
             .contains("the function `length` is not supported"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn strict_collections_answer_404_where_graph_would() {
+    let emu = emulator().await;
+    emu.strict_collections(true);
+    let client = client_for(&emu);
+    let post = |path: &str| Request::<Value>::post(path, &json!({"displayName": "x"}));
+    let err = client.send(post("/me/todo/listz")).await.unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND), "{err:?}");
+    assert!(err.to_string().contains("'listz'"), "{err}");
+    emu.with_store(|s| s.create_collection("/me/todo/lists"))
+        .unwrap();
+    let list = client.send(post("/me/todo/lists")).await.unwrap();
+    let id = list["id"].as_str().unwrap();
+    // A navigation of an existing entity exists, as in Graph …
+    client
+        .send(post(&format!("/me/todo/lists/{id}/tasks")))
+        .await
+        .unwrap();
+    // … but not below an entity that does not.
+    let err = client
+        .send(post("/me/todo/lists/nope/tasks"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
 }

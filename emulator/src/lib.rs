@@ -82,6 +82,7 @@ pub(crate) struct Shared {
     pub(crate) uploads: Mutex<upload::Uploads>,
     if_match: Mutex<Vec<String>>,
     relative_links: std::sync::atomic::AtomicBool,
+    strict_collections: std::sync::atomic::AtomicBool,
 }
 
 /// Locks a mutex, recovering the data if a route handler panicked while holding it.
@@ -110,6 +111,9 @@ impl Shared {
     }
     pub(crate) fn lock_if_match(&self) -> MutexGuard<'_, Vec<String>> {
         lock(&self.if_match)
+    }
+    pub(crate) fn strict_collections(&self) -> bool {
+        self.strict_collections.load(Ordering::Relaxed)
     }
     pub(crate) fn relative_links(&self) -> bool {
         self.relative_links.load(Ordering::Relaxed)
@@ -145,6 +149,7 @@ impl Emulator {
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
+            strict_collections: std::sync::atomic::AtomicBool::new(false),
         });
         let (tx, rx) = watch::channel(());
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
@@ -221,6 +226,23 @@ impl Emulator {
     /// path. Off by default (Graph writes absolute URLs).
     pub fn set_relative_links(&self, on: bool) {
         self.shared.relative_links.store(on, Ordering::Relaxed);
+    }
+
+    /// Makes a POST to a collection that does not exist a 404, as in Graph: a collection then
+    /// exists only where [`Store::create_collection`] registered it (see [`with_store`](Self::with_store)),
+    /// where something was inserted, or as a navigation of an existing entity
+    /// (`/me/todo/lists/{id}/tasks` once the list exists). Off by default, so tests can POST
+    /// anywhere without setting up the tree first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let emu = graph_odata_emulator::Emulator::start().await?;
+    /// emu.strict_collections(true);
+    /// emu.with_store(|s| s.create_collection("/me/todo/lists")).expect("a valid path");
+    /// # Ok(()) }
+    /// ```
+    pub fn strict_collections(&self, on: bool) {
+        self.shared.strict_collections.store(on, Ordering::Relaxed);
     }
 
     /// The page size for collections without `$top` (default [`DEFAULT_PAGE_SIZE`]).

@@ -599,6 +599,22 @@ fn dispatch(
         {
             reply
         }
+        // Strict collections: a collection nobody created or registered exists only as the
+        // navigation of an existing entity; anywhere else Graph answers 404.
+        (Method::POST, Target::Unknown(c))
+            if shared.strict_collections()
+                && !(c.len() >= 3
+                    && store.entity(&c[..c.len() - 2], &c[c.len() - 2]).is_some()) =>
+        {
+            Reply::error(
+                StatusCode::NOT_FOUND,
+                "ResourceNotFound",
+                &format!(
+                    "Resource not found for the segment '{}'.",
+                    c.last().map_or("", String::as_str)
+                ),
+            )
+        }
         (Method::POST, Target::Collection(c) | Target::Unknown(c)) => {
             create(&mut store, c, body, &links)
         }
