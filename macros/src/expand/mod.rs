@@ -8,6 +8,8 @@ mod structs;
 
 #[cfg(test)]
 mod golden;
+#[cfg(test)]
+mod no_panic;
 
 use proc_macro2::TokenStream;
 use quote::quote;

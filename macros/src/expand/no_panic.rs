@@ -1,0 +1,89 @@
+//! Property test: whatever text a user writes where the macros read strings or tokens, the macros
+//! answer with code or with compile errors, never with a panic. Runs in the normal `cargo test`,
+//! a bounded number of cases per property.
+
+use std::str::FromStr;
+
+use proc_macro2::{Span, TokenStream};
+use proptest::prelude::*;
+use quote::quote;
+
+use crate::parse::MacroKind;
+
+/// Arbitrary Unicode, with the characters the grammars care about made frequent.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        proptest::collection::vec(
+            prop_oneof![
+                Just("/".to_owned()),
+                Just("{".to_owned()),
+                Just("}".to_owned()),
+                Just("(".to_owned()),
+                Just(")".to_owned()),
+                Just("'".to_owned()),
+                Just(":".to_owned()),
+                Just("\\".to_owned()),
+                Just("|".to_owned()),
+                Just("=".to_owned()),
+                Just(",".to_owned()),
+                Just("..".to_owned()),
+                Just("$".to_owned()),
+                Just("é".to_owned()),
+                Just("😀".to_owned()),
+                Just("日本".to_owned()),
+                Just("GET ".to_owned()),
+                Just("https://graph.microsoft.com/v1.0".to_owned()),
+                Just("root:/{p}:".to_owned()),
+                "[a-zA-Z_]{1,6}".prop_map(|s| s),
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.concat()),
+    ]
+}
+
+fn lit(s: &str) -> syn::LitStr {
+    syn::LitStr::new(s, Span::call_site())
+}
+
+fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) {
+    // The result is code or `compile_error!`s; only a panic fails the property.
+    let _ = super::expand(kind, args, item);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_path_grammar_never_panics(s in text()) {
+        let _ = crate::parse::path::parse(&s);
+        let _ = crate::parse::path::parse(&format!("GET {s}"));
+        let _ = crate::parse::path::parse(&format!("POST /me/{s}"));
+        let _ = crate::parse::path::parse(&format!("GET /me/drive/root:/{s}"));
+    }
+
+    #[test]
+    fn string_arguments_never_panic(s in text()) {
+        let l = lit(&s);
+        let item = quote!(pub struct Thing { #[graph(key)] pub id: Option<String>, #[graph(rename = #l)] pub name: Option<String> });
+        expand(MacroKind::Entity, quote!(#l), item.clone());
+        expand(MacroKind::Entity, quote!(create = #l, get = #l), item.clone());
+        expand(MacroKind::Entity, quote!(namespace = #l), item.clone());
+        expand(MacroKind::Complex, quote!(#l), quote!(pub struct Part { pub x: Option<i32> }));
+        expand(MacroKind::Enum, quote!(#l), quote!(pub enum Kind { #[graph(rename = #l)] A, B }));
+        expand(MacroKind::Action, quote!(returns = Thing, paths = [#l]), quote!(pub struct Act { pub a: String }));
+        expand(MacroKind::Function, quote!(#l, returns = i64, paths = [#l, name = #l]), quote!(pub struct Fun { pub a: Option<i32> }));
+    }
+
+    #[test]
+    fn arbitrary_tokens_never_panic(s in text()) {
+        let Ok(tokens) = TokenStream::from_str(&s) else { return Ok(()); };
+        let item = quote!(pub struct Thing { #[graph(#tokens)] pub id: Option<String> });
+        for kind in [MacroKind::Entity, MacroKind::Complex, MacroKind::Action, MacroKind::Function] {
+            expand(kind, tokens.clone(), quote!(pub struct Plain { pub a: Option<String> }));
+            expand(kind, TokenStream::new(), item.clone());
+        }
+        expand(MacroKind::Enum, tokens.clone(), quote!(pub enum Kind { A, #[graph(#tokens)] B }));
+    }
+}
