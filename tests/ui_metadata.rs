@@ -14,4 +14,5 @@ fn ui_metadata() {
     }
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui_metadata/*.rs");
+    t.pass("tests/ui_metadata/pass/*.rs");
 }

@@ -86,6 +86,48 @@ fn segments(line: &HttpLine) -> Vec<String> {
     out
 }
 
+/// Why a field's Rust type cannot hold a navigation property, if it cannot: it must be an
+/// `Option` (absent unless expanded), a `Vec` exactly for collections, and its element must model the
+/// target type, a base or a derived type of it (judged by name when the name is a type of the
+/// schema; another name cannot be judged here).
+fn nav_misfit(
+    md: &Metadata,
+    ty: &syn::Type,
+    target: &graph_odata_metadata::TypeRef,
+) -> Option<String> {
+    let s = shape(ty);
+    if !s.optional {
+        return Some(format!(
+            "write `Option<{}>`: it is absent unless the request expands it",
+            if target.collection { "Vec<…>" } else { "…" }
+        ));
+    }
+    if s.collection != target.collection {
+        return Some(if target.collection {
+            "write `Option<Vec<…>>`".to_owned()
+        } else {
+            "write `Option<…>`, not a `Vec`".to_owned()
+        });
+    }
+    let camel = {
+        let mut c = s.element.chars();
+        c.next().map_or_else(String::new, |f| {
+            f.to_lowercase().chain(c).collect::<String>()
+        })
+    };
+    let namespace = target.name.rsplit_once('.').map_or("", |(ns, _)| ns);
+    let candidate = format!("{namespace}.{camel}");
+    let related =
+        md.derives_from(&candidate, &target.name) || md.derives_from(&target.name, &candidate);
+    if md.type_def(&candidate).is_some() && !related {
+        return Some(format!(
+            "`{}` models `{candidate}`, which is neither `{}` nor a base or derived type of it",
+            s.element, target.name
+        ));
+    }
+    None
+}
+
 /// The Rust shape of a field: `Option`-ness, `Vec`-ness and the element type's last name.
 struct Shape {
     optional: bool,
@@ -521,9 +563,34 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                         ),
                     );
                 }
-                let known = md.property_names(name);
+                let mut known = md.property_names(name);
+                let navs: Vec<String> = md
+                    .lineage(name)
+                    .iter()
+                    .flat_map(|t| t.navigation.iter().map(|n| n.name.clone()))
+                    .collect();
+                known.extend(navs.iter().map(String::as_str));
                 for f in m.fields.iter().filter(|f| f.role == Role::Property) {
                     match md.property(name, &f.wire) {
+                        // A navigation property as a field: what `$expand` fills in.
+                        None if md.navigation(name, &f.wire).is_some() => {
+                            if let Some(nav) = md.navigation(name, &f.wire)
+                                && let Some(why) = nav_misfit(md, &f.ty, &nav.item.ty)
+                            {
+                                c.cx.error_spanned(
+                                    &f.ty,
+                                    format!(
+                                        "`{}` of `{name}` is a navigation property to {} in Graph {version}: {why}",
+                                        f.wire,
+                                        if nav.item.ty.collection {
+                                            format!("a collection of `{}`", nav.item.ty.name)
+                                        } else {
+                                            format!("one `{}`", nav.item.ty.name)
+                                        }
+                                    ),
+                                );
+                            }
+                        }
                         None => c.cx.error_spanned(
                             &f.ident,
                             format!(
