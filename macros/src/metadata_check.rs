@@ -293,6 +293,14 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// What messages call the document: `Graph v1.0`, or the file a declaration named.
+    fn source(&self, version: &str) -> String {
+        match &self.explicit {
+            Some(file) => format!("`{}`", file.value()),
+            None => format!("Graph {version}"),
+        }
+    }
+
     fn metadata(&mut self, version: &str, span: Span) -> Option<Loaded> {
         let file = self.explicit.as_ref().map(syn::LitStr::value);
         let (path, loaded) = load(version, file.as_deref())?;
@@ -318,6 +326,24 @@ impl Checker<'_> {
     ) -> Option<&'m graph_odata_metadata::TypeDef> {
         let ns = name.rsplit_once('.').map_or("", |(n, _)| n);
         if !md.has_namespace(ns) {
+            // Without a file of its own a declaration of another service's namespace is not
+            // Graph's business; with one, a namespace the file lacks is a mistake, not a skip.
+            if let Some(file) = &self.explicit {
+                let known: Vec<&str> = md.namespaces().iter().map(String::as_str).collect();
+                self.cx.error_at(
+                    span,
+                    format!(
+                        "the namespace `{ns}` of `{name}` is not in `{}` (it declares {}){}",
+                        file.value(),
+                        known
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        Metadata::suggest_among(ns, &known)
+                    ),
+                );
+            }
             return None;
         }
         let def = md.type_def(name);
@@ -325,7 +351,8 @@ impl Checker<'_> {
             self.cx.error_at(
                 span,
                 format!(
-                    "`{name}` is not a type of Graph {version}{}",
+                    "`{name}` is not a type of {}{}",
+                    self.source(version),
                     md.suggest_type(name)
                 ),
             );
@@ -346,6 +373,7 @@ impl Checker<'_> {
             .version
             .clone()
             .unwrap_or_else(|| type_version.to_owned());
+        let src = self.source(&version);
         let md = self.metadata(&version, e.span)?;
         let Ok(md) = md.as_ref() else { return None };
         // Declarations of other services (another namespace) are not this document's business.
@@ -358,10 +386,7 @@ impl Checker<'_> {
             Err(why) => {
                 self.cx.error_at(
                     e.span,
-                    format!(
-                        "`{}` does not resolve in Graph {version}: {why}",
-                        e.text.trim()
-                    ),
+                    format!("`{}` does not resolve in {src}: {why}", e.text.trim()),
                 );
                 return None;
             }
@@ -392,10 +417,8 @@ impl Checker<'_> {
             )),
         };
         if let Some(problem) = problem {
-            self.cx.error_at(
-                e.span,
-                format!("`{}` {problem} in Graph {version}", e.text.trim()),
-            );
+            self.cx
+                .error_at(e.span, format!("`{}` {problem} in {src}", e.text.trim()));
             return None;
         }
         match resolved.target {
@@ -412,6 +435,7 @@ fn check_operation(
     op: &graph_odata_metadata::Operation,
     version: &str,
 ) {
+    let src = c.source(version);
     let name = &m.strukt.name.qualified;
     let known: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
     for f in m.strukt.fields.iter().filter(|f| f.role == Role::Property) {
@@ -419,7 +443,7 @@ fn check_operation(
             None => c.cx.error_spanned(
                 &f.ident,
                 format!(
-                    "`{name}` has no parameter `{}` in Graph {version}{}",
+                    "`{name}` has no parameter `{}` in {src}{}",
                     f.wire,
                     Metadata::suggest_among(&f.wire, &known)
                 ),
@@ -430,10 +454,7 @@ fn check_operation(
                 if let Some(why) = misfit(&f.ty, &ty, false, false) {
                     c.cx.error_spanned(
                         &f.ty,
-                        format!(
-                            "parameter `{}` of `{name}` in Graph {version} {why}",
-                            f.wire
-                        ),
+                        format!("parameter `{}` of `{name}` in {src} {why}", f.wire),
                     );
                 }
             }
@@ -442,7 +463,7 @@ fn check_operation(
     match (&m.returns, &op.returns) {
         (Some(r), None) => c.cx.error_spanned(
             r,
-            format!("`{name}` returns nothing in Graph {version} (204): remove `returns`"),
+            format!("`{name}` returns nothing in {src} (204): remove `returns`"),
         ),
         (Some(r), Some(t)) => {
             let s = shape(r);
@@ -453,17 +474,14 @@ fn check_operation(
                 } else {
                     format!("one {}, not a collection", t.name)
                 };
-                c.cx.error_spanned(r, format!("`{name}` in Graph {version} returns {want}"));
+                c.cx.error_spanned(r, format!("`{name}` in {src} returns {want}"));
             } else if let Some(ok) = fitting(&t.name)
                 && !t.collection
                 && !ok.contains(&s.element.as_str())
             {
                 c.cx.error_spanned(
                     r,
-                    format!(
-                        "`{name}` in Graph {version} returns {}, not `{}`",
-                        t.name, s.element
-                    ),
+                    format!("`{name}` in {src} returns {}, not `{}`", t.name, s.element),
                 );
             }
         }
@@ -489,7 +507,7 @@ fn expected(kind: EndpointKind, own: &str) -> String {
 }
 
 /// Reports a marker argument (`abstract`, `flags`) that the declaration has and Graph does not, or
-/// the other way round: "`ns.name` is (not) {what} in Graph {version}: add/remove `{attr}`".
+/// the other way round: "`ns.name` is (not) {what} in {src}: add/remove `{attr}`".
 fn marker_mismatch(
     cx: &mut Ctxt,
     name: &crate::model::TypeName,
@@ -532,6 +550,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
         Model::Struct(m) => {
             let name = &m.name.qualified;
             let version = &m.name.version;
+            let src = c.source(version);
             if let Some(md) = c.metadata(version, m.name.span)
                 && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, name, m.name.span, version)
@@ -549,7 +568,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                     };
                     c.cx.error_at(
                         m.name.span,
-                        format!("`{name}` is {what} in Graph {version}: use `#[{attr}]`"),
+                        format!("`{name}` is {what} in {src}: use `#[{attr}]`"),
                     );
                 }
                 if let Some(crate::parse::BaseRef::Name(b)) = &m.base
@@ -557,10 +576,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                 {
                     c.cx.error_spanned(
                         b,
-                        format!(
-                            "`{name}` does not derive from `{}` in Graph {version}",
-                            b.value()
-                        ),
+                        format!("`{name}` does not derive from `{}` in {src}", b.value()),
                     );
                 }
                 let mut known = md.property_names(name);
@@ -580,7 +596,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                                 c.cx.error_spanned(
                                     &f.ty,
                                     format!(
-                                        "`{}` of `{name}` is a navigation property to {} in Graph {version}: {why}",
+                                        "`{}` of `{name}` is a navigation property to {} in {src}: {why}",
                                         f.wire,
                                         if nav.item.ty.collection {
                                             format!("a collection of `{}`", nav.item.ty.name)
@@ -594,7 +610,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                         None => c.cx.error_spanned(
                             &f.ident,
                             format!(
-                                "`{name}` has no property `{}` in Graph {version}{}",
+                                "`{name}` has no property `{}` in {src}{}",
                                 f.wire,
                                 Metadata::suggest_among(&f.wire, &known)
                             ),
@@ -611,7 +627,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                             if let Some(why) = misfit(&f.ty, &ty, is_enum, flags) {
                                 c.cx.error_spanned(
                                     &f.ty,
-                                    format!("`{}` of `{name}` in Graph {version} {why}", f.wire),
+                                    format!("`{}` of `{name}` in {src} {why}", f.wire),
                                 );
                             }
                         }
@@ -640,6 +656,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
         }
         Model::Enum(m) => {
             let version = &m.name.version;
+            let src = c.source(version);
             if let Some(md) = c.metadata(version, m.name.span)
                 && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, &m.name.qualified, m.name.span, version)
@@ -658,7 +675,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                         c.cx.error_spanned(
                             &member.ident,
                             format!(
-                                "`{}` has no member `{}` in Graph {version}{}",
+                                "`{}` has no member `{}` in {src}{}",
                                 m.name.qualified,
                                 member.wire,
                                 Metadata::suggest_among(&member.wire, &known)

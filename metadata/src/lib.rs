@@ -387,6 +387,11 @@ impl Metadata {
         self.namespaces.iter().any(|n| n == namespace)
     }
 
+    /// The namespaces the document declares schemas for, in document order.
+    pub fn namespaces(&self) -> &[String] {
+        &self.namespaces
+    }
+
     /// A close type name of the same namespace, for messages (`, did you mean `x`?` or empty).
     pub fn suggest_type(&self, name: &str) -> String {
         let ns = name.rsplit_once('.').map_or("", |(n, _)| n);

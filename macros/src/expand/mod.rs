@@ -39,13 +39,21 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
     let mut cx = Ctxt::default();
     let args = parse::type_args(kind, args, &mut cx);
     let model = model::build(kind, args, &input, &mut cx);
-    let tracking = match (&model, cx.is_ok()) {
+    // A well-formed declaration is generated even when the schema disagrees with it: the check's
+    // errors then stand alone, instead of every call site failing on a missing method.
+    let well_formed = model.is_some() && cx.is_ok();
+    let tracking = match (&model, well_formed) {
         (Some(m), true) => crate::metadata_check::check(m, &mut cx),
         _ => TokenStream::new(),
     };
     strip_graph_attrs(&mut input);
-    match (cx.is_ok(), model) {
+    match (well_formed, model) {
         (true, Some(model)) => {
+            let errors = if cx.is_ok() {
+                TokenStream::new()
+            } else {
+                cx.into_compile_errors()
+            };
             let generated = generate(&model);
             let companion = match &model {
                 Model::Struct(m) if m.kind == MacroKind::Entity => {
@@ -57,6 +65,7 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
             };
             quote! {
                 #input
+                #errors
                 const _: () = {
                     use ::graph_odata::__private as __p;
                     #generated
