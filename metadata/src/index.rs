@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::{Kind, Metadata, Navigation, Operation, Property, TypeDef, TypeRef};
 
-const HEADER: &str = "graph-odata-metadata-index 1";
+const HEADER: &str = "graph-odata-metadata-index 2";
 
 fn type_ref(t: &TypeRef) -> String {
     format!(
@@ -42,6 +42,9 @@ impl Metadata {
         }
         for (n, t) in &self.singletons {
             lines.push(format!("G\t{n}\t{t}"));
+        }
+        for (n, o) in &self.imports {
+            lines.push(format!("I\t{n}\t{o}"));
         }
         for t in self.types.values() {
             let kind = match t.kind {
@@ -131,6 +134,10 @@ impl Metadata {
                 }
                 "G" => {
                     md.singletons
+                        .insert((*f.get(1)?).to_owned(), (*f.get(2)?).to_owned());
+                }
+                "I" => {
+                    md.imports
                         .insert((*f.get(1)?).to_owned(), (*f.get(2)?).to_owned());
                 }
                 "T" => {
@@ -227,6 +234,7 @@ mod tests {
         assert_eq!(back.types, md.types);
         assert_eq!(back.entity_sets, md.entity_sets);
         assert_eq!(back.singletons, md.singletons);
+        assert_eq!(back.imports, md.imports);
         assert_eq!(back.aliases, md.aliases);
         let mut a = back.operations.clone();
         let mut b = md.operations.clone();

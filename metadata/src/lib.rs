@@ -171,6 +171,8 @@ pub struct Metadata {
     types: HashMap<String, TypeDef>,
     aliases: HashMap<String, String>,
     entity_sets: HashMap<String, String>,
+    /// FunctionImports and ActionImports: the name at the service root → the qualified operation.
+    imports: HashMap<String, String>,
     singletons: HashMap<String, String>,
     operations: Vec<Operation>,
     derived: HashMap<String, Vec<String>>,
@@ -246,6 +248,13 @@ impl Metadata {
                                 "Singleton" => {
                                     let t = md.qualify(attr(member, "Type").unwrap_or_default());
                                     md.singletons.insert(name, t);
+                                }
+                                "FunctionImport" | "ActionImport" => {
+                                    let op = attr(member, "Function")
+                                        .or_else(|| attr(member, "Action"))
+                                        .unwrap_or_default();
+                                    let op = md.qualify(op);
+                                    md.imports.insert(name, op);
                                 }
                                 _ => {}
                             }
@@ -509,6 +518,28 @@ impl Metadata {
             return Err("the path is empty".into());
         };
         let mut steps = Vec::new();
+        // An operation import at the root: `ping(text='…')` (written `ping()` by the macros) or
+        // `ping`; nothing may follow it.
+        let import_name = first.strip_suffix("()").unwrap_or(first);
+        if let Some(op_name) = self.imports.get(import_name) {
+            if let Some(extra) = rest.first() {
+                return Err(format!(
+                    "the operation import `{import_name}` ends the path; `{extra}` cannot follow it"
+                ));
+            }
+            let op = self
+                .operations
+                .iter()
+                .find(|o| &o.name == op_name && o.binding.is_none())
+                .ok_or_else(|| {
+                    format!("the operation import `{import_name}` names `{op_name}`, which is not an unbound operation")
+                })?;
+            steps.push(format!("OperationImport {import_name} -> {op_name}"));
+            return Ok(Resolved {
+                target: Target::Operation(op.clone()),
+                steps,
+            });
+        }
         let mut target = if let Some(t) = self.entity_sets.get(first.as_str()) {
             steps.push(format!("EntitySet {first} -> Collection of {t}"));
             Target::Collection(t.clone())
@@ -520,11 +551,12 @@ impl Metadata {
                 .entity_sets
                 .keys()
                 .chain(self.singletons.keys())
+                .chain(self.imports.keys())
                 .map(String::as_str)
                 .collect();
             return Err(format!(
-                "no entity set or singleton named `{first}`{}",
-                suggest(first, &known)
+                "no entity set, singleton or operation import named `{import_name}`{}",
+                suggest(import_name, &known)
             ));
         };
         for (i, seg) in rest.iter().enumerate() {
@@ -768,6 +800,24 @@ mod tests {
     }
 
     #[test]
+    fn operation_imports_resolve_at_the_root() {
+        let md = Metadata::parse(FIXTURE).unwrap();
+        let r = md.resolve_path(&["ping()".into()]).unwrap();
+        assert!(
+            matches!(&r.target, Target::Operation(o) if o.name == "microsoft.graph.ping"),
+            "{r:?}"
+        );
+        let r = md.resolve_path(&["resetDemo".into()]).unwrap();
+        assert!(matches!(&r.target, Target::Operation(o) if o.is_action));
+        let e = md.resolve_path(&["ping()".into(), "x".into()]).unwrap_err();
+        assert!(e.message().contains("ends the path"), "{e}");
+        let e = md.resolve_path(&["pnig()".into()]).unwrap_err();
+        assert!(e.message().contains("did you mean `ping`"), "{e}");
+        let back = Metadata::from_index(&md.to_index()).unwrap();
+        assert!(back.resolve_path(&["ping()".into()]).is_ok());
+    }
+
+    #[test]
     fn failures_name_the_segment_and_suggest() {
         let md = md();
         let e = md
@@ -781,7 +831,7 @@ mod tests {
             .unwrap_err();
         assert!(
             e.message()
-                .starts_with("no entity set or singleton named `workbooks`"),
+                .starts_with("no entity set, singleton or operation import named `workbooks`"),
             "{e}"
         );
     }
