@@ -255,33 +255,9 @@ async fn a_stall_without_resumes_is_a_timeout() {
 /// 256 MiB and reports its peak RSS, which must stay far below the body's size.
 #[test]
 fn a_large_download_keeps_memory_flat() {
-    if !cfg!(target_os = "linux") {
+    let Some(nums) = support::child_report("large_download_child") else {
         return;
-    }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "large_download_child",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = text
-        .lines()
-        .find_map(|l| l.strip_prefix("CHILD "))
-        .unwrap_or_else(|| panic!("{text}"));
-    let nums: Vec<u64> = line
-        .split_whitespace()
-        .map(|n| n.parse().unwrap())
-        .collect();
+    };
     let (peak_kib, bytes) = (nums[0], nums[1]);
     assert_eq!(bytes, 256 << 20);
     assert!(
@@ -306,12 +282,6 @@ async fn large_download_child() {
         assert_eq!(piece[0], pattern_byte(n));
         n += piece.len() as u64;
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let peak: u64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap();
+    let peak = support::peak_rss_kib();
     println!("\nCHILD {peak} {n}");
 }

@@ -177,30 +177,9 @@ async fn an_endless_error_body_is_read_only_for_its_snippet() {
 /// test below) reads an endless body with the default limit and reports its peak RSS.
 #[test]
 fn an_endless_body_keeps_the_process_memory_bounded() {
-    if !cfg!(target_os = "linux") {
+    let Some(v) = support::child_report("endless_body_child") else {
         return;
-    }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "endless_body_child",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = text
-        .lines()
-        .find_map(|l| l.split_once("CHILD ").map(|(_, rest)| rest))
-        .unwrap_or_else(|| panic!("no report from the child: {text}"));
-    let v: Vec<u64> = line.split(' ').map(|x| x.parse().unwrap()).collect();
+    };
     let (peak_kib, served) = (v[0], v[1]);
     // The default limit is 64 MiB: the body buffer plus the test binary's own use stays far below
     // what an unbounded read reaches (gigabytes within seconds).
@@ -222,13 +201,7 @@ async fn endless_body_child() {
         .await
         .unwrap_err();
     assert!(err.is_too_large(), "{err:?}");
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let peak: u64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap();
+    let peak = support::peak_rss_kib();
     println!("\nCHILD {peak} {}", seen.body_bytes.load(Ordering::SeqCst));
 }
 

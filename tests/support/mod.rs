@@ -205,3 +205,54 @@ pub fn json_answer(status: &str, body: &str) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+/// Runs the ignored test `child` of this test binary in a child process and returns the numbers it
+/// printed after `CHILD ` (the memory tests report their peak RSS this way, measured in a process
+/// of their own). `None` off Linux, where `/proc/self/status` is not there to read.
+pub fn child_report(child: &str) -> Option<Vec<u64>> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            child,
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .output()
+        .expect("the test binary runs as a child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = text
+        .lines()
+        .find_map(|l| l.split_once("CHILD ").map(|(_, rest)| rest))
+        .unwrap_or_else(|| panic!("no report from the child: {text}"));
+    Some(
+        line.split_whitespace()
+            .map(|n| {
+                n.parse()
+                    .unwrap_or_else(|_| panic!("not a number in `{line}`"))
+            })
+            .collect(),
+    )
+}
+
+/// The peak resident memory (`VmHWM`) of this process in KiB, for a child's report.
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .expect("/proc/self/status has VmHWM")
+}

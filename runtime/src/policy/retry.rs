@@ -221,6 +221,15 @@ mod tests {
     use super::super::testing::*;
     use super::*;
 
+    /// A GET of `https://h/x` through the retry policy in front of `script`.
+    async fn get_via(
+        classifier: Arc<dyn RetryClassifier>,
+        script: &Arc<Script>,
+        c: &Context,
+    ) -> Result<HttpResponse, Error> {
+        run(retry(classifier), script.clone(), c, get("https://h/x")).await
+    }
+
     fn retry(classifier: Arc<dyn RetryClassifier>) -> Arc<Retry> {
         Arc::new(Retry {
             policy: RetryPolicy::default()
@@ -246,14 +255,9 @@ mod tests {
             Box::new(|_| Ok(status(200))),
         ]);
         let c = ctx();
-        let r = run(
-            retry(Arc::new(DefaultClassifier)),
-            script.clone(),
-            &c,
-            get("https://h/x"),
-        )
-        .await
-        .unwrap();
+        let r = get_via(Arc::new(DefaultClassifier), &script, &c)
+            .await
+            .unwrap();
         assert_eq!(r.status, 200);
         assert_eq!(c.attempt(), 3);
         let seen = script.seen();
@@ -266,25 +270,15 @@ mod tests {
     async fn gives_up_as_throttled_and_passes_other_statuses_through() {
         let script = Script::new(vec![Box::new(|_| Ok(status(429)))]);
         let c = ctx();
-        let e = run(
-            retry(Arc::new(DefaultClassifier)),
-            script.clone(),
-            &c,
-            get("https://h/x"),
-        )
-        .await
-        .unwrap_err();
+        let e = get_via(Arc::new(DefaultClassifier), &script, &c)
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Throttled);
         assert_eq!(script.seen().len(), 3);
         let script = Script::new(vec![Box::new(|_| Ok(status(500)))]);
-        let r = run(
-            retry(Arc::new(DefaultClassifier)),
-            script.clone(),
-            &c,
-            get("https://h/x"),
-        )
-        .await
-        .unwrap();
+        let r = get_via(Arc::new(DefaultClassifier), &script, &c)
+            .await
+            .unwrap();
         assert_eq!(r.status, 500);
         assert_eq!(script.seen().len(), 1);
     }
@@ -330,25 +324,11 @@ mod tests {
             Box::new(|_| Ok(status(500))),
             Box::new(|_| Ok(status(200))),
         ]);
-        let r = run(
-            retry(Arc::new(Retry500)),
-            script.clone(),
-            &ctx(),
-            get("https://h/x"),
-        )
-        .await
-        .unwrap();
+        let r = get_via(Arc::new(Retry500), &script, &ctx()).await.unwrap();
         assert_eq!(r.status, 200);
         // …and 429 is no longer retried by it.
         let script = Script::new(vec![Box::new(|_| Ok(status(429)))]);
-        let r = run(
-            retry(Arc::new(Retry500)),
-            script.clone(),
-            &ctx(),
-            get("https://h/x"),
-        )
-        .await
-        .unwrap();
+        let r = get_via(Arc::new(Retry500), &script, &ctx()).await.unwrap();
         assert_eq!(r.status, 429);
         assert_eq!(script.seen().len(), 1);
     }
@@ -358,14 +338,9 @@ mod tests {
         let script = Script::new(vec![Box::new(|_| {
             Err(Error::kinded(ErrorKind::Certificate, "bad cert").unsent())
         })]);
-        let e = run(
-            retry(Arc::new(DefaultClassifier)),
-            script.clone(),
-            &ctx(),
-            get("https://h/x"),
-        )
-        .await
-        .unwrap_err();
+        let e = get_via(Arc::new(DefaultClassifier), &script, &ctx())
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Certificate);
         assert_eq!(script.seen().len(), 1);
     }
