@@ -69,6 +69,11 @@ pub enum WriteMode {
 /// Implemented by the attribute macros. [`ODataStruct::write_fields`] writes the members into an open
 /// map; [`ODataStruct::read_fields`] reads the members of an open map, so polymorphic enums can
 /// dispatch on a leading `@odata.type` without buffering.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a graph-odata model",
+    label = "not declared with `#[graph_entity]` or `#[graph_complex]`",
+    note = "declare `{Self}` with `#[graph_entity]` or `#[graph_complex]`"
+)]
 pub trait ODataStruct: ODataType + Sized {
     /// Whether [`ODataStruct::write_fields`] writes `@odata.type` itself in `mode` (derived types and
     /// `write_type` declarations do), so a polymorphic enum does not write it twice.
@@ -85,6 +90,11 @@ pub trait ODataStruct: ODataType + Sized {
 /// cannot be a property is a compile error at the field.
 ///
 /// Implement it for your own serde types (as a promise that they match an Edm or OData type).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the type of a property of a graph-odata model",
+    label = "not an Edm type, a type graph-odata maps to one, or a declared model",
+    note = "use an Edm type (`DateTimeOffset`, `Date`, `Guid`, `Int64`, …) or `String`, `bool`, `i32`, `f64`, `Vec<…>`, `Option<…>`; declare your own type with `#[graph_complex]` (a structured value) or `#[graph_enum]` (an enumeration)"
+)]
 pub trait ODataValue {}
 
 macro_rules! odata_value {

@@ -40,7 +40,7 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
     let types: Vec<_> = m.variants.iter().map(|v| &v.ty).collect();
     let checks = types
         .iter()
-        .map(|ty| quote_spanned!(ty.span()=> __is_struct::<#ty>();));
+        .map(|ty| quote_spanned!(ty.span()=> variant_must_be_a_graph_model::<#ty>();));
     let ser_arms = variants.iter().zip(&types).map(|(v, ty)| {
         quote_spanned! {ty.span()=>
             #ident::#v(__v) => {
@@ -170,7 +170,7 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
 
         #[allow(dead_code)]
         fn __graph_odata_variant_checks() {
-            fn __is_struct<__T: __p::wire::ODataStruct>() {}
+            fn variant_must_be_a_graph_model<__T: __p::wire::ODataStruct>() {}
             #(#checks)*
         }
     }

@@ -349,7 +349,7 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
 /// A compile-time check that each property's type is an OData value, reported at the field's type.
 ///
 /// Input:  `pub when: std::time::Instant`
-/// Output: `__is_value::<std::time::Instant>();` spanned at the type, so the trait error points there.
+/// Output: `property_type_must_be_an_odata_value::<std::time::Instant>();` spanned at the type, so the trait error points there.
 pub(crate) fn value_checks(m: &StructModel) -> TokenStream {
     let checks = m
         .fields
@@ -357,12 +357,12 @@ pub(crate) fn value_checks(m: &StructModel) -> TokenStream {
         .filter(|f| f.role == Role::Property)
         .map(|f| {
             let ty = &f.ty;
-            quote_spanned!(ty.span()=> __is_value::<#ty>();)
+            quote_spanned!(ty.span()=> property_type_must_be_an_odata_value::<#ty>();)
         });
     quote! {
         #[allow(dead_code)]
         fn __graph_odata_value_checks() {
-            fn __is_value<__T: __p::wire::ODataValue + ?Sized>() {}
+            fn property_type_must_be_an_odata_value<__T: __p::wire::ODataValue + ?Sized>() {}
             #(#checks)*
         }
     }

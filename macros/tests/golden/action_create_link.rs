@@ -136,9 +136,9 @@ const _: () = {
     }
     #[allow(dead_code)]
     fn __graph_odata_value_checks() {
-        fn __is_value<__T: __p::wire::ODataValue + ?Sized>() {}
-        __is_value::<String>();
-        __is_value::<Option<String>>();
+        fn property_type_must_be_an_odata_value<__T: __p::wire::ODataValue + ?Sized>() {}
+        property_type_must_be_an_odata_value::<String>();
+        property_type_must_be_an_odata_value::<Option<String>>();
     }
     impl __p::fmt::Debug for CreateLink {
         /// Secret parameters (`#[graph(secret)]`) print as `** redacted **`.

@@ -218,11 +218,11 @@ const _: () = {
     }
     #[allow(dead_code)]
     fn __graph_odata_value_checks() {
-        fn __is_value<__T: __p::wire::ODataValue + ?Sized>() {}
-        __is_value::<Option<String>>();
-        __is_value::<Option<String>>();
-        __is_value::<Option<String>>();
-        __is_value::<String>();
+        fn property_type_must_be_an_odata_value<__T: __p::wire::ODataValue + ?Sized>() {}
+        property_type_must_be_an_odata_value::<Option<String>>();
+        property_type_must_be_an_odata_value::<Option<String>>();
+        property_type_must_be_an_odata_value::<Option<String>>();
+        property_type_must_be_an_odata_value::<String>();
     }
 };
 ///A PATCH body for [`LinkedResource`]: each property is left out, cleared (`null`) or set. Read-only properties and the key have no setter.

@@ -199,8 +199,8 @@ const _: () = {
     }
     #[allow(dead_code)]
     fn __graph_odata_variant_checks() {
-        fn __is_struct<__T: __p::wire::ODataStruct>() {}
-        __is_struct::<AzureActiveDirectoryTenant>();
-        __is_struct::<DomainIdentitySource>();
+        fn variant_must_be_a_graph_model<__T: __p::wire::ODataStruct>() {}
+        variant_must_be_a_graph_model::<AzureActiveDirectoryTenant>();
+        variant_must_be_a_graph_model::<DomainIdentitySource>();
     }
 };
