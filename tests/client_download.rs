@@ -285,3 +285,18 @@ async fn large_download_child() {
     let peak = support::peak_rss_kib();
     println!("\nCHILD {peak} {n}");
 }
+
+#[tokio::test]
+async fn a_content_range_past_any_body_is_a_protocol_error_not_an_overflow() {
+    let (root, _holder) = holding_server(|_| {
+        vec![b"HTTP/1.1 206 Partial Content\r\ncontent-length: 1\r\ncontent-range: bytes 18446744073709551615-18446744073709551615/*\r\n\r\nx".to_vec()]
+    })
+    .await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let err = client
+        .download(Request::<()>::get("/f").header("range", "bytes=0-"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("past any body"), "{err}");
+}

@@ -130,6 +130,9 @@ fn tokens(text: &str) -> Result<Vec<Tok>, String> {
 struct Parser {
     toks: Vec<Tok>,
     at: usize,
+    /// How deep the recursive descent is: bounded, so a hostile `((((…` or `not not not …` is a
+    /// 400, not a stack overflow.
+    depth: usize,
 }
 
 impl Parser {
@@ -156,6 +159,18 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Expr, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!(
+                "the expression nests deeper than {MAX_DEPTH} levels"
+            ));
+        }
+        let result = self.or_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn or_inner(&mut self) -> Result<Expr, String> {
         let mut left = self.and()?;
         while self.word_is("or") {
             self.at += 1;
@@ -176,7 +191,15 @@ impl Parser {
     fn not(&mut self) -> Result<Expr, String> {
         if self.word_is("not") {
             self.at += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(format!(
+                    "the expression nests deeper than {MAX_DEPTH} levels"
+                ));
+            }
+            let inner = self.not();
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner?)));
         }
         self.compare()
     }
@@ -299,11 +322,24 @@ fn show(t: &Tok) -> String {
     }
 }
 
+/// How deep parentheses may nest: the parser recurses per level, and a hostile `((((…` must be
+/// a 400, not a stack overflow.
+const MAX_DEPTH: usize = 64;
+
+/// The most tokens a `$filter` may have.
+const MAX_TOKENS: usize = 1000;
+
 /// Parses a `$filter` value.
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
+    let toks = tokens(text)?;
+    // `a and b and …` builds a left-deep tree that evaluation walks recursively: bound its size.
+    if toks.len() > MAX_TOKENS {
+        return Err(format!("the expression is longer than {MAX_TOKENS} tokens"));
+    }
     let mut p = Parser {
-        toks: tokens(text)?,
+        toks,
         at: 0,
+        depth: 0,
     };
     let e = p.or()?;
     if let Some(t) = p.peek() {
@@ -534,6 +570,16 @@ mod tests {
             ("age eq 1 1", "unexpected 1 after"),
             ("age # 1", "unexpected character `#`"),
             ("contains(a)", "takes 2 arguments"),
+            (
+                &format!("{}a eq 1{}", "(".repeat(300), ")".repeat(300)),
+                "nests deeper than 64",
+            ),
+            (&"not ".repeat(50), "ends too early"),
+            (&"not ".repeat(500), "nests deeper than 64"),
+            (
+                &format!("{}a eq 1", "a eq 1 and ".repeat(100_000)),
+                "longer than 1000 tokens",
+            ),
         ] {
             let e = parse(filter).unwrap_err();
             assert!(e.contains(says), "{filter}: {e}");

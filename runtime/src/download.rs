@@ -89,7 +89,14 @@ impl Client {
         let status = response.status;
         let (start, end) = match content_range(&headers) {
             Some((first, last, _)) if status == StatusCode::PARTIAL_CONTENT => {
-                (first, Some(last + 1))
+                // A hostile `bytes 0-18446744073709551615/*` must not overflow the arithmetic.
+                let end = last.checked_add(1).ok_or_else(|| {
+                    Error::kinded(
+                        ErrorKind::Protocol,
+                        format!("the Content-Range ends at byte {last}, past any body"),
+                    )
+                })?;
+                (first, Some(end))
             }
             _ => (0, response.body.announced_length()),
         };
@@ -190,7 +197,10 @@ impl Download {
             let failure = match read {
                 Ok(Some(piece)) => {
                     let len = piece.len() as u64;
-                    if self.end.is_some_and(|end| self.pos + len > end) {
+                    if self
+                        .end
+                        .is_some_and(|end| self.pos.saturating_add(len) > end)
+                    {
                         self.finished = true;
                         return Err(Error::kinded(
                             ErrorKind::Protocol,
