@@ -154,3 +154,50 @@ async fn the_number_per_call_is_a_setting() {
         results.get(h).unwrap();
     }
 }
+
+/// Graph takes 20 requests per `$batch`; the OData spec sets no limit, so for other services the
+/// whole batch goes in one call unless `max_per_call` says otherwise.
+#[tokio::test]
+async fn the_default_number_per_call_is_graphs_20_for_graph_only() {
+    use std::sync::{Arc, Mutex};
+    let sizes: Arc<Mutex<Vec<usize>>> = Arc::default();
+    let s = sizes.clone();
+    let app = axum::Router::new().fallback(axum::routing::post(move |body: String| {
+        let s = s.clone();
+        async move {
+            let body: Value = serde_json::from_str(&body).unwrap_or_default();
+            let items = body["requests"].as_array().cloned().unwrap_or_default();
+            s.lock().map(|mut v| v.push(items.len())).ok();
+            let responses: Vec<Value> = items
+                .iter()
+                .map(|i| json!({"id": i["id"], "status": 204}))
+                .collect();
+            axum::Json(json!({ "responses": responses }))
+        }
+    }));
+    let origin = support::serve(app).await;
+    for (root, per_call, expected) in [
+        ("/v1.0", None, vec![20, 5]),
+        ("/odata", None, vec![25]),
+        ("/odata", Some(10), vec![10, 10, 5]),
+    ] {
+        sizes.lock().unwrap().clear();
+        let client = Client::builder()
+            .service_root(format!("{origin}{root}"))
+            .credential(StaticToken::new("t"))
+            .build()
+            .unwrap();
+        let mut batch = match per_call {
+            Some(n) => Batch::new().max_per_call(n),
+            None => Batch::new(),
+        };
+        let handles: Vec<_> = (0..25)
+            .map(|i| batch.add(Request::delete(format!("/items/{i}"))))
+            .collect();
+        let results = client.send_batch(batch).await.unwrap();
+        for h in &handles {
+            results.get(h).unwrap();
+        }
+        assert_eq!(*sizes.lock().unwrap(), expected, "{root} {per_call:?}");
+    }
+}

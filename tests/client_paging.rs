@@ -7,6 +7,7 @@ mod support;
 use axum::Router;
 use axum::routing::any;
 use futures_util::TryStreamExt;
+use graph_odata::batch::Batch;
 use graph_odata::prelude::*;
 use graph_odata_emulator::{Fault, Reply};
 use http::{Method, StatusCode};
@@ -268,4 +269,82 @@ async fn typed_query_options_on_generated_endpoints() {
     let sent = emu.last_request().unwrap();
     assert_eq!(sent.header("consistencylevel"), Some("eventual"));
     assert_eq!(sent.query_param("$select").as_deref(), Some("displayName"));
+}
+
+/// `ConsistencyLevel` is Graph's header: `$count`/`$search` send it to Graph roots on every page
+/// (and inside `$batch`), and never to another OData service, which may refuse unknown headers.
+#[tokio::test]
+async fn consistency_level_goes_to_graph_roots_only() {
+    let log: Seen = Default::default();
+    let s = log.clone();
+    let app = Router::new().fallback(any(
+        move |uri: http::Uri, headers: http::HeaderMap, body: String| {
+            let s = s.clone();
+            async move {
+                let host = headers
+                    .get("host")
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                s.lock().map(|mut v| v.push(headers)).ok();
+                let path = uri.path().to_owned();
+                if path.ends_with("$batch") {
+                    // Echo the batch body back as the item's answer, so the test can read it.
+                    let sent: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                    return axum::Json(json!({"responses": [
+                        {"id": "1", "status": 200, "body": {"sent": sent}}
+                    ]}));
+                }
+                let mut page = json!({"value": [{"id": "a"}], "@odata.count": 2});
+                if !uri.query().unwrap_or_default().contains("skiptoken") {
+                    page["@odata.nextLink"] =
+                        json!(format!("http://{host}{path}?$count=true&$skiptoken=1"));
+                }
+                axum::Json(page)
+            }
+        },
+    ));
+    let origin = serve(app).await;
+    for (root, graph) in [("/v1.0", true), ("/odata/v4", false)] {
+        log.lock().unwrap().clear();
+        let client = Client::builder()
+            .service_root(format!("{origin}{root}"))
+            .credential(StaticToken::new("t"))
+            .build()
+            .unwrap();
+        let users: Vec<User> = client
+            .stream(Request::<Page<User>>::get("/users").count())
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(users.len(), 2, "{root}: two pages");
+        let mut batch = Batch::new();
+        let echo = batch.add(Request::<serde_json::Value>::get("/users").search("ann"));
+        let results = client.send_batch(batch).await.unwrap();
+        let sent = results.get(&echo).unwrap();
+        let item_headers = sent["sent"]["requests"][0]["headers"].clone();
+        let on_wire: Vec<Option<String>> = seen(&log)
+            .iter()
+            .map(|h| {
+                h.get("consistencylevel")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            })
+            .collect();
+        assert_eq!(on_wire.len(), 3, "{root}: two pages and a $batch");
+        if graph {
+            assert_eq!(
+                on_wire[..2],
+                [Some("eventual".to_owned()), Some("eventual".to_owned())],
+                "{root}"
+            );
+            assert_eq!(item_headers["consistencylevel"], "eventual", "{root}");
+        } else {
+            assert_eq!(on_wire, [None, None, None], "{root}");
+            assert!(
+                item_headers.get("consistencylevel").is_none(),
+                "{root}: {item_headers}"
+            );
+        }
+    }
 }

@@ -32,19 +32,10 @@ pub const MAX_BATCH: usize = 20;
 /// let me: Value = results.get(&me)?;
 /// # let _ = (me, task); Ok(()) }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Batch {
     items: Vec<Item>,
-    per_call: usize,
-}
-
-impl Default for Batch {
-    fn default() -> Batch {
-        Batch {
-            items: Vec::new(),
-            per_call: MAX_BATCH,
-        }
-    }
+    per_call: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +44,7 @@ struct Item {
     method: http::Method,
     url: String,
     headers: HeaderMap,
+    eventual: bool,
     body: Option<Value>,
     depends_on: Vec<String>,
     error: Option<String>,
@@ -117,13 +109,25 @@ impl Batch {
         self.add_after(request, &[])
     }
 
-    /// The most requests sent in one `$batch` call (default [`MAX_BATCH`], Graph's limit of 20;
-    /// other OData services may take more). Requests that depend on each other always travel
+    /// The most requests sent in one `$batch` call. By default [`MAX_BATCH`] (Graph's limit of 20)
+    /// when the service root is Graph, and no limit for other OData services (the spec sets none:
+    /// the whole batch goes in one call). Requests that depend on each other always travel
     /// together.
+    ///
+    /// ```
+    /// use graph_odata_runtime::batch::Batch;
+    /// let batch = Batch::new().max_per_call(100);
+    /// assert_eq!(batch.get_max_per_call(), Some(100));
+    /// ```
     #[must_use]
     pub fn max_per_call(mut self, n: usize) -> Batch {
-        self.per_call = n.max(1);
+        self.per_call = Some(n.max(1));
         self
+    }
+
+    /// The limit set with [`Batch::max_per_call`], if any.
+    pub fn get_max_per_call(&self) -> Option<usize> {
+        self.per_call
     }
 
     /// Adds a request that runs only after `depends_on` (ids of requests added before) succeeded;
@@ -174,6 +178,7 @@ impl Batch {
             method: request.method(),
             url,
             headers: request.headers().clone(),
+            eventual: request.is_eventual_consistency(),
             body,
             depends_on: depends,
             error,
@@ -186,9 +191,9 @@ impl Batch {
         }
     }
 
-    /// Splits the items into `$batch` calls of at most [`MAX_BATCH`], keeping every request with
+    /// Splits the items into `$batch` calls of at most `per_call`, keeping every request with
     /// the requests it depends on (and those depending on it).
-    fn chunks(&self, indices: &[usize]) -> Result<Vec<Vec<usize>>, Error> {
+    fn chunks(&self, indices: &[usize], per_call: usize) -> Result<Vec<Vec<usize>>, Error> {
         // Union-find over dependsOn edges: a group must travel together.
         let mut parent: Vec<usize> = (0..self.items.len()).collect();
         fn root(p: &mut [usize], mut i: usize) -> usize {
@@ -222,15 +227,15 @@ impl Batch {
         }
         let mut chunks: Vec<Vec<usize>> = Vec::new();
         for (_, members) in groups {
-            if members.len() > self.per_call {
+            if members.len() > per_call {
                 return Err(Error::build(format!(
                     "{} requests depend on each other; a $batch call holds at most {} here",
                     members.len(),
-                    self.per_call
+                    per_call
                 )));
             }
             match chunks.last_mut() {
-                Some(c) if c.len() + members.len() <= self.per_call => c.extend(members),
+                Some(c) if c.len() + members.len() <= per_call => c.extend(members),
                 _ => chunks.push(members),
             }
         }
@@ -333,6 +338,11 @@ fn item_json(item: &Item, graph: bool) -> Value {
             headers.insert(k.as_str().to_owned(), Value::String(v.to_owned()));
         }
     }
+    if item.eventual && graph {
+        headers
+            .entry("consistencylevel")
+            .or_insert_with(|| Value::String("eventual".into()));
+    }
     if let Some(body) = &item.body {
         headers
             .entry("content-type")
@@ -413,8 +423,11 @@ impl Client {
         loop {
             let mut again: Vec<usize> = Vec::new();
             let mut wait: Option<Duration> = None;
-            for chunk in batch.chunks(&pending)? {
-                let graph = self.is_graph();
+            let graph = self.is_graph();
+            let per_call = batch
+                .per_call
+                .unwrap_or(if graph { MAX_BATCH } else { usize::MAX });
+            for chunk in batch.chunks(&pending, per_call)? {
                 let body = json!({"requests": chunk.iter().map(|&i| item_json(&batch.items[i], graph)).collect::<Vec<_>>()});
                 calls += 1;
                 let reply: Value = self.send(Request::post("/$batch", &body)).await?;

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
 use crate::auth::{TokenCache, TokenCredential};
@@ -313,10 +313,23 @@ impl Client {
         }
         let url = self.resolve(request)?;
         let mut out = HttpRequest::new(request.method(), url);
-        out.headers = request.headers().clone();
+        out.headers = self.headers_of(request);
         out.headers.remove(CLIENT_REQUEST_ID);
         out.body = request.body_bytes_shared();
         Ok(out)
+    }
+
+    /// The headers a request is sent with: its own, plus `ConsistencyLevel: eventual` when it asks
+    /// for eventual consistency and the service is Graph (the header is Graph's; other services
+    /// may refuse an unknown header).
+    pub(crate) fn headers_of<T>(&self, request: &Request<T>) -> HeaderMap {
+        let mut headers = request.headers().clone();
+        if request.is_eventual_consistency() && self.inner.graph {
+            headers
+                .entry(CONSISTENCY_LEVEL)
+                .or_insert(HeaderValue::from_static("eventual"));
+        }
+        headers
     }
 
     /// The absolute URL of a request: the service root plus the path, or the absolute URL it holds.
@@ -748,6 +761,7 @@ impl ClientBuilder {
 }
 
 const CLIENT_REQUEST_ID: HeaderName = crate::policy::telemetry::CLIENT_REQUEST_ID;
+const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
 
 /// Whether a service root is Microsoft Graph or shaped like it: a host of one of Graph's national
 /// clouds, or a root whose path is Graph's version root (`/v1.0`, `/beta`), as the emulator and

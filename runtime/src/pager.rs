@@ -71,10 +71,11 @@ impl<T> std::fmt::Debug for Pager<T> {
 impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub(crate) fn new(client: Client, first: Request<Page<T>>) -> Pager<T> {
         let next_url = client.url_of(&first).ok();
+        let headers = client.headers_of(&first);
         Pager {
             client,
             next_url,
-            headers: first.headers().clone(),
+            headers,
             next: Some(Next::Send(Box::new(first))),
             seen: HashSet::new(),
             prefetch: true,

@@ -1,5 +1,6 @@
 //! Typed query options: `$select`, `$orderby`, `$expand` take a model's own fields, `$filter` is
-//! built with literals quoted correctly, and `$count`/`$search` add `ConsistencyLevel: eventual`.
+//! built with literals quoted correctly, and `$count`/`$search` ask Graph for eventual consistency
+//! (`ConsistencyLevel: eventual`, sent to Graph roots only).
 //!
 //! ```
 //! use graph_odata_runtime::query::{FieldName, Filter, Order, Selectable};
@@ -19,7 +20,7 @@
 //!     "/users?$select=displayName,mail&$filter=startswith(displayName,'O''Neil')%20and%20mail%20ne%20null\
 //!      &$orderby=displayName%20desc&$top=25&$count=true"
 //! );
-//! assert_eq!(r.headers()["consistencylevel"], "eventual");
+//! assert!(r.is_eventual_consistency());
 //! ```
 
 use crate::Request;
@@ -163,18 +164,18 @@ impl<T> Request<T> {
         self.query("$skip", n.to_string())
     }
 
-    /// `$count=true`, with `ConsistencyLevel: eventual` (required for directory objects).
+    /// `$count=true`, with [`eventual_consistency`](Request::eventual_consistency) (Graph needs
+    /// `ConsistencyLevel: eventual` to count directory objects).
     pub fn count(self) -> Request<T> {
-        self.query("$count", "true")
-            .header("ConsistencyLevel", "eventual")
+        self.query("$count", "true").eventual_consistency()
     }
 
-    /// `$search="text"` (quoted as Graph wants it), with `ConsistencyLevel: eventual`.
+    /// `$search="text"` (quoted as Graph wants it), with
+    /// [`eventual_consistency`](Request::eventual_consistency).
     /// `text` may name a property: `displayName:room`.
     pub fn search(self, text: &str) -> Request<T> {
         let quoted = format!("\"{}\"", text.replace('"', "\\\""));
-        self.query("$search", quoted)
-            .header("ConsistencyLevel", "eventual")
+        self.query("$search", quoted).eventual_consistency()
     }
 
     /// `$filter=…` from a [`Filter`].
@@ -250,7 +251,7 @@ mod tests {
     fn search_is_quoted_and_asks_for_eventual_consistency() {
         let r: Request = Request::get("/users").search("displayName:room \"A\"");
         assert_eq!(r.query_pairs()[0].1, "\"displayName:room \\\"A\\\"\"");
-        assert_eq!(r.headers()["consistencylevel"], "eventual");
+        assert!(r.is_eventual_consistency());
         assert_eq!(
             r.url_path(),
             "/users?$search=%22displayName:room%20%5C%22A%5C%22%22"

@@ -45,6 +45,7 @@ pub struct Request<T = serde_json::Value> {
     body: Option<Bytes>,
     error: Option<String>,
     anonymous: bool,
+    eventual: bool,
     max_response_size: Option<u64>,
     decode: Decoder<T>,
     _t: PhantomData<fn() -> T>,
@@ -60,6 +61,7 @@ impl<T> Clone for Request<T> {
             body: self.body.clone(),
             error: self.error.clone(),
             anonymous: self.anonymous,
+            eventual: self.eventual,
             max_response_size: self.max_response_size,
             decode: self.decode,
             _t: PhantomData,
@@ -79,6 +81,7 @@ impl<T: DeserializeOwned> Request<T> {
             body: None,
             error: None,
             anonymous: false,
+            eventual: false,
             max_response_size: None,
             decode: decode_json::<T>,
             _t: PhantomData,
@@ -206,6 +209,29 @@ impl<T> Request<T> {
         self.anonymous
     }
 
+    /// Asks Microsoft Graph for an eventually consistent answer: the client sends
+    /// `ConsistencyLevel: eventual` when its service root is a Graph root, and nothing for other
+    /// OData services (the header is Graph's own). [`count`](Request::count) and
+    /// [`search`](Request::search) set it; advanced directory queries (`$filter` with `endsWith`,
+    /// `ne`, `not`) need it too. To send the header to any service, use
+    /// [`header`](Request::header).
+    ///
+    /// ```
+    /// use graph_odata_runtime::Request;
+    /// let r: Request = Request::get("/users").eventual_consistency();
+    /// assert!(r.is_eventual_consistency());
+    /// assert!(r.headers().get("consistencylevel").is_none()); // added when sent, to Graph only
+    /// ```
+    pub fn eventual_consistency(mut self) -> Request<T> {
+        self.eventual = true;
+        self
+    }
+
+    /// Whether [`eventual_consistency`](Request::eventual_consistency) was asked for.
+    pub fn is_eventual_consistency(&self) -> bool {
+        self.eventual
+    }
+
     /// The most bytes of a 2xx response body this request reads, instead of the client's
     /// [`max_response_size`](crate::ClientBuilder::max_response_size). Past it reading stops, the
     /// connection is dropped and the call fails with [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge)
@@ -242,6 +268,7 @@ impl<T> Request<T> {
             body: self.body,
             error: self.error,
             anonymous: self.anonymous,
+            eventual: self.eventual,
             max_response_size: self.max_response_size,
             decode,
             _t: PhantomData,
