@@ -109,3 +109,43 @@ async fn a_cursor_taken_mid_round_resumes_without_rereading() {
     assert_eq!(ids(&rest), ["changed:u3", "changed:u4", "changed:u5"]);
     assert!(end.is_round_complete());
 }
+
+/// A service that writes relative links (OData allows it): the delta round's nextLinks and
+/// deltaLink are relative to the context URL; the pager and the saved cursor make them absolute.
+#[tokio::test]
+async fn delta_rounds_work_over_relative_links() {
+    let emu = emulator().await;
+    emu.set_relative_links(true);
+    for i in 1..=5 {
+        emu.insert("/users", json!({"id": format!("u{i}")}));
+    }
+    let client = client_for(&emu);
+    let raw: serde_json::Value = client
+        .send(Request::get("/users/delta()").query("$top", "2"))
+        .await
+        .unwrap();
+    assert_eq!(raw["@odata.context"], "$metadata#users/$delta");
+    assert_eq!(
+        raw["@odata.nextLink"],
+        "users/delta()?$skiptoken=0-2&$top=2"
+    );
+
+    let (first, cursor) = read_round(&client, UsersDelta.users().top(2)).await;
+    assert_eq!(first.len(), 5);
+    let saved = serde_json::to_string(&cursor).unwrap();
+    assert!(
+        saved.contains(&format!("{}/users/delta()?$deltatoken=", emu.v1_url())),
+        "the cursor holds an absolute link: {saved}"
+    );
+    client.send(Request::delete("/users/u2")).await.unwrap();
+    let cursor: DeltaCursor = serde_json::from_str(&saved).unwrap();
+    let (second, _) = read_round(&client, cursor.request()).await;
+    assert_eq!(ids(&second), ["removed:u2"]);
+    let paths: Vec<String> = emu.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        paths
+            .iter()
+            .all(|p| p == "/v1.0/users/delta()" || p == "/v1.0/users/u2"),
+        "never a doubled path: {paths:?}"
+    );
+}

@@ -134,3 +134,191 @@ async fn a_relative_link_that_leaves_the_service_is_refused_after_resolution() {
         );
     }
 }
+
+/// A trip of a person, as an OData reference service writes it: every link relative to the
+/// context URL.
+#[graph_entity(namespace = "Trippin")]
+#[derive(Debug, Default)]
+pub struct Trip {
+    #[graph(key)]
+    #[graph(rename = "TripId")]
+    pub trip_id: Option<i32>,
+    #[graph(rename = "Name")]
+    pub name: Option<String>,
+    #[graph(odata_context)]
+    pub context: Option<String>,
+    #[graph(odata_id)]
+    pub odata_id: Option<String>,
+    #[graph(odata_edit_link)]
+    pub edit_link: Option<String>,
+    #[graph(odata_read_link)]
+    pub read_link: Option<String>,
+    #[graph(odata_media_read_link)]
+    pub media_read_link: Option<String>,
+    #[graph(odata_media_edit_link)]
+    pub media_edit_link: Option<String>,
+}
+
+const TRIP: &str = r#"{"@odata.context":"$metadata#People('russell')/Trips/$entity","@odata.id":"People('russell')/Trips(1)","@odata.editLink":"People('russell')/Trips(1)","@odata.readLink":"People('russell')/Trips(1)?$select=Name","@odata.mediaReadLink":"People('russell')/Trips(1)/Photo/$value","@odata.mediaEditLink":"https://media.example/trips/1","TripId":1,"Name":"Tokyo"}"#;
+
+#[tokio::test]
+async fn entity_links_and_location_resolve_against_the_context_url() {
+    let (origin, _holder) = holding_server(|_| {
+        vec![format!(
+            "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nlocation: Trips(1)\r\ncontent-length: {}\r\n\r\n{TRIP}",
+            TRIP.len()
+        )
+        .into_bytes()]
+    })
+    .await;
+    let root = format!("{origin}/svc/v4");
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let response = client
+        .execute(Request::<Trip>::post(
+            "/People('russell')/Trips",
+            &json!({"Name": "Tokyo"}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        response.url().map(|u| u.as_str()),
+        Some(format!("{root}/People('russell')/Trips").as_str())
+    );
+    assert_eq!(
+        response.context(),
+        Some("$metadata#People('russell')/Trips/$entity")
+    );
+    // `Location` is relative to the request URL (HTTP's rule): a sibling of `Trips`.
+    assert_eq!(
+        response.location().unwrap().unwrap().as_str(),
+        format!("{root}/People('russell')/Trips(1)")
+    );
+    let trip = response.body();
+    assert_eq!(trip.name.as_deref(), Some("Tokyo"));
+    assert_eq!(trip.trip_id, Some(1));
+    let resolve = |link: &Option<String>| {
+        response
+            .resolve(link.as_deref().unwrap())
+            .unwrap()
+            .to_string()
+    };
+    // Payload links are relative to the context URL, `{root}/$metadata`: never a doubled path.
+    let entity = format!("{root}/People('russell')/Trips(1)");
+    assert_eq!(resolve(&trip.odata_id), entity);
+    assert_eq!(resolve(&trip.edit_link), entity);
+    assert_eq!(resolve(&trip.read_link), format!("{entity}?$select=Name"));
+    assert_eq!(
+        resolve(&trip.media_read_link),
+        format!("{entity}/Photo/$value")
+    );
+    assert_eq!(
+        resolve(&trip.media_edit_link),
+        "https://media.example/trips/1"
+    );
+
+    // Read and written back losslessly, in OData's order of annotations.
+    let written = serde_json::to_value(graph_odata::wire::Lossless(trip)).unwrap();
+    assert_eq!(written["@odata.editLink"], "People('russell')/Trips(1)");
+    assert_eq!(
+        written["@odata.mediaReadLink"],
+        "People('russell')/Trips(1)/Photo/$value"
+    );
+    // Plain writes (create, update) leave annotations out.
+    let plain = serde_json::to_value(trip).unwrap();
+    assert!(plain.get("@odata.editLink").is_none(), "{plain}");
+}
+
+#[tokio::test]
+async fn without_a_context_links_resolve_against_the_request_url() {
+    let body = r#"{"value":"x","@odata.editLink":"Items(2)"}"#;
+    let (origin, _holder) = holding_server(move |_| vec![json_answer("200 OK", body)]).await;
+    let client = Client::builder().service_root(&origin).build().unwrap();
+    let response = client
+        .execute(Request::<Value>::get("/svc/Items(1)/Name"))
+        .await
+        .unwrap();
+    assert_eq!(response.context(), None);
+    assert_eq!(response.location().map(|r| r.is_ok()), None, "no header");
+    assert_eq!(
+        response.resolve("Items(2)").unwrap().as_str(),
+        format!("{origin}/svc/Items(1)/Items(2)")
+    );
+    assert_eq!(
+        response.resolve("../Other").unwrap().as_str(),
+        format!("{origin}/svc/Other")
+    );
+}
+
+#[tokio::test]
+async fn a_broken_link_is_a_protocol_error_that_leaves_the_query_out() {
+    let (origin, _holder) = holding_server(|_| {
+        let body = r#"{"@odata.context":"http://[::1/$metadata#x","id":"1"}"#;
+        vec![format!(
+            "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nlocation: http://[::1/Items?tempauth=SECRET\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()]
+    })
+    .await;
+    let client = Client::builder().service_root(&origin).build().unwrap();
+    let response = client
+        .execute(Request::<Value>::post("/Items", &json!({})))
+        .await
+        .unwrap();
+    let err = response.location().unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("Location header"), "{err}");
+    assert!(!err.to_string().contains("SECRET"), "{err}");
+    let err = response.resolve("Items(1)").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("@odata.context"), "{err}");
+}
+
+#[tokio::test]
+async fn the_emulators_relative_location_resolves_and_a_foreign_one_gets_no_token() {
+    let emu = emulator().await;
+    emu.set_relative_links(true);
+    let client = client_for(&emu);
+    let created = client
+        .execute(Request::<Value>::post(
+            "/me/todo/lists",
+            &json!({"displayName": "Trip"}),
+        ))
+        .await
+        .unwrap();
+    let id = created.body()["id"].as_str().unwrap().to_owned();
+    assert!(
+        created.header("location").unwrap().starts_with("/v1.0/"),
+        "the emulator wrote a relative Location: {:?}",
+        created.header("location")
+    );
+    let location = created.location().unwrap().unwrap();
+    let again: Value = client.send(Request::get(location.as_str())).await.unwrap();
+    assert_eq!(again["id"], id.as_str());
+
+    // A Location on another host resolves too; the client sends no token there.
+    let log: support::Seen = Default::default();
+    let l = log.clone();
+    let foreign = support::serve(axum::Router::new().fallback(move |h: http::HeaderMap| {
+        let l = l.clone();
+        async move {
+            l.lock().map(|mut v| v.push(h)).ok();
+            axum::Json(json!({}))
+        }
+    }))
+    .await
+    .replace("127.0.0.1", "localhost");
+    let with_token = Client::builder()
+        .service_root(emu.v1_url())
+        .credential(StaticToken::new("secret-token"))
+        .build()
+        .unwrap();
+    let response = with_token
+        .execute(Request::<Value>::get(format!("{foreign}/v1.0/me")))
+        .await
+        .unwrap();
+    assert_eq!(response.url().unwrap().host_str(), Some("localhost"));
+    let seen = support::seen(&log);
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].get("authorization").is_none(), "{:?}", seen[0]);
+}

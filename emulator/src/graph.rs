@@ -248,23 +248,30 @@ fn delta(call: &mut Call<'_>) -> Reply {
             .map(|id| json!({"id": id, "@removed": {"reason": "deleted"}})),
     );
     let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
-    let mut link = format!("{}/{}", call.base_url, call.version);
-    for s in &call.path {
-        link.push('/');
+    // Relative links: the context is relative to the service root's `$metadata`, and the links
+    // relative to the context URL, hence to the service root.
+    let root = if call.relative_links {
+        String::new()
+    } else {
+        format!("{}/{}/", call.base_url, call.version)
+    };
+    let mut link = root.trim_end_matches('/').to_owned();
+    for (i, s) in call.path.iter().enumerate() {
+        if i > 0 || !call.relative_links {
+            link.push('/');
+        }
+        // Graph writes the function call as `delta()`, parentheses unencoded.
         link.push_str(
             &graph_odata_runtime::path::encode_segment(s)
-                .map_or_else(|_| s.clone(), |c| c.into_owned()),
+                .map_or_else(|_| s.clone(), |c| c.into_owned())
+                .replace("%28", "(")
+                .replace("%29", ")"),
         );
     }
     let mut out = serde_json::Map::new();
     out.insert(
         "@odata.context".into(),
-        Value::String(format!(
-            "{}/{}/$metadata#{}/$delta",
-            call.base_url,
-            call.version,
-            canon.join("/")
-        )),
+        Value::String(format!("{root}$metadata#{}/$delta", canon.join("/"))),
     );
     out.insert("value".into(), Value::Array(page));
     if offset + size < all.len() {

@@ -30,6 +30,9 @@ pub struct Call<'a> {
     pub store: &'a mut Store,
     /// The emulator's root URL (`http://127.0.0.1:port`), for building links.
     pub base_url: &'a str,
+    /// Whether links are written relative, as many OData services do
+    /// ([`Emulator::set_relative_links`](crate::Emulator::set_relative_links)).
+    pub relative_links: bool,
 }
 
 impl Call<'_> {

@@ -547,6 +547,7 @@ fn dispatch(
             body: body.clone(),
             store: &mut store,
             base_url: ctx.base_url,
+            relative_links: shared.relative_links(),
         };
         let reply = handler(&mut call);
         if !reply.pass {

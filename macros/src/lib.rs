@@ -33,8 +33,9 @@ use parse::MacroKind;
 ///
 /// Field attributes, `#[graph(…)]`: `rename = "wireName"`, `key`, `read_only` (read, never written,
 /// no PATCH setter), `default` (a missing member takes `Default`), `extra` (a map that keeps unknown
-/// members), `odata_type` / `odata_etag` / `odata_id` / `odata_context` (an `Option<String>` that
-/// reads the annotation).
+/// members), `odata_type` / `odata_etag` / `odata_id` / `odata_context` / `odata_edit_link` /
+/// `odata_read_link` / `odata_media_read_link` / `odata_media_edit_link` (an `Option<String>` that
+/// reads the annotation; resolve a relative link with `Response::resolve`).
 ///
 /// Generated: `Serialize`/`Deserialize` with OData rules, `wire::ODataType` (qualified name, base,
 /// key), `wire::ODataStruct`, and for entities a `{Name}Patch` companion with `Name::patch()`.

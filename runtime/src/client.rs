@@ -209,6 +209,7 @@ impl Client {
     /// Like [`Client::send`], but also returns the status and headers.
     pub async fn execute<T>(&self, request: Request<T>) -> Result<Response<T>, Error> {
         let (http_request, ctx) = self.prepare(&request)?;
+        let url = http_request.url.clone();
         let response = self.answer(&ctx, http_request).await?;
         let HttpResponse {
             status,
@@ -216,11 +217,16 @@ impl Client {
             body,
         } = response;
         let body = body.as_bytes().cloned().unwrap_or_default();
+        let context = crate::request::leading_context(&body);
         let decoded = request.decode(status, &headers, body).map_err(|mut e| {
             e.set_call_info(ctx.attempt(), ctx.client_request_id(), self.inner.graph);
             e
         })?;
-        Ok(Response::new(status, headers, decoded))
+        Ok(Response::new(status, headers, decoded).with_origin(
+            url,
+            self.inner.root.clone(),
+            context,
+        ))
     }
 
     /// The request on the wire and the call's context.

@@ -79,6 +79,15 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
     let write_context = annotation_write(Role::Context);
     let write_id = annotation_write(Role::Id);
     let write_etag = annotation_write(Role::ETag);
+    let write_links: Vec<_> = [
+        Role::EditLink,
+        Role::ReadLink,
+        Role::MediaReadLink,
+        Role::MediaEditLink,
+    ]
+    .into_iter()
+    .filter_map(annotation_write)
+    .collect();
     let write_type_member = match type_field {
         Some(f) => quote! {
             match (&self.#f, __mode) {
@@ -172,6 +181,22 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
                 Role::ODataType => (format_ident!("__Type"), quote!("@odata.type" | "@type")),
                 Role::ETag => (format_ident!("__ETag"), quote!("@odata.etag" | "@etag")),
                 Role::Id => (format_ident!("__Id"), quote!("@odata.id" | "@id")),
+                Role::EditLink => (
+                    format_ident!("__EditLink"),
+                    quote!("@odata.editLink" | "@editLink"),
+                ),
+                Role::ReadLink => (
+                    format_ident!("__ReadLink"),
+                    quote!("@odata.readLink" | "@readLink"),
+                ),
+                Role::MediaReadLink => (
+                    format_ident!("__MediaReadLink"),
+                    quote!("@odata.mediaReadLink" | "@mediaReadLink"),
+                ),
+                Role::MediaEditLink => (
+                    format_ident!("__MediaEditLink"),
+                    quote!("@odata.mediaEditLink" | "@mediaEditLink"),
+                ),
                 _ => (
                     format_ident!("__Context"),
                     quote!("@odata.context" | "@context"),
@@ -274,7 +299,8 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
                 #write_context
                 #write_type_member
                 #write_id
-                #write_etag
+                                #write_etag
+                #(#write_links)*
                 #(#write_props)*
                 #write_extra
                 __p::Result::Ok(())

@@ -25,6 +25,14 @@ pub(crate) enum Role {
     Id,
     /// `@odata.context`.
     Context,
+    /// `@odata.editLink`.
+    EditLink,
+    /// `@odata.readLink`.
+    ReadLink,
+    /// `@odata.mediaReadLink`.
+    MediaReadLink,
+    /// `@odata.mediaEditLink`.
+    MediaEditLink,
 }
 
 impl Role {
@@ -34,6 +42,10 @@ impl Role {
             Role::ETag => Some("@odata.etag"),
             Role::Id => Some("@odata.id"),
             Role::Context => Some("@odata.context"),
+            Role::EditLink => Some("@odata.editLink"),
+            Role::ReadLink => Some("@odata.readLink"),
+            Role::MediaReadLink => Some("@odata.mediaReadLink"),
+            Role::MediaEditLink => Some("@odata.mediaEditLink"),
             Role::Property | Role::Extra => None,
         }
     }
@@ -309,12 +321,19 @@ fn build_struct(
             (Role::ETag, attrs.odata_etag),
             (Role::Id, attrs.odata_id),
             (Role::Context, attrs.odata_context),
+            (Role::EditLink, attrs.odata_edit_link),
+            (Role::ReadLink, attrs.odata_read_link),
+            (Role::MediaReadLink, attrs.odata_media_read_link),
+            (Role::MediaEditLink, attrs.odata_media_edit_link),
         ]
         .into_iter()
         .filter_map(|(r, s)| s.map(|s| (r, s)))
         .collect();
         if roles.len() > 1 {
-            cx.error_at(roles[1].1, format!("field `{ident}` can have only one of `extra`, `odata_type`, `odata_etag`, `odata_id`, `odata_context`"));
+            cx.error_at(
+                roles[1].1,
+                format!("field `{ident}` can have only one of `extra` and the annotation attributes (`odata_type`, `odata_etag`, `odata_id`, `odata_context`, `odata_edit_link`, …)"),
+            );
         }
         let role = roles.first().map_or(Role::Property, |r| r.0);
         if role != Role::Property {

@@ -256,6 +256,10 @@ pub(crate) struct FieldAttrs {
     pub(crate) odata_etag: Option<Span>,
     pub(crate) odata_id: Option<Span>,
     pub(crate) odata_context: Option<Span>,
+    pub(crate) odata_edit_link: Option<Span>,
+    pub(crate) odata_read_link: Option<Span>,
+    pub(crate) odata_media_read_link: Option<Span>,
+    pub(crate) odata_media_edit_link: Option<Span>,
     pub(crate) secret: Option<Span>,
 }
 
@@ -269,6 +273,10 @@ const FIELD_KEYS: &[&str] = &[
     "odata_etag",
     "odata_id",
     "odata_context",
+    "odata_edit_link",
+    "odata_read_link",
+    "odata_media_read_link",
+    "odata_media_edit_link",
     "secret",
 ];
 
@@ -365,6 +373,10 @@ pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs
             "odata_etag" => e.flag(&mut out.odata_etag, cx),
             "odata_id" => e.flag(&mut out.odata_id, cx),
             "odata_context" => e.flag(&mut out.odata_context, cx),
+            "odata_edit_link" => e.flag(&mut out.odata_edit_link, cx),
+            "odata_read_link" => e.flag(&mut out.odata_read_link, cx),
+            "odata_media_read_link" => e.flag(&mut out.odata_media_read_link, cx),
+            "odata_media_edit_link" => e.flag(&mut out.odata_media_edit_link, cx),
             "secret" => e.flag(&mut out.secret, cx),
             _ => return Ok(false),
         }
