@@ -35,7 +35,12 @@ pub struct ReminderView {
 pub struct Search;
 
 /// A function with typed and optional parameters.
-#[graph_function("contoso.test.usage", returns = i64, paths = ["GET /reports/usage"])]
+#[graph_function(
+    "contoso.test.usage",
+    metadata = "tests/fixtures/contoso.csdl.xml",
+    returns = i64,
+    paths = ["GET /reports/usage"]
+)]
 pub struct Usage {
     pub period: Period,
     pub top: Option<i32>,
@@ -43,7 +48,7 @@ pub struct Usage {
     pub include_guests: bool,
 }
 
-#[graph_enum("contoso.test.period")]
+#[graph_enum("contoso.test.period", metadata = "tests/fixtures/contoso.csdl.xml")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Period {
     D7,
@@ -153,7 +158,13 @@ async fn functions_round_trip_through_the_emulator() {
 }
 
 /// The same function with parameter aliases: `usage(period=@period,…)?@period='d7'`.
-#[graph_function("contoso.test.usage", aliases, returns = i64, paths = ["GET /reports/usage"])]
+#[graph_function(
+    "contoso.test.usage",
+    metadata = "tests/fixtures/contoso.csdl.xml",
+    aliases,
+    returns = i64,
+    paths = ["GET /reports/usage"]
+)]
 pub struct UsageByAlias {
     pub period: Period,
     pub top: Option<i32>,

@@ -1,6 +1,6 @@
-//! The declaration generator's output compiles and passes the `$metadata` checks against the file
-//! it came from: Graph's v1.0 metadata when `GRAPH_ODATA_METADATA_V1_0` is set (always under CI),
-//! else the small fixture of the metadata crate (and the test says so).
+//! The declaration generator's output compiles and passes the `$metadata` checks against the schema
+//! it came from: Graph's v1.0 metadata file when `GRAPH_ODATA_METADATA_V1_0` is set (always under
+//! CI), else the Graph v1.0 index built into graph-odata-metadata (the macros' default).
 
 mod support;
 
@@ -9,40 +9,31 @@ use graph_odata_metadata::generate::{Options, generate};
 
 #[test]
 fn generated_declarations_compile_and_validate() {
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/metadata/tests/fixture.csdl.xml"
-    )
-    .to_owned();
     let real = support::external_file(
         "GRAPH_ODATA_METADATA_V1_0",
         "Microsoft Graph's v1.0 metadata (v1.0.csdl.xml) to generate from",
     )
     .map(|p| p.display().to_string());
-    if real.is_none() {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "generating from the fixture instead: {fixture}"
-        );
-    }
-    let file = real.clone().unwrap_or(fixture);
-    let types: &[&str] = if real.is_some() {
-        &[
-            "microsoft.graph.linkedResource",
-            "microsoft.graph.permission",
-            "microsoft.graph.externalConnectors.externalConnection",
-            "microsoft.graph.connectedOrganization",
-        ]
-    } else {
-        &[
-            "microsoft.graph.linkedResource",
-            "microsoft.graph.connectedOrganization",
-            "microsoft.graph.permission",
-        ]
+    let md = match &real {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+            Metadata::parse(&text).unwrap()
+        }
+        None => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "generating from the built-in Graph v1.0 index instead"
+            );
+            Metadata::graph_v1_0().unwrap().clone()
+        }
     };
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let md = Metadata::parse(&text).unwrap();
+    let types: &[&str] = &[
+        "microsoft.graph.linkedResource",
+        "microsoft.graph.permission",
+        "microsoft.graph.externalConnectors.externalConnection",
+        "microsoft.graph.connectedOrganization",
+    ];
     let code = generate(
         &md,
         types,
@@ -59,7 +50,11 @@ fn generated_declarations_compile_and_validate() {
     std::fs::write(&path, format!("{code}\nfn main() {{}}\n")).unwrap();
     // SAFETY: this test binary runs this one test; nothing else reads the environment concurrently.
     unsafe {
-        std::env::set_var("GRAPH_ODATA_METADATA_V1_0", &file);
+        std::env::set_var("GRAPH_ODATA_CHECKS", "strict");
+        match &real {
+            Some(file) => std::env::set_var("GRAPH_ODATA_METADATA_V1_0", file),
+            None => std::env::remove_var("GRAPH_ODATA_METADATA_V1_0"),
+        }
     }
     let t = trybuild::TestCases::new();
     t.pass(&path);

@@ -190,7 +190,11 @@ fn evolvable_enums_keep_unknown_members() {
 }
 
 /// A flags enum, e.g. `microsoft.graph.plannerPreviewType`-style sets.
-#[graph_enum("contoso.test.access", flags)]
+#[graph_enum(
+    "contoso.test.access",
+    flags,
+    metadata = "tests/fixtures/contoso.csdl.xml"
+)]
 #[derive(Debug, Clone, PartialEq)]
 enum Access {
     Read,
@@ -201,7 +205,7 @@ enum Access {
     Other(String),
 }
 
-#[graph_complex("contoso.test.grant")]
+#[graph_complex("contoso.test.grant", metadata = "tests/fixtures/contoso.csdl.xml")]
 #[derive(Debug, PartialEq)]
 struct Grant {
     access: Flags<Access>,

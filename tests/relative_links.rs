@@ -137,7 +137,7 @@ async fn a_relative_link_that_leaves_the_service_is_refused_after_resolution() {
 
 /// A trip of a person, as an OData reference service writes it: every link relative to the
 /// context URL.
-#[graph_entity(namespace = "Trippin")]
+#[graph_entity("Trippin.Trip", metadata = "tests/fixtures/trippin.csdl.xml")]
 #[derive(Debug, Default)]
 pub struct Trip {
     #[graph(key)]

@@ -16,6 +16,7 @@ fn beta_checks() {
     );
     // SAFETY: this test binary runs this one test; nothing else reads the environment concurrently.
     unsafe {
+        std::env::set_var("GRAPH_ODATA_CHECKS", "on");
         std::env::remove_var("GRAPH_ODATA_METADATA_V1_0");
         std::env::set_var("GRAPH_ODATA_METADATA_BETA", fixture);
     }

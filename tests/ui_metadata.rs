@@ -9,6 +9,7 @@ fn ui_metadata() {
     );
     // SAFETY: this test binary runs this one test; nothing else reads the environment concurrently.
     unsafe {
+        std::env::set_var("GRAPH_ODATA_CHECKS", "on");
         std::env::set_var("GRAPH_ODATA_METADATA_V1_0", fixture);
         std::env::remove_var("GRAPH_ODATA_METADATA_BETA");
     }

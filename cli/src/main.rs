@@ -48,6 +48,34 @@ enum Command {
         after_help = "Example:\n  graph-odata-cli check --metadata v1.0.csdl.xml src/models.rs"
     )]
     Check(CheckArgs),
+    /// Write the compact index of a CSDL document, recording where it came from; with --check,
+    /// compare with an index already written instead (exit 1 when they differ). This is how the
+    /// built-in Graph v1.0 index of graph-odata-metadata is made and kept honest.
+    #[command(
+        after_help = "Example:\n  graph-odata-cli index --metadata v1.0.csdl.xml --document 'microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadata.xml' \\\n      --commit f54f11b60956ea7b185ca0447b2b80805836ec7b --date 2026-08-04 --out metadata/builtin/graph-v1.0.idx"
+    )]
+    Index(IndexArgs),
+}
+
+#[derive(Debug, Args)]
+struct IndexArgs {
+    #[command(flatten)]
+    schema: Schema,
+    /// What the document is (repository and file)
+    #[arg(long)]
+    document: String,
+    /// The repository commit the document was taken at
+    #[arg(long)]
+    commit: String,
+    /// The date the document last changed (YYYY-MM-DD)
+    #[arg(long)]
+    date: String,
+    /// Where to write the index
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Compare with the index at --out instead of writing it
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -89,8 +117,63 @@ fn load(schema: &Schema) -> Result<Metadata, String> {
     Metadata::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+fn index(args: &IndexArgs) -> Result<bool, String> {
+    use sha2::Digest;
+    let path = &args.schema.metadata;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let sha256: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", path.display()))?;
+    if args.date.len() != 10 || args.date.chars().filter(|c| *c == '-').count() != 2 {
+        return Err(format!("--date `{}` is not YYYY-MM-DD", args.date));
+    }
+    let md = Metadata::parse(&text)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .with_source(graph_odata_metadata::Source {
+            document: args.document.clone(),
+            commit: args.commit.clone(),
+            date: args.date.clone(),
+            sha256,
+        });
+    let index = md.to_index();
+    if args.check {
+        let existing = std::fs::read_to_string(&args.out)
+            .map_err(|e| format!("cannot read {}: {e}", args.out.display()))?;
+        if existing == index {
+            println!(
+                "{} is up to date ({} bytes)",
+                args.out.display(),
+                index.len()
+            );
+            return Ok(true);
+        }
+        eprintln!(
+            "{} differs from the index of {}: regenerate it without --check",
+            args.out.display(),
+            path.display()
+        );
+        return Ok(false);
+    }
+    std::fs::write(&args.out, &index)
+        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    let totals = md.totals();
+    println!(
+        "wrote {} ({} bytes): {} types, {} entity sets, {} singletons, {} operations",
+        args.out.display(),
+        index.len(),
+        totals.types,
+        totals.entity_sets,
+        totals.singletons,
+        totals.operations
+    );
+    Ok(true)
+}
+
 fn run(cli: Cli) -> Result<bool, String> {
     match cli.command {
+        Command::Index(args) => index(&args),
         Command::Generate(args) => {
             let md = load(&args.schema)?;
             let options = Options {

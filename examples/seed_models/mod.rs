@@ -12,7 +12,10 @@ use graph_odata::wire::RawObject;
 // ---- a. todoTask linkedResources -------------------------------------------------------------
 
 /// `microsoft.graph.linkedResource`: today's v1.0 routes (seed 001) and the beta page's form (seed 000).
+/// The v1.0 routes and properties are checked against Graph v1.0; the seed's beta line is not (no
+/// beta schema is built in, and no beta schema we have still has it): `unchecked = "beta"`.
 #[graph_entity(
+    unchecked = "beta",
     create = "POST /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
     create_for_user = "POST /users/{id|userPrincipalName}/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
     get = "GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
@@ -179,8 +182,10 @@ pub struct SharingInvitation {
 
 /// `microsoft.graph.createLink`, bound to driveItem (and listItem): the 23 paths of the seed page,
 /// written as beta URLs because that page is beta (15 of them are gone from v1.0), and today's
-/// documented v1.0 paths.
+/// documented v1.0 paths. The v1.0 paths, parameters and return type are checked; the seed's beta
+/// URLs are not (`unchecked = "beta"`: Graph beta is not built in).
 #[graph_action(
+    unchecked = "beta",
     returns = Permission,
     bound = "microsoft.graph.driveItem",
     paths = [
@@ -228,8 +233,9 @@ pub struct CreateLink {
     pub send_notification: Option<bool>,
 }
 
-/// The body of the seed 002 page's createLink request (beta parameters).
-#[graph_complex("graphodata.seeds.createLinkParameters")]
+/// The body of the seed 002 page's createLink request (beta parameters). Not a type of any schema
+/// (an action's parameters travel as a plain object), hence `unchecked`.
+#[graph_complex("graphodata.seeds.createLinkParameters", unchecked)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLinkBody {
     pub r#type: Option<String>,
@@ -428,10 +434,12 @@ pub struct ConnectedOrganization {
 }
 
 /// The seed 004 page's (beta) shape: it also has `createdBy`/`modifiedBy`, and its example writes
-/// placeholder text where timestamps go.
+/// placeholder text where timestamps go (hence `String`, and `unchecked = "beta"`: this is the
+/// page's shape, not today's beta schema).
 #[graph_entity(
     "microsoft.graph.connectedOrganization",
     version = "beta",
+    unchecked = "beta",
     create = "POST /connectedOrganizations"
 )]
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1,16 +1,20 @@
-//! Opt-in checks against a `$metadata` document (CSDL): when `GRAPH_ODATA_METADATA_V1_0` (or
+//! Checks against a `$metadata` document (CSDL). Graph v1.0 declarations are checked by default
+//! against the index built into `graph-odata-metadata`; `GRAPH_ODATA_METADATA_V1_0` (or
 //! `GRAPH_ODATA_METADATA_BETA` for `version = "beta"` declarations and lines written as absolute
-//! beta URLs) names a file, declarations in that document's namespaces are checked: the type exists
-//! with the declared kind, base and abstractness; every property and enum member exists; every
-//! endpoint path resolves to the declared type, and every action path to the action.
+//! beta URLs) names a newer file instead, and `metadata = "…"` a declaration's own file. Checked:
+//! the type exists with the declared kind, base and abstractness; every property and enum member
+//! exists; every endpoint path resolves to the declared type, and every action path to the action.
 //!
-//! The file is parsed once into a compact index cached on disk (keyed by a hash of its bytes, in
-//! the temporary directory), loaded once per compiler process, and included once per process with
-//! `include_bytes!` so cargo rebuilds when it changes.
+//! `GRAPH_ODATA_CHECKS` switches: `on` (default), `off` (nothing is checked), `strict` (a
+//! declaration that cannot be checked, such as a beta one with no beta file, is an error).
+//!
+//! A named file is parsed once into a compact index cached per user on disk (keyed by a hash of
+//! its bytes, validated when read), loaded once per compiler process, and included once per
+//! process with `include_bytes!` so cargo rebuilds when it changes.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use graph_odata_metadata::{Kind, Metadata, Target};
 use proc_macro2::{Span, TokenStream};
@@ -20,7 +24,33 @@ use crate::ctxt::Ctxt;
 use crate::model::{Endpoint, EndpointKind, Model, Role};
 use crate::parse::path::{Arg, HttpLine, Segment};
 
-type Loaded = Arc<Result<Metadata, String>>;
+/// A schema, or why it cannot be used. Loaded once per compiler process and kept for its life.
+type Loaded = Result<&'static Metadata, String>;
+
+/// The variable that names the checks' mode.
+const MODE_VAR: &str = "GRAPH_ODATA_CHECKS";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Off,
+    On,
+    Strict,
+}
+
+fn mode() -> Result<Mode, String> {
+    let Ok(raw) = std::env::var(MODE_VAR) else {
+        return Ok(Mode::On);
+    };
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "" | "on" | "1" | "true" => Ok(Mode::On),
+        "off" | "0" | "false" => Ok(Mode::Off),
+        "strict" => Ok(Mode::Strict),
+        _ => Err(format!(
+            "{MODE_VAR}=`{}` is not one of `on`, `off`, `strict`",
+            raw.escape_debug()
+        )),
+    }
+}
 
 fn env_var(version: &str) -> &'static str {
     if version == "beta" {
@@ -30,20 +60,59 @@ fn env_var(version: &str) -> &'static str {
     }
 }
 
-/// The metadata for a version (or the explicit `metadata = "…"` file), if one is named: (path,
-/// parsed or the reason it is not).
-fn load(version: &str, explicit: Option<&str>) -> Option<(PathBuf, Loaded)> {
+/// Which document a declaration is checked against.
+enum Source {
+    /// The declaration's own `metadata = "…"`.
+    Explicit(String),
+    /// The file named by the version's variable.
+    Variable(&'static str, std::ffi::OsString),
+    /// Graph v1.0, built in.
+    BuiltIn,
+}
+
+fn source_for(version: &str, explicit: Option<&str>) -> Option<Source> {
+    if let Some(file) = explicit {
+        return Some(Source::Explicit(file.to_owned()));
+    }
+    let var = env_var(version);
+    if let Some(raw) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+        return Some(Source::Variable(var, raw));
+    }
+    (version == "v1.0").then_some(Source::BuiltIn)
+}
+
+/// What messages call a document: `Graph v1.0 (schema of 2026-08-04, built in)`, the file named
+/// by a variable, or the declaration's own file.
+fn label(source: &Source, version: &str) -> String {
+    match source {
+        Source::Explicit(file) => format!("`{file}`"),
+        Source::Variable(var, raw) => {
+            let path = PathBuf::from(raw);
+            let name = path
+                .file_name()
+                .map_or_else(|| raw.to_string_lossy(), |n| n.to_string_lossy());
+            format!("`{name}` (named by {var})")
+        }
+        Source::BuiltIn => match Metadata::graph_v1_0() {
+            Ok(md) => match md.source() {
+                Some(s) => format!("Graph {version} (schema of {}, built in)", s.date),
+                None => format!("Graph {version} (built in)"),
+            },
+            Err(_) => format!("Graph {version} (built in)"),
+        },
+    }
+}
+
+/// The document of a source: (the file to track, if any; the schema or why it cannot be used).
+fn load(source: &Source) -> (Option<PathBuf>, Loaded) {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Loaded>>> = OnceLock::new();
-    let (label, raw) = match explicit {
-        Some(file) => (
+    let (label, raw) = match source {
+        Source::BuiltIn => return (None, Metadata::graph_v1_0().map_err(|e| e.to_string())),
+        Source::Explicit(file) => (
             format!("metadata = {file:?}"),
             std::ffi::OsString::from(file),
         ),
-        None => {
-            let var = env_var(version);
-            let raw = std::env::var_os(var).filter(|v| !v.is_empty())?;
-            (format!("{var}={}", raw.to_string_lossy()), raw)
-        }
+        Source::Variable(var, raw) => (format!("{var}={}", raw.to_string_lossy()), raw.clone()),
     };
     let mut path = PathBuf::from(raw);
     if path.is_relative()
@@ -56,12 +125,13 @@ fn load(version: &str, explicit: Option<&str>) -> Option<(PathBuf, Loaded)> {
     let loaded = cache
         .entry(path.clone())
         .or_insert_with(|| {
-            let cache_dir = std::env::temp_dir()
-                .join(concat!("graph-odata-metadata-", env!("CARGO_PKG_VERSION")));
-            Arc::new(Metadata::load_cached(&path, &cache_dir).map_err(|e| format!("{label}: {e}")))
+            Metadata::load_cached(&path, &Metadata::user_cache_dir())
+                // Kept for the compiler process's life, like the cache entry itself.
+                .map(|md| &*Box::leak(Box::new(md)))
+                .map_err(|e| format!("{label}: {e}"))
         })
         .clone();
-    Some((path, loaded))
+    (Some(path), loaded)
 }
 
 /// The path segments the resolver walks: keys as `{…}`, calls by name.
@@ -230,17 +300,21 @@ fn fitting(edm: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// Why a field's Rust type does not fit the property's type, if it does not.
+/// Why a field's Rust type does not fit the property's type, if it does not. A name that is not a
+/// known primitive (`Text`, `Maybe<Text>`) may be a type alias of a fitting one: it is judged only
+/// where it cannot be right whatever it stands for.
 fn misfit(
     ty: &syn::Type,
     prop: &graph_odata_metadata::TypeRef,
     is_enum: bool,
     flags: bool,
+    with_default: bool,
 ) -> Option<String> {
     let s = shape(ty);
     if s.element == "Value" {
         return None;
     }
+    let known = |name: &str| PRIMITIVES.contains(&name) || name == "Flags";
     if prop.collection && !s.collection {
         return Some(format!(
             "is a collection of {}: declare it `Vec<…>` (or `Option<Vec<…>>`)",
@@ -250,13 +324,16 @@ fn misfit(
     if !prop.collection && s.collection {
         return Some(format!("is a single {}, not a collection", prop.name));
     }
-    if prop.nullable && !prop.collection && !s.optional {
+    // `#[graph(default)]` on an alias of `Option` (`Maybe<T>`) is the documented way to read null.
+    let alias_of_option = with_default && !s.collection && !known(&s.element);
+    if prop.nullable && !prop.collection && !s.optional && !alias_of_option {
         return Some(format!(
             "is nullable ({}): declare it `Option<…>`",
             prop.name
         ));
     }
     match fitting(&prop.name) {
+        Some(_) if !known(&s.element) => None,
         Some(ok) if !ok.contains(&s.element.as_str()) => Some(format!(
             "is {}: use {}, not `{}`",
             prop.name,
@@ -290,30 +367,121 @@ struct Checker<'a> {
     tracked: Vec<PathBuf>,
     /// The declaration's own `metadata = "…"` file, if any.
     explicit: Option<syn::LitStr>,
+    mode: Mode,
+    /// The declaration's OData name and where it was written (strict mode reports there, once).
+    name: String,
+    span: Span,
+    reported_unchecked: bool,
+    /// `unchecked = "beta"`.
+    skip_beta: bool,
 }
 
 impl Checker<'_> {
-    /// What messages call the document: `Graph v1.0`, or the file a declaration named.
+    /// What messages call the document: `Graph v1.0 (schema of …, built in)`, the file named by
+    /// the variable, or the file a declaration named.
     fn source(&self, version: &str) -> String {
-        match &self.explicit {
-            Some(file) => format!("`{}`", file.value()),
+        let file = self.explicit.as_ref().map(syn::LitStr::value);
+        match source_for(version, file.as_deref()) {
+            Some(source) => label(&source, version),
             None => format!("Graph {version}"),
         }
     }
 
-    fn metadata(&mut self, version: &str, span: Span) -> Option<Loaded> {
-        let file = self.explicit.as_ref().map(syn::LitStr::value);
-        let (path, loaded) = load(version, file.as_deref())?;
-        if let Err(e) = loaded.as_ref() {
-            // A bad `metadata = "…"` file is reported at the string; a bad variable at the type.
-            let at = self.explicit.as_ref().map_or(span, syn::LitStr::span);
-            self.cx.error_at(at, e);
+    /// The document to check against, if there is one (and checks are on).
+    fn metadata(&mut self, version: &str, span: Span) -> Option<&'static Metadata> {
+        if self.mode == Mode::Off || (self.skip_beta && version == "beta") {
             return None;
         }
-        if !self.tracked.contains(&path) {
-            self.tracked.push(path);
+        let file = self.explicit.as_ref().map(syn::LitStr::value);
+        let Some(source) = source_for(version, file.as_deref()) else {
+            let hatch = if version == "beta" {
+                "`unchecked = \"beta\"`"
+            } else {
+                "`unchecked`"
+            };
+            self.cannot_check(
+                span,
+                &format!(
+                    "there is no {version} schema to check it against (Graph {version} is not built \
+                     in): set {} to a {version} `$metadata` file, or mark the declaration {hatch}",
+                    env_var(version)
+                ),
+            );
+            return None;
+        };
+        let (path, loaded) = load(&source);
+        match loaded {
+            Err(e) => {
+                // A bad `metadata = "…"` file is reported at the string; a bad variable at the type.
+                let at = self.explicit.as_ref().map_or(span, syn::LitStr::span);
+                self.cx.error_at(at, e);
+                None
+            }
+            Ok(md) => {
+                if let Some(path) = path
+                    && !self.tracked.contains(&path)
+                {
+                    self.tracked.push(path);
+                }
+                Some(md)
+            }
         }
-        Some(loaded)
+    }
+
+    /// Under `GRAPH_ODATA_CHECKS=strict`, a declaration that cannot be checked is an error (once).
+    fn cannot_check(&mut self, span: Span, why: &str) {
+        if self.mode == Mode::Strict && !self.reported_unchecked {
+            self.reported_unchecked = true;
+            self.cx.error_at(
+                span,
+                format!(
+                    "`{}` cannot be checked, and {MODE_VAR}=strict: {why}",
+                    self.name
+                ),
+            );
+        }
+    }
+
+    /// A declaration of a namespace the document does not have: without a file of its own it is
+    /// another service's (not Graph's business, but unchecked); with one, a mistake, not a skip.
+    fn namespace_missing(
+        &mut self,
+        md: &Metadata,
+        ns: &str,
+        name: &str,
+        span: Span,
+        version: &str,
+    ) {
+        let Some(file) = &self.explicit else {
+            self.foreign_namespace(ns, version);
+            return;
+        };
+        let known: Vec<&str> = md.namespaces().iter().map(String::as_str).collect();
+        self.cx.error_at(
+            span,
+            format!(
+                "the namespace `{ns}` of `{name}` is not in `{}` (it declares {}){}",
+                file.value(),
+                known
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Metadata::suggest_among(ns, &known)
+            ),
+        );
+    }
+
+    /// A declaration of a namespace the document does not have.
+    fn foreign_namespace(&mut self, ns: &str, version: &str) {
+        let src = self.source(version);
+        self.cannot_check(
+            self.span,
+            &format!(
+                "its namespace `{ns}` is not in {src}; name its service's `$metadata` with \
+             `metadata = \"…\"`, or mark the declaration `unchecked`"
+            ),
+        );
     }
 
     /// The type's definition, if its namespace is in the document; reports a missing type.
@@ -326,24 +494,7 @@ impl Checker<'_> {
     ) -> Option<&'m graph_odata_metadata::TypeDef> {
         let ns = name.rsplit_once('.').map_or("", |(n, _)| n);
         if !md.has_namespace(ns) {
-            // Without a file of its own a declaration of another service's namespace is not
-            // Graph's business; with one, a namespace the file lacks is a mistake, not a skip.
-            if let Some(file) = &self.explicit {
-                let known: Vec<&str> = md.namespaces().iter().map(String::as_str).collect();
-                self.cx.error_at(
-                    span,
-                    format!(
-                        "the namespace `{ns}` of `{name}` is not in `{}` (it declares {}){}",
-                        file.value(),
-                        known
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        Metadata::suggest_among(ns, &known)
-                    ),
-                );
-            }
+            self.namespace_missing(md, ns, name, span, version);
             return None;
         }
         let def = md.type_def(name);
@@ -375,10 +526,10 @@ impl Checker<'_> {
             .unwrap_or_else(|| type_version.to_owned());
         let src = self.source(&version);
         let md = self.metadata(&version, e.span)?;
-        let Ok(md) = md.as_ref() else { return None };
         // Declarations of other services (another namespace) are not this document's business.
         let ns = own_type.rsplit_once('.').map_or("", |(n, _)| n);
         if !md.has_namespace(ns) {
+            self.namespace_missing(md, ns, own_type, e.span, &version);
             return None;
         }
         let resolved = match md.resolve_path(&segments(&e.line)) {
@@ -438,7 +589,12 @@ fn check_operation(
     let src = c.source(version);
     let name = &m.strukt.name.qualified;
     let known: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
-    for f in m.strukt.fields.iter().filter(|f| f.role == Role::Property) {
+    for f in m
+        .strukt
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property && !f.unchecked)
+    {
         match op.parameters.iter().find(|p| p.name == f.wire) {
             None => c.cx.error_spanned(
                 &f.ident,
@@ -451,7 +607,7 @@ fn check_operation(
             Some(p) => {
                 let mut ty = p.ty.clone();
                 ty.nullable = false;
-                if let Some(why) = misfit(&f.ty, &ty, false, false) {
+                if let Some(why) = misfit(&f.ty, &ty, false, false, f.default) {
                     c.cx.error_spanned(
                         &f.ty,
                         format!("parameter `{}` of `{name}` in {src} {why}", f.wire),
@@ -541,10 +697,40 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
         Model::Enum(m) => m.name.metadata.clone(),
         Model::Operation(m) => m.strukt.name.metadata.clone(),
     };
+    let name = match model {
+        Model::Struct(m) => &m.name,
+        Model::Poly(m) => &m.name,
+        Model::Enum(m) => &m.name,
+        Model::Operation(m) => &m.strukt.name,
+    };
+    let mode = match mode() {
+        Ok(mode) => mode,
+        Err(why) => {
+            cx.error_at(name.span, why);
+            return TokenStream::new();
+        }
+    };
+    if let Some(unchecked) = name.unchecked {
+        if let Some(file) = &explicit {
+            cx.error_at(
+                unchecked,
+                format!(
+                    "`unchecked` turns the checks off, yet `metadata = {:?}` names a file to check against: keep one",
+                    file.value()
+                ),
+            );
+        }
+        return TokenStream::new();
+    }
     let mut c = Checker {
         cx,
         tracked: Vec::new(),
         explicit,
+        mode,
+        name: name.qualified.clone(),
+        span: name.span,
+        reported_unchecked: false,
+        skip_beta: name.unchecked_beta,
     };
     match model {
         Model::Struct(m) => {
@@ -552,7 +738,6 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
             let version = &m.name.version;
             let src = c.source(version);
             if let Some(md) = c.metadata(version, m.name.span)
-                && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, name, m.name.span, version)
             {
                 let want = if m.kind == crate::parse::MacroKind::Entity {
@@ -586,7 +771,11 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                     .flat_map(|t| t.navigation.iter().map(|n| n.name.clone()))
                     .collect();
                 known.extend(navs.iter().map(String::as_str));
-                for f in m.fields.iter().filter(|f| f.role == Role::Property) {
+                for f in m
+                    .fields
+                    .iter()
+                    .filter(|f| f.role == Role::Property && !f.unchecked)
+                {
                     match md.property(name, &f.wire) {
                         // A navigation property as a field: what `$expand` fills in.
                         None if md.navigation(name, &f.wire).is_some() => {
@@ -624,7 +813,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                             if m.key.as_deref() == Some(f.wire.as_str()) {
                                 ty.nullable = false;
                             }
-                            if let Some(why) = misfit(&f.ty, &ty, is_enum, flags) {
+                            if let Some(why) = misfit(&f.ty, &ty, is_enum, flags, f.default) {
                                 c.cx.error_spanned(
                                     &f.ty,
                                     format!("`{}` of `{name}` in {src} {why}", f.wire),
@@ -641,7 +830,6 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
         Model::Poly(m) => {
             let version = &m.name.version;
             if let Some(md) = c.metadata(version, m.name.span)
-                && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, &m.name.qualified, m.name.span, version)
             {
                 marker_mismatch(
@@ -658,7 +846,6 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
             let version = &m.name.version;
             let src = c.source(version);
             if let Some(md) = c.metadata(version, m.name.span)
-                && let Ok(md) = md.as_ref()
                 && let Some(def) = c.type_in(md, &m.name.qualified, m.name.span, version)
             {
                 marker_mismatch(

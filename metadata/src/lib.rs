@@ -34,6 +34,7 @@ use std::collections::HashMap;
 
 mod error;
 pub use error::{Error, ErrorKind};
+mod builtin;
 pub mod generate;
 mod index;
 pub mod names;
@@ -177,6 +178,21 @@ pub struct Metadata {
     operations: Vec<Operation>,
     derived: HashMap<String, Vec<String>>,
     namespaces: Vec<String>,
+    source: Option<Source>,
+}
+
+/// Where an index came from: recorded in the built-in Graph v1.0 index (and in any index made with
+/// `graph-odata-cli index`), shown in the macros' messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// The document: `microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadata.xml`.
+    pub document: String,
+    /// The commit of the repository the document was taken at.
+    pub commit: String,
+    /// The date the document last changed (`2026-08-04`).
+    pub date: String,
+    /// The SHA-256 of the document's bytes, in hex.
+    pub sha256: String,
 }
 
 fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
@@ -401,6 +417,40 @@ impl Metadata {
         &self.namespaces
     }
 
+    /// Where this index came from, when it records it (the built-in index does).
+    pub fn source(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+
+    /// Records where this index came from (written into [`Metadata::to_index`]).
+    #[must_use]
+    pub fn with_source(mut self, source: Source) -> Metadata {
+        self.source = Some(source);
+        self
+    }
+
+    /// Microsoft Graph v1.0's schema, built in: an index generated from Microsoft's published
+    /// `$metadata` (see [`Metadata::source`] for the commit and date, and the crate's README for
+    /// the command that regenerates it). Read once per process.
+    ///
+    /// ```
+    /// let graph = graph_odata_metadata::Metadata::graph_v1_0().unwrap();
+    /// assert!(graph.type_def("microsoft.graph.todoTask").is_some());
+    /// assert_eq!(graph.source().unwrap().date.len(), "2026-08-04".len());
+    /// ```
+    pub fn graph_v1_0() -> Result<&'static Metadata, Error> {
+        static BUILT_IN: std::sync::OnceLock<Option<Metadata>> = std::sync::OnceLock::new();
+        BUILT_IN
+            .get_or_init(|| Metadata::from_index(builtin::GRAPH_V1_0))
+            .as_ref()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Parse,
+                    "the built-in Graph v1.0 index is damaged (a packaging bug: please report it)",
+                )
+            })
+    }
+
     /// A close type name of the same namespace, for messages (`, did you mean `x`?` or empty).
     pub fn suggest_type(&self, name: &str) -> String {
         let ns = name.rsplit_once('.').map_or("", |(n, _)| n);
@@ -563,6 +613,11 @@ impl Metadata {
             let last = i + 1 == rest.len();
             target = match target {
                 Target::Collection(t) => {
+                    if !self.is_name_of_something(&t, seg, true)
+                        && let Some(why) = self.qualified_misfit(&t, seg, true)
+                    {
+                        return Err(why);
+                    }
                     if seg.starts_with('{') || !self.is_name_of_something(&t, seg, true) {
                         // A key (placeholder or literal value).
                         steps.push(format!("key {seg} -> {t}"));
@@ -603,6 +658,10 @@ impl Metadata {
                     } else if let Some(cast) = self.cast(&t, seg) {
                         steps.push(format!("cast {seg} -> {cast}"));
                         Target::Entity(cast)
+                    } else if !self.is_name_of_something(&t, seg, false)
+                        && let Some(why) = self.qualified_misfit(&t, seg, false)
+                    {
+                        return Err(why);
                     } else {
                         let op = self.operation_step(&t, seg, false, last)?;
                         steps.push(format!("operation {} bound to {t}", op.name));
@@ -621,6 +680,70 @@ impl Metadata {
             };
         }
         Ok(Resolved { target, steps })
+    }
+
+    /// Why a segment written as a qualified name (`microsoft.graph.group`, `graph.delta()`) is
+    /// neither a type cast nor an operation here, if it is written so. A key value with dots
+    /// (`john.doe@contoso.com`, `{id}`) is not a qualified name; a prefix close to a namespace is.
+    fn qualified_misfit(&self, t: &str, seg: &str, collection: bool) -> Option<String> {
+        if seg.starts_with('{') {
+            return None;
+        }
+        let name = seg.strip_suffix("()").unwrap_or(seg);
+        let (ns, _) = name.rsplit_once('.')?;
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+        {
+            return None;
+        }
+        let prefixes: Vec<&str> = self
+            .namespaces
+            .iter()
+            .chain(self.aliases.keys())
+            .map(String::as_str)
+            .collect();
+        if !prefixes.contains(&ns) {
+            let close = prefixes
+                .iter()
+                .any(|p| distance(&p.to_ascii_lowercase(), &ns.to_ascii_lowercase()) <= 2);
+            return close.then(|| {
+                format!(
+                    "`{seg}`: the namespace `{ns}` is not in the schema{}",
+                    suggest(ns, &prefixes)
+                )
+            });
+        }
+        // Derived types (casts) and bound operations, by qualified name.
+        let mut known: Vec<String> = Vec::new();
+        let mut stack = vec![t.to_owned()];
+        while let Some(b) = stack.pop() {
+            if let Some(ds) = self.derived.get(&b) {
+                known.extend(ds.iter().cloned());
+                stack.extend(ds.iter().cloned());
+            }
+        }
+        known.extend(
+            self.operations
+                .iter()
+                .filter(|o| {
+                    o.binding.as_ref().is_some_and(|b| {
+                        b.collection == collection && self.derives_from(t, &b.name)
+                    })
+                })
+                .map(|o| o.name.clone()),
+        );
+        let qualified = self.qualify(name);
+        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let what = if collection {
+            format!("Collection({t})")
+        } else {
+            t.to_owned()
+        };
+        Some(format!(
+            "{what} has no derived type or bound operation named `{qualified}`{}",
+            suggest(&qualified, &refs)
+        ))
     }
 
     fn is_name_of_something(&self, t: &str, seg: &str, collection: bool) -> bool {
@@ -731,6 +854,35 @@ mod tests {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect()
+    }
+
+    #[test]
+    fn keys_with_dots_are_keys_and_qualified_typos_are_named() {
+        let md = md();
+        for key in ["john.doe@contoso.com", "a.b", "{id}", "x.y.z"] {
+            let r = md
+                .resolve_path(&segs(&format!("users/{key}/todo")))
+                .unwrap();
+            assert_eq!(
+                r.target,
+                Target::Entity("microsoft.graph.todo".into()),
+                "{key}"
+            );
+        }
+        let err = md
+            .resolve_path(&segs("users/microsoft.grph.user"))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the namespace `microsoft.grph` is not in the schema, did you mean `microsoft.graph`?"),
+            "{err}"
+        );
+        let err = md.resolve_path(&segs("users/graph.usr")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no derived type or bound operation named `microsoft.graph.usr`"),
+            "{err}"
+        );
     }
 
     #[test]

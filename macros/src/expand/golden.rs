@@ -32,6 +32,7 @@ fn check(name: &str, kind: MacroKind, args: TokenStream, item: TokenStream) {
     static NO_METADATA: std::sync::Once = std::sync::Once::new();
     // SAFETY: done once, before any expansion in this process reads the variables.
     NO_METADATA.call_once(|| unsafe {
+        std::env::set_var("GRAPH_ODATA_CHECKS", "off");
         std::env::remove_var("GRAPH_ODATA_METADATA_V1_0");
         std::env::remove_var("GRAPH_ODATA_METADATA_BETA");
     });

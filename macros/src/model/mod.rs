@@ -61,6 +61,8 @@ pub(crate) struct Field {
     pub(crate) read_only: bool,
     pub(crate) default: bool,
     pub(crate) secret: bool,
+    /// `#[graph(unchecked)]`: not checked against the metadata (a property newer than the schema).
+    pub(crate) unchecked: bool,
 }
 
 /// What an endpoint does, which fixes its HTTP method and generated signature.
@@ -126,6 +128,10 @@ pub(crate) struct TypeName {
     pub(crate) version: String,
     /// An explicit `metadata = "…"` file, overriding the environment.
     pub(crate) metadata: Option<syn::LitStr>,
+    /// `unchecked`: the declaration opts out of the metadata checks.
+    pub(crate) unchecked: Option<Span>,
+    /// `unchecked = "beta"`: the declaration's beta parts are not checked.
+    pub(crate) unchecked_beta: bool,
 }
 
 pub(crate) struct StructModel {
@@ -207,6 +213,11 @@ fn type_name(args: &TypeArgs, ident: &Ident, kind: MacroKind, cx: &mut Ctxt) -> 
         span,
         version,
         metadata: args.metadata.clone(),
+        unchecked: match &args.unchecked {
+            Some((span, None)) => Some(*span),
+            _ => None,
+        },
+        unchecked_beta: matches!(&args.unchecked, Some((_, Some(_)))),
     }
 }
 
@@ -427,6 +438,7 @@ fn build_struct(
             read_only: attrs.read_only.is_some(),
             default: attrs.default.is_some(),
             secret: attrs.secret.is_some(),
+            unchecked: attrs.unchecked.is_some(),
         });
     }
     // An entity without an explicit key uses its `id` property, as `microsoft.graph.entity` declares.

@@ -41,8 +41,9 @@ impl MacroKind {
                 "write_type",
                 "version",
                 "metadata",
+                "unchecked",
             ],
-            MacroKind::Enum => &["namespace", "flags", "version", "metadata"],
+            MacroKind::Enum => &["namespace", "flags", "version", "metadata", "unchecked"],
             MacroKind::Action | MacroKind::Function => &[
                 "namespace",
                 "returns",
@@ -51,6 +52,7 @@ impl MacroKind {
                 "aliases",
                 "version",
                 "metadata",
+                "unchecked",
             ],
         }
     }
@@ -101,6 +103,9 @@ pub(crate) struct TypeArgs {
     pub(crate) version: Option<LitStr>,
     /// `metadata = "graph/v1.0.csdl.xml"`: the CSDL file to check against (relative to the crate).
     pub(crate) metadata: Option<LitStr>,
+    /// `unchecked`: no metadata checks for this declaration; `unchecked = "beta"`: none for its
+    /// beta parts (a beta type, lines written as beta URLs).
+    pub(crate) unchecked: Option<(Span, Option<LitStr>)>,
 }
 
 /// Parses the macro's own arguments, recording every problem in `cx`.
@@ -161,6 +166,27 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                         "write_type" => set_once(cx, &mut args.write_type, key.span(), &key, kind),
                         "flags" => set_once(cx, &mut args.flags, key.span(), &key, kind),
                         "aliases" => set_once(cx, &mut args.aliases, key.span(), &key, kind),
+                        "unchecked" => {
+                            // `unchecked` (everything) or `unchecked = "beta"` (the beta parts).
+                            let only = if input.peek(Token![=]) {
+                                input.parse::<Token![=]>()?;
+                                let v: LitStr = input.parse()?;
+                                if v.value() != "beta" {
+                                    cx.error_spanned(
+                                        &v,
+                                        format!(
+                                            "{}: `unchecked` alone turns every check off, `unchecked = \"beta\"` those of the beta parts; `{}` is neither",
+                                            kind.name(),
+                                            v.value()
+                                        ),
+                                    );
+                                }
+                                Some(v)
+                            } else {
+                                None
+                            };
+                            set_once(cx, &mut args.unchecked, (key.span(), only), &key, kind);
+                        }
                         "metadata" => {
                             input.parse::<Token![=]>()?;
                             let v: LitStr = input.parse()?;
@@ -261,6 +287,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) odata_media_read_link: Option<Span>,
     pub(crate) odata_media_edit_link: Option<Span>,
     pub(crate) secret: Option<Span>,
+    pub(crate) unchecked: Option<Span>,
 }
 
 const FIELD_KEYS: &[&str] = &[
@@ -278,6 +305,7 @@ const FIELD_KEYS: &[&str] = &[
     "odata_media_read_link",
     "odata_media_edit_link",
     "secret",
+    "unchecked",
 ];
 
 /// `#[graph(…)]` on an enum variant.
@@ -378,6 +406,7 @@ pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs
             "odata_media_read_link" => e.flag(&mut out.odata_media_read_link, cx),
             "odata_media_edit_link" => e.flag(&mut out.odata_media_edit_link, cx),
             "secret" => e.flag(&mut out.secret, cx),
+            "unchecked" => e.flag(&mut out.unchecked, cx),
             _ => return Ok(false),
         }
         Ok(true)

@@ -1,0 +1,9 @@
+// The path reaches `createLink`; the declared name says otherwise.
+use graph_odata::graph_action;
+
+#[graph_action("microsoft.graph.createLnk", returns = serde_json::Value, paths = ["POST /me/drive/items/{itemId}/createLink"])]
+pub struct CreateLink {
+    pub r#type: String,
+}
+
+fn main() {}
