@@ -23,7 +23,8 @@ const EXAMPLES: &str = "Examples:
   # Check every endpoint line and type name in these files against the same schema
   graph-odata-cli check --metadata v1.0.csdl.xml src/graph_types.rs src/models.rs
 
-Graph's schema: save https://graph.microsoft.com/v1.0/$metadata (or /beta/$metadata) to a file.";
+Without --metadata, Graph v1.0 built in is used; a newer schema: save
+https://graph.microsoft.com/v1.0/$metadata (or /beta/$metadata) to a file.";
 
 /// Generates graph-odata declarations from an OData CSDL ($metadata) document, and checks
 /// declarations against one.
@@ -80,9 +81,9 @@ struct IndexArgs {
 
 #[derive(Debug, Args)]
 struct Schema {
-    /// The CSDL document
+    /// The CSDL document [default: Graph v1.0, built in]
     #[arg(long, value_name = "FILE", env = "GRAPH_ODATA_METADATA_V1_0")]
-    metadata: PathBuf,
+    metadata: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -111,7 +112,9 @@ struct CheckArgs {
 }
 
 fn load(schema: &Schema) -> Result<Metadata, String> {
-    let path = &schema.metadata;
+    let Some(path) = &schema.metadata else {
+        return Metadata::graph_v1_0().cloned().map_err(|e| e.to_string());
+    };
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Metadata::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -119,7 +122,11 @@ fn load(schema: &Schema) -> Result<Metadata, String> {
 
 fn index(args: &IndexArgs) -> Result<bool, String> {
     use sha2::Digest;
-    let path = &args.schema.metadata;
+    let path = args
+        .schema
+        .metadata
+        .as_ref()
+        .ok_or("index needs the document: --metadata FILE")?;
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let sha256: String = sha2::Sha256::digest(&bytes)
         .iter()

@@ -103,9 +103,22 @@ fn help_shows_examples_and_bad_input_is_a_clear_error() {
         err.contains("cannot read /nonexistent/v1.0.csdl.xml"),
         "{err}"
     );
-    let (code, _, err) = run(&["generate", "microsoft.graph.user"]);
+    let (code, _, err) = run(&[
+        "index",
+        "--document",
+        "d",
+        "--commit",
+        "c",
+        "--date",
+        "2026-01-01",
+        "--out",
+        "x.idx",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("--metadata <FILE>"), "{err}");
+    assert!(
+        err.contains("index needs the document: --metadata FILE"),
+        "{err}"
+    );
     let (code, _, err) = run(&["chek"]);
     assert_eq!(code, 2);
     assert!(
@@ -123,4 +136,68 @@ fn help_shows_examples_and_bad_input_is_a_clear_error() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn without_metadata_graph_v1_0_built_in_is_used() {
+    let (code, out, err) = run(&["generate", "--depth", "1", "microsoft.graph.todoTask"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("pub struct TodoTask"), "{out}");
+    let (code, _, err) = run(&["check", MISTAKES]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("did you mean `lists`?"), "{err}");
+}
+
+#[test]
+fn index_writes_then_checks_a_reproducible_index() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-index");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("fixture.idx");
+    let out = out.to_str().unwrap();
+    let args = |check: bool| {
+        let mut a = vec![
+            "index",
+            "--metadata",
+            FIXTURE,
+            "--document",
+            "fixture.csdl.xml",
+            "--commit",
+            "0123abc",
+            "--date",
+            "2026-08-04",
+            "--out",
+            out,
+        ];
+        if check {
+            a.push("--check");
+        }
+        a
+    };
+    let (code, stdout, err) = run(&args(false));
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("wrote"), "{stdout}");
+    let text = std::fs::read_to_string(out).unwrap();
+    assert!(text.contains("H\tdate\t2026-08-04\n"), "{text}");
+    let (code, stdout, err) = run(&args(true));
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("is up to date"), "{stdout}");
+    std::fs::write(out, text.replace("linkedResource", "linkedResourse")).unwrap();
+    let (code, _, err) = run(&args(true));
+    assert_eq!(code, 1);
+    assert!(err.contains("regenerate it without --check"), "{err}");
+    let (code, _, err) = run(&[
+        "index",
+        "--metadata",
+        FIXTURE,
+        "--document",
+        "d",
+        "--commit",
+        "c",
+        "--date",
+        "Aug 4",
+        "--out",
+        out,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not YYYY-MM-DD"), "{err}");
 }

@@ -29,9 +29,11 @@ use parse::MacroKind;
 /// `base = "ns.name"`) for a derived type, which then writes its `@odata.type`; `write_type` to always
 /// write `@odata.type`; `abstract` (on a polymorphic enum); `version = "beta"` for a beta-only type;
 /// `metadata = "path/to/$metadata.xml"` (relative to the crate's manifest) to check this declaration
-/// against that CSDL file instead of the one named by `GRAPH_ODATA_METADATA_V1_0`.
+/// against that CSDL file instead of Graph v1.0 (built in, or the file named by
+/// `GRAPH_ODATA_METADATA_V1_0`); `unchecked` to check nothing, `unchecked = "beta"` to leave out its
+/// beta parts (`GRAPH_ODATA_CHECKS=strict` refuses a declaration nothing checks unless it says so).
 ///
-/// Field attributes, `#[graph(…)]`: `rename = "wireName"`, `key`, `read_only` (read, never written,
+/// Field attributes, `#[graph(…)]`: `unchecked` (a property newer than the schema), `rename = "wireName"`, `key`, `read_only` (read, never written,
 /// no PATCH setter), `default` (a missing member takes `Default`), `extra` (a map that keeps unknown
 /// members), `odata_type` / `odata_etag` / `odata_id` / `odata_context` / `odata_edit_link` /
 /// `odata_read_link` / `odata_media_read_link` / `odata_media_edit_link` (an `Option<String>` that
