@@ -576,7 +576,7 @@ fn dispatch(
         }
         (Method::GET, Target::Entity { collection, id }) => match select(&query_pairs) {
             Err(reply) => reply,
-            Ok(fields) => {
+            Ok((fields, expand)) => {
                 let etag = store.etag(&collection, &id).unwrap_or_default();
                 if none_match(headers, &etag) {
                     return Reply {
@@ -585,11 +585,17 @@ fn dispatch(
                     }
                     .header("ETag", &etag);
                 }
-                let entity = tagged(&store, &collection, &id);
+                let entity = expanded(
+                    &store,
+                    &collection,
+                    &id,
+                    tagged(&store, &collection, &id),
+                    &expand,
+                );
                 let context = links.context(&store, &collection, true);
                 Reply::json(
                     StatusCode::OK,
-                    with_context(project(entity, fields.as_deref()), &context),
+                    with_context(project(entity, fields.as_deref(), &expand), &context),
                 )
                 .header("ETag", &etag)
             }
@@ -775,30 +781,87 @@ fn create(
     }
 }
 
-/// Parses `$select`; Err is a 400 reply.
-fn select(query: &[(String, String)]) -> Result<Option<Vec<String>>, Reply> {
-    for (k, _) in query {
-        if k.starts_with('$') && k != "$select" {
-            return Err(unsupported_option(k));
+/// Parses `$select` and `$expand` of an entity GET; Err is a 400 reply.
+fn select(query: &[(String, String)]) -> Result<(Option<Vec<String>>, Vec<String>), Reply> {
+    let mut expand = Vec::new();
+    for (k, v) in query {
+        match k.as_str() {
+            "$select" => {}
+            "$expand" => expand = parse_expand(v)?,
+            k if k.starts_with('$') => return Err(unsupported_option(k)),
+            _ => {}
         }
     }
-    Ok(query
+    let fields = query
         .iter()
         .find(|(k, _)| k == "$select")
-        .map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()).collect()))
+        .map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()).collect());
+    Ok((fields, expand))
+}
+
+/// `$expand=a,b`: navigation property names. Nested options (`a($select=x)`) and `*` are not
+/// evaluated: a 400 names them.
+fn parse_expand(v: &str) -> Result<Vec<String>, Reply> {
+    let mut out = Vec::new();
+    for name in v.split(',').map(str::trim) {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        {
+            return Err(bad_request(&format!(
+                "The emulator expands navigation properties by name only (`$expand=a,b`), not `{name}`."
+            )));
+        }
+        out.push(name.to_owned());
+    }
+    Ok(out)
+}
+
+/// Embeds the members of the contained collections named by `$expand` into an entity, as
+/// Graph does (`"linkedResources": [...]`); a name with nothing stored under it expands to `[]`.
+fn expanded(
+    store: &Store,
+    collection: &[String],
+    id: &str,
+    entity: Value,
+    expand: &[String],
+) -> Value {
+    let Value::Object(mut o) = entity else {
+        return entity;
+    };
+    for name in expand {
+        let mut path = collection.to_vec();
+        path.push(id.to_owned());
+        path.push(name.clone());
+        let members: Vec<Value> = store.collection(&path).map_or_else(Vec::new, |c| {
+            c.page(0, usize::MAX)
+                .map(|v| {
+                    let child = v.get("id").and_then(Value::as_str).unwrap_or_default();
+                    with_etag(v.clone(), &store.etag(&path, child).unwrap_or_default())
+                })
+                .collect()
+        });
+        o.insert(name.clone(), Value::Array(members));
+    }
+    Value::Object(o)
 }
 
 fn unsupported_option(k: &str) -> Reply {
     bad_request(&format!(
-        "The query option `{k}` is not supported by the emulator (supported: $top, $skip, $skiptoken, $count, $select, $filter, $orderby)."
+        "The query option `{k}` is not supported by the emulator (supported: $top, $skip, $skiptoken, $count, $select, $expand, $filter, $orderby)."
     ))
 }
 
-fn project(entity: Value, fields: Option<&[String]>) -> Value {
+fn project(entity: Value, fields: Option<&[String]>, expand: &[String]) -> Value {
     match (entity, fields) {
         (Value::Object(o), Some(fields)) => Value::Object(
             o.into_iter()
-                .filter(|(k, _)| k.starts_with("@odata.") || fields.iter().any(|f| f == k))
+                .filter(|(k, _)| {
+                    k.starts_with("@odata.")
+                        || fields.iter().any(|f| f == k)
+                        || expand.iter().any(|e| e == k)
+                })
                 .collect(),
         ),
         (v, _) => v,
@@ -813,6 +876,7 @@ struct ListOptions {
     token: usize,
     count: bool,
     fields: Option<Vec<String>>,
+    expand: Vec<String>,
     filter: Option<crate::filter::Expr>,
     order: Option<Vec<(Vec<String>, bool)>>,
 }
@@ -844,6 +908,7 @@ impl ListOptions {
                     }
                 }
                 "$select" => o.fields = Some(v.split(',').map(|s| s.trim().to_owned()).collect()),
+                "$expand" => o.expand = parse_expand(v)?,
                 "$filter" => {
                     o.filter = Some(
                         crate::filter::parse(v)
@@ -878,6 +943,7 @@ fn list(
         token,
         count,
         fields,
+        expand,
         filter,
         order,
     } = match ListOptions::parse(query) {
@@ -906,7 +972,8 @@ fn list(
         .map(|v| {
             let id = v.get("id").and_then(Value::as_str).unwrap_or_default();
             let etag = store.etag(collection, id).unwrap_or_default();
-            project(with_etag(v.clone(), &etag), fields.as_deref())
+            let entity = expanded(store, collection, id, with_etag(v.clone(), &etag), &expand);
+            project(entity, fields.as_deref(), &expand)
         })
         .collect();
     let mut out = Map::new();
