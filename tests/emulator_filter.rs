@@ -103,6 +103,48 @@ async fn what_the_emulator_cannot_evaluate_is_a_400_naming_it() {
     );
 }
 
+/// By default a POST creates only where Graph has a collection (v1.0: Graph's schema, built in;
+/// beta: a navigation of an existing entity); anywhere else the answer is 404, as Graph's.
+#[tokio::test]
+async fn collections_exist_only_where_graph_has_them() {
+    let emu = emulator().await;
+    let client = client_for(&emu);
+    let post = |path: &str| Request::<Value>::post(path, &json!({"displayName": "x"}));
+    for wrong in [
+        "/me/todo/listz",
+        "/widgets",
+        "/users/u1/todo/lists/nope/taskz",
+    ] {
+        let err = client.send(post(wrong)).await.unwrap_err();
+        assert_eq!(
+            err.status(),
+            Some(http::StatusCode::NOT_FOUND),
+            "{wrong}: {err:?}"
+        );
+    }
+    let err = client.send(post("/me/todo/listz")).await.unwrap_err();
+    assert!(err.to_string().contains("'listz'"), "{err}");
+    // Graph's collections need no setup: top-level sets, singleton navigations, contained ones.
+    client.send(post("/groups")).await.unwrap();
+    let list = client.send(post("/me/todo/lists")).await.unwrap();
+    let id = list["id"].as_str().unwrap();
+    client
+        .send(post(&format!("/me/todo/lists/{id}/tasks")))
+        .await
+        .unwrap();
+    // Below an entity that does not exist: 404 too.
+    let err = client
+        .send(post("/me/todo/lists/nope/tasks"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
+    // Registered collections exist whatever the schema says; the switch turns the rule off.
+    emu.create_collection("/widgets");
+    client.send(post("/widgets")).await.unwrap();
+    emu.strict_collections(false);
+    client.send(post("/gadgets")).await.unwrap();
+}
+
 #[tokio::test]
 async fn strict_collections_answer_404_where_graph_would() {
     let emu = emulator().await;

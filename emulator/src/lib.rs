@@ -149,7 +149,7 @@ impl Emulator {
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
-            strict_collections: std::sync::atomic::AtomicBool::new(false),
+            strict_collections: std::sync::atomic::AtomicBool::new(true),
         });
         let (tx, rx) = watch::channel(());
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
@@ -228,17 +228,18 @@ impl Emulator {
         self.shared.relative_links.store(on, Ordering::Relaxed);
     }
 
-    /// Makes a POST to a collection that does not exist a 404, as in Graph: a collection then
-    /// exists only where [`Store::create_collection`] registered it (see [`with_store`](Self::with_store)),
-    /// where something was inserted, or as a navigation of an existing entity
-    /// (`/me/todo/lists/{id}/tasks` once the list exists). Off by default, so tests can POST
-    /// anywhere without setting up the tree first.
+    /// Whether a POST to a collection that does not exist is a 404, as in Graph (on by default).
+    /// A collection then exists where Graph has one (v1.0: the path resolves to a collection in
+    /// Graph's v1.0 schema, built into graph-odata-metadata, below entities that exist; beta: a
+    /// navigation of an existing entity), where [`create_collection`](Self::create_collection)
+    /// registered it, or where something was inserted. `false` lets a POST create a collection
+    /// anywhere.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
     /// let emu = graph_odata_emulator::Emulator::start().await?;
-    /// emu.strict_collections(true);
-    /// emu.with_store(|s| s.create_collection("/me/todo/lists")).expect("a valid path");
+    /// emu.create_collection("/widgets"); // a collection Graph does not have, for this test
+    /// emu.strict_collections(false);     // or: POST creates anywhere
     /// # Ok(()) }
     /// ```
     pub fn strict_collections(&self, on: bool) {

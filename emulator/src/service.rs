@@ -606,12 +606,10 @@ fn dispatch(
         {
             reply
         }
-        // Strict collections: a collection nobody created or registered exists only as the
-        // navigation of an existing entity; anywhere else Graph answers 404.
+        // Strict collections (the default): a collection nobody created or registered exists
+        // only where Graph has one; anywhere else Graph answers 404.
         (Method::POST, Target::Unknown(c))
-            if shared.strict_collections()
-                && !(c.len() >= 3
-                    && store.entity(&c[..c.len() - 2], &c[c.len() - 2]).is_some()) =>
+            if shared.strict_collections() && !graph_collection(links.version, &store, &c) =>
         {
             Reply::error(
                 StatusCode::NOT_FOUND,
@@ -779,6 +777,21 @@ fn create(
         }
         Err(message) => bad_request(&message),
     }
+}
+
+/// Whether Graph has a collection at `c` (below the version root): for v1.0, the path resolves to
+/// a collection in Graph's schema (built into graph-odata-metadata); for beta, which has no schema
+/// here, it is a navigation of an existing entity.
+fn graph_collection(version: &str, store: &Store, c: &[String]) -> bool {
+    if version == "v1.0"
+        && let Ok(md) = graph_odata_metadata::Metadata::graph_v1_0()
+    {
+        return matches!(
+            md.resolve_path(c).map(|r| r.target),
+            Ok(graph_odata_metadata::Target::Collection(_))
+        );
+    }
+    c.len() >= 3 && store.entity(&c[..c.len() - 2], &c[c.len() - 2]).is_some()
 }
 
 /// Parses `$select` and `$expand` of an entity GET; Err is a 400 reply.
