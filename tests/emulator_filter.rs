@@ -170,3 +170,44 @@ async fn strict_collections_answer_404_where_graph_would() {
         .unwrap_err();
     assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
 }
+
+/// `GET /users/$count` answers the number as `text/plain` (after `$filter`), alone and in `$batch`.
+#[tokio::test]
+async fn the_count_segment_answers_text() {
+    let emu = emulator().await;
+    for (i, name) in ["Ada", "Alan", "Grace"].iter().enumerate() {
+        emu.insert(
+            "/users",
+            json!({"id": format!("u{i}"), "displayName": name}),
+        );
+    }
+    let client = client_for(&emu);
+    let all = client
+        .execute(Request::<i64>::get("/users/$count"))
+        .await
+        .unwrap();
+    assert_eq!(*all.body(), 3);
+    assert!(
+        all.header("content-type")
+            .unwrap()
+            .starts_with("text/plain"),
+        "{:?}",
+        all.header("content-type")
+    );
+    let some: i64 = client
+        .send(Request::get("/users/$count").query("$filter", "startswith(displayName,'A')"))
+        .await
+        .unwrap();
+    assert_eq!(some, 2);
+    let mut batch = graph_odata::batch::Batch::new();
+    let counted = batch.add(Request::<i64>::get("/users/$count"));
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(results.get(&counted).unwrap(), 3);
+    let item = &emu.last_request().unwrap();
+    assert_eq!(item.path, "/v1.0/$batch");
+    let err = client
+        .send(Request::<i64>::get("/$count"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
+}

@@ -478,14 +478,22 @@ fn batch(
         response.insert("id".into(), Value::String(id));
         response.insert("status".into(), json!(reply.status.as_u16()));
         if reply.body.is_some() {
-            headers.insert(
-                "content-type".into(),
-                Value::String(JSON_CONTENT_TYPE.to_owned()),
-            );
+            headers
+                .entry("content-type")
+                .or_insert_with(|| Value::String(JSON_CONTENT_TYPE.to_owned()));
         }
+        let text = headers
+            .get("content-type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.starts_with("text/plain"));
         response.insert("headers".into(), Value::Object(headers));
         if let Some(body) = reply.body {
-            response.insert("body".into(), add_inner_error(body, ctx));
+            // A text answer (a `$count`) travels as a JSON string, as the spec's JSON batch format says.
+            let body = match body {
+                Value::Number(n) if text => Value::String(n.to_string()),
+                body => add_inner_error(body, ctx),
+            };
+            response.insert("body".into(), body);
         }
         responses.push(Value::Object(response));
     }
@@ -555,6 +563,20 @@ fn dispatch(
         }
     }
 
+    // `/users/$count`: the number of members (after `$filter`), as text.
+    if method == Method::GET && rest.0.last().is_some_and(|s| s == "$count") {
+        let parent = StorePath(rest.0[..rest.0.len() - 1].to_vec());
+        return match store.resolve(&parent) {
+            Target::Collection(c) | Target::Unknown(c) if !c.is_empty() => {
+                count(&store, &c, &query_pairs)
+            }
+            _ => Reply::error(
+                StatusCode::NOT_FOUND,
+                "ResourceNotFound",
+                "Resource not found for the segment '$count'.",
+            ),
+        };
+    }
     let target = store.resolve(&rest);
     let page_size = shared.page_size();
     let links = Links {
@@ -574,6 +596,7 @@ fn dispatch(
         (Method::GET, Target::Collection(c)) => {
             list(&store, &c, &query_pairs, page_size, &links, raw_path)
         }
+
         (Method::GET, Target::Entity { collection, id }) => match select(&query_pairs) {
             Err(reply) => reply,
             Ok((fields, expand)) => {
@@ -792,6 +815,29 @@ fn graph_collection(version: &str, store: &Store, c: &[String]) -> bool {
         );
     }
     c.len() >= 3 && store.entity(&c[..c.len() - 2], &c[c.len() - 2]).is_some()
+}
+
+/// `GET …/$count`: the size of a collection (filtered by `$filter`), as `text/plain`.
+fn count(store: &Store, collection: &[String], query: &[(String, String)]) -> Reply {
+    let mut filter = None;
+    for (k, v) in query {
+        match k.as_str() {
+            "$filter" => match crate::filter::parse(v) {
+                Ok(f) => filter = Some(f),
+                Err(e) => return bad_request(&format!("Invalid $filter `{v}`: {e}.")),
+            },
+            k if k.starts_with('$') => return unsupported_option(k),
+            _ => {}
+        }
+    }
+    let n = match store.collection(collection) {
+        Some(c) => c
+            .page(0, usize::MAX)
+            .filter(|v| filter.as_ref().is_none_or(|f| crate::filter::matches(f, v)))
+            .count(),
+        None => 0,
+    };
+    Reply::json(StatusCode::OK, json!(n)).header("Content-Type", "text/plain; charset=utf-8")
 }
 
 /// Parses `$select` and `$expand` of an entity GET; Err is a 400 reply.
@@ -1213,7 +1259,12 @@ fn finish(reply: Reply, ctx: &Ctx<'_>, truncate: bool) -> http::Response<ReplyBo
                 http::HeaderName::try_from(k.as_str()),
                 HeaderValue::try_from(v.as_str()),
             ) {
-                h.append(k, v);
+                // A reply's own content type replaces the JSON default.
+                if k == http::header::CONTENT_TYPE {
+                    h.insert(k, v);
+                } else {
+                    h.append(k, v);
+                }
             }
         }
     }
