@@ -75,6 +75,7 @@ pub mod prelude {
 pub mod __private {
     pub use core::convert::Into;
     pub use core::default::Default;
+    pub use core::marker::PhantomData;
     pub use core::{option::Option, result::Result};
     pub use graph_odata_runtime::__private::{decode_json, decode_operation, wire};
     pub use graph_odata_runtime::*;

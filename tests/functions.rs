@@ -211,3 +211,28 @@ async fn actions_without_a_return_value_expect_no_content() {
     assert_eq!(logged.body, Some(json!({})));
     assert_eq!(format!("{Archive:?}"), "Archive");
 }
+
+/// Unquoted placeholders in a call take typed literals: a number bare, text quoted with its
+/// quotes doubled, so a value can never close the literal and add parameters of its own.
+#[graph_function(
+    "contoso.test.recent",
+    metadata = "tests/fixtures/contoso.csdl.xml",
+    returns = i64,
+    paths = ["GET /reports/recent(top={top},owner={owner})"]
+)]
+pub struct Recent;
+
+#[test]
+fn unquoted_placeholders_are_typed_literals_not_raw_text() {
+    let r = Recent.reports(&25, "O'Neil',top=1000");
+    assert_eq!(
+        r.path(),
+        "/reports/recent(top=25,owner='O%27%27Neil%27%27%2Ctop%3D1000')"
+    );
+    let r = Recent.reports(&None::<i32>, &Some("ann".to_owned()));
+    assert_eq!(
+        r.path(),
+        "/reports/recent(owner='ann')",
+        "None leaves it out"
+    );
+}

@@ -393,3 +393,30 @@ async fn models_travel_through_the_client_and_the_emulator() {
     assert_eq!(after.display_name, None);
     assert_eq!(emu.get(&path).unwrap()["displayName"], Value::Null);
 }
+
+/// A key that is not an `Option` (the client may choose it, as for external connections) is sent
+/// when it has a value and left out when blank, so a create never sends `"id": ""`.
+#[graph_entity(namespace = "microsoft.graph.externalConnectors")]
+#[derive(Debug, Default)]
+struct ExternalConnection {
+    #[graph(key)]
+    id: String,
+    name: Option<String>,
+}
+
+#[test]
+fn a_blank_non_option_key_is_never_sent() {
+    let blank = ExternalConnection {
+        name: Some("Contoso HR".into()),
+        ..Default::default()
+    };
+    assert_eq!(to_string(&blank), r#"{"name":"Contoso HR"}"#);
+    let chosen = ExternalConnection {
+        id: "contosohr".into(),
+        name: None,
+    };
+    assert_eq!(to_string(&chosen), r#"{"id":"contosohr"}"#);
+    // Read back, the key is there as the service sent it.
+    let read: ExternalConnection = serde_json::from_str(r#"{"id":"x","name":null}"#).unwrap();
+    assert_eq!(read.id, "x");
+}

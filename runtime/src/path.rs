@@ -254,6 +254,25 @@ impl PathBuilder {
         self
     }
 
+    /// Adds `name=literal` to an open call from a typed value: a number or a GUID bare, a string
+    /// quoted with its quotes doubled (`'O''Neil'`), `None` leaves the parameter out. Text can
+    /// never end the literal early and add parameters of its own.
+    ///
+    /// ```
+    /// use graph_odata_runtime::path::PathBuilder;
+    /// let path = PathBuilder::new().segment("reports").call_start("usage")
+    ///     .typed_arg("top", &5).typed_arg("period", "D7',x='y").typed_arg("since", &None::<i32>)
+    ///     .call_end().finish().unwrap();
+    /// assert_eq!(path, "/reports/usage(top=5,period='D7%27%27%2Cx%3D%27%27y')");
+    /// ```
+    pub fn typed_arg<T: crate::wire::ODataLiteral + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+    ) -> PathBuilder {
+        value.write_arg(name, self)
+    }
+
     /// Closes a function call: `)`.
     pub fn call_end(mut self) -> PathBuilder {
         self.path.push(')');

@@ -93,9 +93,10 @@ pub trait ODataStruct: ODataType + Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of a property of a graph-odata model",
     label = "not an Edm type, a type graph-odata maps to one, or a declared model",
-    note = "use an Edm type (`DateTimeOffset`, `Date`, `Guid`, `Int64`, …) or `String`, `bool`, `i32`, `f64`, `Vec<…>`, `Option<…>`; declare your own type with `#[graph_complex]` (a structured value) or `#[graph_enum]` (an enumeration)"
+    note = "use an Edm type (`DateTimeOffset`, `Date`, `Guid`, `Int64`, …) or `String`, `bool`, `i32`, `f64`, `Vec<…>`, `Option<…>`; declare your own type with `#[graph_complex]` (a structured value) or `#[graph_enum]` (an enumeration)",
+    note = "if `{Self}` is a flags enumeration (`#[graph_enum(flags)]`), declare the property as `Flags<{Self}>`: it holds several members at once"
 )]
-pub trait ODataValue {}
+pub trait ODataValue: Serialize + serde::de::DeserializeOwned {}
 
 macro_rules! odata_value {
     ($($t:ty),* $(,)?) => { $(impl ODataValue for $t {})* };
@@ -212,6 +213,94 @@ impl<T> Patch<T> {
     }
 }
 
+// Generated code reads and writes properties through these, by autoref dispatch: a property of
+// an OData value type is read and written; for a type that is not one, the call falls back to an
+// error (never reached: the build has already failed on that type, once, at the field), so one
+// wrong field type is one compile error rather than one per generated use.
+
+/// A property value to write (see [`WriteValue`]).
+#[derive(Debug)]
+pub struct Prop<'a, T>(pub &'a T);
+
+/// A PATCH member to write (see [`WriteValue`]).
+#[derive(Debug)]
+pub struct PatchProp<'a, T>(pub &'a Patch<T>);
+
+/// A property value to read (see [`ReadValue`]).
+#[derive(Debug)]
+pub struct ReadProp<T>(pub PhantomData<fn() -> T>);
+
+/// Writes a property or PATCH member of an OData value type.
+pub trait WriteValue {
+    /// Writes `name: value` (a PATCH member: unless absent).
+    fn write_value<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error>;
+}
+
+/// The fallback of [`WriteValue`] for types that are not OData values.
+pub trait WriteOther {
+    /// Fails.
+    fn write_value<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error>;
+}
+
+impl<T: ODataValue> WriteValue for Prop<'_, T> {
+    fn write_value<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error> {
+        map.serialize_entry(name, self.0)
+    }
+}
+
+impl<T: ODataValue> WriteValue for PatchProp<'_, T> {
+    fn write_value<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error> {
+        self.0.write_member(map, name)
+    }
+}
+
+impl<T> WriteOther for &Prop<'_, T> {
+    fn write_value<M: SerializeMap>(&self, _: &mut M, name: &str) -> Result<(), M::Error> {
+        Err(serde::ser::Error::custom(format_args!(
+            "`{name}` is not an OData value"
+        )))
+    }
+}
+
+impl<T> WriteOther for &PatchProp<'_, T> {
+    fn write_value<M: SerializeMap>(&self, _: &mut M, name: &str) -> Result<(), M::Error> {
+        Err(serde::ser::Error::custom(format_args!(
+            "`{name}` is not an OData value"
+        )))
+    }
+}
+
+/// Reads a property of an OData value type.
+pub trait ReadValue {
+    /// The property's type.
+    type Value;
+    /// Reads the value of the current member.
+    fn read_value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<Self::Value, A::Error>;
+}
+
+/// The fallback of [`ReadValue`] for types that are not OData values.
+pub trait ReadOther {
+    /// The property's type.
+    type Value;
+    /// Fails.
+    fn read_value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<Self::Value, A::Error>;
+}
+
+impl<T: ODataValue> ReadValue for ReadProp<T> {
+    type Value = T;
+    fn read_value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<T, A::Error> {
+        map.next_value()
+    }
+}
+
+impl<T> ReadOther for &ReadProp<T> {
+    type Value = T;
+    fn read_value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<T, A::Error> {
+        map.next_value::<de::IgnoredAny>()?;
+        Err(de::Error::custom("not an OData value"))
+    }
+}
+
 impl<T: Serialize> Patch<T> {
     /// Writes the member unless absent (used by generated PATCH companions).
     pub fn write_member<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error> {
@@ -247,6 +336,150 @@ impl Serialize for RawObject {
 impl<'de> Deserialize<'de> for RawObject {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         serde_json::Map::deserialize(d).map(RawObject)
+    }
+}
+
+/// Whether a key value is blank: an empty string (or bytes), `None`, or `()`. The generated
+/// serialisation leaves out a blank key that is not an `Option` (`id: String` left at its
+/// `Default`), so a create never sends `"id": ""`; a key with a value is sent.
+///
+/// ```
+/// use graph_odata_runtime::__private::wire::is_blank;
+/// assert!(is_blank(""));
+/// assert!(is_blank(&None::<String>));
+/// assert!(!is_blank("AAMkAGI2"));
+/// assert!(!is_blank(&0));
+/// ```
+pub fn is_blank<T: Serialize + ?Sized>(value: &T) -> bool {
+    value.serialize(BlankProbe).unwrap_or(false)
+}
+
+/// A serializer that only answers "is this value blank?".
+struct BlankProbe;
+
+/// Not blank (or not a simple value).
+#[derive(Debug)]
+struct NotBlank;
+
+impl fmt::Display for NotBlank {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a blank value")
+    }
+}
+
+impl std::error::Error for NotBlank {}
+
+impl serde::ser::Error for NotBlank {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        NotBlank
+    }
+}
+
+macro_rules! never_blank {
+    ($($method:ident: $t:ty),* $(,)?) => {
+        $(fn $method(self, _: $t) -> Result<bool, NotBlank> { Ok(false) })*
+    };
+}
+
+impl Serializer for BlankProbe {
+    type Ok = bool;
+    type Error = NotBlank;
+    type SerializeSeq = serde::ser::Impossible<bool, NotBlank>;
+    type SerializeTuple = serde::ser::Impossible<bool, NotBlank>;
+    type SerializeTupleStruct = serde::ser::Impossible<bool, NotBlank>;
+    type SerializeTupleVariant = serde::ser::Impossible<bool, NotBlank>;
+    type SerializeMap = serde::ser::Impossible<bool, NotBlank>;
+    type SerializeStruct = serde::ser::Impossible<bool, NotBlank>;
+    type SerializeStructVariant = serde::ser::Impossible<bool, NotBlank>;
+
+    never_blank!(
+        serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+        serialize_i64: i64, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+        serialize_u64: u64, serialize_f32: f32, serialize_f64: f64, serialize_char: char,
+    );
+
+    fn serialize_str(self, v: &str) -> Result<bool, NotBlank> {
+        Ok(v.is_empty())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<bool, NotBlank> {
+        Ok(v.is_empty())
+    }
+    fn serialize_none(self) -> Result<bool, NotBlank> {
+        Ok(true)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<bool, NotBlank> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<bool, NotBlank> {
+        Ok(true)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<bool, NotBlank> {
+        Ok(true)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<bool, NotBlank> {
+        Ok(false)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<bool, NotBlank> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<bool, NotBlank> {
+        Ok(false)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotBlank> {
+        Err(NotBlank)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotBlank> {
+        Err(NotBlank)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, NotBlank> {
+        Err(NotBlank)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, NotBlank> {
+        Err(NotBlank)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotBlank> {
+        Err(NotBlank)
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, NotBlank> {
+        Err(NotBlank)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, NotBlank> {
+        Err(NotBlank)
     }
 }
 

@@ -13,14 +13,18 @@ use crate::parse::path::{Arg, Segment};
 /// Output: `.segment("users").key("id|userPrincipalName", id_or_user_principal_name)
 ///          .segment("drive").segment("root").call_start("getByPath").quoted_arg("path", path).call_end()`
 ///         with parameters `id_or_user_principal_name: &str, path: &str`.
-fn path_chain(e: &Endpoint, open_last_call: bool) -> (TokenStream, Vec<syn::Ident>) {
+///
+/// An unquoted placeholder in a call (`top={top}`) takes any `ODataLiteral`: a number is written
+/// bare, a string quoted (`'O''Neil'`), never as raw text that could end the literal early.
+fn path_chain(e: &Endpoint, open_last_call: bool) -> (TokenStream, Vec<TokenStream>) {
     let mut chain = TokenStream::new();
     let mut params = Vec::new();
-    let mut ident = |rust: &str| {
+    let mut ident = |rust: &str, ty: TokenStream| {
         let i = syn::Ident::new(rust, Span::call_site());
-        params.push(i.clone());
+        params.push(quote!(#i: #ty));
         i
     };
+    let text = || quote!(&str);
     let n = e.line.segments.len();
     for (i, s) in e.line.segments.iter().enumerate() {
         let last = i + 1 == n;
@@ -31,18 +35,18 @@ fn path_chain(e: &Endpoint, open_last_call: bool) -> (TokenStream, Vec<syn::Iden
             Segment::Literal(l) => chain.extend(quote!(.segment(#l))),
             Segment::Key(p) => {
                 let wire = &p.wire;
-                let v = ident(&p.rust);
+                let v = ident(&p.rust, text());
                 chain.extend(quote!(.key(#wire, #v)));
             }
             Segment::ItemPath(p) => {
                 let wire = &p.wire;
-                let v = ident(&p.rust);
+                let v = ident(&p.rust, text());
                 chain.extend(quote!(.item_path(#wire, #v)));
             }
             Segment::ParenKey { name, arg } => match arg {
                 Arg::Param { param, quoted } => {
                     let wire = &param.wire;
-                    let v = ident(&param.rust);
+                    let v = ident(&param.rust, text());
                     chain.extend(quote!(.segment(#name).paren_key(#wire, #v, #quoted)));
                 }
                 Arg::Literal(text) => {
@@ -58,15 +62,18 @@ fn path_chain(e: &Endpoint, open_last_call: bool) -> (TokenStream, Vec<syn::Iden
                             param,
                             quoted: true,
                         } => {
-                            let v = ident(&param.rust);
+                            let v = ident(&param.rust, text());
                             chain.extend(quote!(.quoted_arg(#k, #v)));
                         }
                         Arg::Param {
                             param,
                             quoted: false,
                         } => {
-                            let v = ident(&param.rust);
-                            chain.extend(quote!(.literal_arg(#k, #v)));
+                            let v = ident(
+                                &param.rust,
+                                quote!(&(impl __p::wire::ODataLiteral + ?Sized)),
+                            );
+                            chain.extend(quote!(.typed_arg(#k, #v)));
                         }
                         Arg::Literal(text) => chain.extend(quote!(.literal_arg(#k, #text))),
                     }
@@ -144,7 +151,7 @@ pub(crate) fn entity(m: &StructModel) -> TokenStream {
         };
         quote! {
             #[doc = #doc]
-            #vis fn #name(#(#params: &str),* #sep #extra_param) -> #ret {
+                        #vis fn #name(#(#params),* #sep #extra_param) -> #ret {
                 #finish
             }
         }
@@ -254,7 +261,7 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
         };
         quote! {
             #[doc = #doc]
-            #vis fn #name(&self #(, #params: &str)*) -> __p::Request<#ret> {
+                        #vis fn #name(&self #(, #params)*) -> __p::Request<#ret> {
                 #body
             }
         }

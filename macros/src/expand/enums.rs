@@ -20,6 +20,7 @@ pub(crate) fn expand(m: &EnumModel) -> TokenStream {
     let expecting = format!("a member name of {name}");
     let facts = super::Facts {
         ident,
+        value: !m.flags,
         name,
         kind: "Enum",
         base: quote!(__p::Option::None),

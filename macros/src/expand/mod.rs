@@ -68,6 +68,8 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
                 #errors
                 const _: () = {
                     use ::graph_odata::__private as __p;
+                    #[allow(unused_imports)]
+                    use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
                     #generated
                     #tracking
                 };
@@ -119,6 +121,9 @@ pub(crate) struct Facts<'a> {
     pub(crate) is_abstract: bool,
     pub(crate) key: Option<&'a str>,
     pub(crate) properties: Vec<&'a str>,
+    /// Whether the type can be a property by itself (`ODataValue`); a flags enumeration cannot:
+    /// it is a property as `Flags<…>`, a list of members.
+    pub(crate) value: bool,
 }
 
 impl Facts<'_> {
@@ -134,6 +139,9 @@ impl Facts<'_> {
             None => quote!(__p::Option::None),
         };
         let properties = &self.properties;
+        let value = self
+            .value
+            .then(|| quote!(impl __p::wire::ODataValue for #ident {}));
         quote! {
             impl __p::wire::ODataType for #ident {
                 const QUALIFIED_NAME: &'static str = #name;
@@ -144,7 +152,7 @@ impl Facts<'_> {
                 const KEY: __p::Option<&'static str> = #key;
                 const PROPERTIES: &'static [&'static str] = &[#(#properties),*];
             }
-            impl __p::wire::ODataValue for #ident {}
+            #value
         }
     }
 }
@@ -179,6 +187,7 @@ fn fallback(input: &syn::DeriveInput) -> TokenStream {
     let message = format!("the graph-odata declaration of `{ident}` has compile errors");
     let facts = Facts {
         ident,
+        value: true,
         name: "graph_odata.invalidDeclaration",
         kind: "Complex",
         base: quote!(__p::Option::None),
@@ -205,6 +214,8 @@ fn fallback(input: &syn::DeriveInput) -> TokenStream {
     quote! {
         const _: () = {
             use ::graph_odata::__private as __p;
+            #[allow(unused_imports)]
+            use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
             #facts
             #odata_struct
             impl __p::serde::Serialize for #ident {

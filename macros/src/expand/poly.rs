@@ -24,6 +24,7 @@ pub(crate) fn expand(m: &PolyModel) -> TokenStream {
     let other = &m.other;
     let facts = super::Facts {
         ident,
+        value: true,
         name,
         kind: if m.kind == MacroKind::Entity {
             "Entity"

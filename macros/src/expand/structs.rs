@@ -22,6 +22,7 @@ pub(crate) fn odata_type(m: &StructModel) -> TokenStream {
     };
     super::Facts {
         ident: &m.ident,
+        value: true,
         name: &m.name.qualified,
         kind: match m.kind {
             MacroKind::Entity => "Entity",
@@ -120,16 +121,24 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         let span = f.ty.span();
         let write = if f.option_inner.is_some() {
             quote_spanned! {span=>
-                if let __p::Option::Some(__v) = &self.#fi {
-                    __map.serialize_entry(#wire, __v)?;
+                                if let __p::Option::Some(__v) = &self.#fi {
+                    (&__p::wire::Prop(__v)).write_value(__map, #wire)?;
                 }
             }
         } else {
-            quote_spanned!(span=> __map.serialize_entry(#wire, &self.#fi)?;)
+            quote_spanned!(span=> (&__p::wire::Prop(&self.#fi)).write_value(__map, #wire)?;)
         };
         if f.read_only {
             quote! {
                 if __mode == __p::wire::WriteMode::Lossless {
+                    #write
+                }
+            }
+        } else if f.option_inner.is_none() && m.key.as_deref() == Some(f.wire.as_str()) {
+            // A key that is not an `Option`, left blank (`""`), is the service's to set: never
+            // sent as `"id": ""`.
+            quote! {
+                if __mode == __p::wire::WriteMode::Lossless || !__p::wire::is_blank(&self.#fi) {
                     #write
                 }
             }
@@ -163,9 +172,9 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
                 quote_spanned! {ty.span()=>
                         __Field::#variant => {
                     if #local.is_none() {
-                        #local = __p::Option::Some(__map.next_value::<#ty>()?);
+                                                                        #local = __p::Option::Some((&__p::wire::ReadProp::<#ty>(__p::PhantomData)).read_value(&mut __map)?);
                     } else {
-                        __p::wire::repeated_member(&mut #local, __map.next_value::<#ty>()?);
+                        __p::wire::repeated_member(&mut #local, (&__p::wire::ReadProp::<#ty>(__p::PhantomData)).read_value(&mut __map)?);
                     }
                 }
                     }
@@ -416,7 +425,7 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
     let patch_writes = writable.iter().map(|f| {
         let fi = &f.ident;
         let wire = &f.wire;
-        quote_spanned!(f.ty.span()=> self.#fi.write_member(&mut __map, #wire)?;)
+                        quote_spanned!(f.ty.span()=> (&__p::wire::PatchProp(&self.#fi)).write_value(&mut __map, #wire)?;)
     });
     let setters = writable.iter().zip(&inner).map(|(f, ty)| {
         let fi = &f.ident;
@@ -456,6 +465,8 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
 
         const _: () = {
             use ::graph_odata::__private as __p;
+            #[allow(unused_imports)]
+            use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
 
             impl __p::Default for #patch_ident {
                 fn default() -> Self {
@@ -533,6 +544,8 @@ pub(crate) fn field_enum(m: &StructModel) -> TokenStream {
 
         const _: () = {
             use ::graph_odata::__private as __p;
+            #[allow(unused_imports)]
+            use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
 
             impl __p::query::FieldName for #enum_ident {
                 fn wire(self) -> &'static str {

@@ -677,6 +677,37 @@ fn build_operation(
         cx.error_spanned(b, format!("{}: `bound`: {message}", kind.name()));
     }
     let strukt = build_struct(kind, args, name, input, data, cx)?;
+    // A function's fields are call parameters too: one that is also a placeholder of a call in a
+    // path would be sent twice (`usage(period='D7',period='D7')`).
+    if kind == MacroKind::Function {
+        for f in strukt.fields.iter().filter(|f| f.role == Role::Property) {
+            let clash = endpoints.iter().find_map(|e| {
+                e.line.segments.iter().find_map(|s| match s {
+                    crate::parse::path::Segment::Call { args, .. } => {
+                        args.iter().find_map(|(k, a)| match a {
+                            crate::parse::path::Arg::Param { param, .. }
+                                if *k == f.wire || param.wire == f.wire =>
+                            {
+                                Some((e, k.clone()))
+                            }
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                })
+            });
+            if let Some((e, k)) = clash {
+                cx.error_spanned(
+                    &f.ident,
+                    format!(
+                        "`{}` is a parameter of this function and also `{k}=…` in `{}`: it would be sent twice; keep the field (a typed value) or the placeholder, not both",
+                        f.wire,
+                        e.text.trim()
+                    ),
+                );
+            }
+        }
+    }
     Some(OperationModel {
         strukt,
         returns,

@@ -5,6 +5,8 @@ pub struct CreateLink {
 }
 const _: () = {
     use ::graph_odata::__private as __p;
+    #[allow(unused_imports)]
+    use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
     impl __p::wire::ODataType for CreateLink {
         const QUALIFIED_NAME: &'static str = "microsoft.graph.createLink";
         const TYPE_ANNOTATION: &'static str = "#microsoft.graph.createLink";
@@ -24,9 +26,9 @@ const _: () = {
             __map: &mut __M,
             __mode: __p::wire::WriteMode,
         ) -> __p::Result<(), __M::Error> {
-            __map.serialize_entry("type", &self.r#type)?;
+            (&__p::wire::Prop(&self.r#type)).write_value(__map, "type")?;
             if let __p::Option::Some(__v) = &self.password {
-                __map.serialize_entry("password", __v)?;
+                (&__p::wire::Prop(__v)).write_value(__map, "password")?;
             }
             __p::Result::Ok(())
         }
@@ -76,23 +78,29 @@ const _: () = {
                 match __key {
                     __Field::__F0 => {
                         if __v0.is_none() {
-                            __v0 = __p::Option::Some(__map.next_value::<String>()?);
+                            __v0 = __p::Option::Some(
+                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
+                            );
                         } else {
                             __p::wire::repeated_member(
                                 &mut __v0,
-                                __map.next_value::<String>()?,
+                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         }
                     }
                     __Field::__F1 => {
                         if __v1.is_none() {
                             __v1 = __p::Option::Some(
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         } else {
                             __p::wire::repeated_member(
                                 &mut __v1,
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         }
                     }

@@ -11,6 +11,8 @@ pub struct LinkedResource {
 }
 const _: () = {
     use ::graph_odata::__private as __p;
+    #[allow(unused_imports)]
+    use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
     impl __p::wire::ODataType for LinkedResource {
         const QUALIFIED_NAME: &'static str = "microsoft.graph.linkedResource";
         const TYPE_ANNOTATION: &'static str = "#microsoft.graph.linkedResource";
@@ -42,16 +44,16 @@ const _: () = {
             }
             if __mode == __p::wire::WriteMode::Lossless {
                 if let __p::Option::Some(__v) = &self.id {
-                    __map.serialize_entry("id", __v)?;
+                    (&__p::wire::Prop(__v)).write_value(__map, "id")?;
                 }
             }
             if let __p::Option::Some(__v) = &self.web_url {
-                __map.serialize_entry("webUrl", __v)?;
+                (&__p::wire::Prop(__v)).write_value(__map, "webUrl")?;
             }
             if let __p::Option::Some(__v) = &self.app {
-                __map.serialize_entry("applicationName", __v)?;
+                (&__p::wire::Prop(__v)).write_value(__map, "applicationName")?;
             }
-            __map.serialize_entry("displayName", &self.display_name)?;
+            (&__p::wire::Prop(&self.display_name)).write_value(__map, "displayName")?;
             for (__k, __v) in &self.extra {
                 __map.serialize_entry(__k, __v)?;
             }
@@ -115,46 +117,56 @@ const _: () = {
                     __Field::__F0 => {
                         if __v0.is_none() {
                             __v0 = __p::Option::Some(
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         } else {
                             __p::wire::repeated_member(
                                 &mut __v0,
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         }
                     }
                     __Field::__F1 => {
                         if __v1.is_none() {
                             __v1 = __p::Option::Some(
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         } else {
                             __p::wire::repeated_member(
                                 &mut __v1,
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         }
                     }
                     __Field::__F2 => {
                         if __v2.is_none() {
                             __v2 = __p::Option::Some(
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         } else {
                             __p::wire::repeated_member(
                                 &mut __v2,
-                                __map.next_value::<Option<String>>()?,
+                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         }
                     }
                     __Field::__F3 => {
                         if __v3.is_none() {
-                            __v3 = __p::Option::Some(__map.next_value::<String>()?);
+                            __v3 = __p::Option::Some(
+                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
+                            );
                         } else {
                             __p::wire::repeated_member(
                                 &mut __v3,
-                                __map.next_value::<String>()?,
+                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
+                                    .read_value(&mut __map)?,
                             );
                         }
                     }
@@ -234,6 +246,8 @@ pub struct LinkedResourcePatch {
 }
 const _: () = {
     use ::graph_odata::__private as __p;
+    #[allow(unused_imports)]
+    use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
     impl __p::Default for LinkedResourcePatch {
         fn default() -> Self {
             LinkedResourcePatch {
@@ -289,9 +303,11 @@ const _: () = {
                 __s,
                 __p::Option::None,
             )?;
-            self.web_url.write_member(&mut __map, "webUrl")?;
-            self.app.write_member(&mut __map, "applicationName")?;
-            self.display_name.write_member(&mut __map, "displayName")?;
+            (&__p::wire::PatchProp(&self.web_url)).write_value(&mut __map, "webUrl")?;
+            (&__p::wire::PatchProp(&self.app))
+                .write_value(&mut __map, "applicationName")?;
+            (&__p::wire::PatchProp(&self.display_name))
+                .write_value(&mut __map, "displayName")?;
             __p::serde::ser::SerializeMap::end(__map)
         }
     }
@@ -316,6 +332,8 @@ pub enum LinkedResourceField {
 }
 const _: () = {
     use ::graph_odata::__private as __p;
+    #[allow(unused_imports)]
+    use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
     impl __p::query::FieldName for LinkedResourceField {
         fn wire(self) -> &'static str {
             match self {

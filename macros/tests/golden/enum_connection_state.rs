@@ -8,6 +8,8 @@ pub enum ConnectionState {
 }
 const _: () = {
     use ::graph_odata::__private as __p;
+    #[allow(unused_imports)]
+    use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
     impl __p::wire::ODataType for ConnectionState {
         const QUALIFIED_NAME: &'static str = "microsoft.graph.externalConnectors.connectionState";
         const TYPE_ANNOTATION: &'static str = "#microsoft.graph.externalConnectors.connectionState";

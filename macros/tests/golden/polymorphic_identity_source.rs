@@ -6,6 +6,8 @@ pub enum IdentitySource {
 }
 const _: () = {
     use ::graph_odata::__private as __p;
+    #[allow(unused_imports)]
+    use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
     impl __p::wire::ODataType for IdentitySource {
         const QUALIFIED_NAME: &'static str = "microsoft.graph.identitySource";
         const TYPE_ANNOTATION: &'static str = "#microsoft.graph.identitySource";

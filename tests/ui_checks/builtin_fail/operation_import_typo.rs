@@ -2,8 +2,6 @@
 use graph_odata::graph_function;
 
 #[graph_function("microsoft.graph.ping", returns = String, paths = ["GET /ping(text='{text}')"])]
-pub struct Ping {
-    pub text: String,
-}
+pub struct Ping;
 
 fn main() {}
