@@ -236,3 +236,31 @@ fn unquoted_placeholders_are_typed_literals_not_raw_text() {
         "None leaves it out"
     );
 }
+
+/// A collection parameter travels as a parameter alias, a JSON array in the query.
+#[graph_function(
+    "contoso.test.lookup",
+    metadata = "tests/fixtures/contoso.csdl.xml",
+    aliases,
+    returns = Vec<String>,
+    paths = ["GET /reports/lookup"]
+)]
+pub struct Lookup {
+    pub ids: Vec<String>,
+}
+
+#[test]
+fn collection_parameters_are_json_arrays_in_aliases() {
+    let r = Lookup {
+        ids: vec!["a".into(), "O'Neil \"x\"".into()],
+    }
+    .reports();
+    assert_eq!(r.method(), http::Method::GET);
+    let url = r.url_path();
+    assert!(url.starts_with("/reports/lookup(ids=@ids)?@ids="), "{url}");
+    // `["a","O'Neil \"x\""]`, percent-encoded.
+    assert_eq!(
+        url,
+        "/reports/lookup(ids=@ids)?@ids=%5B%22a%22,%22O'Neil%20%5C%22x%5C%22%22%5D"
+    );
+}

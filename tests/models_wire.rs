@@ -420,3 +420,25 @@ fn a_blank_non_option_key_is_never_sent() {
     let read: ExternalConnection = serde_json::from_str(r#"{"id":"x","name":null}"#).unwrap();
     assert_eq!(read.id, "x");
 }
+
+/// A user type named like a companion: the companions take other names.
+pub struct TodoTaskPatch;
+pub enum TodoTaskField {}
+
+#[graph_entity(patch_type = "TaskChanges", field_enum = "TaskProperty")]
+#[derive(Debug, Default)]
+pub struct TodoTask {
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub title: Option<String>,
+}
+
+#[test]
+fn companions_can_be_renamed() {
+    let changes: TaskChanges = TodoTask::patch().title("Milk");
+    assert_eq!(to_string(&changes), r#"{"title":"Milk"}"#);
+    let r: Request<Page<TodoTask>> =
+        Request::get("/me/todo/lists/L/tasks").select([TaskProperty::Title]);
+    assert_eq!(r.url_path(), "/me/todo/lists/L/tasks?$select=title");
+    let _unused: Option<(TodoTaskPatch, TodoTaskField)> = None;
+}

@@ -218,6 +218,19 @@ impl<T> Patch<T> {
 // error (never reached: the build has already failed on that type, once, at the field), so one
 // wrong field type is one compile error rather than one per generated use.
 
+/// A read-only property or a key given to a PATCH builder: never [`Settable`], so the call is a
+/// compile error that says why.
+#[derive(Debug)]
+pub struct ReadOnly<T>(PhantomData<T>);
+
+/// Implemented by nothing: see [`ReadOnly`].
+#[diagnostic::on_unimplemented(
+    message = "this property is read-only or the key: it cannot be changed with PATCH",
+    label = "the service sets this property",
+    note = "a PATCH body sets only properties that are neither `#[graph(read_only)]` nor `#[graph(key)]`; to change the key, create a new entity"
+)]
+pub trait Settable {}
+
 /// A property value to write (see [`WriteValue`]).
 #[derive(Debug)]
 pub struct Prop<'a, T>(pub &'a T);
@@ -617,6 +630,15 @@ impl<T: ODataLiteral + ?Sized> ODataLiteral for &T {
     }
     fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
         (**self).write_arg(name, path)
+    }
+}
+
+/// A collection, as the JSON array OData writes for a parameter alias (`@ids=["a","b"]`);
+/// `#[graph_function(aliases)]` sends collection parameters this way (a collection cannot be a
+/// literal inside the path).
+impl<T: Serialize> ODataLiteral for Vec<T> {
+    fn literal(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
     }
 }
 

@@ -110,7 +110,7 @@ pub(crate) fn entity(m: &StructModel) -> TokenStream {
     }
     let ident = &m.ident;
     let vis = &m.vis;
-    let patch = format_ident!("{}Patch", ident);
+    let patch = &m.patch_ident;
     let methods = m.endpoints.iter().map(|e| {
         let name = &e.name;
         let (chain, params) = path_chain(e, false);

@@ -36,6 +36,15 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
             return quote!(#errors #item);
         }
     };
+    // Attributes that do not belong beside this macro: reported, removed, and the declaration is
+    // generated anyway (one error per mistake, no conflicting impls).
+    let mut foreign = Ctxt::default();
+    foreign_attrs(kind, &mut input, &mut foreign);
+    let foreign = if foreign.is_ok() {
+        TokenStream::new()
+    } else {
+        foreign.into_compile_errors()
+    };
     let mut cx = Ctxt::default();
     let args = parse::type_args(kind, args, &mut cx);
     let model = model::build(kind, args, &input, &mut cx);
@@ -65,6 +74,7 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
             };
             quote! {
                 #input
+                #foreign
                 #errors
                 const _: () = {
                     use ::graph_odata::__private as __p;
@@ -81,10 +91,140 @@ pub(crate) fn expand(kind: MacroKind, args: TokenStream, item: TokenStream) -> T
             let fallback = fallback(&input);
             quote! {
                 #input
+                #foreign
                 #errors
                 #fallback
             }
         }
+    }
+}
+
+const MACROS: &[&str] = &[
+    "graph_entity",
+    "graph_complex",
+    "graph_enum",
+    "graph_action",
+    "graph_function",
+];
+
+/// Reports and removes what cannot stand beside the macro: a second graph-odata macro, derives of
+/// traits the macro implements (`Serialize`, `Deserialize`, and `Debug` for actions and
+/// functions), and `#[serde(…)]` on the item or its fields (the macro writes the wire format).
+fn foreign_attrs(kind: MacroKind, input: &mut syn::DeriveInput, cx: &mut Ctxt) {
+    let name = kind.name();
+    let mut kept = Vec::new();
+    for mut attr in std::mem::take(&mut input.attrs) {
+        let last = attr
+            .path()
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if MACROS.contains(&last.as_str()) {
+            let message = if last == name {
+                format!("`#[{name}]` is applied twice; remove one")
+            } else {
+                format!(
+                    "`#[{last}]` and `#[{name}]` both declare `{}`; keep the one for its OData kind (an entity has a key and endpoints, a complex type is a structured value, an enum names members)",
+                    input.ident
+                )
+            };
+            cx.error_spanned(&attr, message);
+            continue;
+        }
+        if last == "serde" {
+            cx.error_spanned(
+                &attr,
+                format!("`#[serde(…)]` does not apply: {name} writes the wire format itself (names in lowerCamelCase, `None` left out); use `#[graph(…)]` on fields, e.g. `#[graph(rename = \"…\")]`"),
+            );
+            continue;
+        }
+        if last == "derive"
+            && let Ok(list) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+        {
+            let implemented: &[&str] = match kind {
+                MacroKind::Action | MacroKind::Function => &["Serialize", "Deserialize", "Debug"],
+                _ => &["Serialize", "Deserialize"],
+            };
+            let mut rest: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
+                syn::punctuated::Punctuated::new();
+            for path in list {
+                let trait_name = path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                if implemented.contains(&trait_name.as_str()) {
+                    let why = if trait_name == "Debug" {
+                        "with secrets redacted"
+                    } else {
+                        "with OData's wire rules"
+                    };
+                    cx.error_spanned(
+                        &path,
+                        format!("{name} implements `{trait_name}` itself ({why}): remove it from `#[derive(…)]`"),
+                    );
+                } else {
+                    rest.push(path);
+                }
+            }
+            if rest.is_empty() {
+                continue;
+            }
+            attr = syn::parse_quote!(#[derive(#rest)]);
+        }
+        kept.push(attr);
+    }
+    input.attrs = kept;
+    let fields: Vec<&mut syn::Field> = match &mut input.data {
+        syn::Data::Struct(s) => s.fields.iter_mut().collect(),
+        syn::Data::Enum(e) => e
+            .variants
+            .iter_mut()
+            .flat_map(|v| v.fields.iter_mut())
+            .collect(),
+        syn::Data::Union(_) => Vec::new(),
+    };
+    for field in fields {
+        field.attrs.retain(|attr| {
+            if !attr.path().is_ident("serde") {
+                return true;
+            }
+            let hint = serde_hint(attr);
+            cx.error_spanned(
+                attr,
+                format!(
+                    "`#[serde(…)]` does not apply: {name} writes the wire format itself; {hint}"
+                ),
+            );
+            false
+        });
+    }
+}
+
+/// What to write instead of a field's `#[serde(…)]`.
+fn serde_hint(attr: &syn::Attribute) -> String {
+    let mut keys = Vec::new();
+    let _ = attr.parse_nested_meta(|meta| {
+        if let Some(i) = meta.path.get_ident() {
+            keys.push(i.to_string());
+        }
+        // Skip a value, if any.
+        if meta.input.peek(syn::Token![=]) {
+            let _: syn::Expr = meta.value()?.parse()?;
+        }
+        Ok(())
+    });
+    match keys.first().map(String::as_str) {
+        Some("rename") => "write `#[graph(rename = \"…\")]`".into(),
+        Some("default") => "write `#[graph(default)]`".into(),
+        Some("flatten") => "unknown members are kept by a `#[graph(extra)]` map".into(),
+        Some("skip" | "skip_serializing" | "skip_deserializing") => {
+            "a model holds the service's properties only: keep other data outside the struct; a property the service sets is `#[graph(read_only)]`".into()
+        }
+        _ => "use `#[graph(…)]`: `rename`, `default`, `read_only`, `extra`".into(),
     }
 }
 

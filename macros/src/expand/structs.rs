@@ -277,8 +277,10 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         let wire = &f.wire;
         let missing = if f.option_inner.is_some() {
             quote!(__p::Option::None)
-        } else if f.default {
-            quote!(__p::Default::default())
+                } else if f.default {
+            // Spanned at the field's type: a type without `Default` is reported there.
+            let ty = &f.ty;
+            quote_spanned!(ty.span()=> <#ty as __p::Default>::default())
         } else {
             quote!(return __p::Result::Err(<__A::Error as __p::serde::de::Error>::missing_field(#wire)))
         };
@@ -411,7 +413,7 @@ pub(crate) fn value_checks(m: &StructModel) -> TokenStream {
 pub(crate) fn patch(m: &StructModel) -> TokenStream {
     let ident = &m.ident;
     let vis = &m.vis;
-    let patch_ident = format_ident!("{}Patch", ident);
+    let patch_ident = &m.patch_ident;
     let writable: Vec<_> = m
         .fields
         .iter()
@@ -452,6 +454,24 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
             #clear
         }
     });
+    // Read-only properties and the key get a method that cannot be called: the call reports
+    // why (the service sets them) instead of rustc looking for a similar method or trait.
+    let refused = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property && (f.read_only || Some(&f.wire) == m.key.as_ref()))
+        .map(|f| {
+            let fi = &f.ident;
+            quote! {
+                #[doc(hidden)]
+                pub fn #fi<T>(self, _value: T) -> Self
+                where
+                    __p::wire::ReadOnly<T>: __p::wire::Settable,
+                {
+                    self
+                }
+            }
+        });
     let doc = format!(
         "A PATCH body for [`{ident}`]: each property is left out, cleared (`null`) or set. Read-only \
          properties and the key have no setter."
@@ -474,8 +494,9 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
                 }
             }
 
-            impl #patch_ident {
+                        impl #patch_ident {
                 #(#setters)*
+                #(#refused)*
 
                 /// Whether no property is set.
                 pub fn is_empty(&self) -> bool {
@@ -509,7 +530,7 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
 pub(crate) fn field_enum(m: &StructModel) -> TokenStream {
     let ident = &m.ident;
     let vis = &m.vis;
-    let enum_ident = format_ident!("{}Field", ident);
+    let enum_ident = &m.field_ident;
     let props: Vec<_> = m
         .fields
         .iter()

@@ -145,6 +145,10 @@ pub(crate) struct StructModel {
     pub(crate) key: Option<String>,
     pub(crate) extra: Option<Ident>,
     pub(crate) endpoints: Vec<Endpoint>,
+    /// The PATCH companion's name (`{Name}Patch` unless `patch_type = "…"`).
+    pub(crate) patch_ident: Ident,
+    /// The field enum's name (`{Name}Field` unless `field_enum = "…"`).
+    pub(crate) field_ident: Ident,
 }
 
 pub(crate) struct PolyVariant {
@@ -420,12 +424,23 @@ fn build_struct(
             }
         }
         let option_inner = parse::option_inner(&f.ty).cloned();
-        if role.annotation().is_some() && option_inner.is_none() {
+        let annotation_text = option_inner
+            .as_ref()
+            .is_some_and(|t| !known_other_than(t, &["String"]));
+        if role.annotation().is_some() && !annotation_text {
             cx.error_spanned(
                 &f.ty,
                 format!(
-                    "`{}` may be absent: declare field `{ident}` as `Option<String>`",
+                    "`{}` is text that may be absent: declare field `{ident}` as `Option<String>`",
                     role.annotation().unwrap_or_default()
+                ),
+            );
+        }
+        if role == Role::Extra && known_other_than(&f.ty, &["Map", "HashMap", "BTreeMap"]) {
+            cx.error_spanned(
+                &f.ty,
+                format!(
+                    "`extra` keeps unknown members by name: declare field `{ident}` as `serde_json::Map<String, serde_json::Value>`"
                 ),
             );
         }
@@ -458,12 +473,14 @@ fn build_struct(
         ident: input.ident.clone(),
         vis: input.vis.clone(),
         name,
-        base: args.base,
         write_type: args.write_type.is_some(),
         fields,
         key,
         extra,
         endpoints,
+        patch_ident: companion(&args.patch_type, &input.ident, "Patch"),
+        field_ident: companion(&args.field_enum, &input.ident, "Field"),
+        base: args.base,
     })
 }
 
@@ -677,6 +694,21 @@ fn build_operation(
         cx.error_spanned(b, format!("{}: `bound`: {message}", kind.name()));
     }
     let strukt = build_struct(kind, args, name, input, data, cx)?;
+    // A collection cannot be a literal inside the path: it travels as a parameter alias.
+    if kind == MacroKind::Function && !aliases {
+        for f in strukt.fields.iter().filter(|f| f.role == Role::Property) {
+            let ty = f.option_inner.as_ref().unwrap_or(&f.ty);
+            if last_segment_is(ty, &["Vec"]) {
+                cx.error_spanned(
+                    &f.ty,
+                    format!(
+                        "`{}` is a collection: it cannot be written inside the URL's path; add `aliases` to `#[graph_function(…)]` so it travels as `{}=@{}` with `@{}=[…]` in the query",
+                        f.wire, f.wire, f.wire, f.wire
+                    ),
+                );
+            }
+        }
+    }
     // A function's fields are call parameters too: one that is also a placeholder of a call in a
     // path would be sent twice (`usage(period='D7',period='D7')`).
     if kind == MacroKind::Function {
@@ -731,6 +763,23 @@ fn build_poly(
             "`base` goes on the derived structs, not on the polymorphic enum",
         );
     }
+    // Only names, no data: an enumeration, declared with the wrong macro.
+    if !data.variants.is_empty()
+        && data
+            .variants
+            .iter()
+            .all(|v| matches!(v.fields, syn::Fields::Unit))
+    {
+        cx.error_spanned(
+            &input.ident,
+            format!(
+                "`{}` lists names: an OData enumeration is `#[graph_enum]`; `#[{}]` on an enum declares a polymorphic type, one variant per derived type (`Variant(DerivedType)`)",
+                input.ident,
+                kind.name()
+            ),
+        );
+        return None;
+    }
     let mut variants = Vec::new();
     let mut other: Option<Ident> = None;
     for v in &data.variants {
@@ -769,6 +818,15 @@ fn build_poly(
         if attrs.other.is_some() {
             if let Some(prev) = &other {
                 cx.error_spanned(&v.ident, format!("`{prev}` is already the `other` variant"));
+            }
+            if known_other_than(&ty, &["RawObject"]) {
+                cx.error_spanned(
+                    &ty,
+                    format!(
+                        "the `other` variant keeps an object of a derived type this build does not know, whole: write `#[graph(other)] {}(graph_odata::wire::RawObject)`",
+                        v.ident
+                    ),
+                );
             }
             other = Some(v.ident.clone());
         } else {
@@ -822,7 +880,9 @@ fn build_enum(
     for v in &data.variants {
         let attrs = parse::variant_attrs(&v.attrs, cx);
         if attrs.other.is_some() {
-            let holds_string = matches!(&v.fields, syn::Fields::Unnamed(u) if u.unnamed.len() == 1);
+            let holds_string = matches!(&v.fields, syn::Fields::Unnamed(u)
+                if u.unnamed.len() == 1
+                    && u.unnamed.first().is_some_and(|f| !known_other_than(&f.ty, &["String"])));
             if !holds_string {
                 cx.error_spanned(&v.ident, format!("the `other` variant keeps the unknown member's name: write `#[graph(other)] {}(String)`", v.ident));
             }
@@ -887,4 +947,82 @@ fn build_enum(
         members,
         other,
     })
+}
+
+/// Types the macros know by name. A name outside this list may be an alias of anything
+/// (`type Text = String;`), so it is never judged.
+const KNOWN_TYPES: &[&str] = &[
+    "String",
+    "str",
+    "bool",
+    "char",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "f32",
+    "f64",
+    "Vec",
+    "Option",
+    "Box",
+    "HashMap",
+    "BTreeMap",
+    "Map",
+    "Value",
+    "RawObject",
+    "DateTimeOffset",
+    "Date",
+    "TimeOfDay",
+    "Duration",
+    "Guid",
+    "Int64",
+    "Decimal",
+    "Binary",
+    "Flags",
+];
+
+/// Whether a type is known by name (see `KNOWN_TYPES`) to be none of `allowed`.
+fn known_other_than(ty: &Type, allowed: &[&str]) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            KNOWN_TYPES.contains(&name.as_str()) && !allowed.contains(&name.as_str())
+        }),
+        Type::Tuple(_) | Type::Array(_) | Type::Slice(_) | Type::Reference(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether a type's last path segment is one of `names` (`Vec`): the macros judge types by
+/// name, as they see no more.
+fn last_segment_is(ty: &Type, names: &[&str]) -> bool {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| names.iter().any(|n| s.ident == n)),
+        _ => false,
+    }
+}
+
+/// A companion type's name: the one given (`patch_type = "TaskChanges"`), else `{Name}{suffix}`.
+fn companion(given: &Option<syn::LitStr>, ident: &Ident, suffix: &str) -> Ident {
+    given
+        .as_ref()
+        .and_then(|l| syn::parse_str::<Ident>(&l.value()).ok())
+        .map(|i| Ident::new(&i.to_string(), l_span(given)))
+        .unwrap_or_else(|| quote::format_ident!("{}{}", ident, suffix))
+}
+
+fn l_span(given: &Option<syn::LitStr>) -> proc_macro2::Span {
+    given
+        .as_ref()
+        .map_or_else(proc_macro2::Span::call_site, syn::LitStr::span)
 }

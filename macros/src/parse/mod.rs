@@ -34,7 +34,18 @@ impl MacroKind {
 
     fn keys(self) -> &'static [&'static str] {
         match self {
-            MacroKind::Entity | MacroKind::Complex => &[
+            MacroKind::Entity => &[
+                "namespace",
+                "base",
+                "abstract",
+                "write_type",
+                "version",
+                "metadata",
+                "unchecked",
+                "patch_type",
+                "field_enum",
+            ],
+            MacroKind::Complex => &[
                 "namespace",
                 "base",
                 "abstract",
@@ -106,6 +117,10 @@ pub(crate) struct TypeArgs {
     /// `unchecked`: no metadata checks for this declaration; `unchecked = "beta"`: none for its
     /// beta parts (a beta type, lines written as beta URLs).
     pub(crate) unchecked: Option<(Span, Option<LitStr>)>,
+    /// `patch_type = "TaskChanges"`: the name of the PATCH companion (default `{Name}Patch`).
+    pub(crate) patch_type: Option<LitStr>,
+    /// `field_enum = "TaskProperty"`: the name of the field enum (default `{Name}Field`).
+    pub(crate) field_enum: Option<LitStr>,
 }
 
 /// Parses the macro's own arguments, recording every problem in `cx`.
@@ -191,6 +206,25 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                             input.parse::<Token![=]>()?;
                             let v: LitStr = input.parse()?;
                             set_once(cx, &mut args.metadata, v, &key, kind);
+                        }
+                        "patch_type" | "field_enum" => {
+                            input.parse::<Token![=]>()?;
+                            let v: LitStr = input.parse()?;
+                            if syn::parse_str::<Ident>(&v.value()).is_err() {
+                                cx.error_spanned(
+                                    &v,
+                                    format!(
+                                        "`{key}` names a Rust type: `{}` is not an identifier",
+                                        v.value()
+                                    ),
+                                );
+                            }
+                            let slot = if key_text == "patch_type" {
+                                &mut args.patch_type
+                            } else {
+                                &mut args.field_enum
+                            };
+                            set_once(cx, slot, v, &key, kind);
                         }
                         "version" => {
                             input.parse::<Token![=]>()?;
@@ -329,8 +363,21 @@ struct Entry<'a, 'b> {
 }
 
 impl Entry<'_, '_> {
-    /// Records a flag (`key`, `read_only`, …), reporting a repeat.
+    /// Records a flag (`key`, `read_only`, …), reporting a repeat or a value given to it.
     fn flag(&self, slot: &mut Option<Span>, cx: &mut Ctxt) {
+        if self.meta.input.peek(syn::Token![=]) {
+            cx.error_spanned(
+                &self.key,
+                format!(
+                    "`{}` takes no value: write `#[graph({})]`",
+                    self.key, self.key
+                ),
+            );
+            // Skip the value so the rest of the attribute is still read.
+            if let Ok(v) = self.meta.value() {
+                let _ = v.parse::<syn::Expr>();
+            }
+        }
         if slot.is_some() {
             cx.error_spanned(
                 &self.key,

@@ -300,12 +300,18 @@ fn strip_graph_root(path: &str) -> Result<(&str, Option<String>), PathError> {
             "`{path}` is not a Microsoft Graph URL; write the path relative to the service root"
         ));
     }
-    let (version, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    let Some((version, tail)) = rest.split_once('/') else {
+        return fail(format!(
+            "`{path}` names no resource: add the path after the version, e.g. `https://{host}/{}/users`",
+            if rest == "beta" { "beta" } else { "v1.0" }
+        ));
+    };
     if version != "v1.0" && version != "beta" {
         return fail(format!(
             "`{path}`: expected `v1.0` or `beta` after the host, found `{version}`"
         ));
     }
+    // `tail` is what follows `{version}/`: the path starts at that slash.
     let at = path.len() - tail.len() - 1;
     Ok((&path[at..], Some(version.to_owned())))
 }
@@ -552,6 +558,14 @@ mod tests {
                 "absolute http URL",
             ),
             ("GET /", "names no resource"),
+            (
+                "GET https://graph.microsoft.com/v1.0",
+                "names no resource: add the path after the version",
+            ),
+            (
+                "GET https://graph.microsoft.com/beta",
+                "`https://graph.microsoft.com/beta/users`",
+            ),
         ];
         for (line, want) in cases {
             let e = err(line);

@@ -288,6 +288,13 @@ const _: () = {
             self.display_name = __p::wire::Patch::Value(value.into());
             self
         }
+        #[doc(hidden)]
+        pub fn id<T>(self, _value: T) -> Self
+        where
+            __p::wire::ReadOnly<T>: __p::wire::Settable,
+        {
+            self
+        }
         /// Whether no property is set.
         pub fn is_empty(&self) -> bool {
             true && !self.web_url.is_present() && !self.app.is_present()
