@@ -588,6 +588,27 @@ fn check_operation(
 ) {
     let src = c.source(version);
     let name = &m.strukt.name.qualified;
+    // `bound = "…"` says what the operation is bound to: the schema must agree.
+    if let Some(bound) = &m.bound
+        && let Some(binding) = &op.binding
+        && let Some(md) = c.metadata(version, m.strukt.name.span)
+    {
+        let b = md.qualify(bound);
+        if !(md.derives_from(&binding.name, &b) || md.derives_from(&b, &binding.name)) {
+            c.cx.error_at(
+                m.strukt.name.span,
+                format!(
+                    "`bound = \"{bound}\"`: `{name}` is bound to {}`{}` in {src}",
+                    if binding.collection {
+                        "a collection of "
+                    } else {
+                        ""
+                    },
+                    binding.name
+                ),
+            );
+        }
+    }
     let known: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
     for f in m
         .strukt

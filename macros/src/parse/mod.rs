@@ -1,5 +1,6 @@
 //! Attribute arguments parsed into typed slots. Pure: no code generation here.
 
+pub(crate) mod attrs;
 pub(crate) mod names;
 pub(crate) mod path;
 
@@ -32,40 +33,23 @@ impl MacroKind {
         }
     }
 
-    fn keys(self) -> &'static [&'static str] {
+    /// Where this macro's arguments are written, in the attribute table.
+    fn place(self) -> attrs::Place {
         match self {
-            MacroKind::Entity => &[
-                "namespace",
-                "base",
-                "abstract",
-                "write_type",
-                "version",
-                "metadata",
-                "unchecked",
-                "patch_type",
-                "field_enum",
-            ],
-            MacroKind::Complex => &[
-                "namespace",
-                "base",
-                "abstract",
-                "write_type",
-                "version",
-                "metadata",
-                "unchecked",
-            ],
-            MacroKind::Enum => &["namespace", "flags", "version", "metadata", "unchecked"],
-            MacroKind::Action | MacroKind::Function => &[
-                "namespace",
-                "returns",
-                "paths",
-                "bound",
-                "aliases",
-                "version",
-                "metadata",
-                "unchecked",
-            ],
+            MacroKind::Entity => attrs::Place::Entity,
+            MacroKind::Complex => attrs::Place::Complex,
+            MacroKind::Enum => attrs::Place::Enum,
+            MacroKind::Action => attrs::Place::Action,
+            MacroKind::Function => attrs::Place::Function,
         }
+    }
+
+    /// The keys this macro accepts (entity endpoints aside), from the attribute table.
+    fn keys(self) -> Vec<&'static str> {
+        attrs::names(self.place())
+            .into_iter()
+            .filter(|k| !ENDPOINT_VERBS.contains(k))
+            .collect()
     }
 
     /// Whether `key` names an entity endpoint (`create`, `get_for_user`, …).
@@ -150,8 +134,10 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                     } else {
                         args.endpoints.push((key, line));
                     }
+                } else if key_text == "aliases" && kind == MacroKind::Action {
+                    cx.error_spanned(&key, "`aliases` applies to functions, whose parameters go in the URL; an action sends them in the body");
                 } else if !kind.keys().contains(&key_text.as_str()) {
-                    let mut known: Vec<&str> = kind.keys().to_vec();
+                    let mut known: Vec<&str> = kind.keys();
                     if kind == MacroKind::Entity {
                         known.extend(ENDPOINT_VERBS);
                     }
@@ -324,32 +310,12 @@ pub(crate) struct FieldAttrs {
     pub(crate) unchecked: Option<Span>,
 }
 
-const FIELD_KEYS: &[&str] = &[
-    "rename",
-    "key",
-    "read_only",
-    "default",
-    "extra",
-    "odata_type",
-    "odata_etag",
-    "odata_id",
-    "odata_context",
-    "odata_edit_link",
-    "odata_read_link",
-    "odata_media_read_link",
-    "odata_media_edit_link",
-    "secret",
-    "unchecked",
-];
-
 /// `#[graph(…)]` on an enum variant.
 #[derive(Default)]
 pub(crate) struct VariantAttrs {
     pub(crate) rename: Option<LitStr>,
     pub(crate) other: Option<Span>,
 }
-
-const VARIANT_KEYS: &[&str] = &["rename", "other"];
 
 /// Whether an attribute is ours (`#[graph(…)]`).
 pub(crate) fn is_graph_attr(attr: &syn::Attribute) -> bool {
@@ -437,41 +403,53 @@ fn graph_entries(
 /// Parses every `#[graph(…)]` on a field.
 pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs {
     let mut out = FieldAttrs::default();
-    graph_entries(attrs, cx, "graph field", FIELD_KEYS, |e, cx| {
-        match e.key.to_string().as_str() {
-            "rename" => e.string(&mut out.rename, cx)?,
-            "key" => e.flag(&mut out.key, cx),
-            "read_only" => e.flag(&mut out.read_only, cx),
-            "default" => e.flag(&mut out.default, cx),
-            "extra" => e.flag(&mut out.extra, cx),
-            "odata_type" => e.flag(&mut out.odata_type, cx),
-            "odata_etag" => e.flag(&mut out.odata_etag, cx),
-            "odata_id" => e.flag(&mut out.odata_id, cx),
-            "odata_context" => e.flag(&mut out.odata_context, cx),
-            "odata_edit_link" => e.flag(&mut out.odata_edit_link, cx),
-            "odata_read_link" => e.flag(&mut out.odata_read_link, cx),
-            "odata_media_read_link" => e.flag(&mut out.odata_media_read_link, cx),
-            "odata_media_edit_link" => e.flag(&mut out.odata_media_edit_link, cx),
-            "secret" => e.flag(&mut out.secret, cx),
-            "unchecked" => e.flag(&mut out.unchecked, cx),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    });
+    graph_entries(
+        attrs,
+        cx,
+        "graph field",
+        &attrs::names(attrs::Place::Field),
+        |e, cx| {
+            match e.key.to_string().as_str() {
+                "rename" => e.string(&mut out.rename, cx)?,
+                "key" => e.flag(&mut out.key, cx),
+                "read_only" => e.flag(&mut out.read_only, cx),
+                "default" => e.flag(&mut out.default, cx),
+                "extra" => e.flag(&mut out.extra, cx),
+                "odata_type" => e.flag(&mut out.odata_type, cx),
+                "odata_etag" => e.flag(&mut out.odata_etag, cx),
+                "odata_id" => e.flag(&mut out.odata_id, cx),
+                "odata_context" => e.flag(&mut out.odata_context, cx),
+                "odata_edit_link" => e.flag(&mut out.odata_edit_link, cx),
+                "odata_read_link" => e.flag(&mut out.odata_read_link, cx),
+                "odata_media_read_link" => e.flag(&mut out.odata_media_read_link, cx),
+                "odata_media_edit_link" => e.flag(&mut out.odata_media_edit_link, cx),
+                "secret" => e.flag(&mut out.secret, cx),
+                "unchecked" => e.flag(&mut out.unchecked, cx),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        },
+    );
     out
 }
 
 /// Parses every `#[graph(…)]` on an enum variant.
 pub(crate) fn variant_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> VariantAttrs {
     let mut out = VariantAttrs::default();
-    graph_entries(attrs, cx, "graph variant", VARIANT_KEYS, |e, cx| {
-        match e.key.to_string().as_str() {
-            "rename" => e.string(&mut out.rename, cx)?,
-            "other" => e.flag(&mut out.other, cx),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    });
+    graph_entries(
+        attrs,
+        cx,
+        "graph variant",
+        &attrs::names(attrs::Place::Variant),
+        |e, cx| {
+            match e.key.to_string().as_str() {
+                "rename" => e.string(&mut out.rename, cx)?,
+                "other" => e.flag(&mut out.other, cx),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        },
+    );
     out
 }
 
