@@ -807,36 +807,17 @@ impl Metadata {
 
 /// `, did you mean `x`?` when a known name is close.
 fn suggest(word: &str, known: &[&str]) -> String {
-    let best = known
-        .iter()
-        .map(|k| {
-            (
-                distance(&word.to_ascii_lowercase(), &k.to_ascii_lowercase()),
-                *k,
-            )
-        })
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((_, k)) => format!(", did you mean `{k}`?"),
+    match names::did_you_mean(word, known) {
+        Some(k) => format!(", did you mean `{k}`?"),
         None => String::new(),
     }
 }
 
+/// The edit distance of two names, letter case ignored (see [`names::did_you_mean`]).
 fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    names::edit_distance(&a, &b)
 }
 
 #[cfg(test)]

@@ -53,3 +53,54 @@ pub fn snake_to_lower_camel(name: &str) -> String {
     }
     out
 }
+
+/// The closest of `known` to `word`, if close enough to be a likely typo (for did-you-mean
+/// messages): the edit distance, letter case ignored and a swap of neighbours counted as one
+/// edit, is at most 2, or a third of the candidate's length. Shared by the macros and this crate.
+///
+/// ```
+/// use graph_odata_metadata::names::did_you_mean;
+/// assert_eq!(did_you_mean("webUr", &["webUrl", "displayName"]), Some("webUrl"));
+/// assert_eq!(did_you_mean("raed_only", &["read_only", "key"]), Some("read_only"));
+/// assert_eq!(did_you_mean("WEBURL", &["webUrl"]), Some("webUrl"));
+/// assert_eq!(did_you_mean("colour", &["webUrl"]), None);
+/// ```
+pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+    known
+        .iter()
+        .filter_map(|k| {
+            let cand: Vec<char> = k.chars().flat_map(char::to_lowercase).collect();
+            let limit = 2.max(cand.len() / 3);
+            // Lengths further apart than the limit cannot be within it: skip the work (and the
+            // cost of comparing a huge word).
+            if word.len().abs_diff(cand.len()) > limit {
+                return None;
+            }
+            let d = edit_distance(&word, &cand);
+            (d <= limit).then_some((d, *k))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance with transpositions of neighbours counted as one edit, in three rows.
+pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}

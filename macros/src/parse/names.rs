@@ -1,6 +1,8 @@
 //! Names: Rust ↔ wire case conversion, qualified-name checks, and did-you-mean suggestions.
 
-pub(crate) use graph_odata_metadata::names::{snake_from_camel, snake_to_lower_camel};
+pub(crate) use graph_odata_metadata::names::{
+    did_you_mean, snake_from_camel, snake_to_lower_camel,
+};
 
 /// `LinkedResource` → `linkedResource`, `UnknownFutureValue` → `unknownFutureValue`.
 pub(crate) fn pascal_to_lower_camel(name: &str) -> String {
@@ -54,41 +56,6 @@ pub(crate) fn check_simple_identifier(s: &str) -> Result<(), &'static str> {
     } else {
         Err("may only contain letters, digits and `_`")
     }
-}
-
-/// The closest of `known` to `word`, if close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-/// Levenshtein distance with transpositions counted as one edit.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// `unknown graph_entity attribute `colection`, did you mean `collection`?`
