@@ -1,0 +1,118 @@
+//! Which schema a declaration is checked against, and the switch that turns checks on, off or
+//! strict: the built-in Graph v1.0 index, a file named by a variable, or a declaration's own file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use graph_odata_metadata::Metadata;
+
+/// A schema, or why it cannot be used. Loaded once per compiler process and kept for its life.
+pub(super) type Loaded = Result<&'static Metadata, String>;
+
+/// The variable that names the checks' mode.
+pub(super) const MODE_VAR: &str = "GRAPH_ODATA_CHECKS";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    Off,
+    On,
+    Strict,
+}
+
+pub(super) fn mode() -> Result<Mode, String> {
+    let Ok(raw) = std::env::var(MODE_VAR) else {
+        return Ok(Mode::On);
+    };
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "" | "on" | "1" | "true" => Ok(Mode::On),
+        "off" | "0" | "false" => Ok(Mode::Off),
+        "strict" => Ok(Mode::Strict),
+        _ => Err(format!(
+            "{MODE_VAR}=`{}` is not one of `on`, `off`, `strict`",
+            raw.escape_debug()
+        )),
+    }
+}
+
+pub(super) fn env_var(version: &str) -> &'static str {
+    if version == "beta" {
+        "GRAPH_ODATA_METADATA_BETA"
+    } else {
+        "GRAPH_ODATA_METADATA_V1_0"
+    }
+}
+
+/// Which document a declaration is checked against.
+pub(super) enum Source {
+    /// The declaration's own `metadata = "…"`.
+    Explicit(String),
+    /// The file named by the version's variable.
+    Variable(&'static str, std::ffi::OsString),
+    /// Graph v1.0, built in.
+    BuiltIn,
+}
+
+pub(super) fn source_for(version: &str, explicit: Option<&str>) -> Option<Source> {
+    if let Some(file) = explicit {
+        return Some(Source::Explicit(file.to_owned()));
+    }
+    let var = env_var(version);
+    if let Some(raw) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+        return Some(Source::Variable(var, raw));
+    }
+    (version == "v1.0").then_some(Source::BuiltIn)
+}
+
+/// What messages call a document: `Graph v1.0 (schema of 2026-08-04, built in)`, the file named
+/// by a variable, or the declaration's own file.
+pub(super) fn label(source: &Source, version: &str) -> String {
+    match source {
+        Source::Explicit(file) => format!("`{file}`"),
+        Source::Variable(var, raw) => {
+            let path = PathBuf::from(raw);
+            let name = path
+                .file_name()
+                .map_or_else(|| raw.to_string_lossy(), |n| n.to_string_lossy());
+            format!("`{name}` (named by {var})")
+        }
+        Source::BuiltIn => match Metadata::graph_v1_0() {
+            Ok(md) => match md.source() {
+                Some(s) => format!("Graph {version} (schema of {}, built in)", s.date),
+                None => format!("Graph {version} (built in)"),
+            },
+            Err(_) => format!("Graph {version} (built in)"),
+        },
+    }
+}
+
+/// The document of a source: (the file to track, if any; the schema or why it cannot be used).
+pub(super) fn load(source: &Source) -> (Option<PathBuf>, Loaded) {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Loaded>>> = OnceLock::new();
+    let (label, raw) = match source {
+        Source::BuiltIn => return (None, Metadata::graph_v1_0().map_err(|e| e.to_string())),
+        Source::Explicit(file) => (
+            format!("metadata = {file:?}"),
+            std::ffi::OsString::from(file),
+        ),
+        Source::Variable(var, raw) => (format!("{var}={}", raw.to_string_lossy()), raw.clone()),
+    };
+    let mut path = PathBuf::from(raw);
+    if path.is_relative()
+        && let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR")
+    {
+        path = PathBuf::from(dir).join(path);
+    }
+    let cache = CACHE.get_or_init(Mutex::default);
+    let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+    let loaded = cache
+        .entry(path.clone())
+        .or_insert_with(|| {
+            Metadata::load_cached(&path, &Metadata::user_cache_dir())
+                // Kept for the compiler process's life, like the cache entry itself.
+                .map(|md| &*Box::leak(Box::new(md)))
+                .map_err(|e| format!("{label}: {e}"))
+        })
+        .clone();
+    (Some(path), loaded)
+}

@@ -1,0 +1,234 @@
+//! What a declaration's paths and Rust types mean to the schema: path segments for the resolver,
+//! and whether a field's Rust type can hold a property or a navigation property.
+
+use graph_odata_metadata::Metadata;
+
+use crate::parse::path::{Arg, HttpLine, Segment};
+
+/// The path segments the resolver walks: keys as `{…}`, calls by name.
+pub(super) fn segments(line: &HttpLine) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &line.segments {
+        match s {
+            Segment::Literal(l) => out.push(l.clone()),
+            Segment::Key(p) => out.push(format!("{{{}}}", p.wire)),
+            Segment::ParenKey { name, arg } => {
+                out.push(name.clone());
+                out.push(match arg {
+                    Arg::Param { param, .. } => format!("{{{}}}", param.wire),
+                    Arg::Literal(l) => l.clone(),
+                });
+            }
+            Segment::Call { name, .. } => out.push(format!("{name}()")),
+            // `root:/{itemPath}:` stays on the drive item it starts from.
+            Segment::ItemPath(_) => {}
+        }
+    }
+    out
+}
+
+/// Why a field's Rust type cannot hold a navigation property, if it cannot: it must be an
+/// `Option` (absent unless expanded), a `Vec` exactly for collections, and its element must model the
+/// target type, a base or a derived type of it (judged by name when the name is a type of the
+/// schema; another name cannot be judged here).
+pub(super) fn nav_misfit(
+    md: &Metadata,
+    ty: &syn::Type,
+    target: &graph_odata_metadata::TypeRef,
+) -> Option<String> {
+    let s = shape(ty);
+    if !s.optional {
+        return Some(format!(
+            "write `Option<{}>`: it is absent unless the request expands it",
+            if target.collection { "Vec<…>" } else { "…" }
+        ));
+    }
+    if s.collection != target.collection {
+        return Some(if target.collection {
+            "write `Option<Vec<…>>`".to_owned()
+        } else {
+            "write `Option<…>`, not a `Vec`".to_owned()
+        });
+    }
+    let camel = {
+        let mut c = s.element.chars();
+        c.next().map_or_else(String::new, |f| {
+            f.to_lowercase().chain(c).collect::<String>()
+        })
+    };
+    let namespace = target.name.rsplit_once('.').map_or("", |(ns, _)| ns);
+    let candidate = format!("{namespace}.{camel}");
+    let related =
+        md.derives_from(&candidate, &target.name) || md.derives_from(&target.name, &candidate);
+    if md.type_def(&candidate).is_some() && !related {
+        return Some(format!(
+            "`{}` models `{candidate}`, which is neither `{}` nor a base or derived type of it",
+            s.element, target.name
+        ));
+    }
+    None
+}
+
+/// The Rust shape of a field: `Option`-ness, `Vec`-ness and the element type's last name.
+pub(super) struct Shape {
+    pub(super) optional: bool,
+    pub(super) collection: bool,
+    pub(super) element: String,
+}
+
+pub(super) fn last_ident(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    let inner = match &seg.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Some((seg.ident.to_string(), inner))
+}
+
+pub(super) fn shape(ty: &syn::Type) -> Shape {
+    let mut optional = false;
+    let mut collection = false;
+    let mut ty = ty;
+    loop {
+        match last_ident(ty) {
+            Some((name, Some(inner))) if name == "Option" && !optional && !collection => {
+                optional = true;
+                ty = inner;
+            }
+            Some((name, Some(inner))) if name == "Vec" && !collection => {
+                collection = true;
+                ty = inner;
+            }
+            Some((name, Some(inner))) if name == "Box" => ty = inner,
+            Some((name, _)) => {
+                return Shape {
+                    optional,
+                    collection,
+                    element: name,
+                };
+            }
+            None => {
+                return Shape {
+                    optional,
+                    collection,
+                    element: String::new(),
+                };
+            }
+        }
+    }
+}
+
+/// Rust types that stand for a primitive Edm type; `Value` (untyped JSON) fits anything.
+pub(super) const PRIMITIVES: &[&str] = &[
+    "String",
+    "str",
+    "bool",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "f32",
+    "f64",
+    "Int64",
+    "Decimal",
+    "DateTimeOffset",
+    "Date",
+    "TimeOfDay",
+    "Duration",
+    "Guid",
+    "Binary",
+];
+
+/// Which Rust element types fit an Edm primitive type (`None`: not a primitive).
+pub(super) fn fitting(edm: &str) -> Option<&'static [&'static str]> {
+    Some(match edm {
+        "Edm.String" => &["String"],
+        "Edm.Boolean" => &["bool"],
+        "Edm.Byte" => &["u8", "i16", "i32", "i64"],
+        "Edm.SByte" => &["i8", "i16", "i32", "i64"],
+        "Edm.Int16" => &["i16", "i32", "i64"],
+        "Edm.Int32" => &["i32", "i64", "Int64"],
+        "Edm.Int64" => &["i64", "Int64"],
+        "Edm.Single" | "Edm.Double" => &["f32", "f64"],
+        "Edm.Decimal" => &["Decimal", "f64"],
+        "Edm.DateTimeOffset" => &["DateTimeOffset"],
+        "Edm.Date" => &["Date"],
+        "Edm.TimeOfDay" => &["TimeOfDay"],
+        "Edm.Duration" => &["Duration"],
+        "Edm.Guid" => &["Guid", "String"],
+        "Edm.Binary" => &["Binary"],
+        "Edm.Untyped" => &["Value"],
+        _ if edm.starts_with("Edm.") => return None,
+        _ => return None,
+    })
+}
+
+/// Why a field's Rust type does not fit the property's type, if it does not. A name that is not a
+/// known primitive (`Text`, `Maybe<Text>`) may be a type alias of a fitting one: it is judged only
+/// where it cannot be right whatever it stands for.
+pub(super) fn misfit(
+    ty: &syn::Type,
+    prop: &graph_odata_metadata::TypeRef,
+    is_enum: bool,
+    flags: bool,
+    with_default: bool,
+) -> Option<String> {
+    let s = shape(ty);
+    if s.element == "Value" {
+        return None;
+    }
+    let known = |name: &str| PRIMITIVES.contains(&name) || name == "Flags";
+    if prop.collection && !s.collection {
+        return Some(format!(
+            "is a collection of {}: declare it `Vec<…>` (or `Option<Vec<…>>`)",
+            prop.name
+        ));
+    }
+    if !prop.collection && s.collection {
+        return Some(format!("is a single {}, not a collection", prop.name));
+    }
+    // `#[graph(default)]` on an alias of `Option` (`Maybe<T>`) is the documented way to read null.
+    let alias_of_option = with_default && !s.collection && !known(&s.element);
+    if prop.nullable && !prop.collection && !s.optional && !alias_of_option {
+        return Some(format!(
+            "is nullable ({}): declare it `Option<…>`",
+            prop.name
+        ));
+    }
+    match fitting(&prop.name) {
+        Some(_) if !known(&s.element) => None,
+        Some(ok) if !ok.contains(&s.element.as_str()) => Some(format!(
+            "is {}: use {}, not `{}`",
+            prop.name,
+            ok.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+            s.element
+        )),
+        Some(_) => None,
+        None if flags && s.element != "Flags" => Some(format!(
+            "is the flags enumeration {}: use `Flags<…>`",
+            prop.name
+        )),
+        None if PRIMITIVES.contains(&s.element.as_str()) => Some(format!(
+            "is the {} {}, not a primitive `{}`",
+            if is_enum {
+                "enumeration"
+            } else {
+                "structured type"
+            },
+            prop.name,
+            s.element
+        )),
+        None => None,
+    }
+}

@@ -1,0 +1,81 @@
+//! What the macros can tell about a type from its name alone.
+
+use syn::{Ident, Type};
+
+/// Types the macros know by name. A name outside this list may be an alias of anything
+/// (`type Text = String;`), so it is never judged.
+pub(super) const KNOWN_TYPES: &[&str] = &[
+    "String",
+    "str",
+    "bool",
+    "char",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "f32",
+    "f64",
+    "Vec",
+    "Option",
+    "Box",
+    "HashMap",
+    "BTreeMap",
+    "Map",
+    "Value",
+    "RawObject",
+    "DateTimeOffset",
+    "Date",
+    "TimeOfDay",
+    "Duration",
+    "Guid",
+    "Int64",
+    "Decimal",
+    "Binary",
+    "Flags",
+];
+
+/// Whether a type is known by name (see `KNOWN_TYPES`) to be none of `allowed`.
+pub(super) fn known_other_than(ty: &Type, allowed: &[&str]) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            KNOWN_TYPES.contains(&name.as_str()) && !allowed.contains(&name.as_str())
+        }),
+        Type::Tuple(_) | Type::Array(_) | Type::Slice(_) | Type::Reference(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether a type's last path segment is one of `names` (`Vec`): the macros judge types by
+/// name, as they see no more.
+pub(super) fn last_segment_is(ty: &Type, names: &[&str]) -> bool {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| names.iter().any(|n| s.ident == n)),
+        _ => false,
+    }
+}
+
+/// A companion type's name: the one given (`patch_type = "TaskChanges"`), else `{Name}{suffix}`.
+pub(super) fn companion(given: &Option<syn::LitStr>, ident: &Ident, suffix: &str) -> Ident {
+    given
+        .as_ref()
+        .and_then(|l| syn::parse_str::<Ident>(&l.value()).ok())
+        .map(|i| Ident::new(&i.to_string(), l_span(given)))
+        .unwrap_or_else(|| quote::format_ident!("{}{}", ident, suffix))
+}
+
+pub(super) fn l_span(given: &Option<syn::LitStr>) -> proc_macro2::Span {
+    given
+        .as_ref()
+        .map_or_else(proc_macro2::Span::call_site, syn::LitStr::span)
+}
