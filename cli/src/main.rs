@@ -115,9 +115,26 @@ fn load(schema: &Schema) -> Result<Metadata, String> {
     let Some(path) = &schema.metadata else {
         return Metadata::graph_v1_0().cloned().map_err(|e| e.to_string());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = read_document(path)?;
     Metadata::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A CSDL document's text: a regular file only (not a device or a pipe that never ends), of at
+/// most 256 MiB.
+fn read_document(path: &std::path::Path) -> Result<String, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", path.display()));
+    }
+    if meta.len() > 256 << 20 {
+        return Err(format!(
+            "{} is {} bytes, over 256 MiB",
+            path.display(),
+            meta.len()
+        ));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 fn index(args: &IndexArgs) -> Result<bool, String> {
@@ -127,7 +144,7 @@ fn index(args: &IndexArgs) -> Result<bool, String> {
         .metadata
         .as_ref()
         .ok_or("index needs the document: --metadata FILE")?;
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = read_document(path)?.into_bytes();
     let sha256: String = sha2::Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -125,6 +125,9 @@ fn help_shows_examples_and_bad_input_is_a_clear_error() {
         err.contains("similar subcommand") && err.contains("check"),
         "{err}"
     );
+    let (code, _, err) = run(&["check", "--metadata", "/", MISTAKES]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/ is not a regular file"), "{err}");
     let (code, _, err) = run(&["check", "--metadata", MISTAKES, MISTAKES]);
     assert_eq!(code, 2, "a Rust file is not CSDL");
     assert!(err.contains("declarations_with_mistakes.rs.txt"), "{err}");

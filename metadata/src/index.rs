@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{Kind, Metadata, Navigation, Operation, Property, TypeDef, TypeRef};
 
+/// The largest CSDL document read (Graph's v1.0 schema is 3.5 MB; its annotated variants ~20 MB).
+const MAX_DOCUMENT: u64 = 256 << 20;
+
 /// The first line of an index; a different format version is never read (a cache entry of
 /// another version is rebuilt).
 const HEADER: &str = "graph-odata-metadata-index 3";
@@ -272,9 +275,20 @@ impl Metadata {
     /// record of their hash); anything else (another version, a truncated write, a file someone
     /// else put there) is ignored and rewritten. A cache that cannot be written only costs a parse.
     pub fn load_cached(path: &Path, cache_dir: &Path) -> Result<Metadata, crate::Error> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            crate::Error::new(crate::ErrorKind::Io, format!("cannot read the file: {e}"))
-        })?;
+        // Only a regular file of a sane size is read: never a device (`/dev/zero`), a pipe or
+        // a directory, and never more than Graph's schema could ever be.
+        let io = |m: String| crate::Error::new(crate::ErrorKind::Io, m);
+        let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
+        if !meta.is_file() {
+            return Err(io("not a regular file".to_owned()));
+        }
+        if meta.len() > MAX_DOCUMENT {
+            return Err(io(format!(
+                "the file is {} bytes; a CSDL document is read up to {MAX_DOCUMENT} bytes",
+                meta.len()
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
         let hash = fnv(&bytes);
         let cached: PathBuf = cache_dir.join(format!("{hash:016x}.idx"));
         if let Ok(text) = std::fs::read_to_string(&cached)
@@ -477,5 +491,17 @@ mod tests {
             .map(str::to_owned)
             .collect();
         assert!(graph.resolve_path(&segs).is_ok());
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = std::env::temp_dir();
+        let err = Metadata::load_cached(&dir, &dir.join("unused")).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        if cfg!(target_os = "linux") {
+            let err =
+                Metadata::load_cached(Path::new("/dev/zero"), &dir.join("unused")).unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
     }
 }

@@ -86,4 +86,31 @@ proptest! {
         }
         expand(MacroKind::Enum, tokens.clone(), quote!(pub enum Kind { A, #[graph(#tokens)] B }));
     }
+
+    #[test]
+    fn the_schema_lookups_never_panic(s in text()) {
+        // Paths and names straight into the built-in Graph schema and the did-you-mean.
+        if let Ok(md) = graph_odata_metadata::Metadata::graph_v1_0() {
+            let segs: Vec<String> = s.split('/').map(str::to_owned).collect();
+            let _ = md.resolve_path(&segs);
+            let mut me = vec!["me".to_owned()];
+            me.extend(segs.iter().cloned());
+            let _ = md.resolve_path(&me);
+            let _ = md.suggest_type(&s);
+            let _ = md.type_def(&s);
+        }
+        let _ = graph_odata_metadata::names::did_you_mean(&s, &["webUrl", &s, ""]);
+        let _ = graph_odata_metadata::names::snake_from_camel(&s);
+        let _ = graph_odata_metadata::names::snake_to_lower_camel(&s);
+        let _ = graph_odata_metadata::Metadata::from_index(&s);
+    }
+
+    #[test]
+    fn type_arguments_with_odd_values_never_panic(s in text()) {
+        let l = lit(&s);
+        let item = quote!(pub struct Thing { #[graph(key)] pub id: Option<String> });
+        expand(MacroKind::Entity, quote!(unchecked = #l, patch_type = #l, field_enum = #l), item.clone());
+        expand(MacroKind::Entity, quote!(version = #l, metadata = #l), item.clone());
+        expand(MacroKind::Function, quote!(bound = #l, aliases, returns = i64, paths = [#l]), quote!(pub struct Fun { pub ids: Vec<String> }));
+    }
 }
