@@ -145,32 +145,6 @@ async fn collections_exist_only_where_graph_has_them() {
     client.send(post("/gadgets")).await.unwrap();
 }
 
-#[tokio::test]
-async fn strict_collections_answer_404_where_graph_would() {
-    let emu = emulator().await;
-    emu.strict_collections(true);
-    let client = client_for(&emu);
-    let post = |path: &str| Request::<Value>::post(path, &json!({"displayName": "x"}));
-    let err = client.send(post("/me/todo/listz")).await.unwrap_err();
-    assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND), "{err:?}");
-    assert!(err.to_string().contains("'listz'"), "{err}");
-    emu.with_store(|s| s.create_collection("/me/todo/lists"))
-        .unwrap();
-    let list = client.send(post("/me/todo/lists")).await.unwrap();
-    let id = list["id"].as_str().unwrap();
-    // A navigation of an existing entity exists, as in Graph …
-    client
-        .send(post(&format!("/me/todo/lists/{id}/tasks")))
-        .await
-        .unwrap();
-    // … but not below an entity that does not.
-    let err = client
-        .send(post("/me/todo/lists/nope/tasks"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
-}
-
 /// `GET /users/$count` answers the number as `text/plain` (after `$filter`), alone and in `$batch`.
 #[tokio::test]
 async fn the_count_segment_answers_text() {
