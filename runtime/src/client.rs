@@ -90,7 +90,8 @@ pub struct Client {
 
 struct Inner {
     pipeline: Arc<[Arc<dyn Policy>]>,
-    root: Url,
+    /// Shared, so every response can hold it for resolving links without a copy.
+    root: Arc<Url>,
     scope: TokenScope,
     tokens: Option<Arc<TokenCache>>,
     retry: RetryPolicy,
@@ -208,9 +209,10 @@ impl Client {
 
     /// Like [`Client::send`], but also returns the status and headers.
     pub async fn execute<T>(&self, request: Request<T>) -> Result<Response<T>, Error> {
-        let (http_request, ctx) = self.prepare(&request)?;
-        let url = http_request.url.clone();
-        let response = self.answer(&ctx, http_request).await?;
+        let (mut http_request, ctx) = self.prepare(&request)?;
+        let response = self.answer(&ctx, &mut http_request).await?;
+        // The pipeline borrowed the request: its URL is the base of relative links, no copy.
+        let url = http_request.url;
         let HttpResponse {
             status,
             headers,
@@ -224,7 +226,7 @@ impl Client {
         })?;
         Ok(Response::new(status, headers, decoded).with_origin(
             url,
-            self.inner.root.clone(),
+            Arc::clone(&self.inner.root),
             context,
         ))
     }
@@ -259,7 +261,7 @@ impl Client {
     pub(crate) async fn answer(
         &self,
         ctx: &Context,
-        request: HttpRequest,
+        request: &mut HttpRequest,
     ) -> Result<HttpResponse, Error> {
         let result = match self.dispatch(ctx, request).await {
             Ok(response) if response.status.is_success() => return Ok(response),
@@ -296,10 +298,9 @@ impl Client {
     pub(crate) async fn dispatch(
         &self,
         ctx: &Context,
-        request: HttpRequest,
+        request: &mut HttpRequest,
     ) -> Result<HttpResponse, Error> {
-        let mut request = request;
-        let call = Next::new(&self.inner.pipeline).send(ctx, &mut request);
+        let call = Next::new(&self.inner.pipeline).send(ctx, request);
         match self.inner.total_timeout {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(r) => r,
@@ -376,7 +377,7 @@ impl Client {
             // Extend the parsed root rather than parse a whole URL again (no host re-validation
             // per call).
             let (p, q) = path.split_once('?').map_or((path.as_str(), None), |(p, q)| (p, Some(q)));
-            let mut url = self.inner.root.clone();
+                        let mut url = Url::clone(&self.inner.root);
             let joined = format!("{}{p}", url.path().trim_end_matches('/'));
             url.set_path(&joined);
             url.set_query(q);
@@ -751,7 +752,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 pipeline,
-                root,
+                root: Arc::new(root),
                 scope,
                 tokens,
                 retry: self.retry,

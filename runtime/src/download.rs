@@ -84,7 +84,7 @@ impl Client {
         let (http_request, mut ctx) = self.prepare(&request)?;
         ctx.streaming = true;
         let client_request_id = ctx.client_request_id().to_owned();
-        let response = self.answer(&ctx, http_request.clone()).await?;
+        let response = self.answer(&ctx, &mut http_request.clone()).await?;
         let headers = response.headers;
         let status = response.status;
         let (start, end) = match content_range(&headers) {
@@ -256,7 +256,8 @@ impl Download {
         let mut ctx = Context::new(self.client_request_id.clone(), 0);
         ctx.streaming = true;
         ctx.anonymous = self.anonymous;
-        let response = self.client.answer(&ctx, request).await?;
+        let mut request = request;
+        let response = self.client.answer(&ctx, &mut request).await?;
         match response.status {
             StatusCode::PARTIAL_CONTENT => {
                 let from = content_range(&response.headers).map(|(first, _, _)| first);

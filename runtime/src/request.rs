@@ -442,7 +442,7 @@ pub struct Response<T> {
     headers: HeaderMap,
     body: T,
     url: Option<Url>,
-    service_root: Option<Url>,
+    service_root: Option<std::sync::Arc<Url>>,
     context: Option<String>,
 }
 
@@ -463,7 +463,7 @@ impl<T> Response<T> {
     pub(crate) fn with_origin(
         mut self,
         url: Url,
-        service_root: Url,
+        service_root: std::sync::Arc<Url>,
         context: Option<String>,
     ) -> Response<T> {
         self.url = Some(url);
@@ -519,7 +519,7 @@ impl<T> Response<T> {
     pub fn resolve(&self, link: &str) -> Result<Url, Error> {
         let base = match (&self.context, &self.service_root, &self.url) {
             (Some(context), Some(root), _) => {
-                let mut metadata = root.clone();
+                let mut metadata = Url::clone(root);
                 let path = format!("{}/$metadata", root.path().trim_end_matches('/'));
                 metadata.set_path(&path);
                 metadata.set_query(None);
