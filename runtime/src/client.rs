@@ -204,31 +204,40 @@ impl Client {
 
     /// Sends `request` and decodes the answer. Any non-2xx is an error.
     pub async fn send<T>(&self, request: Request<T>) -> Result<T, Error> {
-        Ok(self.execute(request).await?.into_body())
+        Ok(self.call(request, false).await?.into_body())
     }
 
-    /// Like [`Client::send`], but also returns the status and headers.
+    /// Like [`Client::send`], but also returns the status, the headers, and what resolves the
+    /// relative links of the answer ([`Response::resolve`], [`Response::location`]).
     pub async fn execute<T>(&self, request: Request<T>) -> Result<Response<T>, Error> {
+        self.call(request, true).await
+    }
+
+    /// One call; `origin`: keep the request URL, the service root and the body's context URL
+    /// in the response (only `execute` hands the response out, so `send` skips that work).
+    async fn call<T>(&self, request: Request<T>, origin: bool) -> Result<Response<T>, Error> {
         let (mut http_request, ctx) = self.prepare(&request)?;
         let response = self.answer(&ctx, &mut http_request).await?;
-        // The pipeline borrowed the request: its URL is the base of relative links, no copy.
-        let url = http_request.url;
         let HttpResponse {
             status,
             headers,
             body,
         } = response;
         let body = body.as_bytes().cloned().unwrap_or_default();
-        let context = crate::request::leading_context(&body);
+        let context = origin
+            .then(|| crate::request::leading_context(&body))
+            .flatten();
         let decoded = request.decode(status, &headers, body).map_err(|mut e| {
             e.set_call_info(ctx.attempt(), ctx.client_request_id(), self.inner.graph);
             e
         })?;
-        Ok(Response::new(status, headers, decoded).with_origin(
-            url,
-            Arc::clone(&self.inner.root),
-            context,
-        ))
+        let response = Response::new(status, headers, decoded);
+        Ok(if origin {
+            // The pipeline borrowed the request: its URL is the base of relative links, no copy.
+            response.with_origin(http_request.url, Arc::clone(&self.inner.root), context)
+        } else {
+            response
+        })
     }
 
     /// The request on the wire and the call's context.
