@@ -4,7 +4,8 @@
 //! what a schema can check without the rest of the program: the qualified name of each entity,
 //! complex and enum type exists, and every endpoint line (`"GET /me/todo/lists/{id}"`, in any
 //! argument) resolves. Declarations that name their own metadata file, target beta, or are marked
-//! `unchecked` are reported as skipped.
+//! `unchecked` are reported as skipped, and so are lines written as beta URLs (`unchecked =
+//! "beta"` keeps the rest of its declaration checked).
 
 use std::fmt;
 
@@ -180,6 +181,14 @@ fn check_declaration(
         }
     }
     for line in &parsed.endpoints {
+        // A line written as a beta URL is for the beta schema, not this one.
+        if line.value.contains("/beta/") && line.value.contains("://") {
+            report.skipped.push(format!(
+                "`{}` of `{rust_name}` ({file}): a beta URL",
+                line.value
+            ));
+            continue;
+        }
         report.endpoints += 1;
         match path_segments(&line.value) {
             Err(message) => report.problem(file, line.span, format!("`{}`: {message}", line.value)),
@@ -218,6 +227,8 @@ fn parse_args(tokens: TokenStream) -> Parsed {
                 ("namespace", Some(ns)) => parsed.namespace = Some(ns.to_owned()),
                 ("metadata", Some(_)) => parsed.skip = Some("names its own metadata file"),
                 ("version", Some("beta")) => parsed.skip = Some("targets beta"),
+                // `unchecked = "beta"` leaves out only the beta parts, which are skipped anyway.
+                ("unchecked", Some("beta")) => {}
                 ("unchecked", _) => parsed.skip = Some("marked `unchecked`"),
                 _ => {}
             }

@@ -204,3 +204,33 @@ fn index_writes_then_checks_a_reproducible_index() {
     assert_eq!(code, 2);
     assert!(err.contains("is not YYYY-MM-DD"), "{err}");
 }
+
+#[test]
+fn beta_lines_are_skipped_and_unchecked_beta_keeps_the_rest_checked() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-beta");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("models.rs");
+    std::fs::write(
+        &file,
+        r#"
+#[graph_entity(
+    unchecked = "beta",
+    list = "GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
+    create_beta = "POST https://graph.microsoft.com/beta/linkedResources"
+)]
+pub struct LinkedResource { pub id: Option<String> }
+
+#[graph_entity(unchecked = "beta", list = "GET /me/todo/listz")]
+pub struct TodoTaskList { pub id: Option<String> }
+"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(&["check", "--metadata", FIXTURE, file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("named `listz`"),
+        "the v1.0 parts stay checked: {err}"
+    );
+    assert!(!err.contains("linkedResources`:"), "{err}");
+    assert!(out.contains("a beta URL"), "{out}");
+}
