@@ -110,7 +110,7 @@ pub(crate) fn entity(m: &StructModel) -> TokenStream {
     }
     let ident = &m.ident;
     let vis = &m.vis;
-    let patch = &m.patch_ident;
+    let patch = m.patch_body();
     let methods = m.endpoints.iter().map(|e| {
         let name = &e.name;
         let (chain, params) = path_chain(e, false);

@@ -414,6 +414,7 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
     let ident = &m.ident;
     let vis = &m.vis;
     let patch_ident = &m.patch_ident;
+    let body_ident = m.patch_body();
     let writable: Vec<_> = m
         .fields
         .iter()
@@ -476,10 +477,17 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
         "A PATCH body for [`{ident}`]: each property is left out, cleared (`null`) or set. Read-only \
          properties and the key have no setter."
     );
+    // The struct has a name of its own and the companion's name is an alias of it: a user type
+    // that takes the companion's name is then one error (the name defined twice), not a cascade
+    // from impls that would attach to the user's type.
+    let body_doc = format!("The PATCH body behind [`{patch_ident}`].");
     quote! {
         #[doc = #doc]
+        #vis type #patch_ident = #body_ident;
+
+        #[doc = #body_doc]
         #[must_use]
-        #vis struct #patch_ident {
+        #vis struct #body_ident {
             #(#names: ::graph_odata::__private::wire::Patch<#inner>,)*
         }
 
@@ -488,13 +496,13 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
             #[allow(unused_imports)]
             use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
 
-            impl __p::Default for #patch_ident {
+            impl __p::Default for #body_ident {
                 fn default() -> Self {
-                    #patch_ident { #(#names: __p::wire::Patch::Absent,)* }
+                    #body_ident { #(#names: __p::wire::Patch::Absent,)* }
                 }
             }
 
-                        impl #patch_ident {
+                        impl #body_ident {
                 #(#setters)*
                 #(#refused)*
 
@@ -504,7 +512,7 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
                 }
             }
 
-            impl __p::serde::Serialize for #patch_ident {
+            impl __p::serde::Serialize for #body_ident {
                 fn serialize<__S: __p::serde::Serializer>(&self, __s: __S) -> __p::Result<__S::Ok, __S::Error> {
                     let mut __map = __p::serde::Serializer::serialize_map(__s, __p::Option::None)?;
                     #(#patch_writes)*
@@ -514,7 +522,7 @@ pub(crate) fn patch(m: &StructModel) -> TokenStream {
 
             impl #ident {
                 /// Starts a PATCH body for this entity type.
-                #vis fn patch() -> #patch_ident {
+                #vis fn patch() -> #body_ident {
                     __p::Default::default()
                 }
             }

@@ -182,3 +182,11 @@ pub(crate) enum Model {
     Enum(EnumModel),
     Operation(OperationModel),
 }
+
+impl StructModel {
+    /// The PATCH body struct behind the companion's name (`{Name}PatchBody`); the companion name
+    /// (`{Name}Patch` or `patch_type`) is a type alias of it.
+    pub(crate) fn patch_body(&self) -> Ident {
+        quote::format_ident!("{}Body", self.patch_ident)
+    }
+}

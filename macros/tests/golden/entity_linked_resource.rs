@@ -238,8 +238,10 @@ const _: () = {
     }
 };
 ///A PATCH body for [`LinkedResource`]: each property is left out, cleared (`null`) or set. Read-only properties and the key have no setter.
+pub type LinkedResourcePatch = LinkedResourcePatchBody;
+///The PATCH body behind [`LinkedResourcePatch`].
 #[must_use]
-pub struct LinkedResourcePatch {
+pub struct LinkedResourcePatchBody {
     web_url: ::graph_odata::__private::wire::Patch<String>,
     app: ::graph_odata::__private::wire::Patch<String>,
     display_name: ::graph_odata::__private::wire::Patch<String>,
@@ -248,16 +250,16 @@ const _: () = {
     use ::graph_odata::__private as __p;
     #[allow(unused_imports)]
     use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
-    impl __p::Default for LinkedResourcePatch {
+    impl __p::Default for LinkedResourcePatchBody {
         fn default() -> Self {
-            LinkedResourcePatch {
+            LinkedResourcePatchBody {
                 web_url: __p::wire::Patch::Absent,
                 app: __p::wire::Patch::Absent,
                 display_name: __p::wire::Patch::Absent,
             }
         }
     }
-    impl LinkedResourcePatch {
+    impl LinkedResourcePatchBody {
         ///Sets `webUrl`.
         #[must_use]
         pub fn web_url(mut self, value: impl __p::Into<String>) -> Self {
@@ -301,7 +303,7 @@ const _: () = {
                 && !self.display_name.is_present()
         }
     }
-    impl __p::serde::Serialize for LinkedResourcePatch {
+    impl __p::serde::Serialize for LinkedResourcePatchBody {
         fn serialize<__S: __p::serde::Serializer>(
             &self,
             __s: __S,
@@ -320,7 +322,7 @@ const _: () = {
     }
     impl LinkedResource {
         /// Starts a PATCH body for this entity type.
-        pub fn patch() -> LinkedResourcePatch {
+        pub fn patch() -> LinkedResourcePatchBody {
             __p::Default::default()
         }
     }
