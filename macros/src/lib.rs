@@ -40,7 +40,8 @@ use parse::MacroKind;
 /// reads the annotation; resolve a relative link with `Response::resolve`).
 ///
 /// Generated: `Serialize`/`Deserialize` with OData rules, `wire::ODataType` (qualified name, base,
-/// key), `wire::ODataStruct`, and for entities a `{Name}Patch` companion with `Name::patch()`.
+/// key), `wire::ODataStruct`, and for entities a `{Name}Patch` companion (an alias of the struct
+/// `{Name}PatchBody`) with `Name::patch()`, and a `{Name}Field` enum.
 /// On an enum of newtype variants over derived structs, plus one `#[graph(other)] Other(RawObject)`:
 /// dispatch on `@odata.type`. The README of `graph-odata` has a tested example.
 #[proc_macro_attribute]
