@@ -442,3 +442,54 @@ fn companions_can_be_renamed() {
     assert_eq!(r.url_path(), "/me/todo/lists/L/tasks?$select=title");
     let _unused: Option<(TodoTaskPatch, TodoTaskField)> = None;
 }
+
+/// The field enum is a companion in a module of its own, imported under its name: its variants
+/// glob-import, it is as visible as its model (private, `pub(super)`, in a function body), and
+/// `Selectable::Field` is that enum.
+#[test]
+fn field_enums_import_like_hand_written_enums() {
+    use graph_odata::query::{FieldName, Selectable};
+
+    mod lists {
+        use graph_odata::graph_entity;
+
+        #[graph_entity]
+        pub(super) struct TodoTaskList {
+            #[graph(key, read_only)]
+            pub id: Option<String>,
+            pub display_name: Option<String>,
+        }
+    }
+
+    #[graph_entity]
+    struct ChecklistItem {
+        #[graph(key, read_only)]
+        id: Option<String>,
+        display_name: Option<String>,
+        is_checked: Option<bool>,
+    }
+
+    fn wire_of<T: Selectable>(field: T::Field) -> &'static str {
+        field.wire()
+    }
+
+    use ChecklistItemField::*;
+    let names: Vec<_> = [Id, DisplayName, IsChecked]
+        .into_iter()
+        .map(wire_of::<ChecklistItem>)
+        .collect();
+    assert_eq!(names, ["id", "displayName", "isChecked"]);
+    assert_eq!(
+        wire_of::<lists::TodoTaskList>(lists::TodoTaskListField::DisplayName),
+        "displayName"
+    );
+    let _unused = ChecklistItem {
+        id: None,
+        display_name: None,
+        is_checked: None,
+    };
+    let _unused = lists::TodoTaskList {
+        id: None,
+        display_name: None,
+    };
+}

@@ -327,33 +327,39 @@ const _: () = {
         }
     }
 };
-///The properties of [`LinkedResource`], for `$select`, `$orderby` and `$expand`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LinkedResourceField {
-    ///`id`
-    Id,
-    ///`webUrl`
-    WebUrl,
-    ///`applicationName`
-    App,
-    ///`displayName`
-    DisplayName,
+#[doc(hidden)]
+#[allow(non_snake_case)]
+mod __LinkedResourceField {
+    ///The properties of [`LinkedResource`](super::LinkedResource), for `$select`, `$orderby` and `$expand`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum LinkedResourceField {
+        ///`id`
+        Id,
+        ///`webUrl`
+        WebUrl,
+        ///`applicationName`
+        App,
+        ///`displayName`
+        DisplayName,
+    }
 }
+#[allow(unused_imports)]
+pub use __LinkedResourceField::LinkedResourceField;
 const _: () = {
     use ::graph_odata::__private as __p;
     #[allow(unused_imports)]
     use __p::wire::{ReadOther as _, ReadValue as _, WriteOther as _, WriteValue as _};
-    impl __p::query::FieldName for LinkedResourceField {
+    impl __p::query::FieldName for __LinkedResourceField::LinkedResourceField {
         fn wire(self) -> &'static str {
             match self {
-                LinkedResourceField::Id => "id",
-                LinkedResourceField::WebUrl => "webUrl",
-                LinkedResourceField::App => "applicationName",
-                LinkedResourceField::DisplayName => "displayName",
+                Self::Id => "id",
+                Self::WebUrl => "webUrl",
+                Self::App => "applicationName",
+                Self::DisplayName => "displayName",
             }
         }
     }
     impl __p::query::Selectable for LinkedResource {
-        type Field = LinkedResourceField;
+        type Field = __LinkedResourceField::LinkedResourceField;
     }
 };
