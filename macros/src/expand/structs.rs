@@ -570,7 +570,9 @@ pub(crate) fn field_enum(m: &StructModel) -> TokenStream {
     // The enum lives in a module of its own and is imported under its name: a user type of the
     // same name is then one error (the name imported twice), and the impls below, which reach the
     // enum through the module, still attach to it rather than to the user's type.
-    let module = format_ident!("__{}", enum_ident);
+    // At the macro's call site: a clash is reported at `#[graph_entity]`, not with a suggestion to
+    // write `as …` into the struct's name.
+    let module = format_ident!("__{}", enum_ident, span = proc_macro2::Span::call_site());
     let inner_vis = nested_visibility(vis);
     quote! {
         #[doc(hidden)]
