@@ -270,11 +270,7 @@ fn string_value(l: &proc_macro2::Literal) -> Option<String> {
 }
 
 /// `DomainIdentitySource` → `domainIdentitySource`.
-fn lower_camel(name: &str) -> String {
-    let mut c = name.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
-}
+use graph_odata_metadata::names::pascal_to_lower_camel as lower_camel;
 
 /// The segments of an HTTP line's path as the schema walks them: `GET /users/{id}/todo/lists`
 /// → `users`, `{id}`, `todo`, `lists`; keys in parentheses become a key segment, calls

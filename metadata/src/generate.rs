@@ -35,11 +35,7 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-fn pascal(name: &str) -> String {
-    let mut c = name.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
+use crate::names::upper_first as pascal;
 
 /// A field for a wire name: the Rust name and, when it does not convert back, a `rename`.
 fn field(wire: &str) -> (String, Option<String>) {
@@ -398,11 +394,7 @@ impl Generator<'_> {
 }
 
 /// `UnknownFutureValue` → `unknownFutureValue` (how the macros name members by default).
-fn camel_first_lower(name: &str) -> String {
-    let mut c = name.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
-}
+use crate::names::pascal_to_lower_camel as camel_first_lower;
 
 /// Declarations for `types` (qualified or alias-qualified names) and everything they need.
 pub fn generate(md: &Metadata, types: &[&str], options: &Options) -> Result<String, crate::Error> {

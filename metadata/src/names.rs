@@ -54,6 +54,53 @@ pub fn snake_to_lower_camel(name: &str) -> String {
     out
 }
 
+/// `LinkedResource` → `linkedResource`, `UnknownFutureValue` → `unknownFutureValue` (an enum
+/// member's or a type's wire name); a raw identifier's `r#` is dropped.
+///
+/// ```
+/// use graph_odata_metadata::names::pascal_to_lower_camel;
+/// assert_eq!(pascal_to_lower_camel("LinkedResource"), "linkedResource");
+/// assert_eq!(pascal_to_lower_camel("r#Type"), "type");
+/// ```
+pub fn pascal_to_lower_camel(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |f| f.to_lowercase().chain(chars).collect())
+}
+
+/// `linkedResource` → `LinkedResource`: the first letter upper-cased.
+///
+/// ```
+/// use graph_odata_metadata::names::upper_first;
+/// assert_eq!(upper_first("linkedResource"), "LinkedResource");
+/// assert_eq!(upper_first("ärger"), "Ärger");
+/// ```
+pub fn upper_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(chars).collect())
+}
+
+/// `web_url` → `WebUrl` (a field's variant in the field enum); a raw identifier's `r#` is dropped
+/// and runs of `_` count as one.
+///
+/// ```
+/// use graph_odata_metadata::names::snake_to_pascal;
+/// assert_eq!(snake_to_pascal("web_url"), "WebUrl");
+/// assert_eq!(snake_to_pascal("r#type"), "Type");
+/// assert_eq!(snake_to_pascal("granted_to_v2"), "GrantedToV2");
+/// ```
+pub fn snake_to_pascal(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    name.split('_')
+        .filter(|p| !p.is_empty())
+        .map(upper_first)
+        .collect()
+}
+
 /// The closest of `known` to `word`, if close enough to be a likely typo (for did-you-mean
 /// messages): the edit distance, letter case ignored and a swap of neighbours counted as one
 /// edit, is at most 2, or a third of the candidate's length. Shared by the macros and this crate.

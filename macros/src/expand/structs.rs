@@ -539,29 +539,19 @@ pub(crate) fn field_enum(m: &StructModel) -> TokenStream {
     let ident = &m.ident;
     let vis = &m.vis;
     let enum_ident = &m.field_ident;
-    let props: Vec<_> = m
-        .fields
-        .iter()
-        .filter(|f| f.role == Role::Property)
-        .collect();
-    let variants: Vec<_> = props
-        .iter()
-        .map(|f| {
-            let name = f.ident.to_string();
-            let name = name.trim_start_matches("r#");
-            let pascal: String = name
-                .split('_')
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    let mut c = p.chars();
-                    c.next()
-                        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-                })
-                .collect();
-            format_ident!("{}", pascal)
-        })
-        .collect();
-    let wires: Vec<_> = props.iter().map(|f| &f.wire).collect();
+    // A field with no usable variant name, or the same one as an earlier field, is an error of
+    // the model already; it is left out here (the enum is still generated, so call sites compile).
+    let mut variants: Vec<syn::Ident> = Vec::new();
+    let mut wires: Vec<&String> = Vec::new();
+    for f in m.fields.iter().filter(|f| f.role == Role::Property) {
+        let name = crate::parse::names::snake_to_pascal(&f.ident.to_string());
+        if let Ok(variant) = syn::parse_str::<syn::Ident>(&name)
+            && !variants.contains(&variant)
+        {
+            variants.push(variant);
+            wires.push(&f.wire);
+        }
+    }
     let docs = wires.iter().map(|w| format!("`{w}`"));
     // The link is written from inside the enum's module (rustdoc resolves it there).
     let doc = format!(

@@ -50,12 +50,7 @@ pub(super) fn nav_misfit(
             "write `Option<…>`, not a `Vec`".to_owned()
         });
     }
-    let camel = {
-        let mut c = s.element.chars();
-        c.next().map_or_else(String::new, |f| {
-            f.to_lowercase().chain(c).collect::<String>()
-        })
-    };
+    let camel = graph_odata_metadata::names::pascal_to_lower_camel(&s.element);
     let namespace = target.name.rsplit_once('.').map_or("", |(ns, _)| ns);
     let candidate = format!("{namespace}.{camel}");
     let related =

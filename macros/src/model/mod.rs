@@ -12,7 +12,9 @@ use proc_macro2::Span;
 use syn::Ident;
 
 use crate::ctxt::Ctxt;
-use crate::parse::names::{check_qualified_name, pascal_to_lower_camel, snake_to_lower_camel};
+use crate::parse::names::{
+    check_qualified_name, pascal_to_lower_camel, snake_to_lower_camel, snake_to_pascal,
+};
 use crate::parse::path::Segment;
 use crate::parse::{self, BaseRef, MacroKind, TypeArgs};
 use endpoints::{check_method, check_params, derived_method_name, entity_endpoints, parse_line};
@@ -156,6 +158,7 @@ fn build_struct(
     let mut key: Option<(String, Span)> = None;
     let mut extra: Option<Ident> = None;
     let mut seen: Vec<(String, Ident)> = Vec::new();
+    let mut variants: Vec<(String, Ident)> = Vec::new();
     for f in named {
         let Some(ident) = f.ident.clone() else {
             continue;
@@ -221,14 +224,42 @@ fn build_struct(
                 }
                 v
             }
-            None => snake_to_lower_camel(&ident.to_string()),
+            None => {
+                let wire = snake_to_lower_camel(&ident.to_string());
+                if wire.is_empty() {
+                    cx.error_spanned(
+                        &ident,
+                        format!("field `{ident}` gives no OData property name (it is all underscores): rename it, or name the property with `#[graph(rename = \"…\")]`"),
+                    );
+                }
+                wire
+            }
         };
+        let mut wire_taken = false;
         if role == Role::Property {
             if let Some((_, other)) = seen.iter().find(|(w, _)| *w == wire) {
+                wire_taken = true;
                 let at = attrs.rename.as_ref().map_or(ident.span(), |r| r.span());
                 cx.error_at(at, format!("the wire name `{wire}` of field `{ident}` is already used by field `{other}`"));
             } else {
                 seen.push((wire.clone(), ident.clone()));
+            }
+        }
+        if role == Role::Property && kind == MacroKind::Entity && !wire_taken && !wire.is_empty() {
+            // The field's variant in the field enum (`web_url` → `WebUrl`).
+            let variant = snake_to_pascal(&ident.to_string());
+            if syn::parse_str::<Ident>(&variant).is_err() {
+                cx.error_spanned(
+                    &ident,
+                    format!("field `{ident}` gives no variant name for the field enum (`$select`/`$orderby`/`$expand`): `{variant}` is not an identifier; start the field's name with a letter"),
+                );
+            } else if let Some((_, other)) = variants.iter().find(|(v, _)| *v == variant) {
+                cx.error_spanned(
+                    &ident,
+                    format!("fields `{other}` and `{ident}` both become the variant `{variant}` of the field enum (`$select`/`$orderby`/`$expand`): rename one of them"),
+                );
+            } else {
+                variants.push((variant, ident.clone()));
             }
         }
         if let (Some(span), false) = (attrs.secret, is_operation) {

@@ -1,18 +1,8 @@
 //! Names: Rust ↔ wire case conversion, qualified-name checks, and did-you-mean suggestions.
 
 pub(crate) use graph_odata_metadata::names::{
-    did_you_mean, snake_from_camel, snake_to_lower_camel,
+    did_you_mean, pascal_to_lower_camel, snake_from_camel, snake_to_lower_camel, snake_to_pascal,
 };
-
-/// `LinkedResource` → `linkedResource`, `UnknownFutureValue` → `unknownFutureValue`.
-pub(crate) fn pascal_to_lower_camel(name: &str) -> String {
-    let name = name.strip_prefix("r#").unwrap_or(name);
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 /// Checks a namespace-qualified OData name such as `microsoft.graph.linkedResource`; the error says
 /// what is wrong.
