@@ -43,6 +43,17 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Identifiers Rust accepts, odd ones made frequent: `_2`, `__`, `a__b`, `r#type`, `été`.
+fn ident() -> impl Strategy<Value = String> {
+    "(r#)?[_a-zé日]{1,2}[_a-zA-Z0-9é]{0,5}"
+        .prop_filter("an identifier", |s| syn::parse_str::<syn::Ident>(s).is_ok())
+}
+
+/// The identifier for a name the strategy made, or a plain one where upper-casing made a keyword.
+fn ident_of(s: &str) -> syn::Ident {
+    syn::parse_str(s).unwrap_or_else(|_| syn::Ident::new("Plain", Span::call_site()))
+}
+
 fn lit(s: &str) -> syn::LitStr {
     syn::LitStr::new(s, Span::call_site())
 }
@@ -103,6 +114,21 @@ proptest! {
         let _ = graph_odata_metadata::names::snake_from_camel(&s);
         let _ = graph_odata_metadata::names::snake_to_lower_camel(&s);
         let _ = graph_odata_metadata::Metadata::from_index(&s);
+    }
+
+    #[test]
+    fn odd_identifiers_never_panic(names in proptest::collection::vec(ident(), 1..5)) {
+        // Field, struct and member names as Rust allows them: leading and doubled underscores,
+        // digits after them, raw identifiers, non-ASCII letters. The companions (field enum,
+        // PATCH body) are named from them.
+        let fields: Vec<syn::Ident> = names.iter().map(|n| ident_of(n)).collect();
+        let ty = ident_of(&names[0]);
+        let item = quote!(pub struct #ty { #[graph(key)] pub key: Option<String>, #(pub #fields: Option<String>,)* });
+        expand(MacroKind::Entity, quote!(unchecked), item.clone());
+        expand(MacroKind::Complex, quote!(unchecked), item.clone());
+        expand(MacroKind::Action, quote!(unchecked, paths = ["POST /me/x"]), item);
+        let members: Vec<syn::Ident> = names.iter().map(|n| ident_of(&n.to_uppercase())).collect();
+        expand(MacroKind::Enum, quote!(unchecked), quote!(pub enum #ty { #(#members,)* }));
     }
 
     #[test]
