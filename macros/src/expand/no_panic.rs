@@ -35,6 +35,9 @@ fn text() -> impl Strategy<Value = String> {
                 Just("GET ".to_owned()),
                 Just("https://graph.microsoft.com/v1.0".to_owned()),
                 Just("root:/{p}:".to_owned()),
+                Just("self".to_owned()),
+                Just("_".to_owned()),
+                Just("type".to_owned()),
                 "[a-zA-Z_]{1,6}".prop_map(|s| s),
             ],
             0..12,
@@ -84,6 +87,9 @@ proptest! {
         expand(MacroKind::Complex, quote!(#l), quote!(pub struct Part { pub x: Option<i32> }));
         expand(MacroKind::Enum, quote!(#l), quote!(pub enum Kind { #[graph(rename = #l)] A, B }));
         expand(MacroKind::Action, quote!(returns = Thing, paths = [#l]), quote!(pub struct Act { pub a: String }));
+        // Text before the operation's name becomes the method's name.
+        let before = lit(&format!("POST /{s}/act"));
+        expand(MacroKind::Action, quote!(unchecked, paths = [#before]), quote!(pub struct Act { pub a: String }));
         expand(MacroKind::Function, quote!(#l, returns = i64, paths = [#l, name = #l]), quote!(pub struct Fun { pub a: Option<i32> }));
     }
 

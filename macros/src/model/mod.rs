@@ -411,8 +411,16 @@ fn build_operation(
                 let derived = derived_method_name(&line);
                 if syn::parse_str::<Ident>(&derived).is_ok() {
                     Ident::new(&derived, lit.span())
-                } else {
+                } else if syn::parse_str::<Ident>(&format!("r#{derived}")).is_ok() {
+                    // A keyword (`type`, `match`): the method is `r#type`.
                     Ident::new_raw(&derived, lit.span())
+                } else {
+                    // `self`, `crate`, `_`: no identifier, not even a raw one.
+                    cx.error_spanned(
+                        lit,
+                        format!("{what}: this path would name its method `{derived}`, which Rust does not allow; name the method yourself: `paths = [{} = \"{}\"]`", crate::parse::names::snake_from_camel(&simple), lit.value()),
+                    );
+                    continue;
                 }
             }
         };
