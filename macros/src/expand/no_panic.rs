@@ -36,6 +36,7 @@ fn text() -> impl Strategy<Value = String> {
                 Just("https://graph.microsoft.com/v1.0".to_owned()),
                 Just("root:/{p}:".to_owned()),
                 Just("self".to_owned()),
+                Just("r#".to_owned()),
                 Just("_".to_owned()),
                 Just("type".to_owned()),
                 "[a-zA-Z_]{1,6}".prop_map(|s| s),
@@ -131,6 +132,11 @@ proptest! {
         let ty = ident_of(&names[0]);
         let item = quote!(pub struct #ty { #[graph(key)] pub key: Option<String>, #(pub #fields: Option<String>,)* });
         expand(MacroKind::Entity, quote!(unchecked), item.clone());
+        // Companions named by the user, raw identifiers among them.
+        let named = lit(names.last().map_or("", String::as_str));
+        let raw = lit(&format!("r#{}", names[0].trim_start_matches("r#")));
+        expand(MacroKind::Entity, quote!(unchecked, patch_type = #raw, field_enum = #named), item.clone());
+        expand(MacroKind::Entity, quote!(unchecked, patch_type = #named, field_enum = #raw), item.clone());
         expand(MacroKind::Complex, quote!(unchecked), item.clone());
         expand(MacroKind::Action, quote!(unchecked, paths = ["POST /me/x"]), item);
         let members: Vec<syn::Ident> = names.iter().map(|n| ident_of(&n.to_uppercase())).collect();

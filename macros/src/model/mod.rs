@@ -330,6 +330,17 @@ fn build_struct(
             .flatten()
     });
     let endpoints = entity_endpoints(&args.endpoints, cx);
+    let patch_ident = companion(&args.patch_type, &input.ident, "Patch");
+    let field_ident = companion(&args.field_enum, &input.ident, "Field");
+    if kind == MacroKind::Entity {
+        companions_distinct(
+            &input.ident,
+            &patch_ident,
+            &field_ident,
+            (&args.patch_type, &args.field_enum),
+            cx,
+        );
+    }
     Some(StructModel {
         kind,
         ident: input.ident.clone(),
@@ -340,10 +351,52 @@ fn build_struct(
         key,
         extra,
         endpoints,
-        patch_ident: companion(&args.patch_type, &input.ident, "Patch"),
-        field_ident: companion(&args.field_enum, &input.ident, "Field"),
+        patch_ident,
+        field_ident,
         base: args.base,
     })
+}
+
+/// The entity, its PATCH alias, the PATCH body (`{patch}Body`) and the field enum need four
+/// names; a `patch_type`/`field_enum` that reuses one is an error at the string given.
+fn companions_distinct(
+    ident: &Ident,
+    patch: &Ident,
+    field: &Ident,
+    (patch_given, field_given): (&Option<syn::LitStr>, &Option<syn::LitStr>),
+    cx: &mut Ctxt,
+) {
+    let name = |i: &Ident| i.to_string().trim_start_matches("r#").to_owned();
+    let body = format!("{}Body", name(patch));
+    let taken = [
+        (name(ident), "the entity itself".to_owned()),
+        (name(patch), "the PATCH companion (`patch_type`)".to_owned()),
+        (
+            body,
+            format!("the PATCH companion's body (`{}Body`)", name(patch)),
+        ),
+    ];
+    let clash = |n: &str, upto: usize| taken[..upto].iter().find(|(t, _)| t == n);
+    if let (Some(lit), Some((_, what))) = (patch_given, clash(&name(patch), 1)) {
+        cx.error_spanned(
+            lit,
+            format!(
+                "`patch_type = \"{}\"` names {what}: choose another name",
+                lit.value()
+            ),
+        );
+    }
+    if let (Some(lit), Some((_, what))) = (field_given, clash(&name(field), 3)) {
+        cx.error_spanned(
+            lit,
+            format!(
+                "`field_enum = \"{}\"` names {what}: choose another name",
+                lit.value()
+            ),
+        );
+    } else if let (None, Some(lit), Some(_)) = (field_given, patch_given, clash(&name(field), 3)) {
+        cx.error_spanned(lit, format!("`patch_type = \"{}\"` is the field enum's name (`{}`, by default): choose another name, or rename the field enum with `field_enum = \"…\"`", lit.value(), name(field)));
+    }
 }
 
 fn build_operation(

@@ -70,7 +70,11 @@ pub(super) fn companion(given: &Option<syn::LitStr>, ident: &Ident, suffix: &str
     given
         .as_ref()
         .and_then(|l| syn::parse_str::<Ident>(&l.value()).ok())
-        .map(|i| Ident::new(&i.to_string(), l_span(given)))
+        .map(|mut i| {
+            // `set_span` keeps a raw identifier raw (`r#Type`); `Ident::new` would panic on it.
+            i.set_span(l_span(given));
+            i
+        })
         .unwrap_or_else(|| quote::format_ident!("{}{}", ident, suffix))
 }
 
