@@ -37,6 +37,15 @@ fn text() -> impl Strategy<Value = String> {
                 Just("root:/{p}:".to_owned()),
                 Just("self".to_owned()),
                 Just("r#".to_owned()),
+                Just("<".to_owned()),
+                Just(">".to_owned()),
+                Just("Option<".to_owned()),
+                Just("Vec<".to_owned()),
+                Just("&'a ".to_owned()),
+                Just("[u8; 2]".to_owned()),
+                Just("::".to_owned()),
+                Just("dyn ".to_owned()),
+                Just("impl ".to_owned()),
                 Just("_".to_owned()),
                 Just("type".to_owned()),
                 "[a-zA-Z_]{1,6}".prop_map(|s| s),
@@ -51,6 +60,51 @@ fn text() -> impl Strategy<Value = String> {
 fn ident() -> impl Strategy<Value = String> {
     "(r#)?[_a-zé日]{1,2}[_a-zA-Z0-9é]{0,5}"
         .prop_filter("an identifier", |s| syn::parse_str::<syn::Ident>(s).is_ok())
+}
+
+/// Rust types, nested: the ones the macros know (`Option`, `Vec`, `Flags`, `ReadOnly`, Edm and
+/// std types) inside the ones they do not (tuples, references, arrays, trait objects, paths).
+fn rust_type() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("String".to_owned()),
+        Just("i32".to_owned()),
+        Just("bool".to_owned()),
+        Just("f64".to_owned()),
+        Just("u8".to_owned()),
+        Just("Option".to_owned()),
+        Just("Vec".to_owned()),
+        Just("&'static str".to_owned()),
+        Just("Self".to_owned()),
+        Just("_".to_owned()),
+        Just("!".to_owned()),
+        Just("()".to_owned()),
+        Just("fn(u8) -> u8".to_owned()),
+        Just("dyn Fn()".to_owned()),
+        Just("impl Clone".to_owned()),
+        Just("::std::string::String".to_owned()),
+        Just("self::Thing".to_owned()),
+        Just("graph_odata::edm::DateTimeOffset".to_owned()),
+        Just("serde_json::Value".to_owned()),
+        Just("std::collections::HashMap<String, serde_json::Value>".to_owned()),
+        ident(),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|t| format!("Option<{t}>")),
+            inner.clone().prop_map(|t| format!("Vec<{t}>")),
+            inner.clone().prop_map(|t| format!("Box<{t}>")),
+            inner.clone().prop_map(|t| format!("Flags<{t}>")),
+            inner.clone().prop_map(|t| format!("ReadOnly<{t}>")),
+            inner.clone().prop_map(|t| format!("Patch<{t}>")),
+            inner.clone().prop_map(|t| format!("&{t}")),
+            inner.clone().prop_map(|t| format!("[{t}; 2]")),
+            inner.clone().prop_map(|t| format!("[{t}]")),
+            inner.clone().prop_map(|t| format!("Option<Option<{t}>>")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}, {b})")),
+            (inner.clone(), inner)
+                .prop_map(|(a, b)| format!("std::collections::HashMap<{a}, {b}>")),
+        ]
+    })
 }
 
 /// The identifier for a name the strategy made, or a plain one where upper-casing made a keyword.
@@ -121,6 +175,49 @@ proptest! {
         let _ = graph_odata_metadata::names::snake_from_camel(&s);
         let _ = graph_odata_metadata::names::snake_to_lower_camel(&s);
         let _ = graph_odata_metadata::Metadata::from_index(&s);
+    }
+
+    #[test]
+    fn damaged_schemas_never_panic(s in text(), at in 0usize..4000, cut in 0usize..200) {
+        // A real schema with text spliced in, or a piece cut out, at a character boundary; and
+        // the same done to its index.
+        const FIXTURE: &str = include_str!("../../../metadata/tests/fixture.csdl.xml");
+        let splice = |whole: &str| {
+            let mut at = at.min(whole.len());
+            while !whole.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + cut).min(whole.len());
+            while !whole.is_char_boundary(end) {
+                end -= 1;
+            }
+            (format!("{}{s}{}", &whole[..at], &whole[at..]), format!("{}{}", &whole[..at], &whole[end..]))
+        };
+        let (spliced, cut_out) = splice(FIXTURE);
+        for text in [&spliced, &cut_out] {
+            if let Ok(md) = graph_odata_metadata::Metadata::parse(text) {
+                let (spliced, cut_out) = splice(&md.to_index());
+                let _ = graph_odata_metadata::Metadata::from_index(&spliced);
+                let _ = graph_odata_metadata::Metadata::from_index(&cut_out);
+            }
+        }
+    }
+
+    #[test]
+    fn odd_field_types_never_panic(s in rust_type(), names in proptest::collection::vec(ident(), 1..3)) {
+        // Whatever type a field is written with (or a polymorphic enum's member wraps).
+        let Ok(ty) = syn::parse_str::<syn::Type>(&s) else { return Ok(()); };
+        let wrapped: Vec<syn::Type> = names
+            .iter()
+            .filter_map(|n| syn::parse_str(&format!("Option<{n}<{}>>", quote!(#ty))).ok())
+            .collect();
+        let item = quote!(pub struct Thing { #[graph(key)] pub id: Option<String>, pub a: #ty, #(pub w: #wrapped,)* });
+        for kind in [MacroKind::Entity, MacroKind::Complex, MacroKind::Action, MacroKind::Function] {
+            expand(kind, quote!(unchecked, paths = ["POST /thing"]), item.clone());
+        }
+        expand(MacroKind::Entity, quote!(unchecked), quote!(pub enum Any { A(#ty), B(Box<#ty>) }));
+        expand(MacroKind::Entity, quote!(unchecked), quote!(pub struct Thing { #[graph(key)] pub id: #ty }));
+        expand(MacroKind::Entity, quote!(unchecked), quote!(pub struct Thing { #[graph(key)] pub id: Option<String>, #[graph(extra)] pub rest: #ty, #[graph(odata_type)] pub t: #ty }));
     }
 
     #[test]
