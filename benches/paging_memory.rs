@@ -22,17 +22,9 @@ struct User {
     mail: Option<String>,
 }
 
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
+#[path = "../tests/support/rss.rs"]
+mod rss;
+use rss::peak_rss_kib;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -73,7 +65,7 @@ fn serve(n: usize) {
 /// non-zero when a page fails.
 fn client(root: &str) {
     let rt = runtime();
-    let before = peak_rss_kib();
+    let before = peak_rss_kib().unwrap_or(0);
     let start = Instant::now();
     let count = rt.block_on(async {
         let client = Client::builder()
@@ -99,7 +91,7 @@ fn client(root: &str) {
     println!(
         "{count} {} {before} {}",
         start.elapsed().as_secs_f64(),
-        peak_rss_kib()
+        peak_rss_kib().unwrap_or(0)
     );
 }
 

@@ -282,7 +282,7 @@ async fn large_download_child() {
         assert_eq!(piece[0], pattern_byte(n));
         n += piece.len() as u64;
     }
-    let peak = support::peak_rss_kib();
+    let peak = support::peak_rss_kib().expect("/proc/self/status has VmHWM");
     println!("\nCHILD {peak} {n}");
 }
 

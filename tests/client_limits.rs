@@ -201,7 +201,7 @@ async fn endless_body_child() {
         .await
         .unwrap_err();
     assert!(err.is_too_large(), "{err:?}");
-    let peak = support::peak_rss_kib();
+    let peak = support::peak_rss_kib().expect("/proc/self/status has VmHWM");
     println!("\nCHILD {peak} {}", seen.body_bytes.load(Ordering::SeqCst));
 }
 

@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+mod rss;
+#[allow(unused_imports)]
+pub use rss::peak_rss_kib;
+
 use graph_odata::prelude::*;
 use graph_odata_emulator::Emulator;
 
@@ -242,17 +246,4 @@ pub fn child_report(child: &str) -> Option<Vec<u64>> {
             })
             .collect(),
     )
-}
-
-/// The peak resident memory (`VmHWM`) of this process in KiB, for a child's report.
-pub fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .expect("/proc/self/status has VmHWM")
 }
