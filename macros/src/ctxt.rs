@@ -26,6 +26,11 @@ impl Ctxt {
         self.errors.push(error);
     }
 
+    /// How many errors so far (to tell whether a step added one).
+    pub(crate) fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
     /// Whether nothing went wrong so far.
     pub(crate) fn is_ok(&self) -> bool {
         self.errors.is_empty()

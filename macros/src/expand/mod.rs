@@ -178,6 +178,26 @@ fn foreign_attrs(kind: MacroKind, input: &mut syn::DeriveInput, cx: &mut Ctxt) {
         kept.push(attr);
     }
     input.attrs = kept;
+    // `#[cfg]` and `#[cfg_attr(…, graph(…))]` inside the item: an attribute macro sees the item
+    // before `cfg` is applied, so generated code would name a field or member that `cfg` then
+    // removes (a cascade of "no field" errors). Reported once each and removed.
+    if let syn::Data::Enum(e) = &mut input.data {
+        for variant in e.variants.iter_mut() {
+            conditional_attrs(name, "member", &mut variant.attrs, cx);
+        }
+    }
+    let fields: Vec<&mut syn::Field> = match &mut input.data {
+        syn::Data::Struct(s) => s.fields.iter_mut().collect(),
+        syn::Data::Enum(e) => e
+            .variants
+            .iter_mut()
+            .flat_map(|v| v.fields.iter_mut())
+            .collect(),
+        syn::Data::Union(_) => Vec::new(),
+    };
+    for field in fields {
+        conditional_attrs(name, "field", &mut field.attrs, cx);
+    }
     let fields: Vec<&mut syn::Field> = match &mut input.data {
         syn::Data::Struct(s) => s.fields.iter_mut().collect(),
         syn::Data::Enum(e) => e
@@ -202,6 +222,41 @@ fn foreign_attrs(kind: MacroKind, input: &mut syn::DeriveInput, cx: &mut Ctxt) {
             false
         });
     }
+}
+
+/// Reports and removes `#[cfg(…)]` on a field or member, and `#[cfg_attr(…)]` that carries
+/// `graph(…)` or `serde(…)`; other `cfg_attr`s (docs, lints, derives of fields) stay.
+fn conditional_attrs(name: &str, what: &str, attrs: &mut Vec<syn::Attribute>, cx: &mut Ctxt) {
+    attrs.retain(|attr| {
+        if attr.path().is_ident("cfg") {
+            cx.error_spanned(
+                attr,
+                format!("`#[cfg(…)]` on a {what} is not supported by {name}: the macro reads the {what}s before `cfg` removes any, so its wire code would name a missing {what}; keep the {what} (an `Option` left `None` is not sent), or put `#[cfg]` on the whole declaration"),
+            );
+            return false;
+        }
+        if attr.path().is_ident("cfg_attr") {
+            let carried = attr
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                )
+                .map(|list| {
+                    list.iter()
+                        .skip(1)
+                        .filter_map(|m| m.path().get_ident().map(ToString::to_string))
+                        .find(|k| k == "graph" || k == "serde")
+                })
+                .unwrap_or_default();
+            if let Some(key) = carried {
+                cx.error_spanned(
+                    attr,
+                    format!("`#[{key}(…)]` inside `#[cfg_attr(…)]` is not supported by {name}: the macro reads its attributes before `cfg_attr` is applied; write `#[graph(…)]` unconditionally"),
+                );
+                return false;
+            }
+        }
+        true
+    });
 }
 
 /// What to write instead of a field's `#[serde(…)]`.

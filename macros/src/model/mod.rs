@@ -595,8 +595,14 @@ fn build_poly(
     }
     let mut variants = Vec::new();
     let mut other: Option<Ident> = None;
+    let mut attr_failed = false;
     for v in &data.variants {
+        let before = cx.error_count();
         let attrs = parse::variant_attrs(&v.attrs, cx);
+        if cx.error_count() > before {
+            attr_failed = true;
+            continue;
+        }
         if let Some(r) = &attrs.rename {
             cx.error_spanned(r, "a polymorphic variant takes its name from its type's `@odata.type`; `rename` does not apply");
         }
@@ -649,6 +655,9 @@ fn build_poly(
             });
         }
     }
+    if attr_failed {
+        return None;
+    }
     if variants.is_empty() {
         cx.error_spanned(
             &input.ident,
@@ -690,8 +699,16 @@ fn build_enum(
 ) -> Option<EnumModel> {
     let mut members: Vec<EnumMember> = Vec::new();
     let mut other: Option<Ident> = None;
+    // A member whose attribute is misspelt (`#[graph(catch_all)]`) is that one error: its shape
+    // and the missing catch-all are not reported on top.
+    let mut attr_failed = false;
     for v in &data.variants {
+        let before = cx.error_count();
         let attrs = parse::variant_attrs(&v.attrs, cx);
+        if cx.error_count() > before {
+            attr_failed = true;
+            continue;
+        }
         if attrs.other.is_some() {
             let holds_string = matches!(&v.fields, syn::Fields::Unnamed(u)
                 if u.unnamed.len() == 1
@@ -744,6 +761,9 @@ fn build_enum(
         });
     }
     let Some(other) = other else {
+        if attr_failed {
+            return None;
+        }
         cx.error_spanned(
             &input.ident,
             format!(

@@ -50,7 +50,25 @@ pub(crate) fn check_simple_identifier(s: &str) -> Result<(), &'static str> {
 
 /// `unknown graph_entity attribute `colection`, did you mean `collection`?`
 pub(crate) fn unknown_key_message(macro_name: &str, key: &str, known: &[&str]) -> String {
-    match did_you_mean(key, known) {
+    // Names other libraries use for the same thing (serde, darling, strum).
+    const SYNONYMS: &[(&str, &str)] = &[
+        ("catch_all", "other"),
+        ("catchall", "other"),
+        ("fallback", "other"),
+        ("unknown", "other"),
+        ("alias", "rename"),
+        ("name", "rename"),
+        ("readonly", "read_only"),
+        ("skip_serializing", "read_only"),
+        ("flatten", "extra"),
+        ("id", "key"),
+    ];
+    let synonym = SYNONYMS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, s)| *s)
+        .filter(|s| known.contains(s));
+    match synonym.or_else(|| did_you_mean(key, known)) {
         Some(s) => format!("unknown {macro_name} attribute `{key}`, did you mean `{s}`?"),
         None => format!(
             "unknown {macro_name} attribute `{key}`; expected one of {}",
