@@ -493,3 +493,41 @@ fn field_enums_import_like_hand_written_enums() {
         display_name: None,
     };
 }
+
+/// `Option<Option<T>>` keeps a member sent as `null` apart from one left out, both ways.
+#[test]
+fn double_options_tell_null_from_absent() {
+    #[graph_complex]
+    struct DateTimeTimeZone {
+        date_time: Option<String>,
+        time_zone: Option<String>,
+    }
+
+    #[graph_entity]
+    struct TodoTask {
+        #[graph(key, read_only)]
+        id: Option<String>,
+        due_date_time: Option<Option<DateTimeTimeZone>>,
+        title: Option<String>,
+    }
+
+    let absent: TodoTask = serde_json::from_str(r#"{"id":"1"}"#).expect("decodes");
+    assert!(absent.due_date_time.is_none());
+    let null: TodoTask =
+        serde_json::from_str(r#"{"id":"1","dueDateTime":null,"title":null}"#).expect("decodes");
+    assert!(matches!(null.due_date_time, Some(None)));
+    assert_eq!(null.title, None, "a single Option reads null as None");
+    let set: TodoTask = serde_json::from_str(
+        r#"{"dueDateTime":{"dateTime":"2026-12-01T00:00:00.0000000","timeZone":"UTC"}}"#,
+    )
+    .expect("decodes");
+    assert!(matches!(set.due_date_time, Some(Some(_))));
+
+    // Written back as read: left out, `null`, the value.
+    assert_eq!(to_string(&absent), r#"{}"#);
+    assert_eq!(to_string(&null), r#"{"dueDateTime":null}"#);
+    assert_eq!(
+        to_string(&set),
+        r#"{"dueDateTime":{"dateTime":"2026-12-01T00:00:00.0000000","timeZone":"UTC"}}"#
+    );
+}

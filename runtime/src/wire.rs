@@ -94,7 +94,7 @@ pub trait ODataStruct: ODataType + Sized {
     message = "`{Self}` cannot be the type of a property of a graph-odata model",
     label = "not an Edm type, a type graph-odata maps to one, or a declared model",
     note = "use an Edm type (`DateTimeOffset`, `Date`, `Guid`, `Int64`, …) or `String`, `bool`, `i32`, `f64`, `Vec<…>`, `Option<…>`; declare your own type with `#[graph_complex]` (a structured value) or `#[graph_enum]` (an enumeration)",
-    note = "if `{Self}` is a flags enumeration (`#[graph_enum(flags)]`), declare the property as `Flags<{Self}>`: it holds several members at once"
+    note = "a flags enumeration (`#[graph_enum(flags)]`) is declared as `Flags<…>` (it holds several members at once), never bare"
 )]
 pub trait ODataValue: Serialize + serde::de::DeserializeOwned {}
 

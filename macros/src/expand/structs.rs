@@ -169,15 +169,26 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
             .zip(&prop_locals)
             .map(|((f, variant), local)| {
                 let ty = &f.ty;
+                // `Option<Option<T>>` tells a member sent as `null` (`Some(None)`) from one left
+                // out (`None`), as it is written: the member's value is read as the inner
+                // `Option<T>`.
+                let read = match f.option_inner.as_ref().filter(|i| crate::parse::option_inner(i).is_some()) {
+                    Some(inner) => quote_spanned! {ty.span()=>
+                        __p::Option::Some((&__p::wire::ReadProp::<#inner>(__p::PhantomData)).read_value(&mut __map)?)
+                    },
+                    None => quote_spanned! {ty.span()=>
+                        (&__p::wire::ReadProp::<#ty>(__p::PhantomData)).read_value(&mut __map)?
+                    },
+                };
                 quote_spanned! {ty.span()=>
-                        __Field::#variant => {
-                    if #local.is_none() {
-                                                                        #local = __p::Option::Some((&__p::wire::ReadProp::<#ty>(__p::PhantomData)).read_value(&mut __map)?);
-                    } else {
-                        __p::wire::repeated_member(&mut #local, (&__p::wire::ReadProp::<#ty>(__p::PhantomData)).read_value(&mut __map)?);
+                    __Field::#variant => {
+                        if #local.is_none() {
+                            #local = __p::Option::Some(#read);
+                        } else {
+                            __p::wire::repeated_member(&mut #local, #read);
+                        }
                     }
                 }
-                    }
             });
     let prop_types = props.iter().map(|f| &f.ty);
     let annotations: Vec<_> = m
