@@ -21,12 +21,11 @@ pub struct Reminder {
 #[graph_function(
     returns = Vec<Reminder>,
     paths = ["GET /me/reminderView", users = "GET /users/{id|userPrincipalName}/reminderView"],
+    // The v1.0 metadata spells these parameters with a capital (the `$metadata` check insists).
+    rename_all = "PascalCase",
 )]
 pub struct ReminderView {
-    /// The v1.0 metadata spells these parameters with a capital (the `$metadata` check insists).
-    #[graph(rename = "StartDateTime")]
     pub start_date_time: String,
-    #[graph(rename = "EndDateTime")]
     pub end_date_time: String,
 }
 

@@ -531,3 +531,72 @@ fn double_options_tell_null_from_absent() {
         r#"{"dueDateTime":{"dateTime":"2026-12-01T00:00:00.0000000","timeZone":"UTC"}}"#
     );
 }
+
+/// `rename_all` names fields and members for services that do not use Graph's camelCase, checked
+/// against their schema; `rename` still wins.
+#[test]
+fn rename_all_follows_the_service_s_case() {
+    use graph_odata::query::FieldName;
+
+    #[graph_enum(
+        "Trippin.PersonGender",
+        metadata = "tests/fixtures/trippin.csdl.xml",
+        rename_all = "PascalCase"
+    )]
+    enum PersonGender {
+        Male,
+        Female,
+        Unknown,
+        #[graph(other)]
+        Other(String),
+    }
+
+    #[graph_entity(
+        "Trippin.Person",
+        metadata = "tests/fixtures/trippin.csdl.xml",
+        rename_all = "PascalCase"
+    )]
+    struct Person {
+        #[graph(key)]
+        user_name: String,
+        first_name: String,
+        gender: PersonGender,
+        emails: Option<Vec<String>>,
+    }
+
+    let person = Person {
+        user_name: "russellwhyte".into(),
+        first_name: "Russell".into(),
+        gender: PersonGender::Male,
+        emails: Some(vec!["Russell@example.com".into()]),
+    };
+    let wire = r#"{"UserName":"russellwhyte","FirstName":"Russell","Gender":"Male","Emails":["Russell@example.com"]}"#;
+    assert_eq!(to_string(&person), wire);
+    let back: Person =
+        serde_json::from_str(r#"{"UserName":"u","FirstName":"F","Gender":"Female"}"#)
+            .expect("decodes");
+    assert!(matches!(back.gender, PersonGender::Female));
+    assert_eq!(
+        PersonField::FirstName.wire(),
+        "FirstName",
+        "the field enum names the wire name"
+    );
+    assert_eq!(
+        serde_json::to_string(&Person::patch().first_name("R")).expect("serialises"),
+        r#"{"FirstName":"R"}"#
+    );
+
+    #[graph_complex(unchecked, namespace = "Sap", rename_all = "SCREAMING_SNAKE_CASE")]
+    struct Customer {
+        customer_id: Option<String>,
+        #[graph(rename = "Name1")]
+        name: Option<String>,
+    }
+    assert_eq!(
+        to_string(&Customer {
+            customer_id: Some("42".into()),
+            name: Some("Contoso".into()),
+        }),
+        r#"{"CUSTOMER_ID":"42","Name1":"Contoso"}"#
+    );
+}

@@ -137,13 +137,15 @@ async fn a_relative_link_that_leaves_the_service_is_refused_after_resolution() {
 
 /// A trip of a person, as an OData reference service writes it: every link relative to the
 /// context URL.
-#[graph_entity("Trippin.Trip", metadata = "tests/fixtures/trippin.csdl.xml")]
+#[graph_entity(
+    "Trippin.Trip",
+    metadata = "tests/fixtures/trippin.csdl.xml",
+    rename_all = "PascalCase"
+)]
 #[derive(Debug, Default)]
 pub struct Trip {
     #[graph(key)]
-    #[graph(rename = "TripId")]
     pub trip_id: Option<i32>,
-    #[graph(rename = "Name")]
     pub name: Option<String>,
     #[graph(odata_context)]
     pub context: Option<String>,

@@ -229,6 +229,10 @@ proptest! {
         let ty = ident_of(&names[0]);
         let item = quote!(pub struct #ty { #[graph(key)] pub key: Option<String>, #(pub #fields: Option<String>,)* });
         expand(MacroKind::Entity, quote!(unchecked), item.clone());
+        for (case, _) in crate::parse::names::Case::NAMES {
+            expand(MacroKind::Entity, quote!(unchecked, rename_all = #case), item.clone());
+            expand(MacroKind::Enum, quote!(unchecked, rename_all = #case), quote!(pub enum #ty { #(#fields,)* #[graph(other)] Other(String) }));
+        }
         // Companions named by the user, raw identifiers among them.
         let named = lit(names.last().map_or("", String::as_str));
         let raw = lit(&format!("r#{}", names[0].trim_start_matches("r#")));
@@ -246,6 +250,7 @@ proptest! {
         let item = quote!(pub struct Thing { #[graph(key)] pub id: Option<String> });
         expand(MacroKind::Entity, quote!(unchecked = #l, patch_type = #l, field_enum = #l), item.clone());
         expand(MacroKind::Entity, quote!(version = #l, metadata = #l), item.clone());
+        expand(MacroKind::Complex, quote!(unchecked, rename_all = #l), item.clone());
         expand(MacroKind::Function, quote!(bound = #l, aliases, returns = i64, paths = [#l]), quote!(pub struct Fun { pub ids: Vec<String> }));
     }
 }

@@ -290,7 +290,7 @@ fn check_operation(
                 format!(
                     "`{name}` has no parameter `{}` in {src}{}",
                     f.wire,
-                    Metadata::suggest_among(&f.wire, &known)
+                    suggest_wire(&f.wire, &known, m.strukt.rename_all.is_some())
                 ),
             ),
             Some(p) => {
@@ -490,7 +490,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                             format!(
                                 "`{name}` has no property `{}` in {src}{}",
                                 f.wire,
-                                Metadata::suggest_among(&f.wire, &known)
+                                suggest_wire(&f.wire, &known, m.rename_all.is_some())
                             ),
                         ),
                         Some(p) => {
@@ -554,7 +554,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                                 "`{}` has no member `{}` in {src}{}",
                                 m.name.qualified,
                                 member.wire,
-                                Metadata::suggest_among(&member.wire, &known)
+                                suggest_wire(&member.wire, &known, m.rename_all)
                             ),
                         );
                     }
@@ -594,4 +594,38 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
     quote! {
         #(const _: &[u8] = include_bytes!(#files);)*
     }
+}
+
+/// `, did you mean `x`?`, and when the schema spells the name in another case (`Comment`,
+/// `USER_NAME`) how to say so: `rename` for one, `rename_all` (unless given) for all.
+fn suggest_wire(wire: &str, known: &[&str], rename_all_given: bool) -> String {
+    let plain = Metadata::suggest_among(wire, known);
+    let folded = |s: &str| s.replace('_', "").to_lowercase();
+    let Some(same) = known
+        .iter()
+        .find(|k| folded(k) == folded(wire) && **k != wire)
+    else {
+        return plain;
+    };
+    let style = if same.contains('_') {
+        if same.chars().any(char::is_lowercase) {
+            "snake_case"
+        } else {
+            "SCREAMING_SNAKE_CASE"
+        }
+    } else if !same.chars().any(char::is_lowercase) {
+        "UPPERCASE"
+    } else if !same.chars().any(char::is_uppercase) {
+        "lowercase"
+    } else {
+        "PascalCase"
+    };
+    let all = if rename_all_given {
+        String::new()
+    } else {
+        format!(
+            ", or `rename_all = \"{style}\"` on the declaration when the schema names everything so"
+        )
+    };
+    format!(", did you mean `{same}`? Write `#[graph(rename = \"{same}\")]`{all}")
 }

@@ -145,6 +145,8 @@ pub(crate) struct StructModel {
     pub(crate) patch_ident: Ident,
     /// The field enum's name (`{Name}Field` unless `field_enum = "…"`).
     pub(crate) field_ident: Ident,
+    /// `rename_all = "…"` was given (wire names already follow it).
+    pub(crate) rename_all: Option<crate::parse::names::Case>,
 }
 
 pub(crate) struct PolyVariant {
@@ -173,6 +175,8 @@ pub(crate) struct EnumModel {
     pub(crate) flags: bool,
     pub(crate) members: Vec<EnumMember>,
     pub(crate) other: Ident,
+    /// `rename_all = "…"` was given (wire names already follow it).
+    pub(crate) rename_all: bool,
 }
 
 #[allow(clippy::large_enum_variant)] // one model per macro call; boxing buys nothing

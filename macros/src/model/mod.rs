@@ -12,9 +12,7 @@ use proc_macro2::Span;
 use syn::Ident;
 
 use crate::ctxt::Ctxt;
-use crate::parse::names::{
-    check_qualified_name, pascal_to_lower_camel, snake_to_lower_camel, snake_to_pascal,
-};
+use crate::parse::names::{Case, check_qualified_name, pascal_to_lower_camel, snake_to_pascal};
 use crate::parse::path::Segment;
 use crate::parse::{self, BaseRef, MacroKind, TypeArgs};
 use endpoints::{check_method, check_params, derived_method_name, entity_endpoints, parse_line};
@@ -154,6 +152,7 @@ fn build_struct(
             return None;
         }
     };
+    let case = args.rename_all.as_ref().map_or(Case::Camel, |(_, c)| *c);
     let mut fields: Vec<Field> = Vec::new();
     let mut key: Option<(String, Span)> = None;
     let mut extra: Option<Ident> = None;
@@ -225,7 +224,7 @@ fn build_struct(
                 v
             }
             None => {
-                let wire = snake_to_lower_camel(&ident.to_string());
+                let wire = case.field(&ident.to_string());
                 if wire.is_empty() {
                     cx.error_spanned(
                         &ident,
@@ -353,6 +352,7 @@ fn build_struct(
         endpoints,
         patch_ident,
         field_ident,
+        rename_all: args.rename_all.as_ref().map(|(_, c)| *c),
         base: args.base,
     })
 }
@@ -570,6 +570,12 @@ fn build_poly(
     data: &syn::DataEnum,
     cx: &mut Ctxt,
 ) -> Option<PolyModel> {
+    if let Some((lit, _)) = &args.rename_all {
+        cx.error_spanned(
+            lit,
+            "`rename_all` names fields and members; a polymorphic enum's variants are named by their types' `@odata.type`",
+        );
+    }
     if let Some(BaseRef::Name(b)) = &args.base {
         cx.error_spanned(
             b,
@@ -743,7 +749,11 @@ fn build_enum(
                 }
                 value
             }
-            None => pascal_to_lower_camel(&v.ident.to_string()),
+            None => args
+                .rename_all
+                .as_ref()
+                .map_or(Case::Camel, |(_, c)| *c)
+                .member(&v.ident.to_string()),
         };
         if let Some(prev) = members.iter().find(|m| m.wire == wire) {
             let at = attrs.rename.as_ref().map_or(v.ident.span(), |r| r.span());
@@ -779,5 +789,6 @@ fn build_enum(
         flags: args.flags.is_some(),
         members,
         other,
+        rename_all: args.rename_all.is_some(),
     })
 }

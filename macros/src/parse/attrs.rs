@@ -117,6 +117,12 @@ pub(crate) const KEYS: &[Key] = &[
         doc: "the name of the field enum for `$select`/`$orderby`/`$expand` (default `{Name}Field`)",
     },
     Key {
+        name: "rename_all",
+        places: TYPES,
+        form: " = \"PascalCase\"",
+        doc: "how fields and members are named on the wire when not `camelCase` (Graph's): `PascalCase`, `snake_case`, `lowercase`, `UPPERCASE`, `SCREAMING_SNAKE_CASE`; `#[graph(rename)]` still wins",
+    },
+    Key {
         name: "create",
         places: &[Entity],
         form: " = \"POST /path\"",

@@ -105,6 +105,8 @@ pub(crate) struct TypeArgs {
     pub(crate) patch_type: Option<LitStr>,
     /// `field_enum = "TaskProperty"`: the name of the field enum (default `{Name}Field`).
     pub(crate) field_enum: Option<LitStr>,
+    /// `rename_all = "PascalCase"`: how fields and members are named on the wire.
+    pub(crate) rename_all: Option<(LitStr, names::Case)>,
 }
 
 /// Parses the macro's own arguments, recording every problem in `cx`.
@@ -211,6 +213,40 @@ pub(crate) fn type_args(kind: MacroKind, tokens: TokenStream, cx: &mut Ctxt) -> 
                                 &mut args.field_enum
                             };
                             set_once(cx, slot, v, &key, kind);
+                        }
+                        "rename_all" => {
+                            input.parse::<Token![=]>()?;
+                            let v: LitStr = input.parse()?;
+                            match names::Case::parse(&v.value()) {
+                                Some(case) => {
+                                    set_once(cx, &mut args.rename_all, (v, case), &key, kind)
+                                }
+                                None => {
+                                    let known: Vec<&str> =
+                                        names::Case::NAMES.iter().map(|(n, _)| *n).collect();
+                                    let hint = names::did_you_mean(&v.value(), &known).map_or_else(
+                                        || {
+                                            format!(
+                                                "one of {}",
+                                                known
+                                                    .iter()
+                                                    .map(|k| format!("`{k}`"))
+                                                    .collect::<Vec<_>>()
+                                                    .join(", ")
+                                            )
+                                        },
+                                        |k| format!("did you mean `{k}`?"),
+                                    );
+                                    cx.error_spanned(
+                                        &v,
+                                        format!(
+                                            "{}: `rename_all` does not know `{}`; {hint}",
+                                            kind.name(),
+                                            v.value()
+                                        ),
+                                    );
+                                }
+                            }
                         }
                         "version" => {
                             input.parse::<Token![=]>()?;
