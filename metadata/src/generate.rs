@@ -37,16 +37,45 @@ const KEYWORDS: &[&str] = &[
 
 use crate::names::upper_first as pascal;
 
-/// A field for a wire name: the Rust name and, when it does not convert back, a `rename`.
-fn field(wire: &str) -> (String, Option<String>) {
+/// A field for a wire name: the Rust name and, when it does not convert back (in camelCase, or
+/// in PascalCase under `rename_all = "PascalCase"`), a `rename`.
+fn field(wire: &str, pascal_case: bool) -> (String, Option<String>) {
     let s = snake_from_camel(wire);
-    let rename = (snake_to_lower_camel(&s) != wire).then(|| wire.to_owned());
+    let back = if pascal_case {
+        crate::names::snake_to_pascal(&s)
+    } else {
+        snake_to_lower_camel(&s)
+    };
+    let rename = (back != wire).then(|| wire.to_owned());
     let ident = if KEYWORDS.contains(&s.as_str()) {
         format!("r#{s}")
     } else {
         s
     };
     (ident, rename)
+}
+
+/// Whether `rename_all = "PascalCase"` leaves fewer `rename`s than the default camelCase for
+/// these wire names (TripPin's `UserName`, Graph's `StartDateTime` parameters).
+fn prefers_pascal<'n>(wires: impl IntoIterator<Item = &'n str> + Clone) -> bool {
+    let renames = |pascal: bool| {
+        wires
+            .clone()
+            .into_iter()
+            .filter(|w| field(w, pascal).1.is_some())
+            .count()
+    };
+    renames(true) < renames(false)
+}
+
+/// The same for enumeration members (`Male`), whose Rust names are the wire names capitalised.
+fn members_prefer_pascal(members: &[String]) -> bool {
+    let camel = members
+        .iter()
+        .filter(|m| camel_first_lower(&pascal(m)) != **m)
+        .count();
+    let pascal_renames = members.iter().filter(|m| pascal(m) != **m).count();
+    pascal_renames < camel
 }
 
 struct Generator<'a> {
@@ -109,7 +138,7 @@ impl Generator<'_> {
     }
 
     /// The fields, and whether all of them are `Option` (so `Default` can be derived).
-    fn fields(&mut self, qualified: &str, key: Option<&str>) -> (String, bool) {
+    fn fields(&mut self, qualified: &str, key: Option<&str>, pascal_case: bool) -> (String, bool) {
         let mut out = String::new();
         let mut all_optional = true;
         // Base type properties first, as the metadata lists them.
@@ -122,7 +151,7 @@ impl Generator<'_> {
             .collect();
         for t in lineage {
             for p in &t.properties {
-                let (ident, rename) = field(&p.name);
+                let (ident, rename) = field(&p.name, pascal_case);
                 let mut ty = p.ty.clone();
                 let is_key = key == Some(p.name.as_str());
                 if is_key {
@@ -214,13 +243,24 @@ impl Generator<'_> {
             Kind::Enum => {
                 let _ = writeln!(self.out, "/// `{qualified}`");
                 let flags = if def.flags { ", flags" } else { "" };
+                let pascal_case = members_prefer_pascal(&def.members);
+                let case = if pascal_case {
+                    ", rename_all = \"PascalCase\""
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     self.out,
-                    "#[graph_enum(\"{qualified}\"{flags})]\n#[derive(Debug, Clone, PartialEq)]\npub enum {name} {{"
+                    "#[graph_enum(\"{qualified}\"{flags}{case})]\n#[derive(Debug, Clone, PartialEq)]\npub enum {name} {{"
                 );
                 for m in &def.members {
                     let variant = pascal(m);
-                    if crate::generate::camel_first_lower(&variant) != *m {
+                    let back = if pascal_case {
+                        variant.clone()
+                    } else {
+                        camel_first_lower(&variant)
+                    };
+                    if back != *m {
                         let _ = writeln!(self.out, "    #[graph(rename = \"{m}\")]");
                     }
                     let _ = writeln!(self.out, "    {variant},");
@@ -302,7 +342,17 @@ impl Generator<'_> {
                         ""
                     }
                 );
-                let (fields, all_optional) = self.fields(qualified, key.as_deref());
+                let wires: Vec<String> = self
+                    .md
+                    .lineage(qualified)
+                    .iter()
+                    .flat_map(|t| t.properties.iter().map(|p| p.name.clone()))
+                    .collect();
+                let pascal_case = prefers_pascal(wires.iter().map(String::as_str));
+                if pascal_case {
+                    args.push("rename_all = \"PascalCase\"".to_owned());
+                }
+                let (fields, all_optional) = self.fields(qualified, key.as_deref(), pascal_case);
                 let default = if all_optional { ", Default" } else { "" };
                 let _ = writeln!(
                     self.out,
@@ -372,14 +422,20 @@ impl Generator<'_> {
                 pascal(&simple),
                 self.names.get(qualified).cloned().unwrap_or_default()
             );
+            let pascal_case = prefers_pascal(op.parameters.iter().map(|p| p.name.as_str()));
+            let case = if pascal_case {
+                ", rename_all = \"PascalCase\""
+            } else {
+                ""
+            };
             let _ = writeln!(self.out, "/// `{}` bound to `{qualified}`", op.name);
             let _ = writeln!(
                 self.out,
-                "#[graph_action(\"{}\"{returns}, paths = [\"POST {base}/{simple}\"])]\n#[derive(Default)]\npub struct {name} {{",
+                "#[graph_action(\"{}\"{returns}{case}, paths = [\"POST {base}/{simple}\"])]\n#[derive(Default)]\npub struct {name} {{",
                 op.name
             );
             for p in &op.parameters {
-                let (ident, rename) = field(&p.name);
+                let (ident, rename) = field(&p.name, pascal_case);
                 let mut ty = p.ty.clone();
                 ty.nullable = true;
                 let rust = self.rust_type(&ty);
@@ -437,15 +493,68 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        assert_eq!(field("webUrl"), ("web_url".into(), None));
-        assert_eq!(field("type"), ("r#type".into(), None));
-        assert_eq!(field("iPAddress"), ("i_p_address".into(), None));
-        assert_eq!(field("sharepointIds"), ("sharepoint_ids".into(), None));
+        assert_eq!(field("webUrl", false), ("web_url".into(), None));
+        assert_eq!(field("type", false), ("r#type".into(), None));
+        assert_eq!(field("iPAddress", false), ("i_p_address".into(), None));
         assert_eq!(
-            field("StartDateTime"),
+            field("sharepointIds", false),
+            ("sharepoint_ids".into(), None)
+        );
+        assert_eq!(
+            field("StartDateTime", false),
             ("start_date_time".into(), Some("StartDateTime".into()))
         );
+        assert_eq!(
+            field("StartDateTime", true),
+            ("start_date_time".into(), None)
+        );
+        assert_eq!(
+            field("webUrl", true),
+            ("web_url".into(), Some("webUrl".into()))
+        );
+        assert!(prefers_pascal(["StartDateTime", "EndDateTime"]));
+        assert!(!prefers_pascal(["webUrl", "Id"]));
+        assert!(members_prefer_pascal(&["Male".into(), "Female".into()]));
+        assert!(!members_prefer_pascal(&[
+            "notStarted".into(),
+            "Done".into()
+        ]));
         assert_eq!(pascal("linkedResource"), "LinkedResource");
+    }
+
+    #[test]
+    fn pascal_case_services_get_rename_all() {
+        let md = Metadata::parse(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Trippin" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Person">
+        <Key><PropertyRef Name="UserName" /></Key>
+        <Property Name="UserName" Type="Edm.String" Nullable="false" />
+        <Property Name="Gender" Type="Trippin.PersonGender" />
+        <Property Name="eTag" Type="Edm.String" />
+      </EntityType>
+      <EnumType Name="PersonGender">
+        <Member Name="Male" Value="0" />
+        <Member Name="Female" Value="1" />
+      </EnumType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#,
+        )
+        .unwrap();
+        let text = generate(&md, &["Trippin.Person"], &Options::default()).unwrap();
+        assert!(
+            text.contains("#[graph_entity(\"Trippin.Person\", rename_all = \"PascalCase\")]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[graph_enum(\"Trippin.PersonGender\", rename_all = \"PascalCase\")]"),
+            "{text}"
+        );
+        // Only the one property that does not follow the rest keeps a `rename`.
+        assert_eq!(text.matches("rename = ").count(), 1, "{text}");
+        assert!(text.contains("#[graph(rename = \"eTag\")]"), "{text}");
     }
 
     #[test]
