@@ -197,17 +197,6 @@ fn foreign_attrs(kind: MacroKind, input: &mut syn::DeriveInput, cx: &mut Ctxt) {
     };
     for field in fields {
         conditional_attrs(name, "field", &mut field.attrs, cx);
-    }
-    let fields: Vec<&mut syn::Field> = match &mut input.data {
-        syn::Data::Struct(s) => s.fields.iter_mut().collect(),
-        syn::Data::Enum(e) => e
-            .variants
-            .iter_mut()
-            .flat_map(|v| v.fields.iter_mut())
-            .collect(),
-        syn::Data::Union(_) => Vec::new(),
-    };
-    for field in fields {
         field.attrs.retain(|attr| {
             if !attr.path().is_ident("serde") {
                 return true;
