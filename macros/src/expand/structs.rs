@@ -550,19 +550,13 @@ pub(crate) fn field_enum(m: &StructModel) -> TokenStream {
     let ident = &m.ident;
     let vis = &m.vis;
     let enum_ident = &m.field_ident;
-    // A field with no usable variant name, or the same one as an earlier field, is an error of
-    // the model already; it is left out here (the enum is still generated, so call sites compile).
-    let mut variants: Vec<syn::Ident> = Vec::new();
-    let mut wires: Vec<&String> = Vec::new();
-    for f in m.fields.iter().filter(|f| f.role == Role::Property) {
-        let name = crate::parse::names::snake_to_pascal(&f.ident.to_string());
-        if let Ok(variant) = syn::parse_str::<syn::Ident>(&name)
-            && !variants.contains(&variant)
-        {
-            variants.push(variant);
-            wires.push(&f.wire);
-        }
-    }
+    // The model names each property's variant once (a field whose name gives none is its error).
+    let (variants, wires): (Vec<_>, Vec<_>) = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property)
+        .filter_map(|f| f.variant.as_ref().map(|v| (v, &f.wire)))
+        .unzip();
     let docs = wires.iter().map(|w| format!("`{w}`"));
     // The link is written from inside the enum's module (rustdoc resolves it there).
     let doc = format!(

@@ -59,6 +59,9 @@ pub(crate) struct Field {
     pub(crate) secret: bool,
     /// `#[graph(unchecked)]`: not checked against the metadata (a property newer than the schema).
     pub(crate) unchecked: bool,
+    /// The property's variant in an entity's field enum (`web_url` → `WebUrl`); `None` elsewhere
+    /// (and where the name gives none, which is an error of the model).
+    pub(crate) variant: Option<Ident>,
 }
 
 /// What an endpoint does, which fixes its HTTP method and generated signature.

@@ -157,7 +157,7 @@ fn build_struct(
     let mut key: Option<(String, Span)> = None;
     let mut extra: Option<Ident> = None;
     let mut seen: Vec<(String, Ident)> = Vec::new();
-    let mut variants: Vec<(String, Ident)> = Vec::new();
+    let mut variants: Vec<(Ident, Ident)> = Vec::new();
     for f in named {
         let Some(ident) = f.ident.clone() else {
             continue;
@@ -244,21 +244,25 @@ fn build_struct(
                 seen.push((wire.clone(), ident.clone()));
             }
         }
+        let mut variant = None;
         if role == Role::Property && kind == MacroKind::Entity && !wire_taken && !wire.is_empty() {
             // The field's variant in the field enum (`web_url` → `WebUrl`).
-            let variant = snake_to_pascal(&ident.to_string());
-            if syn::parse_str::<Ident>(&variant).is_err() {
-                cx.error_spanned(
+            let name = snake_to_pascal(&ident.to_string());
+            match syn::parse_str::<Ident>(&name) {
+                Err(_) => cx.error_spanned(
                     &ident,
-                    format!("field `{ident}` gives no variant name for the field enum (`$select`/`$orderby`/`$expand`): `{variant}` is not an identifier; start the field's name with a letter"),
-                );
-            } else if let Some((_, other)) = variants.iter().find(|(v, _)| *v == variant) {
-                cx.error_spanned(
-                    &ident,
-                    format!("fields `{other}` and `{ident}` both become the variant `{variant}` of the field enum (`$select`/`$orderby`/`$expand`): rename one of them"),
-                );
-            } else {
-                variants.push((variant, ident.clone()));
+                    format!("field `{ident}` gives no variant name for the field enum (`$select`/`$orderby`/`$expand`): `{name}` is not an identifier; start the field's name with a letter"),
+                ),
+                Ok(v) => match variants.iter().find(|(taken, _)| *taken == v) {
+                    Some((_, other)) => cx.error_spanned(
+                        &ident,
+                        format!("fields `{other}` and `{ident}` both become the variant `{name}` of the field enum (`$select`/`$orderby`/`$expand`): rename one of them"),
+                    ),
+                    None => {
+                        variants.push((v.clone(), ident.clone()));
+                        variant = Some(v);
+                    }
+                },
             }
         }
         if let (Some(span), false) = (attrs.secret, is_operation) {
@@ -315,6 +319,7 @@ fn build_struct(
             default: attrs.default.is_some(),
             secret: attrs.secret.is_some(),
             unchecked: attrs.unchecked.is_some(),
+            variant,
         });
     }
     // An entity without an explicit key uses its `id` property, as `microsoft.graph.entity` declares.
