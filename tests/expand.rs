@@ -104,3 +104,47 @@ async fn a_typed_expand_fills_the_navigation_field() {
     assert_eq!(err.status(), Some(http::StatusCode::BAD_REQUEST));
     assert!(err.to_string().contains("by name only"), "{err}");
 }
+
+/// Query options built in steps reach the service once each (OData refuses a repeated system
+/// query option): lists joined, filters combined with `and`, the last `$top` kept; an empty list
+/// adds nothing.
+#[tokio::test]
+async fn query_options_built_in_steps_are_sent_once_each() {
+    let emu = emulator().await;
+    let list = emu.insert("/me/todo/lists", json!({"id": "L"}));
+    emu.insert(
+        &format!("/me/todo/lists/{list}/tasks"),
+        json!({"id": "T", "title": "Book flights", "status": "notStarted"}),
+    );
+    emu.insert(
+        &format!("/me/todo/lists/{list}/tasks"),
+        json!({"id": "U", "title": "Pack", "status": "completed"}),
+    );
+    let client = client_for(&emu);
+    let no_fields: [TodoTaskField; 0] = [];
+    let page = client
+        .send(
+            TodoTask::list(&list)
+                .select([TodoTaskField::Id])
+                .filter(
+                    Filter::eq(TodoTaskField::Title, "Pack")
+                        .or(Filter::eq(TodoTaskField::Title, "Book flights")),
+                )
+                .top(10)
+                .select([TodoTaskField::Title])
+                .expand(no_fields)
+                .filter(Filter::eq(TodoTaskField::Id, "U"))
+                .top(1),
+        )
+        .await
+        .unwrap();
+    let seen = emu.last_request().unwrap();
+    assert_eq!(
+        seen.query.as_deref(),
+        Some(
+            "$select=id,title&$filter=(title%20eq%20%27Pack%27%20or%20title%20eq%20%27Book%20flights%27)%20and%20(id%20eq%20%27U%27)&$top=1"
+        )
+    );
+    let titles: Vec<_> = page.value.iter().map(|t| t.title.clone()).collect();
+    assert_eq!(titles, [Some("Pack".to_owned())]);
+}
