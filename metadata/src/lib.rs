@@ -723,27 +723,23 @@ impl Metadata {
                 stack.extend(ds.iter().cloned());
             }
         }
-        known.extend(
-            self.operations
-                .iter()
-                .filter(|o| {
-                    o.binding.as_ref().is_some_and(|b| {
-                        b.collection == collection && self.derives_from(t, &b.name)
-                    })
-                })
-                .map(|o| o.name.clone()),
-        );
+        known.extend(self.bound_to(t, collection).map(|o| o.name.clone()));
         let qualified = self.qualify(name);
         let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-        let what = if collection {
-            format!("Collection({t})")
-        } else {
-            t.to_owned()
-        };
         Some(format!(
-            "{what} has no derived type or bound operation named `{qualified}`{}",
+            "{} has no derived type or bound operation named `{qualified}`{}",
+            shape(t, collection),
             suggest(&qualified, &refs)
         ))
+    }
+
+    /// Every operation bound to `t` (or a base of it), as one entity or as a collection.
+    fn bound_to<'a>(&'a self, t: &'a str, collection: bool) -> impl Iterator<Item = &'a Operation> {
+        self.operations.iter().filter(move |o| {
+            o.binding
+                .as_ref()
+                .is_some_and(|b| b.collection == collection && self.derives_from(t, &b.name))
+        })
     }
 
     fn is_name_of_something(&self, t: &str, seg: &str, collection: bool) -> bool {
@@ -780,28 +776,26 @@ impl Metadata {
                         known.extend(d.properties.iter().map(|p| p.name.as_str()));
                     }
                 }
-                let ops: Vec<&str> = self
-                    .operations
-                    .iter()
-                    .filter(|o| {
-                        o.binding.as_ref().is_some_and(|b| {
-                            b.collection == collection && self.derives_from(t, &b.name)
-                        })
-                    })
-                    .filter_map(|o| o.name.rsplit('.').next())
-                    .collect();
-                known.extend(ops);
-                let what = if collection {
-                    format!("Collection({t})")
-                } else {
-                    t.to_owned()
-                };
+                known.extend(
+                    self.bound_to(t, collection)
+                        .filter_map(|o| o.name.rsplit('.').next()),
+                );
                 Err(format!(
-                    "{what} has no navigation property, property or bound operation named `{seg}`{}",
+                    "{} has no navigation property, property or bound operation named `{seg}`{}",
+                    shape(t, collection),
                     suggest(seg, &known)
                 ))
             }
         }
+    }
+}
+
+/// `microsoft.graph.user` or `Collection(microsoft.graph.user)`, for messages.
+fn shape(t: &str, collection: bool) -> String {
+    if collection {
+        format!("Collection({t})")
+    } else {
+        t.to_owned()
     }
 }
 
