@@ -172,9 +172,18 @@ impl<T> Request<T> {
 
     /// `$search="text"` (quoted as Graph wants it), with
     /// [`eventual_consistency`](Request::eventual_consistency).
-    /// `text` may name a property: `displayName:room`.
+    /// `text` may name a property: `displayName:room`. A `\` or `"` in `text` is escaped with a
+    /// backslash, so the value always stays one phrase.
     pub fn search(self, text: &str) -> Request<T> {
-        let quoted = format!("\"{}\"", text.replace('"', "\\\""));
+        let mut quoted = String::with_capacity(text.len() + 2);
+        quoted.push('"');
+        for c in text.chars() {
+            if matches!(c, '"' | '\\') {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
         self.query("$search", quoted).eventual_consistency()
     }
 
@@ -256,5 +265,15 @@ mod tests {
             r.url_path(),
             "/users?$search=%22displayName:room%20%5C%22A%5C%22%22"
         );
+    }
+
+    #[test]
+    fn a_backslash_cannot_close_the_search_phrase() {
+        // Escaping only the quotes would send `"a\\" OR \"b"`: an escaped backslash, the closing
+        // quote, then ` OR ` outside the phrase as search syntax.
+        let r: Request = Request::get("/users").search("a\\\" OR \"b");
+        assert_eq!(r.query_pairs()[0].1, "\"a\\\\\\\" OR \\\"b\"");
+        let r: Request = Request::get("/users").search("ends with \\");
+        assert_eq!(r.query_pairs()[0].1, "\"ends with \\\\\"");
     }
 }
