@@ -1,14 +1,14 @@
-//! Seed 004: a connected organization whose identity sources carry their derived `@odata.type` (admin consent on real Graph).
+//! Create a connected organization whose identity sources carry their derived `@odata.type` (admin consent on real Graph).
 //!
 //! ```text
 //! cargo run --example create_connected_organization            # against the local emulator
 //! GRAPH_TOKEN=eyJ0... cargo run --example create_connected_organization
 //! ```
 
-#[path = "seed_models/mod.rs"]
-mod seed_models;
+#[path = "graph_models/mod.rs"]
+mod graph_models;
 
-use seed_models::run::{self, Failure};
+use graph_models::run::{self, Failure};
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {

@@ -1,14 +1,14 @@
-//! Seed 003: an external connection with a client-chosen id (admin consent on real Graph).
+//! Create an external connection with a client-chosen id (admin consent on real Graph).
 //!
 //! ```text
 //! cargo run --example create_external_connection            # against the local emulator
 //! GRAPH_TOKEN=eyJ0... cargo run --example create_external_connection
 //! ```
 
-#[path = "seed_models/mod.rs"]
-mod seed_models;
+#[path = "graph_models/mod.rs"]
+mod graph_models;
 
-use seed_models::run::{self, Failure};
+use graph_models::run::{self, Failure};
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {

@@ -1,14 +1,14 @@
-//! Seed 000/001: a linked resource on a To Do task, created, read, listed, updated and deleted.
+//! A linked resource on a To Do task, created, read, listed, updated and deleted.
 //!
 //! ```text
 //! cargo run --example create_linked_resource            # against the local emulator
 //! GRAPH_TOKEN=eyJ0... cargo run --example create_linked_resource
 //! ```
 
-#[path = "seed_models/mod.rs"]
-mod seed_models;
+#[path = "graph_models/mod.rs"]
+mod graph_models;
 
-use seed_models::run::{self, Failure};
+use graph_models::run::{self, Failure};
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {

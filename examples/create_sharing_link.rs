@@ -1,14 +1,14 @@
-//! Seed 002: `createLink` on a drive item (201 for a new link, 200 for the same one again).
+//! `createLink` on a drive item (201 for a new link, 200 for the same one again).
 //!
 //! ```text
 //! cargo run --example create_sharing_link            # against the local emulator
 //! GRAPH_TOKEN=eyJ0... cargo run --example create_sharing_link
 //! ```
 
-#[path = "seed_models/mod.rs"]
-mod seed_models;
+#[path = "graph_models/mod.rs"]
+mod graph_models;
 
-use seed_models::run::{self, Failure};
+use graph_models::run::{self, Failure};
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {

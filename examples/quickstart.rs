@@ -1,4 +1,4 @@
-//! Every seed operation, declared with the macros (`examples/seed_models`), end to end:
+//! The five Graph operations, declared with the macros (`examples/graph_models`), end to end:
 //! a task's linked resource (create/get/list/update/delete), a sharing link (`createLink`), an
 //! external connection and a connected organization.
 //!
@@ -19,10 +19,10 @@
 //! GRAPH_TOKEN=eyJ0... cargo run --example quickstart
 //! ```
 
-#[path = "seed_models/mod.rs"]
-mod seed_models;
+#[path = "graph_models/mod.rs"]
+mod graph_models;
 
-use seed_models::run::{self, Failure};
+use graph_models::run::{self, Failure};
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {

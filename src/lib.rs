@@ -42,8 +42,9 @@
 //! ([`graph_entity`], [`graph_complex`], [`graph_enum`], [`graph_action`], [`graph_function`]);
 //! [`Client`] and [`ClientBuilder`] for settings; [`policy`] to add your own behaviour to every
 //! call; [`download`], [`upload`], [`batch`], [`delta`] for the bigger operations; [`Error`] for what
-//! can go wrong. The README (on crates.io and in the repository) walks through every seed
-//! operation and the production settings.
+//! can go wrong. The README (on crates.io and in the repository) walks through five Graph
+//! operations end to end (To Do linked resources, sharing links, external connections, connected
+//! organizations) and the production settings.
 //!
 //! Tests and examples run against the local emulator (`graph-odata-emulator`) instead of Graph.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -1,7 +1,7 @@
 //! Paging: streams and pages over `@odata.nextLink`, with throttling, foreign hosts and loops.
 
-#[path = "../examples/seed_models/mod.rs"]
-mod seeds;
+#[path = "../examples/graph_models/mod.rs"]
+mod graph_models;
 mod support;
 
 use axum::Router;
@@ -203,8 +203,8 @@ async fn generated_list_endpoints_stream_too() {
     );
     emu.set_page_size(1);
     let client = client_for(&emu);
-    let orgs: Vec<seeds::ConnectedOrganization> = client
-        .stream(seeds::ConnectedOrganization::list())
+    let orgs: Vec<graph_models::ConnectedOrganization> = client
+        .stream(graph_models::ConnectedOrganization::list())
         .try_collect()
         .await
         .unwrap();
@@ -215,7 +215,7 @@ async fn generated_list_endpoints_stream_too() {
 #[tokio::test]
 async fn typed_query_options_on_generated_endpoints() {
     use graph_odata::query::{Filter, Order};
-    use seeds::{
+    use graph_models::{
         ConnectedOrganization, ConnectedOrganizationField as F, ConnectedOrganizationState,
     };
     let emu = emulator().await;

@@ -1,19 +1,19 @@
-//! The seed declarations checked against Microsoft Graph's published v1.0 metadata.
+//! The example declarations (`examples/graph_models`) checked against Microsoft Graph's published v1.0 metadata.
 //!
 //! The CSDL is read from `GRAPH_ODATA_METADATA_V1_0` (`.ci/run` points it at
 //! `../shared/graph/v1.0.csdl.xml`); without it these tests say what they skip and pass, so the
 //! README's plain `cargo test` works on a clone with nothing beside it. Under CI (`CI=1`) a missing
 //! file fails them.
 
-#[path = "../examples/seed_models/mod.rs"]
-mod seeds;
+#[path = "../examples/graph_models/mod.rs"]
+mod graph_models;
 mod support;
 
 use std::sync::OnceLock;
 
 use graph_odata::wire::{ODataType, TypeKind};
 use graph_odata_metadata::{Kind, Metadata, Target};
-use seeds::*;
+use graph_models::*;
 
 fn metadata() -> Option<&'static Metadata> {
     static MD: OnceLock<Option<Metadata>> = OnceLock::new();
@@ -56,7 +56,7 @@ fn the_published_file_loads_with_its_totals() {
     assert_eq!(totals.operations, 857 + 324);
 }
 
-/// Every property a seed model declares exists on the type (or a base) in v1.0.
+/// Every property an example model declares exists on the type (or a base) in v1.0.
 fn check<T: ODataType>(md: &Metadata) {
     let name = T::QUALIFIED_NAME;
     let def = md
@@ -90,7 +90,7 @@ fn check<T: ODataType>(md: &Metadata) {
 }
 
 #[test]
-fn the_seed_types_match_v1() {
+fn the_example_types_match_v1() {
     let md = need_metadata!();
     check::<LinkedResource>(md);
     check::<Permission>(md);
@@ -129,18 +129,18 @@ fn the_seed_types_match_v1() {
 }
 
 #[test]
-fn the_seed_pages_beta_forms_are_not_v1() {
+fn the_beta_pages_forms_are_not_v1() {
     let md = need_metadata!();
-    // Seed 004's createdBy/modifiedBy are beta-only.
+    // The beta connectedOrganization's createdBy/modifiedBy are beta-only.
     let names = md.property_names("microsoft.graph.connectedOrganization");
     assert!(!names.contains(&"createdBy"));
-    // Seed 003's authorizedApps is authorizedAppIds in v1.0.
+    // The beta externalConnection's authorizedApps is authorizedAppIds in v1.0.
     let names = md.property_names("microsoft.graph.externalConnectors.configuration");
     assert_eq!(names, ["authorizedAppIds"]);
 }
 
 #[test]
-fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
+fn today_s_paths_resolve_and_the_old_ones_fail_with_reasons() {
     let md = need_metadata!();
     let collection = |p: &str| match md.resolve_path(&segs(p)) {
         Ok(r) => match r.target {
@@ -177,8 +177,8 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
     );
     assert!(md.resolve_path(&segs("/connectedOrganizations")).is_err());
 
-    // createLink: 8 of the 23 seed paths resolve in v1.0 (seed-operations.md), all of today's do.
-    let seed = [
+    // createLink: 8 of the 23 paths of its 2021 beta page resolve in v1.0, all of today's do.
+    let beta_page = [
         "/drives/{drivesId}/root/createLink",
         "/shares/{sharesId}/root/createLink",
         "/workbooks/{workbooksId}/createLink",
@@ -203,16 +203,16 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
         "/me/joinedGroups/{groupId}/sites/{siteId}/items/{baseItemId}/microsoft.graph.sharedDriveItem/items/{driveItemId}/createLink",
         "/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{itemActivityId}/driveItem/createLink",
     ];
-    let resolving: Vec<&str> = seed
+    let resolving: Vec<&str> = beta_page
         .iter()
         .copied()
         .filter(|p| md.resolve_path(&segs(p)).is_ok())
         .collect();
     assert_eq!(resolving.len(), 8, "{resolving:#?}");
-    let err = md.resolve_path(&segs(seed[4])).unwrap_err();
+    let err = md.resolve_path(&segs(beta_page[4])).unwrap_err();
     assert!(err.message().contains("named `joinedGroups`"), "{err}");
     // The same paths through /groups/{id} resolve, except those through drive/activities.
-    let regrouped: Vec<String> = seed
+    let regrouped: Vec<String> = beta_page
         .iter()
         .filter(|p| p.starts_with("/me/joinedGroups/"))
         .map(|p| p.replace("/me/joinedGroups/", "/groups/"))

@@ -1,15 +1,15 @@
 //! Wire behaviour of the model macros: `@odata.type`, polymorphism, evolvable enums, flags, PATCH,
 //! unknown members and annotations.
 
-#[path = "../examples/seed_models/mod.rs"]
-mod seeds;
+#[path = "../examples/graph_models/mod.rs"]
+mod graph_models;
 mod support;
 
 use graph_odata::prelude::*;
 use graph_odata::wire::{GraphEnum, Lossless, ODataType, RawObject, TypeKind};
 use serde_json::{Value, json};
 
-use seeds::*;
+use graph_models::*;
 
 fn to_string<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serialises")

@@ -1,7 +1,7 @@
 """Microsoft's own Graph SDK for Python (msgraph-sdk, Kiota-generated) against the emulator.
 
 Run by `.ci/sdk-interop`: it starts the emulator binary and passes its root URL as argv[1].
-Every seed operation goes through the SDK's request builders, models and error mapping.
+Each of the five example operations goes through the SDK's request builders, models and error mapping.
 """
 import asyncio
 import sys

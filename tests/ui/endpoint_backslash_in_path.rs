@@ -1,6 +1,6 @@
 use graph_odata::graph_entity;
 
-/// Seed 003's example URL has `docs\api` in it.
+/// The create-externalConnection page's example URL has `docs\api` in it.
 #[graph_entity(
     "microsoft.graph.externalConnectors.externalConnection",
     create = "POST https://graph.microsoft.com/docs\\api/connections",

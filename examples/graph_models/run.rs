@@ -1,4 +1,4 @@
-//! The seed operations as small programs: shared by `quickstart` and the one-per-seed examples.
+//! The five operations as small programs: shared by `quickstart` and the one-per-operation examples.
 
 use graph_odata::prelude::*;
 use graph_odata_emulator::{Emulator, Fault};
@@ -82,7 +82,7 @@ pub fn print_log(emulator: Option<&Emulator>) {
     }
 }
 
-/// Seed 000/001: a linked resource on a To Do task.
+/// Create a linked resource on a To Do task.
 pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result<(), Failure> {
     println!(
         "\n== linkedResource (POST /me/todo/lists/{{todoTaskListId}}/tasks/{{taskId}}/linkedResources)"
@@ -207,7 +207,7 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
     Ok(())
 }
 
-/// Seed 002: a sharing link on a drive item.
+/// `createLink`: a sharing link on a drive item.
 pub async fn sharing_link(client: &Client, emu: Option<&Emulator>) -> Result<(), Failure> {
     println!("\n== createLink (POST /me/drive/items/{{itemId}}/createLink)");
     let item_id = match emu {
@@ -268,7 +268,7 @@ pub async fn sharing_link(client: &Client, emu: Option<&Emulator>) -> Result<(),
     Ok(())
 }
 
-/// Seed 003: an external connection with a client-chosen id.
+/// Create an external connection with a client-chosen id.
 pub async fn external_connection(client: &Client) -> Result<(), Failure> {
     println!("\n== externalConnection (POST /external/connections)");
     let connection = ExternalConnection {
@@ -304,7 +304,7 @@ pub async fn external_connection(client: &Client) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Seed 004: a connected organization with typed identity sources.
+/// Create a connected organization with typed identity sources.
 pub async fn connected_organization(client: &Client) -> Result<(), Failure> {
     println!(
         "\n== connectedOrganization (POST /identityGovernance/entitlementManagement/connectedOrganizations)"

@@ -1,14 +1,14 @@
-//! Every JSON body and response on the five seed pages decodes into the seed models and re-encodes
+//! Every JSON body and response on the five operations' documentation pages decodes into the models and re-encodes
 //! to the same JSON (modulo key order and the `#` of `@odata.type`).
 
-#[path = "../examples/seed_models/mod.rs"]
-mod seeds;
+#[path = "../examples/graph_models/mod.rs"]
+mod graph_models;
 
 use graph_odata::wire::Lossless;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use seeds::*;
+use graph_models::*;
 
 /// `@odata.type` values without `#`, recursively, so `microsoft.graph.x` and `#microsoft.graph.x` compare equal.
 fn normalise(v: &Value) -> Value {
@@ -46,7 +46,7 @@ where
     decoded
 }
 
-// Seed 000 (beta `POST /linkedResources`): the request repeats `webUrl`.
+// Beta `POST /linkedResources`: the request repeats `webUrl`.
 const LINKED_RESOURCE_REQUEST_000: &str = r##"{
   "@odata.type": "#microsoft.graph.linkedResource",
   "webUrl": "String",
@@ -66,7 +66,7 @@ const LINKED_RESOURCE_RESPONSE_000: &str = r##"{
 }"##;
 
 #[test]
-fn seed_000_linked_resource_duplicate_key_last_wins() {
+fn beta_linked_resource_duplicate_key_last_wins() {
     // Graph (like most JSON readers) keeps the last of repeated members; so does graph-odata.
     let r: LinkedResource = serde_json::from_str(LINKED_RESOURCE_REQUEST_000).unwrap();
     assert_eq!(r.web_url.as_deref(), Some("http:://microsoft.com"));
@@ -86,7 +86,7 @@ fn seed_000_linked_resource_duplicate_key_last_wins() {
 }
 
 #[test]
-fn seed_001_linked_resource_v1() {
+fn linked_resource_v1() {
     // The v1.0 page's example bodies (its braces were lost in the page's conversion).
     let request: LinkedResource = round_trip(
         r#"{"webUrl": "", "applicationName": "Microsoft", "displayName": "Microsoft",
@@ -139,7 +139,7 @@ const CREATE_LINK_RESPONSE_002: &str = r##"{
 }"##;
 
 #[test]
-fn seed_002_create_link_body_and_wrapped_permission() {
+fn create_link_body_and_wrapped_permission() {
     let body: CreateLinkBody = round_trip(CREATE_LINK_REQUEST_002);
     let when = body.expiration_date_time.as_ref().unwrap();
     assert_eq!(when.offset_minutes(), 180);
@@ -177,7 +177,7 @@ const EXTERNAL_CONNECTION_REQUEST_003: &str = r##"{
 }"##;
 
 #[test]
-fn seed_003_external_connection_keeps_the_retired_authorized_apps() {
+fn external_connection_keeps_the_retired_authorized_apps() {
     let request: ExternalConnection = round_trip(EXTERNAL_CONNECTION_REQUEST_003);
     let config = request.configuration.as_ref().unwrap();
     assert_eq!(
@@ -222,8 +222,8 @@ const CONNECTED_ORGANIZATION_RESPONSE_004: &str = r##"{
 }"##;
 
 #[test]
-fn seed_004_connected_organization_in_the_seed_form() {
-    let request: ConnectedOrganizationSeedForm = round_trip(CONNECTED_ORGANIZATION_REQUEST_004);
+fn connected_organization_in_the_beta_form() {
+    let request: ConnectedOrganizationBetaForm = round_trip(CONNECTED_ORGANIZATION_REQUEST_004);
     let sources = request.identity_sources.as_ref().unwrap();
     assert_eq!(
         sources[0],
@@ -234,7 +234,7 @@ fn seed_004_connected_organization_in_the_seed_form() {
         serde_json::to_string(&request.identity_sources).unwrap(),
         r##"[{"@odata.type":"#microsoft.graph.azureActiveDirectoryTenant"}]"##
     );
-    let response: ConnectedOrganizationSeedForm = round_trip(CONNECTED_ORGANIZATION_RESPONSE_004);
+    let response: ConnectedOrganizationBetaForm = round_trip(CONNECTED_ORGANIZATION_RESPONSE_004);
     assert_eq!(
         response.created_date_time.as_deref(),
         Some("String (timestamp)")
@@ -242,7 +242,7 @@ fn seed_004_connected_organization_in_the_seed_form() {
 }
 
 #[test]
-fn seed_004_against_the_v1_model() {
+fn connected_organization_against_the_v1_model() {
     // v1.0 has no createdBy/modifiedBy: they are tolerated and dropped.
     let request: ConnectedOrganization =
         serde_json::from_str(CONNECTED_ORGANIZATION_REQUEST_004).unwrap();

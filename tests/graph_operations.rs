@@ -1,8 +1,8 @@
-//! Every seed operation end to end: declared with the macros (`tests/seeds`), sent by the client,
+//! The five Graph operations end to end: declared with the macros (`examples/graph_models`), sent by the client,
 //! answered by the emulator; the exact wire is read back from the emulator's request log.
 
-#[path = "../examples/seed_models/mod.rs"]
-mod seeds;
+#[path = "../examples/graph_models/mod.rs"]
+mod graph_models;
 mod support;
 
 use graph_odata::prelude::*;
@@ -10,7 +10,7 @@ use graph_odata_emulator::{Emulator, Reply};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use seeds::*;
+use graph_models::*;
 use support::{client_for, emulator};
 
 fn beta_client(emu: &Emulator) -> Client {
@@ -189,14 +189,14 @@ async fn an_empty_key_is_an_error_before_sending() {
 }
 
 #[tokio::test]
-async fn the_beta_seed_form_posts_to_linked_resources() {
+async fn the_beta_form_posts_to_linked_resources() {
     let emu = emulator().await;
-    // The seed page's collection, which today's Graph no longer has: registered for the test
+    // The beta page's collection, which Graph v1.0 does not have: registered for the test
     // (the emulator, like Graph, answers 404 to a POST where no collection exists).
     emu.create_collection("/linkedResources");
     let client = beta_client(&emu);
     let created = client
-        .execute(LinkedResource::create_beta_seed(&linked("Beta")))
+        .execute(LinkedResource::create_beta(&linked("Beta")))
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
@@ -221,7 +221,7 @@ fn create_link() -> CreateLink {
 }
 
 #[tokio::test]
-async fn create_link_on_all_seed_and_current_paths() {
+async fn create_link_on_all_beta_page_and_current_paths() {
     let emu = emulator().await;
     let client = beta_client(&emu);
     let a = create_link();
@@ -231,7 +231,7 @@ async fn create_link_on_all_seed_and_current_paths() {
         (a.workbooks("w1"), "/workbooks/w1/createLink"),
         (a.shares_drive_item("s1"), "/shares/s1/driveItem/createLink"),
         (a.me_joined_groups_drive_root("g1"), "/me/joinedGroups/g1/drive/root/createLink"),
-        (a.drives_items_seed("d1", "i1"), "/drives/d1/items/i1/createLink"),
+        (a.drives_items_beta("d1", "i1"), "/drives/d1/items/i1/createLink"),
         (a.shares_items("s1", "i1"), "/shares/s1/items/i1/createLink"),
         (a.drives_bundles("d1", "i1"), "/drives/d1/bundles/i1/createLink"),
         (a.drives_special("d1", "approot"), "/drives/d1/special/approot/createLink"),
@@ -282,7 +282,7 @@ async fn create_link_on_all_seed_and_current_paths() {
         (a.users_drive_items("u1", "i5"), "/users/u1/drive/items/i5/createLink"),
         (a.sites_lists_items("site1", "list1", "7"), "/sites/site1/lists/list1/items/7/createLink"),
     ];
-    assert_eq!(cases.len(), 29, "23 seed paths and 6 of today's");
+    assert_eq!(cases.len(), 29, "23 beta page paths and 6 of today's");
     for (request, path) in cases {
         assert_eq!(request.path(), path);
         let perm = client
@@ -347,7 +347,7 @@ async fn create_link_answers_201_then_200_for_the_same_link() {
 }
 
 #[tokio::test]
-async fn create_link_reads_the_seed_pages_wrapped_answer() {
+async fn create_link_reads_the_beta_pages_wrapped_answer() {
     let emu = emulator().await;
     // The beta page of 2021 showed the permission wrapped in `value`; today's Graph sends it bare.
     emu.route(Method::POST, "/drives/{driveId}/root/createLink", |_| {
@@ -381,7 +381,7 @@ fn create_link_debug_hides_the_password() {
 }
 
 #[tokio::test]
-async fn external_connections_today_and_in_the_seed_form() {
+async fn external_connections_today_and_in_the_beta_form() {
     let emu = emulator().await;
     let client = client_for(&emu);
     let connection = ExternalConnection {
@@ -412,12 +412,12 @@ async fn external_connections_today_and_in_the_seed_form() {
         .unwrap();
     assert_eq!(got.name.as_deref(), Some("Contoso HR"));
 
-    let seed_form = ExternalConnection {
+    let beta_form = ExternalConnection {
         id: Some("contosotickets".into()),
         ..connection.clone()
     };
     let created = client
-        .execute(ExternalConnection::create_seed(&seed_form))
+        .execute(ExternalConnection::create_top_level(&beta_form))
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
@@ -492,8 +492,8 @@ async fn connected_organizations_carry_derived_types() {
     assert_eq!(got.identity_sources, org.identity_sources);
     assert_eq!(got.state, Some(ConnectedOrganizationState::Proposed));
 
-    // The seed page's beta form.
-    let seed = ConnectedOrganizationSeedForm {
+    // The beta page's form.
+    let beta = ConnectedOrganizationBetaForm {
         display_name: Some("String".into()),
         description: Some("String".into()),
         created_by: Some("String".into()),
@@ -503,10 +503,10 @@ async fn connected_organizations_carry_derived_types() {
         )]),
         ..Default::default()
     };
-    // The seed page's route: registered, as today's Graph has it elsewhere.
+    // The beta page's route: registered, as today's Graph has it elsewhere.
     emu.create_collection("/connectedOrganizations");
     let created = beta_client(&emu)
-        .execute(ConnectedOrganizationSeedForm::create(&seed))
+        .execute(ConnectedOrganizationBetaForm::create(&beta))
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);

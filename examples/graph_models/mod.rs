@@ -1,6 +1,8 @@
-//! The seed operations' types and operations, declared as a user would from today's Graph v1.0 metadata
-//! (`../shared/graph/seed-operations.md`). Each struct also keeps the `@odata.type` it was read with,
-//! so the seed pages' examples (which annotate even base types) re-encode unchanged.
+//! The types and operations of five Graph operations (create a To Do task's `linkedResource`,
+//! `driveItem: createLink`, create an `externalConnection`, create a `connectedOrganization`, with the
+//! beta forms their documentation pages once showed), declared as a user would from today's Graph v1.0
+//! metadata. Each struct also keeps the `@odata.type` it was read with, so the documentation's examples
+//! (which annotate even base types) re-encode unchanged.
 #![allow(dead_code)]
 
 #[cfg(not(test))]
@@ -11,8 +13,8 @@ use graph_odata::wire::RawObject;
 
 // ---- a. todoTask linkedResources -------------------------------------------------------------
 
-/// `microsoft.graph.linkedResource`: today's v1.0 routes (seed 001) and the beta page's form (seed 000).
-/// The v1.0 routes and properties are checked against Graph v1.0; the seed's beta line is not (no
+/// `microsoft.graph.linkedResource`: today's v1.0 routes and the beta page's form.
+/// The v1.0 routes and properties are checked against Graph v1.0; the beta line is not (no
 /// beta schema is built in, and no beta schema we have still has it): `unchecked = "beta"`.
 #[graph_entity(
     unchecked = "beta",
@@ -22,7 +24,7 @@ use graph_odata::wire::RawObject;
     list = "GET /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources",
     update = "PATCH /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
     delete = "DELETE /me/todo/lists/{todoTaskListId}/tasks/{taskId}/linkedResources/{linkedResourceId}",
-    create_beta_seed = "POST https://graph.microsoft.com/beta/linkedResources"
+    create_beta = "POST https://graph.microsoft.com/beta/linkedResources"
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedResource {
@@ -180,9 +182,9 @@ pub struct SharingInvitation {
     pub sign_in_required: Option<bool>,
 }
 
-/// `microsoft.graph.createLink`, bound to driveItem (and listItem): the 23 paths of the seed page,
+/// `microsoft.graph.createLink`, bound to driveItem (and listItem): the 23 paths of its 2021 beta page,
 /// written as beta URLs because that page is beta (15 of them are gone from v1.0), and today's
-/// documented v1.0 paths. The v1.0 paths, parameters and return type are checked; the seed's beta
+/// documented v1.0 paths. The v1.0 paths, parameters and return type are checked; the page's beta
 /// URLs are not (`unchecked = "beta"`: Graph beta is not built in).
 #[graph_action(
     unchecked = "beta",
@@ -194,7 +196,7 @@ pub struct SharingInvitation {
         "POST https://graph.microsoft.com/beta/workbooks/{workbooksId}/createLink",
         "POST https://graph.microsoft.com/beta/shares/{sharesId}/driveItem/createLink",
         "POST https://graph.microsoft.com/beta/me/joinedGroups/{groupId}/drive/root/createLink",
-        drives_items_seed = "POST https://graph.microsoft.com/beta/drives/{drivesId}/items/{driveItemId}/createLink",
+        drives_items_beta = "POST https://graph.microsoft.com/beta/drives/{drivesId}/items/{driveItemId}/createLink",
         "POST https://graph.microsoft.com/beta/shares/{sharesId}/items/{driveItemId}/createLink",
         "POST https://graph.microsoft.com/beta/drives/{drivesId}/bundles/{driveItemId}/createLink",
         "POST https://graph.microsoft.com/beta/drives/{drivesId}/special/{driveItemId}/createLink",
@@ -233,9 +235,9 @@ pub struct CreateLink {
     pub send_notification: Option<bool>,
 }
 
-/// The body of the seed 002 page's createLink request (beta parameters). Not a type of any schema
+/// The body of the beta createLink page's request (beta parameters). Not a type of any schema
 /// (an action's parameters travel as a plain object), hence `unchecked`.
-#[graph_complex("graphodata.seeds.createLinkParameters", unchecked)]
+#[graph_complex("graphodata.examples.createLinkParameters", unchecked)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLinkBody {
     pub r#type: Option<String>,
@@ -249,11 +251,11 @@ pub struct CreateLinkBody {
 // ---- d. externalConnection (namespace microsoft.graph.externalConnectors) ---------------------------
 
 /// `microsoft.graph.externalConnectors.externalConnection`; the client chooses the id. Today's route
-/// and the seed page's top-level set (still in v1.0).
+/// and the beta page's top-level set (still in v1.0).
 #[graph_entity(
     "microsoft.graph.externalConnectors.externalConnection",
     create = "POST /external/connections",
-    create_seed = "POST /connections",
+    create_top_level = "POST /connections",
     get = "GET /external/connections/{externalConnectionId}",
     delete = "DELETE /external/connections/{externalConnectionId}"
 )]
@@ -274,7 +276,7 @@ pub struct ExternalConnection {
     pub state: Option<ConnectionState>,
 }
 
-/// `microsoft.graph.externalConnectors.configuration` (open: the seed's `authorizedApps` is kept).
+/// `microsoft.graph.externalConnectors.configuration` (open: the beta page's `authorizedApps` is kept).
 #[graph_complex(namespace = "microsoft.graph.externalConnectors")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Configuration {
@@ -433,7 +435,7 @@ pub struct ConnectedOrganization {
     pub state: Option<ConnectedOrganizationState>,
 }
 
-/// The seed 004 page's (beta) shape: it also has `createdBy`/`modifiedBy`, and its example writes
+/// The beta create-connectedOrganization page's shape: it also has `createdBy`/`modifiedBy`, and its example writes
 /// placeholder text where timestamps go (hence `String`, and `unchecked = "beta"`: this is the
 /// page's shape, not today's beta schema).
 #[graph_entity(
@@ -443,7 +445,7 @@ pub struct ConnectedOrganization {
     create = "POST /connectedOrganizations"
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectedOrganizationSeedForm {
+pub struct ConnectedOrganizationBetaForm {
     #[graph(odata_type)]
     pub odata_type: Option<String>,
     #[graph(key, read_only)]
