@@ -19,6 +19,7 @@ mod expand;
 mod metadata_check;
 mod model;
 mod parse;
+mod pipeline;
 
 use parse::MacroKind;
 
@@ -46,7 +47,7 @@ use parse::MacroKind;
 /// dispatch on `@odata.type`. The README of `graph-odata` has a tested example.
 #[proc_macro_attribute]
 pub fn graph_entity(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(MacroKind::Entity, args.into(), item.into()).into()
+    pipeline::run(MacroKind::Entity, args.into(), item.into()).into()
 }
 
 /// Makes a struct an OData **complex type**, or an enum a polymorphic family of complex types
@@ -56,7 +57,7 @@ pub fn graph_entity(args: TokenStream, item: TokenStream) -> TokenStream {
 /// types have no identity) and the PATCH companion (a complex value is replaced as a whole).
 #[proc_macro_attribute]
 pub fn graph_complex(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(MacroKind::Complex, args.into(), item.into()).into()
+    pipeline::run(MacroKind::Complex, args.into(), item.into()).into()
 }
 
 /// Makes an enum an OData **enumeration type** (member names on the wire, a catch-all for members
@@ -69,7 +70,7 @@ pub fn graph_complex(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Generated: `Serialize`, `Deserialize`, `Display`, `wire::GraphEnum` and `wire::ODataType`.
 #[proc_macro_attribute]
 pub fn graph_enum(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(MacroKind::Enum, args.into(), item.into()).into()
+    pipeline::run(MacroKind::Enum, args.into(), item.into()).into()
 }
 
 /// Makes a struct the parameters of an OData **action** and generates one request method per HTTP
@@ -87,7 +88,7 @@ pub fn graph_enum(args: TokenStream, item: TokenStream) -> TokenStream {
 /// which hides the value in the generated `Debug` (do not derive `Debug` yourself).
 #[proc_macro_attribute]
 pub fn graph_action(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(MacroKind::Action, args.into(), item.into()).into()
+    pipeline::run(MacroKind::Action, args.into(), item.into()).into()
 }
 
 /// Makes a struct the parameters of an OData **function** (GET, parameters in the URL:
@@ -98,5 +99,5 @@ pub fn graph_action(args: TokenStream, item: TokenStream) -> TokenStream {
 /// (`getByPath(path='{path}')`, which become method parameters).
 #[proc_macro_attribute]
 pub fn graph_function(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(MacroKind::Function, args.into(), item.into()).into()
+    pipeline::run(MacroKind::Function, args.into(), item.into()).into()
 }

@@ -1,6 +1,7 @@
 //! Attribute arguments parsed into typed slots. Pure: no code generation here.
 
 pub(crate) mod attrs;
+mod foreign;
 pub(crate) mod names;
 pub(crate) mod path;
 
@@ -10,6 +11,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Token};
 
 use crate::ctxt::Ctxt;
+pub(crate) use foreign::foreign_attrs;
 use names::unknown_key_message;
 
 /// Which attribute macro is running.
@@ -356,6 +358,26 @@ pub(crate) struct VariantAttrs {
 /// Whether an attribute is ours (`#[graph(…)]`).
 pub(crate) fn is_graph_attr(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("graph")
+}
+
+/// Removes `#[graph(…)]` from fields and variants (they are ours, not rustc's).
+pub(crate) fn strip_graph_attrs(input: &mut syn::DeriveInput) {
+    match &mut input.data {
+        syn::Data::Struct(s) => {
+            for f in s.fields.iter_mut() {
+                f.attrs.retain(|a| !is_graph_attr(a));
+            }
+        }
+        syn::Data::Enum(e) => {
+            for v in e.variants.iter_mut() {
+                v.attrs.retain(|a| !is_graph_attr(a));
+                for f in v.fields.iter_mut() {
+                    f.attrs.retain(|a| !is_graph_attr(a));
+                }
+            }
+        }
+        syn::Data::Union(_) => {}
+    }
 }
 
 /// One `#[graph(…)]` entry handed to a slot filler.
