@@ -6,14 +6,6 @@
 use super::MacroKind;
 use crate::ctxt::Ctxt;
 
-const MACROS: &[&str] = &[
-    "graph_entity",
-    "graph_complex",
-    "graph_enum",
-    "graph_action",
-    "graph_function",
-];
-
 /// Reports and removes what cannot stand beside the macro: a second graph-odata macro, derives of
 /// traits the macro implements (`Serialize`, `Deserialize`, and `Debug` for actions and
 /// functions), and `#[serde(…)]` on the item or its fields (the macro writes the wire format).
@@ -27,7 +19,7 @@ pub(crate) fn foreign_attrs(kind: MacroKind, input: &mut syn::DeriveInput, cx: &
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        if MACROS.contains(&last.as_str()) {
+        if MacroKind::ALL.iter().any(|k| k.name() == last) {
             let message = if last == name {
                 format!("`#[{name}]` is applied twice; remove one")
             } else {

@@ -25,6 +25,16 @@ pub(crate) enum MacroKind {
 }
 
 impl MacroKind {
+    /// Every attribute macro of the crate: the one list of their names (through [`Self::name`]).
+    pub(crate) const ALL: [MacroKind; 5] = [
+        MacroKind::Entity,
+        MacroKind::Complex,
+        MacroKind::Enum,
+        MacroKind::Action,
+        MacroKind::Function,
+    ];
+
+    /// The macro's name, as written in `#[…]`.
     pub(crate) fn name(self) -> &'static str {
         match self {
             MacroKind::Entity => "graph_entity",
