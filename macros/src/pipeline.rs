@@ -44,9 +44,9 @@ pub(crate) fn run(kind: MacroKind, args: TokenStream, item: TokenStream) -> Toke
     // it: the check's errors then stand alone, instead of every call site failing on a missing
     // method.
     let well_formed = model.is_some() && cx.is_ok();
-    let tracking = match (&model, well_formed) {
+    let checked_against = match (&model, well_formed) {
         (Some(m), true) => metadata_check::check(m, &mut cx),
-        _ => TokenStream::new(),
+        _ => Vec::new(),
     };
     parse::strip_graph_attrs(&mut input);
     // Expand.
@@ -57,7 +57,7 @@ pub(crate) fn run(kind: MacroKind, args: TokenStream, item: TokenStream) -> Toke
             } else {
                 cx.into_compile_errors()
             };
-            let generated = expand::generate(&model, tracking);
+            let generated = expand::generate(&model, &checked_against);
             quote! {
                 #input
                 #foreign

@@ -5,11 +5,14 @@ mod endpoints;
 mod enums;
 mod poly;
 mod structs;
+mod tracking;
 
 #[cfg(test)]
 mod golden;
 #[cfg(test)]
 mod no_panic;
+
+use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -18,13 +21,14 @@ use crate::model::Model;
 use crate::parse::MacroKind;
 
 /// The code of a checked declaration: its impls inside one `const _: () = { … };` (with the
-/// tokens that make cargo track the metadata files it was checked against), then the companions that must
+/// `include_bytes!` of the metadata files it was checked against), then the companions that must
 /// be nameable from outside (an entity's PATCH body and field enum).
 ///
 /// Input:  the model of `#[graph_entity] struct LinkedResource { … }`, the files checked against
 /// Output: `const _: () = { use ::graph_odata::__private as __p; impl … };` + `LinkedResourcePatch`, `LinkedResourceField`
-pub(crate) fn generate(model: &Model, tracking: TokenStream) -> TokenStream {
+pub(crate) fn generate(model: &Model, checked_against: &[PathBuf]) -> TokenStream {
     let generated = impls(model);
+    let tracking = tracking::include_files(checked_against);
     let companion = match model {
         Model::Struct(m) if m.kind == MacroKind::Entity => {
             let patch = structs::patch(m);

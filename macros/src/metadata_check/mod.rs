@@ -9,8 +9,9 @@
 //! declaration that cannot be checked, such as a beta one with no beta file, is an error).
 //!
 //! A named file is parsed once into a compact index cached per user on disk (keyed by a hash of
-//! its bytes, validated when read), loaded once per compiler process, and included once per
-//! process with `include_bytes!` so cargo rebuilds when it changes.
+//! its bytes, validated when read) and loaded once per compiler process; the check returns the
+//! files it read, and `expand` includes each once per process with `include_bytes!` so cargo
+//! rebuilds when it changes.
 //!
 //! `schema` picks and loads the document, `types` judges paths and Rust types, this module walks a
 //! declaration and reports.
@@ -19,11 +20,9 @@ mod schema;
 mod types;
 
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
 
 use graph_odata_metadata::{Kind, Metadata, Target};
-use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use proc_macro2::Span;
 
 use crate::ctxt::Ctxt;
 use crate::model::{Endpoint, EndpointKind, Model, Role};
@@ -378,8 +377,8 @@ fn marker_mismatch(
     );
 }
 
-/// Checks a model; returns the tokens that make cargo track the metadata files used.
-pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
+/// Checks a model; returns the metadata files it was checked against (for cargo to track).
+pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> Vec<PathBuf> {
     let explicit = match model {
         Model::Struct(m) => m.name.metadata.clone(),
         Model::Poly(m) => m.name.metadata.clone(),
@@ -396,7 +395,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
         Ok(mode) => mode,
         Err(why) => {
             cx.error_at(name.span, why);
-            return TokenStream::new();
+            return Vec::new();
         }
     };
     if let Some(unchecked) = name.unchecked {
@@ -409,7 +408,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
                 ),
             );
         }
-        return TokenStream::new();
+        return Vec::new();
     }
     let mut c = Checker {
         cx,
@@ -577,23 +576,7 @@ pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> TokenStream {
             }
         }
     }
-    // One `include_bytes!` per file and compiler process is enough for cargo to rebuild the crate
-    // when the file changes; one per declaration would make rustc read 3.5 MB hundreds of times.
-    static TRACKED: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
-    let mut done = TRACKED
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    let files: Vec<String> = c
-        .tracked
-        .iter()
-        .filter(|p| !done.contains(p))
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    done.extend(c.tracked.iter().cloned());
-    quote! {
-        #(const _: &[u8] = include_bytes!(#files);)*
-    }
+    c.tracked
 }
 
 /// `, did you mean `x`?`, and when the schema spells the name in another case (`Comment`,
