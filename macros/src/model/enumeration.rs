@@ -3,10 +3,11 @@
 use syn::Ident;
 
 use super::types::known_other_than;
+use super::variants::{each_variant, other_once};
 use super::{EnumMember, EnumModel, TypeName};
 use crate::ctxt::Ctxt;
+use crate::parse::TypeArgs;
 use crate::parse::names::{Case, check_simple_identifier};
-use crate::parse::{self, TypeArgs};
 
 /// The model of a `#[graph_enum]`: its members' wire names and the `other` catch-all.
 pub(super) fn build_enum(
@@ -18,16 +19,9 @@ pub(super) fn build_enum(
 ) -> Option<EnumModel> {
     let mut members: Vec<EnumMember> = Vec::new();
     let mut other: Option<Ident> = None;
-    // A member whose attribute is misspelt (`#[graph(catch_all)]`) is that one error: its shape
-    // and the missing catch-all are not reported on top.
-    let mut attr_failed = false;
-    for v in &data.variants {
-        let before = cx.error_count();
-        let attrs = parse::variant_attrs(&v.attrs, cx);
-        if cx.error_count() > before {
-            attr_failed = true;
-            continue;
-        }
+    // A member whose attribute is misspelt is that one error: the missing catch-all is not
+    // reported on top.
+    let attr_failed = each_variant(data, cx, |v, attrs, cx| {
         if attrs.other.is_some() {
             let holds_string = matches!(&v.fields, syn::Fields::Unnamed(u)
                 if u.unnamed.len() == 1
@@ -35,11 +29,8 @@ pub(super) fn build_enum(
             if !holds_string {
                 cx.error_spanned(&v.ident, format!("the `other` variant keeps the unknown member's name: write `#[graph(other)] {}(String)`", v.ident));
             }
-            if let Some(prev) = &other {
-                cx.error_spanned(&v.ident, format!("`{prev}` is already the `other` variant"));
-            }
-            other = Some(v.ident.clone());
-            continue;
+            other_once(&mut other, v, cx);
+            return;
         }
         if !matches!(v.fields, syn::Fields::Unit) {
             cx.error_spanned(
@@ -49,7 +40,7 @@ pub(super) fn build_enum(
                     v.ident
                 ),
             );
-            continue;
+            return;
         }
         let wire = match &attrs.rename {
             Some(r) => {
@@ -82,7 +73,7 @@ pub(super) fn build_enum(
             ident: v.ident.clone(),
             wire,
         });
-    }
+    });
     let Some(other) = other else {
         if attr_failed {
             return None;

@@ -10,6 +10,7 @@ mod operation;
 mod poly;
 mod structs;
 mod types;
+mod variants;
 
 pub(crate) use ast::*;
 

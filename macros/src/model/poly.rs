@@ -3,9 +3,10 @@
 use syn::Ident;
 
 use super::types::known_other_than;
+use super::variants::{each_variant, other_once};
 use super::{PolyModel, PolyVariant, TypeName};
 use crate::ctxt::Ctxt;
-use crate::parse::{self, BaseRef, MacroKind, TypeArgs};
+use crate::parse::{BaseRef, MacroKind, TypeArgs};
 
 /// The model of an enum of derived types, dispatched on `@odata.type`.
 pub(super) fn build_poly(
@@ -47,14 +48,7 @@ pub(super) fn build_poly(
     }
     let mut variants = Vec::new();
     let mut other: Option<Ident> = None;
-    let mut attr_failed = false;
-    for v in &data.variants {
-        let before = cx.error_count();
-        let attrs = parse::variant_attrs(&v.attrs, cx);
-        if cx.error_count() > before {
-            attr_failed = true;
-            continue;
-        }
+    let attr_failed = each_variant(data, cx, |v, attrs, cx| {
         if let Some(r) = &attrs.rename {
             cx.error_spanned(r, "a polymorphic variant takes its name from its type's `@odata.type`; `rename` does not apply");
         }
@@ -84,12 +78,10 @@ pub(super) fn build_poly(
                     v.ident
                 ),
             );
-            continue;
+            return;
         };
         if attrs.other.is_some() {
-            if let Some(prev) = &other {
-                cx.error_spanned(&v.ident, format!("`{prev}` is already the `other` variant"));
-            }
+            other_once(&mut other, v, cx);
             if known_other_than(&ty, &["RawObject"]) {
                 cx.error_spanned(
                     &ty,
@@ -99,14 +91,13 @@ pub(super) fn build_poly(
                     ),
                 );
             }
-            other = Some(v.ident.clone());
         } else {
             variants.push(PolyVariant {
                 ident: v.ident.clone(),
                 ty,
             });
         }
-    }
+    });
     if attr_failed {
         return None;
     }

@@ -12,7 +12,7 @@ pub(crate) mod names;
 pub(crate) mod path;
 
 pub(crate) use args::{BaseRef, TypeArgs, type_args};
-pub(crate) use fields::{field_attrs, variant_attrs};
+pub(crate) use fields::{VariantAttrs, field_attrs, variant_attrs};
 pub(crate) use foreign::foreign_attrs;
 
 /// Which attribute macro is running.
