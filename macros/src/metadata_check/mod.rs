@@ -379,18 +379,8 @@ fn marker_mismatch(
 
 /// Checks a model; returns the metadata files it was checked against (for cargo to track).
 pub(crate) fn check(model: &Model, cx: &mut Ctxt) -> Vec<PathBuf> {
-    let explicit = match model {
-        Model::Struct(m) => m.name.metadata.clone(),
-        Model::Poly(m) => m.name.metadata.clone(),
-        Model::Enum(m) => m.name.metadata.clone(),
-        Model::Operation(m) => m.strukt.name.metadata.clone(),
-    };
-    let name = match model {
-        Model::Struct(m) => &m.name,
-        Model::Poly(m) => &m.name,
-        Model::Enum(m) => &m.name,
-        Model::Operation(m) => &m.strukt.name,
-    };
+    let name = model.name();
+    let explicit = name.metadata.clone();
     let mode = match mode() {
         Ok(mode) => mode,
         Err(why) => {

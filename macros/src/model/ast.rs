@@ -190,6 +190,18 @@ pub(crate) enum Model {
     Operation(OperationModel),
 }
 
+impl Model {
+    /// The declaration's OData name, whatever its kind.
+    pub(crate) fn name(&self) -> &TypeName {
+        match self {
+            Model::Struct(m) => &m.name,
+            Model::Poly(m) => &m.name,
+            Model::Enum(m) => &m.name,
+            Model::Operation(m) => &m.strukt.name,
+        }
+    }
+}
+
 impl StructModel {
     /// The PATCH body struct behind the companion's name (`{Name}PatchBody`); the companion name
     /// (`{Name}Patch` or `patch_type`) is a type alias of it.
