@@ -55,7 +55,7 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
     let type_field = m
         .fields
         .iter()
-        .find(|f| f.role == Role::ODataType)
+        .find(|f| f.role == Role::Type)
         .map(|f| &f.ident);
     let writes_type = match type_field {
         Some(f) => quote! {
@@ -194,34 +194,13 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
     let annotations: Vec<_> = m
         .fields
         .iter()
-        .filter(|f| f.role.annotation().is_some())
-        .map(|f| {
-            let role = f.role;
-            let (variant, names) = match role {
-                Role::ODataType => (format_ident!("__Type"), quote!("@odata.type" | "@type")),
-                Role::ETag => (format_ident!("__ETag"), quote!("@odata.etag" | "@etag")),
-                Role::Id => (format_ident!("__Id"), quote!("@odata.id" | "@id")),
-                Role::EditLink => (
-                    format_ident!("__EditLink"),
-                    quote!("@odata.editLink" | "@editLink"),
-                ),
-                Role::ReadLink => (
-                    format_ident!("__ReadLink"),
-                    quote!("@odata.readLink" | "@readLink"),
-                ),
-                Role::MediaReadLink => (
-                    format_ident!("__MediaReadLink"),
-                    quote!("@odata.mediaReadLink" | "@mediaReadLink"),
-                ),
-                Role::MediaEditLink => (
-                    format_ident!("__MediaEditLink"),
-                    quote!("@odata.mediaEditLink" | "@mediaEditLink"),
-                ),
-                _ => (
-                    format_ident!("__Context"),
-                    quote!("@odata.context" | "@context"),
-                ),
-            };
+        .filter_map(|f| f.role.annotation().map(|wire| (f, wire)))
+        .map(|(f, wire)| {
+            // The variant is named after the role (`__ETag`); the member is read under its
+            // OData 4.01 name and the 4.0 short form (`@odata.etag` or `@etag`).
+            let variant = format_ident!("__{}", format!("{:?}", f.role));
+            let short = wire.replacen("@odata.", "@", 1);
+            let names = quote!(#wire | #short);
             (f, variant, names)
         })
         .collect();
@@ -231,7 +210,7 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
         .map(|(_, v, names)| quote!(#names => __Field::#v,));
     let ann_reads = annotations.iter().map(|(f, v, _)| {
         let fi = &f.ident;
-        if f.role == Role::ODataType {
+        if f.role == Role::Type {
             quote! {
                 __Field::#v => {
                     let __t: __p::String = __map.next_value()?;
@@ -245,7 +224,7 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
     });
     let ann_locals = annotations.iter().map(|(f, _, _)| {
         let fi = &f.ident;
-        if f.role == Role::ODataType {
+        if f.role == Role::Type {
             quote!(let mut __out_type: __p::Option<__p::String> = __p::Option::None;)
         } else {
             let local = format_ident!("__ann_{}", fi.to_string().trim_start_matches("r#"));
@@ -254,7 +233,7 @@ pub(crate) fn serde(m: &StructModel) -> TokenStream {
     });
     let ann_fields = annotations.iter().map(|(f, _, _)| {
         let fi = &f.ident;
-        if f.role == Role::ODataType {
+        if f.role == Role::Type {
             quote!(#fi: __out_type,)
         } else {
             let local = format_ident!("__ann_{}", fi.to_string().trim_start_matches("r#"));

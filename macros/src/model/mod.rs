@@ -3,6 +3,7 @@
 //! `structs`, `operation`, `poly` and `enumeration` build the model of each kind of declaration,
 //! as `expand` generates its code; this module picks one and names the type.
 
+pub(crate) mod annotations;
 mod ast;
 mod endpoints;
 mod enumeration;

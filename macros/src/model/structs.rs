@@ -61,20 +61,12 @@ pub(super) fn build_struct(
             continue;
         };
         let attrs = parse::field_attrs(&f.attrs, cx);
-        let roles: Vec<(Role, Span)> = [
-            (Role::Extra, attrs.extra),
-            (Role::ODataType, attrs.odata_type),
-            (Role::ETag, attrs.odata_etag),
-            (Role::Id, attrs.odata_id),
-            (Role::Context, attrs.odata_context),
-            (Role::EditLink, attrs.odata_edit_link),
-            (Role::ReadLink, attrs.odata_read_link),
-            (Role::MediaReadLink, attrs.odata_media_read_link),
-            (Role::MediaEditLink, attrs.odata_media_edit_link),
-        ]
-        .into_iter()
-        .filter_map(|(r, s)| s.map(|s| (r, s)))
-        .collect();
+        let roles: Vec<(Role, Span)> = attrs
+            .extra
+            .map(|s| (Role::Extra, s))
+            .into_iter()
+            .chain(attrs.annotations.iter().copied())
+            .collect();
         if roles.len() > 1 {
             cx.error_at(
                 roles[1].1,

@@ -10,6 +10,8 @@ use super::attrs;
 use super::is_graph_attr;
 use super::names::unknown_key_message;
 use crate::ctxt::Ctxt;
+use crate::model::Role;
+use crate::model::annotations;
 
 /// `#[graph(…)]` on a struct field.
 #[derive(Default)]
@@ -19,14 +21,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) read_only: Option<Span>,
     pub(crate) default: Option<Span>,
     pub(crate) extra: Option<Span>,
-    pub(crate) odata_type: Option<Span>,
-    pub(crate) odata_etag: Option<Span>,
-    pub(crate) odata_id: Option<Span>,
-    pub(crate) odata_context: Option<Span>,
-    pub(crate) odata_edit_link: Option<Span>,
-    pub(crate) odata_read_link: Option<Span>,
-    pub(crate) odata_media_read_link: Option<Span>,
-    pub(crate) odata_media_edit_link: Option<Span>,
+    /// `odata_type`, `odata_etag`, …: the annotations the field reads, in the order of
+    /// [`ANNOTATIONS`](crate::model::annotations::ANNOTATIONS) (each once).
+    pub(crate) annotations: Vec<(Role, Span)>,
     pub(crate) secret: Option<Span>,
     pub(crate) unchecked: Option<Span>,
 }
@@ -67,6 +64,16 @@ impl Entry<'_, '_> {
             );
         } else {
             *slot = Some(self.key.span());
+        }
+    }
+
+    /// Records an annotation key (`odata_etag`, …) as a flag whose slot is its role in `list`.
+    fn annotation(&self, role: Role, list: &mut Vec<(Role, Span)>, cx: &mut Ctxt) {
+        let mut slot = list.iter().find(|(r, _)| *r == role).map(|(_, s)| *s);
+        let before = slot;
+        self.flag(&mut slot, cx);
+        if let (None, Some(span)) = (before, slot) {
+            list.push((role, span));
         }
     }
 
@@ -139,21 +146,18 @@ pub(crate) fn field_attrs(attrs: &[syn::Attribute], cx: &mut Ctxt) -> FieldAttrs
                 "read_only" => e.flag(&mut out.read_only, cx),
                 "default" => e.flag(&mut out.default, cx),
                 "extra" => e.flag(&mut out.extra, cx),
-                "odata_type" => e.flag(&mut out.odata_type, cx),
-                "odata_etag" => e.flag(&mut out.odata_etag, cx),
-                "odata_id" => e.flag(&mut out.odata_id, cx),
-                "odata_context" => e.flag(&mut out.odata_context, cx),
-                "odata_edit_link" => e.flag(&mut out.odata_edit_link, cx),
-                "odata_read_link" => e.flag(&mut out.odata_read_link, cx),
-                "odata_media_read_link" => e.flag(&mut out.odata_media_read_link, cx),
-                "odata_media_edit_link" => e.flag(&mut out.odata_media_edit_link, cx),
                 "secret" => e.flag(&mut out.secret, cx),
                 "unchecked" => e.flag(&mut out.unchecked, cx),
-                _ => return Ok(false),
+                key => match annotations::role_of_key(key) {
+                    Some(role) => e.annotation(role, &mut out.annotations, cx),
+                    None => return Ok(false),
+                },
             }
             Ok(true)
         },
     );
+    out.annotations
+        .sort_by_key(|(role, _)| annotations::position(*role));
     out
 }
 
