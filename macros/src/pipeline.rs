@@ -29,14 +29,10 @@ pub(crate) fn run(kind: MacroKind, args: TokenStream, item: TokenStream) -> Toke
     };
     // Parse. Attributes that do not belong beside this macro: reported, removed, and the
     // declaration is generated anyway (one error per mistake, no conflicting impls).
-    let mut foreign = Ctxt::default();
+    let mut foreign = Ctxt::new();
     parse::foreign_attrs(kind, &mut input, &mut foreign);
-    let foreign = if foreign.is_ok() {
-        TokenStream::new()
-    } else {
-        foreign.into_compile_errors()
-    };
-    let mut cx = Ctxt::default();
+    let foreign = foreign.check();
+    let mut cx = Ctxt::new();
     let args = parse::type_args(kind, args, &mut cx);
     // Model.
     let model = model::build(kind, args, &input, &mut cx);
@@ -52,11 +48,7 @@ pub(crate) fn run(kind: MacroKind, args: TokenStream, item: TokenStream) -> Toke
     // Expand.
     match (well_formed, model) {
         (true, Some(model)) => {
-            let errors = if cx.is_ok() {
-                TokenStream::new()
-            } else {
-                cx.into_compile_errors()
-            };
+            let errors = cx.check();
             let generated = expand::generate(&model, &checked_against);
             quote! {
                 #input
@@ -66,7 +58,7 @@ pub(crate) fn run(kind: MacroKind, args: TokenStream, item: TokenStream) -> Toke
             }
         }
         _ => {
-            let errors = cx.into_compile_errors();
+            let errors = cx.check();
             let fallback = expand::fallback(&input);
             quote! {
                 #input

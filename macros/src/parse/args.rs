@@ -345,10 +345,10 @@ mod tests {
     use quote::quote;
 
     fn args(kind: MacroKind, t: TokenStream) -> (TypeArgs, Vec<String>) {
-        let mut cx = Ctxt::default();
+        let mut cx = Ctxt::new();
         let a = type_args(kind, t, &mut cx);
         let errors = cx
-            .into_compile_errors()
+            .check()
             .to_string()
             .split("compile_error")
             .skip(1)

@@ -321,7 +321,7 @@ mod tests {
                     " = Type" => " = Thing".to_owned(),
                     _ => " = \"microsoft.graph.x\"".to_owned(),
                 };
-                let mut cx = Ctxt::default();
+                let mut cx = Ctxt::new();
                 let text = format!("{}{value}", k.name);
                 let kind = match place {
                     Place::Entity => Some(MacroKind::Entity),
@@ -354,7 +354,7 @@ mod tests {
                         }
                     }
                 }
-                let errors = cx.into_compile_errors().to_string();
+                let errors = cx.check().to_string();
                 assert!(
                     !errors.contains("unknown") && !errors.contains(NO_PARSER),
                     "`{text}` on {place:?}: {errors}"

@@ -192,10 +192,10 @@ mod tests {
             #[graph(rename = "b", key)]
             pub x: Option<String>
         };
-        let mut cx = Ctxt::default();
+        let mut cx = Ctxt::new();
         let a = field_attrs(&field.attrs, &mut cx);
         assert_eq!(a.rename.unwrap().value(), "a");
-        let text = cx.into_compile_errors().to_string();
+        let text = cx.check().to_string();
         assert!(text.contains("did you mean `read_only`"), "{text}");
         assert!(
             text.contains("duplicate graph attribute `rename`"),
