@@ -45,27 +45,16 @@ pub(crate) fn run(kind: MacroKind, args: TokenStream, item: TokenStream) -> Toke
         _ => Vec::new(),
     };
     parse::strip_graph_attrs(&mut input);
-    // Expand.
-    match (well_formed, model) {
-        (true, Some(model)) => {
-            let errors = cx.check();
-            let generated = expand::generate(&model, &checked_against);
-            quote! {
-                #input
-                #foreign
-                #errors
-                #generated
-            }
-        }
-        _ => {
-            let errors = cx.check();
-            let fallback = expand::fallback(&input);
-            quote! {
-                #input
-                #foreign
-                #errors
-                #fallback
-            }
-        }
+    // Expand: the checked declaration, or fallback impls that keep the crate compiling.
+    let errors = cx.check();
+    let generated = match (well_formed, model) {
+        (true, Some(model)) => expand::generate(&model, &checked_against),
+        _ => expand::fallback(&input),
+    };
+    quote! {
+        #input
+        #foreign
+        #errors
+        #generated
     }
 }
