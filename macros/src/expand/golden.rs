@@ -36,7 +36,7 @@ fn check(name: &str, kind: MacroKind, args: TokenStream, item: TokenStream) {
         std::env::remove_var("GRAPH_ODATA_METADATA_V1_0");
         std::env::remove_var("GRAPH_ODATA_METADATA_BETA");
     });
-    let expanded = super::expand(kind, args, item);
+    let expanded = crate::pipeline::run(kind, args, item);
     let file: syn::File = match syn::parse2(expanded.clone()) {
         Ok(f) => f,
         Err(e) => panic!("the expansion of {name} is not valid Rust: {e}\n{expanded}"),

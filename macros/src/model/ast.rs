@@ -6,7 +6,9 @@ use syn::{Ident, Type};
 use crate::parse::path::{HttpLine, Method};
 use crate::parse::{BaseRef, MacroKind};
 
-/// Where a field's value comes from on the wire.
+/// Where a field's value comes from on the wire. The annotation roles, their keys and wire names
+/// are the rows of [`ANNOTATIONS`](super::annotations::ANNOTATIONS); code generation names its
+/// reader's variant after the role (`__ETag`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Role {
     /// A structural property.
@@ -14,7 +16,7 @@ pub(crate) enum Role {
     /// Unknown properties, kept in a map.
     Extra,
     /// `@odata.type`.
-    ODataType,
+    Type,
     /// `@odata.etag`.
     ETag,
     /// `@odata.id`.
@@ -32,18 +34,9 @@ pub(crate) enum Role {
 }
 
 impl Role {
+    /// The annotation the field reads (`@odata.etag`); `None` for a property or `extra`.
     pub(crate) fn annotation(self) -> Option<&'static str> {
-        match self {
-            Role::ODataType => Some("@odata.type"),
-            Role::ETag => Some("@odata.etag"),
-            Role::Id => Some("@odata.id"),
-            Role::Context => Some("@odata.context"),
-            Role::EditLink => Some("@odata.editLink"),
-            Role::ReadLink => Some("@odata.readLink"),
-            Role::MediaReadLink => Some("@odata.mediaReadLink"),
-            Role::MediaEditLink => Some("@odata.mediaEditLink"),
-            Role::Property | Role::Extra => None,
-        }
+        super::annotations::wire_of(self)
     }
 }
 
@@ -188,6 +181,18 @@ pub(crate) enum Model {
     Poly(PolyModel),
     Enum(EnumModel),
     Operation(OperationModel),
+}
+
+impl Model {
+    /// The declaration's OData name, whatever its kind.
+    pub(crate) fn name(&self) -> &TypeName {
+        match self {
+            Model::Struct(m) => &m.name,
+            Model::Poly(m) => &m.name,
+            Model::Enum(m) => &m.name,
+            Model::Operation(m) => &m.strukt.name,
+        }
+    }
 }
 
 impl StructModel {
