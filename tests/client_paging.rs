@@ -214,10 +214,10 @@ async fn generated_list_endpoints_stream_too() {
 
 #[tokio::test]
 async fn typed_query_options_on_generated_endpoints() {
-    use graph_odata::query::{Filter, Order};
     use graph_models::{
         ConnectedOrganization, ConnectedOrganizationField as F, ConnectedOrganizationState,
     };
+    use graph_odata::query::{Filter, Order};
     let emu = emulator().await;
     for name in ["Contoso", "Fabrikam", "O'Neil & Sons"] {
         emu.insert(

@@ -11,9 +11,9 @@ mod support;
 
 use std::sync::OnceLock;
 
+use graph_models::*;
 use graph_odata::wire::{ODataType, TypeKind};
 use graph_odata_metadata::{Kind, Metadata, Target};
-use graph_models::*;
 
 fn metadata() -> Option<&'static Metadata> {
     static MD: OnceLock<Option<Metadata>> = OnceLock::new();

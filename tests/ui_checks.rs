@@ -8,6 +8,8 @@ fn with_mode(mode: &str, f: impl FnOnce()) {
     // SAFETY: this test binary runs this one test; nothing else reads the environment concurrently.
     unsafe {
         std::env::set_var("GRAPH_ODATA_CHECKS", mode);
+        // Cases name their fixtures from here, wherever the target directory is.
+        std::env::set_var("GRAPH_ODATA_TEST_ROOT", env!("CARGO_MANIFEST_DIR"));
         std::env::remove_var("GRAPH_ODATA_METADATA_V1_0");
         std::env::remove_var("GRAPH_ODATA_METADATA_BETA");
     }

@@ -10,6 +10,8 @@ fn ui_metadata() {
     // SAFETY: this test binary runs this one test; nothing else reads the environment concurrently.
     unsafe {
         std::env::set_var("GRAPH_ODATA_CHECKS", "on");
+        // Cases name other fixtures from here, wherever the target directory is.
+        std::env::set_var("GRAPH_ODATA_TEST_ROOT", env!("CARGO_MANIFEST_DIR"));
         std::env::set_var("GRAPH_ODATA_METADATA_V1_0", fixture);
         std::env::remove_var("GRAPH_ODATA_METADATA_BETA");
     }

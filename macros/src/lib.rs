@@ -52,7 +52,7 @@ use parse::MacroKind;
 /// | `abstract` | on an enum of derived types: the base is abstract, every value names its derived type |
 /// | `write_type` | always write `@odata.type` |
 /// | `version = "beta"` | `v1.0` (default) or `beta`: which Graph schema the declaration is checked against |
-/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest) instead of Graph |
+/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest; `${NAME}` is the environment variable `NAME`) instead of Graph |
 /// | `unchecked` | no `$metadata` checks for this declaration; `unchecked = "beta"`: none for its beta parts |
 /// | `patch_type = "TaskChanges"` | the name of the PATCH companion (default `{Name}Patch`) |
 /// | `field_enum = "TaskProperty"` | the name of the field enum for `$select`/`$orderby`/`$expand` (default `{Name}Field`) |
@@ -96,7 +96,7 @@ pub fn graph_entity(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `abstract` | on an enum of derived types: the base is abstract, every value names its derived type |
 /// | `write_type` | always write `@odata.type` |
 /// | `version = "beta"` | `v1.0` (default) or `beta`: which Graph schema the declaration is checked against |
-/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest) instead of Graph |
+/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest; `${NAME}` is the environment variable `NAME`) instead of Graph |
 /// | `unchecked` | no `$metadata` checks for this declaration; `unchecked = "beta"`: none for its beta parts |
 /// | `rename_all = "PascalCase"` | how fields and members are named on the wire when not `camelCase` (Graph's): `PascalCase`, `snake_case`, `lowercase`, `UPPERCASE`, `SCREAMING_SNAKE_CASE`; `#[graph(rename)]` still wins |
 /// | `#[graph(rename = "wireName")]` | the wire name, when it is not the Rust name in lowerCamelCase |
@@ -137,7 +137,7 @@ pub fn graph_complex(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `namespace = "microsoft.graph.externalConnectors"` | the namespace; the name is the Rust name in lowerCamelCase (or write the qualified name first: `#[graph_entity("microsoft.graph.todoTask")]`) |
 /// | `flags` | a flags enumeration; a property of it is `Flags<…>` |
 /// | `version = "beta"` | `v1.0` (default) or `beta`: which Graph schema the declaration is checked against |
-/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest) instead of Graph |
+/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest; `${NAME}` is the environment variable `NAME`) instead of Graph |
 /// | `unchecked` | no `$metadata` checks for this declaration; `unchecked = "beta"`: none for its beta parts |
 /// | `rename_all = "PascalCase"` | how fields and members are named on the wire when not `camelCase` (Graph's): `PascalCase`, `snake_case`, `lowercase`, `UPPERCASE`, `SCREAMING_SNAKE_CASE`; `#[graph(rename)]` still wins |
 /// | `#[graph(rename = "wireName")]` | the wire name, when it is not the Rust name in lowerCamelCase |
@@ -166,7 +166,7 @@ pub fn graph_enum(args: TokenStream, item: TokenStream) -> TokenStream {
 /// |---|---|
 /// | `namespace = "microsoft.graph.externalConnectors"` | the namespace; the name is the Rust name in lowerCamelCase (or write the qualified name first: `#[graph_entity("microsoft.graph.todoTask")]`) |
 /// | `version = "beta"` | `v1.0` (default) or `beta`: which Graph schema the declaration is checked against |
-/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest) instead of Graph |
+/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest; `${NAME}` is the environment variable `NAME`) instead of Graph |
 /// | `unchecked` | no `$metadata` checks for this declaration; `unchecked = "beta"`: none for its beta parts |
 /// | `rename_all = "PascalCase"` | how fields and members are named on the wire when not `camelCase` (Graph's): `PascalCase`, `snake_case`, `lowercase`, `UPPERCASE`, `SCREAMING_SNAKE_CASE`; `#[graph(rename)]` still wins |
 /// | `returns = Type` | the answer's type (`Page<T>` for a collection) |
@@ -207,7 +207,7 @@ pub fn graph_action(args: TokenStream, item: TokenStream) -> TokenStream {
 /// |---|---|
 /// | `namespace = "microsoft.graph.externalConnectors"` | the namespace; the name is the Rust name in lowerCamelCase (or write the qualified name first: `#[graph_entity("microsoft.graph.todoTask")]`) |
 /// | `version = "beta"` | `v1.0` (default) or `beta`: which Graph schema the declaration is checked against |
-/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest) instead of Graph |
+/// | `metadata = "csdl/contoso.xml"` | check against this CSDL file (relative to the crate's manifest; `${NAME}` is the environment variable `NAME`) instead of Graph |
 /// | `unchecked` | no `$metadata` checks for this declaration; `unchecked = "beta"`: none for its beta parts |
 /// | `rename_all = "PascalCase"` | how fields and members are named on the wire when not `camelCase` (Graph's): `PascalCase`, `snake_case`, `lowercase`, `UPPERCASE`, `SCREAMING_SNAKE_CASE`; `#[graph(rename)]` still wins |
 /// | `returns = Type` | the answer's type (`Page<T>` for a collection) |

@@ -3,17 +3,17 @@
 // compiles this with: target/tests/trybuild/graph-odata.)
 use graph_odata::prelude::*;
 
-#[graph_entity(namespace = "microsoft.grph", metadata = "../../../../metadata/tests/fixture.csdl.xml")]
+#[graph_entity(namespace = "microsoft.grph", metadata = "${GRAPH_ODATA_TEST_ROOT}/metadata/tests/fixture.csdl.xml")]
 pub struct TodoTask {
     pub id: Option<String>,
 }
 
-#[graph_entity(namespace = "microsoft.graph", metadata = "../../../../metadata/tests/fixture.csdl.xml")]
+#[graph_entity(namespace = "microsoft.graph", metadata = "${GRAPH_ODATA_TEST_ROOT}/metadata/tests/fixture.csdl.xml")]
 pub struct TodoTsk {
     pub id: Option<String>,
 }
 
-#[graph_entity(namespace = "microsoft.graph", metadata = "../../../../metadata/tests/fixture.csdl.xml")]
+#[graph_entity(namespace = "microsoft.graph", metadata = "${GRAPH_ODATA_TEST_ROOT}/metadata/tests/fixture.csdl.xml")]
 pub struct TodoTaskList {
     pub id: Option<String>,
     pub display_nam: Option<String>,

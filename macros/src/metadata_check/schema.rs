@@ -91,10 +91,13 @@ pub(super) fn load(source: &Source) -> (Option<PathBuf>, Loaded) {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Loaded>>> = OnceLock::new();
     let (label, raw) = match source {
         Source::BuiltIn => return (None, Metadata::graph_v1_0().map_err(|e| e.to_string())),
-        Source::Explicit(file) => (
-            format!("metadata = {file:?}"),
-            std::ffi::OsString::from(file),
-        ),
+        Source::Explicit(file) => {
+            let label = format!("metadata = {file:?}");
+            match expand_variables(file) {
+                Ok(expanded) => (label, std::ffi::OsString::from(expanded)),
+                Err(e) => return (None, Err(format!("{label}: {e}"))),
+            }
+        }
         Source::Variable(var, raw) => (format!("{var}={}", raw.to_string_lossy()), raw.clone()),
     };
     let mut path = PathBuf::from(raw);
@@ -115,4 +118,77 @@ pub(super) fn load(source: &Source) -> (Option<PathBuf>, Loaded) {
         })
         .clone();
     (Some(path), loaded)
+}
+
+/// Replaces each `${NAME}` in a `metadata = "…"` path with the value of the environment variable
+/// `NAME` in the compiler's environment, so a path can start somewhere other than the crate's
+/// manifest directory (a shared schema folder, a fixture named by a test). A `$` not followed by
+/// `{` is kept as written. An unset or empty variable, a name that is not `[A-Za-z0-9_]+`, or a `${`
+/// without its `}` is an error naming what was wrong.
+pub(super) fn expand_variables(path: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(format!(
+                "`${{` without a closing `}}` in `{}`",
+                path.escape_debug()
+            ));
+        };
+        let name = &after[..end];
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!(
+                "`${{{}}}` is not an environment variable name (letters, digits and `_`)",
+                name.escape_debug()
+            ));
+        }
+        match std::env::var(name) {
+            Ok(value) if !value.is_empty() => out.push_str(&value),
+            Ok(_) => return Err(format!("the environment variable {name} is empty")),
+            Err(std::env::VarError::NotPresent) => {
+                return Err(format!("the environment variable {name} is not set"));
+            }
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(format!("the environment variable {name} is not UTF-8"));
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_variables;
+
+    #[test]
+    fn variables_expand_and_mistakes_are_named() {
+        // PATH is set in every environment cargo runs tests in.
+        let path = std::env::var("PATH").unwrap_or_default();
+        assert_eq!(
+            expand_variables("${PATH}/x.xml").as_deref(),
+            Ok(format!("{path}/x.xml").as_str())
+        );
+        assert_eq!(expand_variables("a/$b/c.xml").as_deref(), Ok("a/$b/c.xml"));
+        assert_eq!(expand_variables("plain.xml").as_deref(), Ok("plain.xml"));
+        let unset = expand_variables("${GRAPH_ODATA_SURELY_UNSET_VARIABLE}/x.xml").unwrap_err();
+        assert!(
+            unset.contains("GRAPH_ODATA_SURELY_UNSET_VARIABLE is not set"),
+            "{unset}"
+        );
+        let open = expand_variables("${PATH/x.xml").unwrap_err();
+        assert!(open.contains("without a closing"), "{open}");
+        let bad = expand_variables("${A-B}/x.xml").unwrap_err();
+        assert!(
+            bad.contains("`${A-B}` is not an environment variable name"),
+            "{bad}"
+        );
+        let bad = expand_variables("${}/x.xml").unwrap_err();
+        assert!(bad.contains("`${}`"), "{bad}");
+        let quote = expand_variables("${\"\n}").unwrap_err();
+        assert!(!quote.contains('\n'), "{quote}");
+    }
 }

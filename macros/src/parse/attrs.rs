@@ -96,7 +96,7 @@ pub(crate) const KEYS: &[Key] = &[
         name: "metadata",
         places: TYPES,
         form: " = \"csdl/contoso.xml\"",
-        doc: "check against this CSDL file (relative to the crate's manifest) instead of Graph",
+        doc: "check against this CSDL file (relative to the crate's manifest; `${NAME}` is the environment variable `NAME`) instead of Graph",
     },
     Key {
         name: "unchecked",

@@ -13,7 +13,7 @@ mod trippin {
     // `rename_all` given, one field still misspelt: only `rename` is suggested.
     #[graph_entity(
         "Trippin.Person",
-        metadata = "../../../../tests/fixtures/trippin.csdl.xml",
+        metadata = "${GRAPH_ODATA_TEST_ROOT}/tests/fixtures/trippin.csdl.xml",
         rename_all = "PascalCase"
     )]
     pub struct Person {
