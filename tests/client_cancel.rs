@@ -11,14 +11,6 @@ use graph_odata::upload::{UploadOptions, UploadSession};
 use serde_json::{Value, json};
 use support::{Holder, holding_server, json_answer};
 
-fn client(root: &str) -> Client {
-    Client::builder()
-        .service_root(root)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
-
 /// Drops `task` once the server holds a request, and returns how long the close took to arrive.
 async fn drop_when_held(task: tokio::task::JoinHandle<()>, holder: &Holder) -> Duration {
     holder
@@ -38,7 +30,7 @@ async fn drop_when_held(task: tokio::task::JoinHandle<()>, holder: &Holder) -> D
 #[tokio::test]
 async fn dropping_a_batch_closes_its_connection() {
     let (root, holder) = holding_server(|_| vec![]).await;
-    let client = client(&root);
+    let client = support::client_no_retry(&root);
     let task = tokio::spawn(async move {
         let mut batch = Batch::new();
         let _ = batch.add(Request::<Value>::get("/me"));
@@ -57,7 +49,7 @@ async fn dropping_an_upload_closes_its_connection() {
         )]
     })
     .await;
-    let client = client(&root);
+    let client = support::client_no_retry(&root);
     let task = tokio::spawn(async move {
         let data = vec![7u8; 700_000];
         let create = Request::<UploadSession>::post(
@@ -88,7 +80,7 @@ async fn dropping_a_download_mid_body_closes_its_connection() {
     let mut answer = b"HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 100000000\r\naccept-ranges: bytes\r\n\r\n".to_vec();
     answer.extend(std::iter::repeat_n(b'x', 64 * 1024));
     let (root, holder) = holding_server(|_| vec![answer]).await;
-    let client = client(&root);
+    let client = support::client_no_retry(&root);
     let mut download = client
         .download(Request::<()>::get("/me/drive/items/1/content"))
         .await
@@ -108,7 +100,7 @@ async fn dropping_a_download_mid_body_closes_its_connection() {
 #[tokio::test]
 async fn dropping_a_download_waiting_for_headers_closes_its_connection() {
     let (root, holder) = holding_server(|_| vec![]).await;
-    let client = client(&root);
+    let client = support::client_no_retry(&root);
     let task = tokio::spawn(async move {
         let _ = client
             .download(Request::<()>::get("/me/drive/items/1/content"))

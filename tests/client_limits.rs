@@ -77,14 +77,6 @@ async fn endless_server(status: &'static str) -> (String, Arc<Counters>) {
     (root, counters)
 }
 
-fn client(root: &str) -> Client {
-    Client::builder()
-        .service_root(root)
-        .retry(support::fast_retry())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_endless_body_stops_at_the_limit_and_is_not_retried() {
     let (root, seen) = endless_server("200 OK").await;
@@ -142,7 +134,7 @@ async fn an_announced_oversized_body_is_refused_before_reading() {
         }
     });
     let started = Instant::now();
-    let err = client(&root)
+    let err = support::client_at(&root)
         .send(Request::<Value>::get("/users"))
         .await
         .unwrap_err();
@@ -156,7 +148,7 @@ async fn an_announced_oversized_body_is_refused_before_reading() {
 #[tokio::test]
 async fn an_endless_error_body_is_read_only_for_its_snippet() {
     let (root, seen) = endless_server("400 Bad Request").await;
-    let err = client(&root)
+    let err = support::client_at(&root)
         .send(Request::<Value>::get("/users"))
         .await
         .unwrap_err();
@@ -245,7 +237,7 @@ async fn dropping_a_pager_cancels_its_prefetch() {
             });
         }
     });
-    let client = client(&root);
+    let client = support::client_at(&root);
     let mut pager = client.pages(Request::<Page<Value>>::get("/users"));
     let first = pager.next_page().await.unwrap().unwrap();
     assert_eq!(first.value.len(), 1);
@@ -391,7 +383,7 @@ async fn batch_answers_with_duplicate_unknown_or_missing_ids_are_protocol_errors
         }),
     );
     let root = support::serve(app).await;
-    let client = client(&format!("{root}/v1.0"));
+    let client = support::client_at(&format!("{root}/v1.0"));
     let mut batch = Batch::new();
     let twice = batch.add(Request::<Value>::get("/a"));
     let once = batch.add(Request::<Value>::get("/b"));
@@ -452,7 +444,7 @@ async fn a_next_link_with_another_scheme_says_so() {
         }),
     );
     let root = support::serve(app).await;
-    let client = client(&format!("{root}/v1.0"));
+    let client = support::client_at(&format!("{root}/v1.0"));
     let mut pager = client.pages(Request::<Page<Value>>::get("/users"));
     assert!(pager.next_page().await.unwrap().is_ok());
     let err = pager.next_page().await.unwrap().unwrap_err();

@@ -147,11 +147,7 @@ async fn a_retry_after_beyond_the_wait_budget_stops_at_once() {
 #[tokio::test]
 async fn retry_policy_none_sends_once() {
     let emu = emulator().await;
-    let client = Client::builder()
-        .service_root(emu.v1_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = support::client_no_retry(&emu.v1_url());
     let path = seed_user(&emu);
     emu.fault(Fault::throttle("0"));
     let err = client.send(Request::<Value>::get(&path)).await.unwrap_err();
@@ -241,11 +237,7 @@ async fn a_dropped_connection_is_retried_for_get_but_not_for_post() {
 async fn a_truncated_body_is_a_connect_error_and_get_retries_it() {
     let emu = emulator().await;
     let path = seed_user(&emu);
-    let once = Client::builder()
-        .service_root(emu.v1_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let once = support::client_no_retry(&emu.v1_url());
     emu.fault(Fault::truncate_body());
     let err = once.send(Request::<Value>::get(&path)).await.unwrap_err();
     assert_eq!(emu.requests().len(), 1, "RetryPolicy::none() sends once");

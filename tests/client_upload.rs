@@ -95,11 +95,7 @@ async fn slices_carry_content_range_and_no_token() {
 #[tokio::test]
 async fn a_failed_third_slice_resumes_from_next_expected_ranges() {
     let emu = emulator().await;
-    let client = Client::builder()
-        .service_root(emu.v1_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = support::client_no_retry(&emu.v1_url());
     emu.fault(
         Fault::status(503)
             .method(Method::PUT)

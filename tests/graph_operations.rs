@@ -14,11 +14,7 @@ use graph_models::*;
 use support::{client_for, emulator};
 
 fn beta_client(emu: &Emulator) -> Client {
-    Client::builder()
-        .service_root(emu.beta_url())
-        .retry(support::fast_retry())
-        .build()
-        .expect("loopback root")
+    support::client_at(&emu.beta_url())
 }
 
 /// A list and a task under `/me`, and a guest user with one of each.

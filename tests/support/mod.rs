@@ -28,9 +28,23 @@ pub fn fast_retry() -> RetryPolicy {
 
 /// A client for the emulator's v1.0 root with [`fast_retry`].
 pub fn client_for(emu: &Emulator) -> Client {
+    client_at(&emu.v1_url())
+}
+
+/// A client for the service root `root` (a test server on loopback) with [`fast_retry`].
+pub fn client_at(root: &str) -> Client {
     Client::builder()
-        .service_root(emu.v1_url())
+        .service_root(root)
         .retry(fast_retry())
+        .build()
+        .expect("a loopback service root is valid")
+}
+
+/// A client for the service root `root` that never retries: each request is sent once.
+pub fn client_no_retry(root: &str) -> Client {
+    Client::builder()
+        .service_root(root)
+        .retry(RetryPolicy::none())
         .build()
         .expect("a loopback service root is valid")
 }
