@@ -37,6 +37,7 @@ pub use error::{Error, ErrorKind};
 mod builtin;
 pub mod generate;
 mod index;
+pub mod line;
 pub mod names;
 
 /// What kind of type a definition is.

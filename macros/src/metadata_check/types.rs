@@ -1,31 +1,9 @@
-//! What a declaration's paths and Rust types mean to the schema: path segments for the resolver,
-//! and whether a field's Rust type can hold a property or a navigation property.
+//! What a declaration's Rust types mean to the schema (the path segments for the resolver come from
+//! `graph_odata_metadata::line`): whether a field's Rust type can hold a property or a navigation property.
 
 use graph_odata_metadata::Metadata;
 
-use crate::parse::path::{Arg, HttpLine, Segment};
-
-/// The path segments the resolver walks: keys as `{…}`, calls by name.
-pub(super) fn segments(line: &HttpLine) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &line.segments {
-        match s {
-            Segment::Literal(l) => out.push(l.clone()),
-            Segment::Key(p) => out.push(format!("{{{}}}", p.wire)),
-            Segment::ParenKey { name, arg } => {
-                out.push(name.clone());
-                out.push(match arg {
-                    Arg::Param { param, .. } => format!("{{{}}}", param.wire),
-                    Arg::Literal(l) => l.clone(),
-                });
-            }
-            Segment::Call { name, .. } => out.push(format!("{name}()")),
-            // `root:/{itemPath}:` stays on the drive item it starts from.
-            Segment::ItemPath(_) => {}
-        }
-    }
-    out
-}
+pub(super) use graph_odata_metadata::line::segments;
 
 /// Why a field's Rust type cannot hold a navigation property, if it cannot: it must be an
 /// `Option` (absent unless expanded), a `Vec` exactly for collections, and its element must model the
