@@ -12,6 +12,7 @@ mod support;
 use std::sync::OnceLock;
 
 use graph_odata::wire::{ODataType, TypeKind};
+use graph_odata_metadata::line::split_path;
 use graph_odata_metadata::{Kind, Metadata, Target};
 use seeds::*;
 
@@ -38,13 +39,6 @@ macro_rules! need_metadata {
             None => return,
         }
     };
-}
-
-fn segs(path: &str) -> Vec<String> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 #[test]
@@ -142,7 +136,7 @@ fn the_seed_pages_beta_forms_are_not_v1() {
 #[test]
 fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
     let md = need_metadata!();
-    let collection = |p: &str| match md.resolve_path(&segs(p)) {
+    let collection = |p: &str| match md.resolve_path(&split_path(p)) {
         Ok(r) => match r.target {
             Target::Collection(t) => t,
             other => panic!("{p}: {other:?}"),
@@ -170,12 +164,15 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
         "microsoft.graph.connectedOrganization"
     );
     assert!(
-        md.resolve_path(&segs("/linkedResources"))
+        md.resolve_path(&split_path("/linkedResources"))
             .unwrap_err()
             .message()
             .contains("`linkedResources`")
     );
-    assert!(md.resolve_path(&segs("/connectedOrganizations")).is_err());
+    assert!(
+        md.resolve_path(&split_path("/connectedOrganizations"))
+            .is_err()
+    );
 
     // createLink: 8 of the 23 seed paths resolve in v1.0 (seed-operations.md), all of today's do.
     let seed = [
@@ -206,10 +203,10 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
     let resolving: Vec<&str> = seed
         .iter()
         .copied()
-        .filter(|p| md.resolve_path(&segs(p)).is_ok())
+        .filter(|p| md.resolve_path(&split_path(p)).is_ok())
         .collect();
     assert_eq!(resolving.len(), 8, "{resolving:#?}");
-    let err = md.resolve_path(&segs(seed[4])).unwrap_err();
+    let err = md.resolve_path(&split_path(seed[4])).unwrap_err();
     assert!(err.message().contains("named `joinedGroups`"), "{err}");
     // The same paths through /groups/{id} resolve, except those through drive/activities.
     let regrouped: Vec<String> = seed
@@ -219,7 +216,7 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
         .collect();
     let ok = regrouped
         .iter()
-        .filter(|p| md.resolve_path(&segs(p)).is_ok())
+        .filter(|p| md.resolve_path(&split_path(p)).is_ok())
         .count();
     assert_eq!((regrouped.len(), ok), (13, 9));
     for today in [
@@ -230,7 +227,7 @@ fn today_s_seed_paths_resolve_and_the_old_ones_fail_with_reasons() {
         "/users/{userId}/drive/items/{itemId}/createLink",
         "/sites/{siteId}/lists/{listId}/items/{listItemId}/createLink",
     ] {
-        match md.resolve_path(&segs(today)) {
+        match md.resolve_path(&split_path(today)) {
             Ok(r) => match r.target {
                 Target::Operation(op) => {
                     assert_eq!(op.name, "microsoft.graph.createLink");

@@ -818,6 +818,7 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::line::split_path;
 
     const FIXTURE: &str = include_str!("../tests/fixture.csdl.xml");
 
@@ -825,19 +826,12 @@ mod tests {
         Metadata::parse(FIXTURE).unwrap()
     }
 
-    fn segs(path: &str) -> Vec<String> {
-        path.split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-
     #[test]
     fn keys_with_dots_are_keys_and_qualified_typos_are_named() {
         let md = md();
         for key in ["john.doe@contoso.com", "a.b", "{id}", "x.y.z"] {
             let r = md
-                .resolve_path(&segs(&format!("users/{key}/todo")))
+                .resolve_path(&split_path(&format!("users/{key}/todo")))
                 .unwrap();
             assert_eq!(
                 r.target,
@@ -846,14 +840,14 @@ mod tests {
             );
         }
         let err = md
-            .resolve_path(&segs("users/microsoft.grph.user"))
+            .resolve_path(&split_path("users/microsoft.grph.user"))
             .unwrap_err();
         assert!(
             err.to_string()
                 .contains("the namespace `microsoft.grph` is not in the schema, did you mean `microsoft.graph`?"),
             "{err}"
         );
-        let err = md.resolve_path(&segs("users/graph.usr")).unwrap_err();
+        let err = md.resolve_path(&split_path("users/graph.usr")).unwrap_err();
         assert!(
             err.to_string()
                 .contains("no derived type or bound operation named `microsoft.graph.usr`"),
@@ -893,7 +887,7 @@ mod tests {
     fn paths_resolve_through_keys_navigation_casts_and_operations() {
         let md = md();
         let r = md
-            .resolve_path(&segs("me/todo/lists/{l}/tasks/{t}/linkedResources"))
+            .resolve_path(&split_path("me/todo/lists/{l}/tasks/{t}/linkedResources"))
             .unwrap();
         assert_eq!(
             r.target,
@@ -905,25 +899,27 @@ mod tests {
             r.steps
         );
         let r = md
-            .resolve_path(&segs("drives/{d}/items/{i}/createLink"))
+            .resolve_path(&split_path("drives/{d}/items/{i}/createLink"))
             .unwrap();
         assert!(
             matches!(r.target, Target::Operation(ref o) if o.name == "microsoft.graph.createLink")
         );
         let r = md
-            .resolve_path(&segs(
+            .resolve_path(&split_path(
                 "drives/{d}/items/{i}/microsoft.graph.driveItem/createLink",
             ))
             .unwrap();
         assert!(matches!(r.target, Target::Operation(_)));
         let r = md
-            .resolve_path(&segs("drives/{d}/items/{i}/delta()"))
+            .resolve_path(&split_path("drives/{d}/items/{i}/delta()"))
             .unwrap_err();
         assert!(
             r.message().contains("microsoft.graph.driveItem has no"),
             "{r}"
         );
-        let r = md.resolve_path(&segs("drives/{d}/items/delta()")).unwrap();
+        let r = md
+            .resolve_path(&split_path("drives/{d}/items/delta()"))
+            .unwrap();
         assert!(matches!(r.target, Target::Operation(ref o) if !o.is_action));
     }
 
@@ -949,13 +945,13 @@ mod tests {
     fn failures_name_the_segment_and_suggest() {
         let md = md();
         let e = md
-            .resolve_path(&segs("me/joinedGroups/{g}/drive"))
+            .resolve_path(&split_path("me/joinedGroups/{g}/drive"))
             .unwrap_err();
         assert!(e.message().contains("named `joinedGroups`"), "{e}");
-        let e = md.resolve_path(&segs("me/todo/list")).unwrap_err();
+        let e = md.resolve_path(&split_path("me/todo/list")).unwrap_err();
         assert!(e.message().contains("did you mean `lists`?"), "{e}");
         let e = md
-            .resolve_path(&segs("workbooks/{w}/createLink"))
+            .resolve_path(&split_path("workbooks/{w}/createLink"))
             .unwrap_err();
         assert!(
             e.message()

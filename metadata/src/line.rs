@@ -168,7 +168,8 @@ fn fail<T>(message: String) -> Result<T, PathError> {
     Err(PathError { message })
 }
 
-const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE"];
+/// The methods an HTTP line may start with, as written.
+pub const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE"];
 
 /// Parses one HTTP line.
 pub fn parse(line: &str) -> Result<HttpLine, PathError> {

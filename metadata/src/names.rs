@@ -101,6 +101,28 @@ pub fn snake_to_pascal(name: &str) -> String {
         .collect()
 }
 
+/// The namespace of a declaration that names neither its type nor a namespace: Graph's.
+pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
+
+/// The OData name of a declaration that does not write one: the namespace (Graph's unless
+/// given) and the Rust name in lowerCamelCase.
+///
+/// ```
+/// use graph_odata_metadata::names::default_type_name;
+/// assert_eq!(default_type_name(None, "TodoTask"), "microsoft.graph.todoTask");
+/// assert_eq!(
+///     default_type_name(Some("microsoft.graph.externalConnectors"), "ExternalConnection"),
+///     "microsoft.graph.externalConnectors.externalConnection"
+/// );
+/// ```
+pub fn default_type_name(namespace: Option<&str>, rust_name: &str) -> String {
+    format!(
+        "{}.{}",
+        namespace.unwrap_or(DEFAULT_NAMESPACE),
+        pascal_to_lower_camel(rust_name)
+    )
+}
+
 /// The closest of `known` to `word`, if close enough to be a likely typo (for did-you-mean
 /// messages): the edit distance, letter case ignored and a swap of neighbours counted as one
 /// edit, is at most 2, or a third of the candidate's length. Shared by the macros and this crate.
