@@ -101,6 +101,79 @@ pub fn snake_to_pascal(name: &str) -> String {
         .collect()
 }
 
+/// `rename_all = "…"`: how Rust names become wire names, for services that do not name their
+/// properties and members in lowerCamelCase (TripPin's `UserName`, SAP's `CUSTOMER_ID`). The
+/// macros name fields and members by it, and the generator picks the case that needs the fewest
+/// `rename`s.
+///
+/// ```
+/// use graph_odata_metadata::names::Case;
+/// assert_eq!(Case::parse("PascalCase"), Some(Case::Pascal));
+/// assert_eq!(Case::Pascal.field("user_name"), "UserName");
+/// assert_eq!(Case::Camel.member("NotStarted"), "notStarted");
+/// assert_eq!(Case::ScreamingSnake.member("NotStarted"), "NOT_STARTED");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Case {
+    /// `web_url` → `webUrl`, `NotStarted` → `notStarted` (Graph's, the default).
+    #[default]
+    Camel,
+    /// `user_name` → `UserName`, `NotStarted` → `NotStarted`.
+    Pascal,
+    /// `user_name` → `user_name`, `NotStarted` → `not_started`.
+    Snake,
+    /// `user_name` → `username`, `NotStarted` → `notstarted`.
+    Lower,
+    /// `user_name` → `USERNAME`, `NotStarted` → `NOTSTARTED`.
+    Upper,
+    /// `user_name` → `USER_NAME`, `NotStarted` → `NOT_STARTED`.
+    ScreamingSnake,
+}
+
+impl Case {
+    /// The spellings `rename_all` accepts (serde's names).
+    pub const NAMES: &'static [(&'static str, Case)] = &[
+        ("camelCase", Case::Camel),
+        ("PascalCase", Case::Pascal),
+        ("snake_case", Case::Snake),
+        ("lowercase", Case::Lower),
+        ("UPPERCASE", Case::Upper),
+        ("SCREAMING_SNAKE_CASE", Case::ScreamingSnake),
+    ];
+
+    /// The case a `rename_all` spelling names (see [`Case::NAMES`]).
+    pub fn parse(s: &str) -> Option<Case> {
+        Case::NAMES.iter().find(|(n, _)| *n == s).map(|(_, c)| *c)
+    }
+
+    /// The wire name of a field (`snake_case` in Rust); a raw identifier's `r#` is dropped.
+    pub fn field(self, rust: &str) -> String {
+        let rust = rust.strip_prefix("r#").unwrap_or(rust);
+        match self {
+            Case::Camel => snake_to_lower_camel(rust),
+            Case::Pascal => snake_to_pascal(rust),
+            Case::Snake => rust.to_owned(),
+            Case::Lower => rust.replace('_', "").to_lowercase(),
+            Case::Upper => rust.replace('_', "").to_uppercase(),
+            Case::ScreamingSnake => rust.to_uppercase(),
+        }
+    }
+
+    /// The wire name of an enumeration member (`PascalCase` in Rust); a raw identifier's `r#` is
+    /// dropped.
+    pub fn member(self, rust: &str) -> String {
+        let rust = rust.strip_prefix("r#").unwrap_or(rust);
+        match self {
+            Case::Camel => pascal_to_lower_camel(rust),
+            Case::Pascal => rust.to_owned(),
+            Case::Snake => snake_from_camel(rust),
+            Case::Lower => rust.to_lowercase(),
+            Case::Upper => rust.to_uppercase(),
+            Case::ScreamingSnake => snake_from_camel(rust).to_uppercase(),
+        }
+    }
+}
+
 /// The namespace of a declaration that names neither its type nor a namespace: Graph's.
 pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
 
