@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write;
 
+use crate::edm;
 use crate::names::{Case, snake_from_camel, upper_first};
 use crate::{Kind, Metadata, TypeRef};
 
@@ -114,30 +115,14 @@ impl Generator<'_> {
     /// The Rust type of a property, queueing the structured types it needs.
     fn rust_type(&mut self, ty: &TypeRef) -> String {
         let flags = self.md.type_def(&ty.name).is_some_and(|t| t.flags);
-        let element = match ty.name.as_str() {
-            "Edm.String" => "String".to_owned(),
-            "Edm.Boolean" => "bool".to_owned(),
-            "Edm.Byte" => "u8".to_owned(),
-            "Edm.SByte" => "i8".to_owned(),
-            "Edm.Int16" => "i16".to_owned(),
-            "Edm.Int32" => "i32".to_owned(),
-            "Edm.Int64" => "i64".to_owned(),
-            "Edm.Single" => "f32".to_owned(),
-            "Edm.Double" => "f64".to_owned(),
-            "Edm.Decimal" => "Decimal".to_owned(),
-            "Edm.DateTimeOffset" => "DateTimeOffset".to_owned(),
-            "Edm.Date" => "Date".to_owned(),
-            "Edm.TimeOfDay" => "TimeOfDay".to_owned(),
-            "Edm.Duration" => "graph_odata::edm::Duration".to_owned(),
-            "Edm.Guid" => "Guid".to_owned(),
-            "Edm.Binary" => "Binary".to_owned(),
-            "Edm.Untyped" | "Edm.Stream" => "serde_json::Value".to_owned(),
-            other if other.starts_with("Edm.") => "serde_json::Value".to_owned(),
-            other if self.md.type_def(other).is_some() => {
-                let n = self.rust_name(other);
-                if flags { format!("Flags<{n}>") } else { n }
-            }
-            _ => "serde_json::Value".to_owned(),
+        let element = if let Some(p) = edm::primitive(&ty.name) {
+            p.rust.to_owned()
+        } else if !ty.name.starts_with("Edm.") && self.md.type_def(&ty.name).is_some() {
+            let n = self.rust_name(&ty.name);
+            if flags { format!("Flags<{n}>") } else { n }
+        } else {
+            // Another Edm type (`Edm.Stream`, geography) or a type the document does not declare.
+            "serde_json::Value".to_owned()
         };
         match (ty.collection, ty.nullable || ty.collection) {
             (true, _) => format!("Option<Vec<{element}>>"),

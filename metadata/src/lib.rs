@@ -35,6 +35,7 @@ use std::collections::HashMap;
 mod error;
 pub use error::{Error, ErrorKind};
 mod builtin;
+pub mod edm;
 pub mod generate;
 mod index;
 pub mod line;
