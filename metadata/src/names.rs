@@ -226,8 +226,30 @@ pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// `, did you mean `x`?` when a name of `known` is close to `word` (see [`did_you_mean`]), else
+/// empty: the tail of a message.
+///
+/// ```
+/// use graph_odata_metadata::names::suggest;
+/// assert_eq!(suggest("managr", &["manager", "photo"]), ", did you mean `manager`?");
+/// assert_eq!(suggest("zzz", &["manager"]), "");
+/// ```
+pub fn suggest(word: &str, known: &[&str]) -> String {
+    match did_you_mean(word, known) {
+        Some(k) => format!(", did you mean `{k}`?"),
+        None => String::new(),
+    }
+}
+
+/// The edit distance of two names, letter case ignored (see [`did_you_mean`]).
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    edit_distance(&a, &b)
+}
+
 /// Levenshtein distance with transpositions of neighbours counted as one edit, in three rows.
-pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
+fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur: Vec<usize> = vec![0; b.len() + 1];
