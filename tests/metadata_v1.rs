@@ -1,9 +1,8 @@
 //! The seed declarations checked against Microsoft Graph's published v1.0 metadata.
 //!
-//! The CSDL is read from `GRAPH_ODATA_METADATA_V1_0` (`.ci/run` points it at
-//! `../shared/graph/v1.0.csdl.xml`); without it these tests say what they skip and pass, so the
-//! README's plain `cargo test` works on a clone with nothing beside it. Under CI (`CI=1`) a missing
-//! file fails them.
+//! The CSDL is read from `GRAPH_ODATA_METADATA_V1_0` (Microsoft Graph's v1.0 CSDL; `.ci/run` sets
+//! it); without it these tests say what they skip and pass, so the README's plain `cargo test`
+//! works on a clone with nothing beside it. Under CI (`CI=1`) a missing file fails them.
 
 #[path = "../examples/seed_models/mod.rs"]
 mod seeds;
