@@ -1,5 +1,7 @@
-//! Rust ↔ wire case conversion shared by the macros and the generator, so that a generated
-//! declaration names its fields exactly as the macros will turn them back into wire names.
+//! Names shared by the macros, `graph-odata-cli` and the generator: Rust ↔ wire case conversion
+//! and the `rename_all` cases ([`Case`]), so that a generated declaration names its fields exactly
+//! as the macros will turn them back into wire names; the default type name of a declaration; and
+//! did-you-mean suggestions for messages.
 
 /// The Rust (snake case) name for a wire (lowerCamel) name.
 ///
