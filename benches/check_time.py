@@ -4,7 +4,7 @@ models checked against the built-in Graph v1.0 index (the default), checked agai
 named by GRAPH_ODATA_METADATA_V1_0 (its index cached on disk), not checked (GRAPH_ODATA_CHECKS=off),
 and plain serde derives.
 
-usage: python3 benches/check_time.py ../shared/graph/v1.0.csdl.xml [N=200]
+usage: python3 benches/check_time.py "$GRAPH_ODATA_METADATA_V1_0" [N=200]
 Prints the medians of 5 runs each (dependencies are built first and not counted).
 """
 import os

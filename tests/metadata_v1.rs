@@ -1,9 +1,8 @@
 //! The example declarations (`examples/graph_models`) checked against Microsoft Graph's published v1.0 metadata.
 //!
-//! The CSDL is read from `GRAPH_ODATA_METADATA_V1_0` (`.ci/run` points it at
-//! `../shared/graph/v1.0.csdl.xml`); without it these tests say what they skip and pass, so the
-//! README's plain `cargo test` works on a clone with nothing beside it. Under CI (`CI=1`) a missing
-//! file fails them.
+//! The CSDL is read from `GRAPH_ODATA_METADATA_V1_0` (Microsoft Graph's v1.0 CSDL; `.ci/run` sets
+//! it); without it these tests say what they skip and pass, so the README's plain `cargo test`
+//! works on a clone with nothing beside it. Under CI (`CI=1`) a missing file fails them.
 
 #[path = "../examples/graph_models/mod.rs"]
 mod graph_models;
@@ -13,6 +12,7 @@ use std::sync::OnceLock;
 
 use graph_models::*;
 use graph_odata::wire::{ODataType, TypeKind};
+use graph_odata_metadata::line::split_path;
 use graph_odata_metadata::{Kind, Metadata, Target};
 
 fn metadata() -> Option<&'static Metadata> {
@@ -38,13 +38,6 @@ macro_rules! need_metadata {
             None => return,
         }
     };
-}
-
-fn segs(path: &str) -> Vec<String> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 #[test]
@@ -142,7 +135,7 @@ fn the_beta_pages_forms_are_not_v1() {
 #[test]
 fn today_s_paths_resolve_and_the_old_ones_fail_with_reasons() {
     let md = need_metadata!();
-    let collection = |p: &str| match md.resolve_path(&segs(p)) {
+    let collection = |p: &str| match md.resolve_path(&split_path(p)) {
         Ok(r) => match r.target {
             Target::Collection(t) => t,
             other => panic!("{p}: {other:?}"),
@@ -170,12 +163,15 @@ fn today_s_paths_resolve_and_the_old_ones_fail_with_reasons() {
         "microsoft.graph.connectedOrganization"
     );
     assert!(
-        md.resolve_path(&segs("/linkedResources"))
+        md.resolve_path(&split_path("/linkedResources"))
             .unwrap_err()
             .message()
             .contains("`linkedResources`")
     );
-    assert!(md.resolve_path(&segs("/connectedOrganizations")).is_err());
+    assert!(
+        md.resolve_path(&split_path("/connectedOrganizations"))
+            .is_err()
+    );
 
     // createLink: 8 of the 23 paths of its 2021 beta page resolve in v1.0, all of today's do.
     let beta_page = [
@@ -206,10 +202,10 @@ fn today_s_paths_resolve_and_the_old_ones_fail_with_reasons() {
     let resolving: Vec<&str> = beta_page
         .iter()
         .copied()
-        .filter(|p| md.resolve_path(&segs(p)).is_ok())
+        .filter(|p| md.resolve_path(&split_path(p)).is_ok())
         .collect();
     assert_eq!(resolving.len(), 8, "{resolving:#?}");
-    let err = md.resolve_path(&segs(beta_page[4])).unwrap_err();
+    let err = md.resolve_path(&split_path(beta_page[4])).unwrap_err();
     assert!(err.message().contains("named `joinedGroups`"), "{err}");
     // The same paths through /groups/{id} resolve, except those through drive/activities.
     let regrouped: Vec<String> = beta_page
@@ -219,7 +215,7 @@ fn today_s_paths_resolve_and_the_old_ones_fail_with_reasons() {
         .collect();
     let ok = regrouped
         .iter()
-        .filter(|p| md.resolve_path(&segs(p)).is_ok())
+        .filter(|p| md.resolve_path(&split_path(p)).is_ok())
         .count();
     assert_eq!((regrouped.len(), ok), (13, 9));
     for today in [
@@ -230,7 +226,7 @@ fn today_s_paths_resolve_and_the_old_ones_fail_with_reasons() {
         "/users/{userId}/drive/items/{itemId}/createLink",
         "/sites/{siteId}/lists/{listId}/items/{listItemId}/createLink",
     ] {
-        match md.resolve_path(&segs(today)) {
+        match md.resolve_path(&split_path(today)) {
             Ok(r) => match r.target {
                 Target::Operation(op) => {
                     assert_eq!(op.name, "microsoft.graph.createLink");

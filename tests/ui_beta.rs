@@ -2,8 +2,8 @@
 //! as absolute beta URLs are checked against `GRAPH_ODATA_METADATA_BETA`.
 //!
 //! Always on the small fixture of the metadata crate; also on a real beta schema, the US Nat cloud's
-//! `beta-USNat.csdl.xml`, named by `GRAPH_ODATA_TEST_BETA_USNAT` (`.ci/run` points it into
-//! `../shared/graph/`; without it that half says it is skipped, and fails under CI).
+//! `beta-USNat.csdl.xml`, named by `GRAPH_ODATA_TEST_BETA_USNAT` (`.ci/run` sets it; without it
+//! that half says it is skipped, and fails under CI).
 //! Regenerate with `TRYBUILD=overwrite cargo test --test ui_beta`.
 
 mod support;

@@ -3,16 +3,16 @@
 //! Reads the file with `syn`, finds the graph-odata attributes on structs and enums, and checks
 //! what a schema can check without the rest of the program: the qualified name of each entity,
 //! complex and enum type exists, and every endpoint line (`"GET /me/todo/lists/{id}"`, in any
-//! argument) resolves. Declarations that name their own metadata file, target beta, or are marked
+//! argument) is well-formed by the macros' grammar ([`graph_odata_metadata::line`]) and resolves. Declarations that name their own metadata file, target beta, or are marked
 //! `unchecked` are reported as skipped, and so are lines written as beta URLs (`unchecked =
 //! "beta"` keeps the rest of its declaration checked).
 
 use std::fmt;
 
-use graph_odata_metadata::Metadata;
+use graph_odata_metadata::names::default_type_name;
+use graph_odata_metadata::{Metadata, line};
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 
-const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
 const MACROS: [&str; 5] = [
     "graph_entity",
     "graph_complex",
@@ -164,10 +164,10 @@ fn check_declaration(
     if matches!(macro_name, "graph_entity" | "graph_complex" | "graph_enum") {
         let (qualified, span) = match &parsed.first {
             Some(lit) => (lit.value.clone(), lit.span),
-            None => {
-                let ns = parsed.namespace.as_deref().unwrap_or("microsoft.graph");
-                (format!("{ns}.{}", lower_camel(rust_name)), name_span)
-            }
+            None => (
+                default_type_name(parsed.namespace.as_deref(), rust_name),
+                name_span,
+            ),
         };
         if md.type_def(&qualified).is_none() {
             report.problem(
@@ -180,23 +180,27 @@ fn check_declaration(
             );
         }
     }
-    for line in &parsed.endpoints {
+    for lit in &parsed.endpoints {
+        // The macros' grammar: a line they would refuse is a problem here too.
+        let parsed_line = match line::parse(&lit.value) {
+            Ok(l) => l,
+            Err(e) => {
+                report.endpoints += 1;
+                report.problem(file, lit.span, format!("`{}`: {e}", lit.value));
+                continue;
+            }
+        };
         // A line written as a beta URL is for the beta schema, not this one.
-        if line.value.contains("/beta/") && line.value.contains("://") {
+        if parsed_line.version.as_deref() == Some("beta") {
             report.skipped.push(format!(
                 "`{}` of `{rust_name}` ({file}): a beta URL",
-                line.value
+                lit.value
             ));
             continue;
         }
         report.endpoints += 1;
-        match path_segments(&line.value) {
-            Err(message) => report.problem(file, line.span, format!("`{}`: {message}", line.value)),
-            Ok(segments) => {
-                if let Err(e) = md.resolve_path(&segments) {
-                    report.problem(file, line.span, format!("`{}`: {e}", line.value));
-                }
-            }
+        if let Err(e) = md.resolve_path(&line::segments(&parsed_line)) {
+            report.problem(file, lit.span, format!("`{}`: {e}", lit.value));
         }
     }
 }
@@ -249,7 +253,7 @@ fn collect_endpoints(trees: Vec<TokenTree>, out: &mut Vec<Lit>) {
             TokenTree::Literal(l) => {
                 if let Some(value) = string_value(&l)
                     && let Some((method, rest)) = value.split_once(' ')
-                    && METHODS.contains(&method)
+                    && line::METHODS.contains(&method)
                     && (rest.starts_with('/') || rest.starts_with("http"))
                 {
                     out.push(Lit {
@@ -269,87 +273,38 @@ fn string_value(l: &proc_macro2::Literal) -> Option<String> {
     Some(lit.value())
 }
 
-/// `DomainIdentitySource` → `domainIdentitySource`.
-use graph_odata_metadata::names::pascal_to_lower_camel as lower_camel;
-
-/// The segments of an HTTP line's path as the schema walks them: `GET /users/{id}/todo/lists`
-/// → `users`, `{id}`, `todo`, `lists`; keys in parentheses become a key segment, calls
-/// (`reminderView(startDateTime='…')`) an operation segment.
-pub fn path_segments(line: &str) -> Result<Vec<String>, String> {
-    let (_, rest) = line.split_once(' ').ok_or("not an HTTP line")?;
-    let mut path = rest.trim();
-    path = path.split('?').next().unwrap_or(path);
-    if let Some(after) = path
-        .strip_prefix("https://")
-        .or_else(|| path.strip_prefix("http://"))
-    {
-        // An absolute URL: drop the host and the version segment.
-        let mut parts = after.splitn(3, '/');
-        let _host = parts.next();
-        let _version = parts.next();
-        path = parts.next().unwrap_or("");
-    }
-    // Path-based addressing (`root:/{itemPath}:/content`) stays on the drive item it starts from.
-    let owned;
-    if let Some((before, tail)) = path.split_once(":/") {
-        let after = tail.split_once(':').map_or("", |(_, a)| a);
-        owned = format!("{before}{after}");
-        path = &owned;
-    }
-    let mut out = Vec::new();
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
-        match seg.split_once('(') {
-            None => out.push(seg.to_owned()),
-            Some((name, args)) => {
-                let Some(inner) = args.strip_suffix(')') else {
-                    return Err(format!("the segment `{seg}` has an unbalanced `(`"));
-                };
-                if name.is_empty() {
-                    return Err(format!("the segment `{seg}` has no name before `(`"));
-                }
-                if inner.is_empty() || inner.contains('=') {
-                    out.push(format!("{name}()"));
-                } else {
-                    out.push(name.to_owned());
-                    out.push(inner.trim_matches('\'').to_owned());
-                }
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err("the path is empty".into());
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn problems(declarations: &str) -> Vec<String> {
+        let md = Metadata::graph_v1_0().unwrap();
+        let mut report = Report::default();
+        check_file(md, "models.rs", declarations, &mut report);
+        report.problems.iter().map(|p| p.message.clone()).collect()
+    }
+
     #[test]
-    fn segments_of_http_lines() {
-        let s = |l: &str| path_segments(l).unwrap().join(" ");
-        assert_eq!(s("GET /users/{id}/todo/lists"), "users {id} todo lists");
-        assert_eq!(s("GET /users('{id}')/drive"), "users {id} drive");
-        assert_eq!(
-            s("GET /me/reminderView(startDateTime='{s}')"),
-            "me reminderView()"
-        );
-        assert_eq!(s("GET /users/delta()?$top=1"), "users delta()");
-        assert_eq!(
-            s("GET https://graph.microsoft.com/v1.0/me/drive"),
-            "me drive"
-        );
-        assert_eq!(
-            s("PUT /me/drive/root:/{itemPath}:/content"),
-            "me drive root content"
-        );
-        assert_eq!(
-            s("GET /me/drive/items/{id}:/{name}:"),
-            "me drive items {id}"
-        );
-        assert!(path_segments("GET /users(x").is_err());
-        assert!(path_segments("GET /").is_err());
-        assert!(path_segments("/users").is_err());
+    fn endpoint_lines_follow_the_macros_grammar() {
+        let ok = r#"
+            #[graph_entity(list = "GET /users('{id}')/todo/lists", get = "GET /me/drive/root:/{itemPath}:")]
+            pub struct TodoTaskList { pub id: Option<String> }
+        "#;
+        assert_eq!(problems(ok), Vec::<String>::new());
+        for (line, says) in [
+            ("GET /users/delta()?$top=1", "contains `?`"),
+            ("GET /me//drive", "empty segment"),
+            ("GET /me/drive/", "empty segment"),
+            ("GET /users/{id}/drive-items", "may only contain"),
+            ("GET https://graph.microsoft.com/beta", "names no resource"),
+            ("GET /drives/{id}/items/{id}", "appears twice"),
+        ] {
+            let text = format!("#[graph_entity(list = \"{line}\")] pub struct User {{}}");
+            let found = problems(&text);
+            assert!(
+                found.len() == 1 && found[0].contains(says),
+                "{line}: {found:?}"
+            );
+        }
     }
 }

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write;
 
-use crate::names::{snake_from_camel, snake_to_lower_camel};
+use crate::edm;
+use crate::names::{Case, snake_from_camel, upper_first};
 use crate::{Kind, Metadata, TypeRef};
 
 /// What to generate besides the types.
@@ -35,18 +36,11 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-use crate::names::upper_first as pascal;
-
-/// A field for a wire name: the Rust name and, when it does not convert back (in camelCase, or
-/// in PascalCase under `rename_all = "PascalCase"`), a `rename`.
-fn field(wire: &str, pascal_case: bool) -> (String, Option<String>) {
+/// A field for a wire name: the Rust name and, when the declaration's case (the macros' rule) does
+/// not turn it back into the wire name, a `rename`.
+fn field(wire: &str, case: Case) -> (String, Option<String>) {
     let s = snake_from_camel(wire);
-    let back = if pascal_case {
-        crate::names::snake_to_pascal(&s)
-    } else {
-        snake_to_lower_camel(&s)
-    };
-    let rename = (back != wire).then(|| wire.to_owned());
+    let rename = (case.field(&s) != wire).then(|| wire.to_owned());
     let ident = if KEYWORDS.contains(&s.as_str()) {
         format!("r#{s}")
     } else {
@@ -55,27 +49,43 @@ fn field(wire: &str, pascal_case: bool) -> (String, Option<String>) {
     (ident, rename)
 }
 
-/// Whether `rename_all = "PascalCase"` leaves fewer `rename`s than the default camelCase for
-/// these wire names (TripPin's `UserName`, Graph's `StartDateTime` parameters).
-fn prefers_pascal<'n>(wires: impl IntoIterator<Item = &'n str> + Clone) -> bool {
-    let renames = |pascal: bool| {
+/// The case for fields with these wire names: PascalCase when it leaves fewer `rename`s than the
+/// default camelCase (TripPin's `UserName`, Graph's `StartDateTime` parameters).
+fn fields_case<'n>(wires: impl IntoIterator<Item = &'n str> + Clone) -> Case {
+    let renames = |case: Case| {
         wires
             .clone()
             .into_iter()
-            .filter(|w| field(w, pascal).1.is_some())
+            .filter(|w| field(w, case).1.is_some())
             .count()
     };
-    renames(true) < renames(false)
+    fewer_renames(renames)
 }
 
 /// The same for enumeration members (`Male`), whose Rust names are the wire names capitalised.
-fn members_prefer_pascal(members: &[String]) -> bool {
-    let camel = members
+fn members_case(members: &[String]) -> Case {
+    fewer_renames(|case| {
+        members
+            .iter()
+            .filter(|m| case.member(&upper_first(m)) != **m)
+            .count()
+    })
+}
+
+fn fewer_renames(renames: impl Fn(Case) -> usize) -> Case {
+    if renames(Case::Pascal) < renames(Case::Camel) {
+        Case::Pascal
+    } else {
+        Case::Camel
+    }
+}
+
+/// The `rename_all = "…"` argument for a case other than the default.
+fn rename_all(case: Case) -> Option<String> {
+    Case::NAMES
         .iter()
-        .filter(|m| camel_first_lower(&pascal(m)) != **m)
-        .count();
-    let pascal_renames = members.iter().filter(|m| pascal(m) != **m).count();
-    pascal_renames < camel
+        .find(|(_, c)| *c == case && case != Case::Camel)
+        .map(|(name, _)| format!("rename_all = \"{name}\""))
 }
 
 struct Generator<'a> {
@@ -92,10 +102,10 @@ impl Generator<'_> {
             return n.clone();
         }
         let simple = qualified.rsplit('.').next().unwrap_or(qualified);
-        let mut name = pascal(simple);
+        let mut name = upper_first(simple);
         if self.names.values().any(|v| *v == name) {
             let ns = qualified.rsplit('.').nth(1).unwrap_or("other");
-            name = format!("{}{name}", pascal(ns));
+            name = format!("{}{name}", upper_first(ns));
         }
         self.names.insert(qualified.to_owned(), name.clone());
         self.queue.push_back(qualified.to_owned());
@@ -105,30 +115,14 @@ impl Generator<'_> {
     /// The Rust type of a property, queueing the structured types it needs.
     fn rust_type(&mut self, ty: &TypeRef) -> String {
         let flags = self.md.type_def(&ty.name).is_some_and(|t| t.flags);
-        let element = match ty.name.as_str() {
-            "Edm.String" => "String".to_owned(),
-            "Edm.Boolean" => "bool".to_owned(),
-            "Edm.Byte" => "u8".to_owned(),
-            "Edm.SByte" => "i8".to_owned(),
-            "Edm.Int16" => "i16".to_owned(),
-            "Edm.Int32" => "i32".to_owned(),
-            "Edm.Int64" => "i64".to_owned(),
-            "Edm.Single" => "f32".to_owned(),
-            "Edm.Double" => "f64".to_owned(),
-            "Edm.Decimal" => "Decimal".to_owned(),
-            "Edm.DateTimeOffset" => "DateTimeOffset".to_owned(),
-            "Edm.Date" => "Date".to_owned(),
-            "Edm.TimeOfDay" => "TimeOfDay".to_owned(),
-            "Edm.Duration" => "graph_odata::edm::Duration".to_owned(),
-            "Edm.Guid" => "Guid".to_owned(),
-            "Edm.Binary" => "Binary".to_owned(),
-            "Edm.Untyped" | "Edm.Stream" => "serde_json::Value".to_owned(),
-            other if other.starts_with("Edm.") => "serde_json::Value".to_owned(),
-            other if self.md.type_def(other).is_some() => {
-                let n = self.rust_name(other);
-                if flags { format!("Flags<{n}>") } else { n }
-            }
-            _ => "serde_json::Value".to_owned(),
+        let element = if let Some(p) = edm::primitive(&ty.name) {
+            p.rust.to_owned()
+        } else if !ty.name.starts_with("Edm.") && self.md.type_def(&ty.name).is_some() {
+            let n = self.rust_name(&ty.name);
+            if flags { format!("Flags<{n}>") } else { n }
+        } else {
+            // Another Edm type (`Edm.Stream`, geography) or a type the document does not declare.
+            "serde_json::Value".to_owned()
         };
         match (ty.collection, ty.nullable || ty.collection) {
             (true, _) => format!("Option<Vec<{element}>>"),
@@ -138,7 +132,7 @@ impl Generator<'_> {
     }
 
     /// The fields, and whether all of them are `Option` (so `Default` can be derived).
-    fn fields(&mut self, qualified: &str, key: Option<&str>, pascal_case: bool) -> (String, bool) {
+    fn fields(&mut self, qualified: &str, key: Option<&str>, case: Case) -> (String, bool) {
         let mut out = String::new();
         let mut all_optional = true;
         // Base type properties first, as the metadata lists them.
@@ -151,7 +145,7 @@ impl Generator<'_> {
             .collect();
         for t in lineage {
             for p in &t.properties {
-                let (ident, rename) = field(&p.name, pascal_case);
+                let (ident, rename) = field(&p.name, case);
                 let mut ty = p.ty.clone();
                 let is_key = key == Some(p.name.as_str());
                 if is_key {
@@ -243,24 +237,17 @@ impl Generator<'_> {
             Kind::Enum => {
                 let _ = writeln!(self.out, "/// `{qualified}`");
                 let flags = if def.flags { ", flags" } else { "" };
-                let pascal_case = members_prefer_pascal(&def.members);
-                let case = if pascal_case {
-                    ", rename_all = \"PascalCase\""
-                } else {
-                    ""
-                };
+                let case = members_case(&def.members);
+                let rename_all = rename_all(case)
+                    .map(|a| format!(", {a}"))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     self.out,
-                    "#[graph_enum(\"{qualified}\"{flags}{case})]\n#[derive(Debug, Clone, PartialEq)]\npub enum {name} {{"
+                    "#[graph_enum(\"{qualified}\"{flags}{rename_all})]\n#[derive(Debug, Clone, PartialEq)]\npub enum {name} {{"
                 );
                 for m in &def.members {
-                    let variant = pascal(m);
-                    let back = if pascal_case {
-                        variant.clone()
-                    } else {
-                        camel_first_lower(&variant)
-                    };
-                    if back != *m {
+                    let variant = upper_first(m);
+                    if case.member(&variant) != *m {
                         let _ = writeln!(self.out, "    #[graph(rename = \"{m}\")]");
                     }
                     let _ = writeln!(self.out, "    {variant},");
@@ -348,11 +335,9 @@ impl Generator<'_> {
                     .iter()
                     .flat_map(|t| t.properties.iter().map(|p| p.name.clone()))
                     .collect();
-                let pascal_case = prefers_pascal(wires.iter().map(String::as_str));
-                if pascal_case {
-                    args.push("rename_all = \"PascalCase\"".to_owned());
-                }
-                let (fields, all_optional) = self.fields(qualified, key.as_deref(), pascal_case);
+                let case = fields_case(wires.iter().map(String::as_str));
+                args.extend(rename_all(case));
+                let (fields, all_optional) = self.fields(qualified, key.as_deref(), case);
                 let default = if all_optional { ", Default" } else { "" };
                 let _ = writeln!(
                     self.out,
@@ -419,23 +404,21 @@ impl Generator<'_> {
                 .unwrap_or_default();
             let name = format!(
                 "{}{}",
-                pascal(&simple),
+                upper_first(&simple),
                 self.names.get(qualified).cloned().unwrap_or_default()
             );
-            let pascal_case = prefers_pascal(op.parameters.iter().map(|p| p.name.as_str()));
-            let case = if pascal_case {
-                ", rename_all = \"PascalCase\""
-            } else {
-                ""
-            };
+            let case = fields_case(op.parameters.iter().map(|p| p.name.as_str()));
+            let rename_all = rename_all(case)
+                .map(|a| format!(", {a}"))
+                .unwrap_or_default();
             let _ = writeln!(self.out, "/// `{}` bound to `{qualified}`", op.name);
             let _ = writeln!(
                 self.out,
-                "#[graph_action(\"{}\"{returns}{case}, paths = [\"POST {base}/{simple}\"])]\n#[derive(Default)]\npub struct {name} {{",
+                "#[graph_action(\"{}\"{returns}{rename_all}, paths = [\"POST {base}/{simple}\"])]\n#[derive(Default)]\npub struct {name} {{",
                 op.name
             );
             for p in &op.parameters {
-                let (ident, rename) = field(&p.name, pascal_case);
+                let (ident, rename) = field(&p.name, case);
                 let mut ty = p.ty.clone();
                 ty.nullable = true;
                 let rust = self.rust_type(&ty);
@@ -448,9 +431,6 @@ impl Generator<'_> {
         }
     }
 }
-
-/// `UnknownFutureValue` → `unknownFutureValue` (how the macros name members by default).
-use crate::names::pascal_to_lower_camel as camel_first_lower;
 
 /// Declarations for `types` (qualified or alias-qualified names) and everything they need.
 pub fn generate(md: &Metadata, types: &[&str], options: &Options) -> Result<String, crate::Error> {
@@ -488,125 +468,4 @@ fn generate_text(md: &Metadata, types: &[&str], options: &Options) -> Result<Str
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_round_trip() {
-        assert_eq!(field("webUrl", false), ("web_url".into(), None));
-        assert_eq!(field("type", false), ("r#type".into(), None));
-        assert_eq!(field("iPAddress", false), ("i_p_address".into(), None));
-        assert_eq!(
-            field("sharepointIds", false),
-            ("sharepoint_ids".into(), None)
-        );
-        assert_eq!(
-            field("StartDateTime", false),
-            ("start_date_time".into(), Some("StartDateTime".into()))
-        );
-        assert_eq!(
-            field("StartDateTime", true),
-            ("start_date_time".into(), None)
-        );
-        assert_eq!(
-            field("webUrl", true),
-            ("web_url".into(), Some("webUrl".into()))
-        );
-        assert!(prefers_pascal(["StartDateTime", "EndDateTime"]));
-        assert!(!prefers_pascal(["webUrl", "Id"]));
-        assert!(members_prefer_pascal(&["Male".into(), "Female".into()]));
-        assert!(!members_prefer_pascal(&[
-            "notStarted".into(),
-            "Done".into()
-        ]));
-        assert_eq!(pascal("linkedResource"), "LinkedResource");
-    }
-
-    #[test]
-    fn pascal_case_services_get_rename_all() {
-        let md = Metadata::parse(
-            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-  <edmx:DataServices>
-    <Schema Namespace="Trippin" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      <EntityType Name="Person">
-        <Key><PropertyRef Name="UserName" /></Key>
-        <Property Name="UserName" Type="Edm.String" Nullable="false" />
-        <Property Name="Gender" Type="Trippin.PersonGender" />
-        <Property Name="eTag" Type="Edm.String" />
-      </EntityType>
-      <EnumType Name="PersonGender">
-        <Member Name="Male" Value="0" />
-        <Member Name="Female" Value="1" />
-      </EnumType>
-    </Schema>
-  </edmx:DataServices>
-</edmx:Edmx>"#,
-        )
-        .unwrap();
-        let text = generate(&md, &["Trippin.Person"], &Options::default()).unwrap();
-        assert!(
-            text.contains("#[graph_entity(\"Trippin.Person\", rename_all = \"PascalCase\")]"),
-            "{text}"
-        );
-        assert!(
-            text.contains("#[graph_enum(\"Trippin.PersonGender\", rename_all = \"PascalCase\")]"),
-            "{text}"
-        );
-        // Only the one property that does not follow the rest keeps a `rename`.
-        assert_eq!(text.matches("rename = ").count(), 1, "{text}");
-        assert!(text.contains("#[graph(rename = \"eTag\")]"), "{text}");
-    }
-
-    #[test]
-    fn generates_the_closure_of_a_type() {
-        let md = Metadata::parse(include_str!("../tests/fixture.csdl.xml")).unwrap();
-        let text = generate(
-            &md,
-            &[
-                "graph.connectedOrganization",
-                "microsoft.graph.linkedResource",
-            ],
-            &Options {
-                path_depth: 4,
-                actions: true,
-            },
-        )
-        .unwrap();
-        assert!(text.contains("#[graph_entity(\"microsoft.graph.connectedOrganization\", list = \"GET /connectedOrganizations\""), "{text}");
-        assert!(
-            text.contains("pub identity_sources: Option<Vec<IdentitySource>>,"),
-            "{text}"
-        );
-        assert!(
-            text.contains("#[graph_complex(\"microsoft.graph.identitySource\", abstract)]"),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                "#[graph_complex(\"microsoft.graph.domainIdentitySource\", base = IdentitySource)]"
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains("#[graph_enum(\"microsoft.graph.connectionState\")]"),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                "list = \"GET /me/todo/lists/{todoTaskListId}/tasks/{todoTaskId}/linkedResources\""
-            ),
-            "{text}"
-        );
-        assert_eq!(text.matches("pub struct DomainIdentitySource").count(), 1);
-        let err = generate(
-            &md,
-            &["microsoft.graph.linkedResourse"],
-            &Options::default(),
-        )
-        .unwrap_err();
-        assert!(
-            err.message().contains("did you mean `linkedResource`"),
-            "{err}"
-        );
-    }
-}
+mod tests;

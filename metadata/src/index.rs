@@ -371,10 +371,7 @@ mod tests {
             back.to_index(),
             "sorted: the same text every time"
         );
-        let segs: Vec<String> = "me/todo/lists/{l}/tasks/{t}/linkedResources"
-            .split('/')
-            .map(str::to_owned)
-            .collect();
+        let segs = crate::line::split_path("me/todo/lists/{l}/tasks/{t}/linkedResources");
         assert_eq!(back.resolve_path(&segs), md.resolve_path(&segs));
         assert!(Metadata::from_index("something else").is_none());
     }
@@ -486,10 +483,7 @@ mod tests {
         assert_eq!(source.sha256.len(), 64);
         assert!(graph.has_namespace("microsoft.graph"));
         assert!(graph.totals().types > 3000, "{:?}", graph.totals());
-        let segs: Vec<String> = "me/todo/lists/{l}/tasks/{t}/linkedResources"
-            .split('/')
-            .map(str::to_owned)
-            .collect();
+        let segs = crate::line::split_path("me/todo/lists/{l}/tasks/{t}/linkedResources");
         assert!(graph.resolve_path(&segs).is_ok());
     }
 

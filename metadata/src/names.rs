@@ -1,5 +1,7 @@
-//! Rust ↔ wire case conversion shared by the macros and the generator, so that a generated
-//! declaration names its fields exactly as the macros will turn them back into wire names.
+//! Names shared by the macros, `graph-odata-cli` and the generator: Rust ↔ wire case conversion
+//! and the `rename_all` cases ([`Case`]), so that a generated declaration names its fields exactly
+//! as the macros will turn them back into wire names; the default type name of a declaration; and
+//! did-you-mean suggestions for messages.
 
 /// The Rust (snake case) name for a wire (lowerCamel) name.
 ///
@@ -101,6 +103,101 @@ pub fn snake_to_pascal(name: &str) -> String {
         .collect()
 }
 
+/// `rename_all = "…"`: how Rust names become wire names, for services that do not name their
+/// properties and members in lowerCamelCase (TripPin's `UserName`, SAP's `CUSTOMER_ID`). The
+/// macros name fields and members by it, and the generator picks the case that needs the fewest
+/// `rename`s.
+///
+/// ```
+/// use graph_odata_metadata::names::Case;
+/// assert_eq!(Case::parse("PascalCase"), Some(Case::Pascal));
+/// assert_eq!(Case::Pascal.field("user_name"), "UserName");
+/// assert_eq!(Case::Camel.member("NotStarted"), "notStarted");
+/// assert_eq!(Case::ScreamingSnake.member("NotStarted"), "NOT_STARTED");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Case {
+    /// `web_url` → `webUrl`, `NotStarted` → `notStarted` (Graph's, the default).
+    #[default]
+    Camel,
+    /// `user_name` → `UserName`, `NotStarted` → `NotStarted`.
+    Pascal,
+    /// `user_name` → `user_name`, `NotStarted` → `not_started`.
+    Snake,
+    /// `user_name` → `username`, `NotStarted` → `notstarted`.
+    Lower,
+    /// `user_name` → `USERNAME`, `NotStarted` → `NOTSTARTED`.
+    Upper,
+    /// `user_name` → `USER_NAME`, `NotStarted` → `NOT_STARTED`.
+    ScreamingSnake,
+}
+
+impl Case {
+    /// The spellings `rename_all` accepts (serde's names).
+    pub const NAMES: &'static [(&'static str, Case)] = &[
+        ("camelCase", Case::Camel),
+        ("PascalCase", Case::Pascal),
+        ("snake_case", Case::Snake),
+        ("lowercase", Case::Lower),
+        ("UPPERCASE", Case::Upper),
+        ("SCREAMING_SNAKE_CASE", Case::ScreamingSnake),
+    ];
+
+    /// The case a `rename_all` spelling names (see [`Case::NAMES`]).
+    pub fn parse(s: &str) -> Option<Case> {
+        Case::NAMES.iter().find(|(n, _)| *n == s).map(|(_, c)| *c)
+    }
+
+    /// The wire name of a field (`snake_case` in Rust); a raw identifier's `r#` is dropped.
+    pub fn field(self, rust: &str) -> String {
+        let rust = rust.strip_prefix("r#").unwrap_or(rust);
+        match self {
+            Case::Camel => snake_to_lower_camel(rust),
+            Case::Pascal => snake_to_pascal(rust),
+            Case::Snake => rust.to_owned(),
+            Case::Lower => rust.replace('_', "").to_lowercase(),
+            Case::Upper => rust.replace('_', "").to_uppercase(),
+            Case::ScreamingSnake => rust.to_uppercase(),
+        }
+    }
+
+    /// The wire name of an enumeration member (`PascalCase` in Rust); a raw identifier's `r#` is
+    /// dropped.
+    pub fn member(self, rust: &str) -> String {
+        let rust = rust.strip_prefix("r#").unwrap_or(rust);
+        match self {
+            Case::Camel => pascal_to_lower_camel(rust),
+            Case::Pascal => rust.to_owned(),
+            Case::Snake => snake_from_camel(rust),
+            Case::Lower => rust.to_lowercase(),
+            Case::Upper => rust.to_uppercase(),
+            Case::ScreamingSnake => snake_from_camel(rust).to_uppercase(),
+        }
+    }
+}
+
+/// The namespace of a declaration that names neither its type nor a namespace: Graph's.
+pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
+
+/// The OData name of a declaration that does not write one: the namespace (Graph's unless
+/// given) and the Rust name in lowerCamelCase.
+///
+/// ```
+/// use graph_odata_metadata::names::default_type_name;
+/// assert_eq!(default_type_name(None, "TodoTask"), "microsoft.graph.todoTask");
+/// assert_eq!(
+///     default_type_name(Some("microsoft.graph.externalConnectors"), "ExternalConnection"),
+///     "microsoft.graph.externalConnectors.externalConnection"
+/// );
+/// ```
+pub fn default_type_name(namespace: Option<&str>, rust_name: &str) -> String {
+    format!(
+        "{}.{}",
+        namespace.unwrap_or(DEFAULT_NAMESPACE),
+        pascal_to_lower_camel(rust_name)
+    )
+}
+
 /// The closest of `known` to `word`, if close enough to be a likely typo (for did-you-mean
 /// messages): the edit distance, letter case ignored and a swap of neighbours counted as one
 /// edit, is at most 2, or a third of the candidate's length. Shared by the macros and this crate.
@@ -131,8 +228,30 @@ pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// `, did you mean `x`?` when a name of `known` is close to `word` (see [`did_you_mean`]), else
+/// empty: the tail of a message.
+///
+/// ```
+/// use graph_odata_metadata::names::suggest;
+/// assert_eq!(suggest("managr", &["manager", "photo"]), ", did you mean `manager`?");
+/// assert_eq!(suggest("zzz", &["manager"]), "");
+/// ```
+pub fn suggest(word: &str, known: &[&str]) -> String {
+    match did_you_mean(word, known) {
+        Some(k) => format!(", did you mean `{k}`?"),
+        None => String::new(),
+    }
+}
+
+/// The edit distance of two names, letter case ignored (see [`did_you_mean`]).
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    edit_distance(&a, &b)
+}
+
 /// Levenshtein distance with transpositions of neighbours counted as one edit, in three rows.
-pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
+fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur: Vec<usize> = vec![0; b.len() + 1];

@@ -1,31 +1,9 @@
-//! What a declaration's paths and Rust types mean to the schema: path segments for the resolver,
-//! and whether a field's Rust type can hold a property or a navigation property.
+//! What a declaration's Rust types mean to the schema (the path segments for the resolver come from
+//! `graph_odata_metadata::line`): whether a field's Rust type can hold a property or a navigation property.
 
-use graph_odata_metadata::Metadata;
+use graph_odata_metadata::{Metadata, edm};
 
-use crate::parse::path::{Arg, HttpLine, Segment};
-
-/// The path segments the resolver walks: keys as `{…}`, calls by name.
-pub(super) fn segments(line: &HttpLine) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &line.segments {
-        match s {
-            Segment::Literal(l) => out.push(l.clone()),
-            Segment::Key(p) => out.push(format!("{{{}}}", p.wire)),
-            Segment::ParenKey { name, arg } => {
-                out.push(name.clone());
-                out.push(match arg {
-                    Arg::Param { param, .. } => format!("{{{}}}", param.wire),
-                    Arg::Literal(l) => l.clone(),
-                });
-            }
-            Segment::Call { name, .. } => out.push(format!("{name}()")),
-            // `root:/{itemPath}:` stays on the drive item it starts from.
-            Segment::ItemPath(_) => {}
-        }
-    }
-    out
-}
+pub(super) use graph_odata_metadata::line::segments;
 
 /// Why a field's Rust type cannot hold a navigation property, if it cannot: it must be an
 /// `Option` (absent unless expanded), a `Vec` exactly for collections, and its element must model the
@@ -117,53 +95,9 @@ pub(super) fn shape(ty: &syn::Type) -> Shape {
     }
 }
 
-/// Rust types that stand for a primitive Edm type; `Value` (untyped JSON) fits anything.
-pub(super) const PRIMITIVES: &[&str] = &[
-    "String",
-    "str",
-    "bool",
-    "i8",
-    "i16",
-    "i32",
-    "i64",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "f32",
-    "f64",
-    "Int64",
-    "Decimal",
-    "DateTimeOffset",
-    "Date",
-    "TimeOfDay",
-    "Duration",
-    "Guid",
-    "Binary",
-];
-
-/// Which Rust element types fit an Edm primitive type (`None`: not a primitive).
+/// Which Rust element types fit an Edm primitive type (`None`: not a primitive graph-odata maps).
 pub(super) fn fitting(edm: &str) -> Option<&'static [&'static str]> {
-    Some(match edm {
-        "Edm.String" => &["String"],
-        "Edm.Boolean" => &["bool"],
-        "Edm.Byte" => &["u8", "i16", "i32", "i64"],
-        "Edm.SByte" => &["i8", "i16", "i32", "i64"],
-        "Edm.Int16" => &["i16", "i32", "i64"],
-        "Edm.Int32" => &["i32", "i64", "Int64"],
-        "Edm.Int64" => &["i64", "Int64"],
-        "Edm.Single" | "Edm.Double" => &["f32", "f64"],
-        "Edm.Decimal" => &["Decimal", "f64"],
-        "Edm.DateTimeOffset" => &["DateTimeOffset"],
-        "Edm.Date" => &["Date"],
-        "Edm.TimeOfDay" => &["TimeOfDay"],
-        "Edm.Duration" => &["Duration"],
-        "Edm.Guid" => &["Guid", "String"],
-        "Edm.Binary" => &["Binary"],
-        "Edm.Untyped" => &["Value"],
-        _ if edm.starts_with("Edm.") => return None,
-        _ => return None,
-    })
+    edm::primitive(edm).map(|p| p.fits)
 }
 
 /// Why a field's Rust type does not fit the property's type, if it does not. A name that is not a
@@ -180,7 +114,7 @@ pub(super) fn misfit(
     if s.element == "Value" {
         return None;
     }
-    let known = |name: &str| PRIMITIVES.contains(&name) || name == "Flags";
+    let known = |name: &str| edm::is_primitive_rust(name) || name == "Flags";
     if prop.collection && !s.collection {
         return Some(format!(
             "is a collection of {}: declare it `Vec<…>` (or `Option<Vec<…>>`)",
@@ -214,7 +148,7 @@ pub(super) fn misfit(
             "is the flags enumeration {}: use `Flags<…>`",
             prop.name
         )),
-        None if PRIMITIVES.contains(&s.element.as_str()) => Some(format!(
+        None if edm::is_primitive_rust(&s.element) => Some(format!(
             "is the {} {}, not a primitive `{}`",
             if is_enum {
                 "enumeration"

@@ -1,26 +1,15 @@
 //! What the macros can tell about a type from its name alone.
 
+use graph_odata_metadata::edm;
 use syn::{Ident, Type};
 
-/// Types the macros know by name. A name outside this list may be an alias of anything
+/// Types the macros know by name besides the Rust types of primitive values
+/// ([`edm::is_primitive_rust`]). A name outside both lists may be an alias of anything
 /// (`type Text = String;`), so it is never judged.
-pub(super) const KNOWN_TYPES: &[&str] = &[
-    "String",
-    "str",
-    "bool",
+const OTHER_KNOWN_TYPES: &[&str] = &[
     "char",
-    "i8",
-    "i16",
-    "i32",
-    "i64",
     "i128",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
     "u128",
-    "f32",
-    "f64",
     "Vec",
     "Option",
     "Box",
@@ -29,23 +18,20 @@ pub(super) const KNOWN_TYPES: &[&str] = &[
     "Map",
     "Value",
     "RawObject",
-    "DateTimeOffset",
-    "Date",
-    "TimeOfDay",
-    "Duration",
-    "Guid",
-    "Int64",
-    "Decimal",
-    "Binary",
     "Flags",
 ];
 
-/// Whether a type is known by name (see `KNOWN_TYPES`) to be none of `allowed`.
+/// Whether the macros know a type by its name (the last path segment).
+fn is_known_type(name: &str) -> bool {
+    edm::is_primitive_rust(name) || OTHER_KNOWN_TYPES.contains(&name)
+}
+
+/// Whether a type is known by name (see [`is_known_type`]) to be none of `allowed`.
 pub(super) fn known_other_than(ty: &Type, allowed: &[&str]) -> bool {
     match ty {
         Type::Path(p) => p.path.segments.last().is_some_and(|s| {
             let name = s.ident.to_string();
-            KNOWN_TYPES.contains(&name.as_str()) && !allowed.contains(&name.as_str())
+            is_known_type(&name) && !allowed.contains(&name.as_str())
         }),
         Type::Tuple(_) | Type::Array(_) | Type::Slice(_) | Type::Reference(_) => true,
         _ => false,
@@ -82,4 +68,54 @@ pub(super) fn l_span(given: &Option<syn::LitStr>) -> proc_macro2::Span {
     given
         .as_ref()
         .map_or_else(proc_macro2::Span::call_site, syn::LitStr::span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_known_type;
+
+    #[test]
+    fn the_known_type_names() {
+        let known = [
+            "String",
+            "str",
+            "bool",
+            "char",
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "i128",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "u128",
+            "f32",
+            "f64",
+            "Vec",
+            "Option",
+            "Box",
+            "HashMap",
+            "BTreeMap",
+            "Map",
+            "Value",
+            "RawObject",
+            "DateTimeOffset",
+            "Date",
+            "TimeOfDay",
+            "Duration",
+            "Guid",
+            "Int64",
+            "Decimal",
+            "Binary",
+            "Flags",
+        ];
+        for name in known {
+            assert!(is_known_type(name), "{name}");
+        }
+        for name in ["Text", "LinkedResource", "usize", "isize", "Uuid", "Cow"] {
+            assert!(!is_known_type(name), "{name}");
+        }
+    }
 }

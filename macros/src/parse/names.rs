@@ -1,7 +1,7 @@
 //! Names: Rust ↔ wire case conversion, qualified-name checks, and did-you-mean suggestions.
 
 pub(crate) use graph_odata_metadata::names::{
-    did_you_mean, pascal_to_lower_camel, snake_from_camel, snake_to_lower_camel, snake_to_pascal,
+    Case, did_you_mean, pascal_to_lower_camel, snake_from_camel, snake_to_pascal,
 };
 
 /// Checks a namespace-qualified OData name such as `microsoft.graph.linkedResource`; the error says
@@ -31,67 +31,6 @@ pub(crate) fn check_qualified_name(name: &str) -> Result<(), String> {
             .map_err(|why| format!("the OData type name `{name}`: segment `{part}` {why}"))?;
     }
     Ok(())
-}
-
-/// `rename_all = "…"`: how Rust names become wire names, for services that do not name their
-/// properties and members in lowerCamelCase (TripPin's `UserName`, SAP's `CUSTOMER_ID`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub(crate) enum Case {
-    /// `web_url` → `webUrl`, `NotStarted` → `notStarted` (Graph's, the default).
-    #[default]
-    Camel,
-    /// `user_name` → `UserName`, `NotStarted` → `NotStarted`.
-    Pascal,
-    /// `user_name` → `user_name`, `NotStarted` → `not_started`.
-    Snake,
-    /// `user_name` → `username`, `NotStarted` → `notstarted`.
-    Lower,
-    /// `user_name` → `USERNAME`, `NotStarted` → `NOTSTARTED`.
-    Upper,
-    /// `user_name` → `USER_NAME`, `NotStarted` → `NOT_STARTED`.
-    ScreamingSnake,
-}
-
-impl Case {
-    /// The spellings `rename_all` accepts (serde's names).
-    pub(crate) const NAMES: &'static [(&'static str, Case)] = &[
-        ("camelCase", Case::Camel),
-        ("PascalCase", Case::Pascal),
-        ("snake_case", Case::Snake),
-        ("lowercase", Case::Lower),
-        ("UPPERCASE", Case::Upper),
-        ("SCREAMING_SNAKE_CASE", Case::ScreamingSnake),
-    ];
-
-    pub(crate) fn parse(s: &str) -> Option<Case> {
-        Case::NAMES.iter().find(|(n, _)| *n == s).map(|(_, c)| *c)
-    }
-
-    /// The wire name of a field (`snake_case` in Rust).
-    pub(crate) fn field(self, rust: &str) -> String {
-        let rust = rust.strip_prefix("r#").unwrap_or(rust);
-        match self {
-            Case::Camel => snake_to_lower_camel(rust),
-            Case::Pascal => snake_to_pascal(rust),
-            Case::Snake => rust.to_owned(),
-            Case::Lower => rust.replace('_', "").to_lowercase(),
-            Case::Upper => rust.replace('_', "").to_uppercase(),
-            Case::ScreamingSnake => rust.to_uppercase(),
-        }
-    }
-
-    /// The wire name of an enumeration member (`PascalCase` in Rust).
-    pub(crate) fn member(self, rust: &str) -> String {
-        let rust = rust.strip_prefix("r#").unwrap_or(rust);
-        match self {
-            Case::Camel => pascal_to_lower_camel(rust),
-            Case::Pascal => rust.to_owned(),
-            Case::Snake => snake_from_camel(rust),
-            Case::Lower => rust.to_lowercase(),
-            Case::Upper => rust.to_uppercase(),
-            Case::ScreamingSnake => snake_from_camel(rust).to_uppercase(),
-        }
-    }
 }
 
 /// An OData simple identifier: a letter or `_`, then letters, digits or `_`.
@@ -145,6 +84,7 @@ pub(crate) fn unknown_key_message(macro_name: &str, key: &str, known: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use graph_odata_metadata::names::snake_to_lower_camel;
 
     #[test]
     fn case_conversion() {
