@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Endpoint, EndpointKind, OperationModel, Role, StructModel};
-use crate::parse::path::{Arg, Segment};
+use graph_odata_metadata::line::{Arg, Segment};
 
 /// The `PathBuilder` chain for a line, and the method's parameters.
 ///

@@ -126,10 +126,10 @@ proptest! {
 
     #[test]
     fn the_path_grammar_never_panics(s in text()) {
-        let _ = crate::parse::path::parse(&s);
-        let _ = crate::parse::path::parse(&format!("GET {s}"));
-        let _ = crate::parse::path::parse(&format!("POST /me/{s}"));
-        let _ = crate::parse::path::parse(&format!("GET /me/drive/root:/{s}"));
+        let _ = graph_odata_metadata::line::parse(&s);
+        let _ = graph_odata_metadata::line::parse(&format!("GET {s}"));
+        let _ = graph_odata_metadata::line::parse(&format!("POST /me/{s}"));
+        let _ = graph_odata_metadata::line::parse(&format!("GET /me/drive/root:/{s}"));
     }
 
     #[test]

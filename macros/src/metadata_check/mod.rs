@@ -29,8 +29,8 @@ use proc_macro2::Span;
 use crate::ctxt::Ctxt;
 use crate::model::{Endpoint, EndpointKind, Model};
 use declarations::{check_enum, check_operation, check_poly, check_struct};
+use graph_odata_metadata::line::segments;
 use schema::{MODE_VAR, Mode, env_var, label, load, mode, source_for};
-use types::segments;
 
 struct Checker<'a> {
     cx: &'a mut Ctxt,

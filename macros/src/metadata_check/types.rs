@@ -3,8 +3,6 @@
 
 use graph_odata_metadata::{Metadata, edm};
 
-pub(super) use graph_odata_metadata::line::segments;
-
 /// Why a field's Rust type cannot hold a navigation property, if it cannot: it must be an
 /// `Option` (absent unless expanded), a `Vec` exactly for collections, and its element must model the
 /// target type, a base or a derived type of it (judged by name when the name is a type of the

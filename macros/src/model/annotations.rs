@@ -101,7 +101,8 @@ mod tests {
         ours.sort_unstable();
         assert_eq!(field_keys, ours);
         for (key, _, wire) in ANNOTATIONS {
-            let camel = crate::parse::names::snake_to_lower_camel(key.trim_start_matches("odata_"));
+            let camel =
+                graph_odata_metadata::names::snake_to_lower_camel(key.trim_start_matches("odata_"));
             assert_eq!(*wire, format!("@odata.{camel}"), "{key}");
         }
     }

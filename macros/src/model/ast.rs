@@ -3,8 +3,8 @@
 use proc_macro2::Span;
 use syn::{Ident, Type};
 
-use crate::parse::path::{HttpLine, Method};
 use crate::parse::{BaseRef, MacroKind};
+use graph_odata_metadata::line::{HttpLine, Method};
 
 /// Where a field's value comes from on the wire. The annotation roles, their keys and wire names
 /// are the rows of [`ANNOTATIONS`](super::annotations::ANNOTATIONS); code generation names its

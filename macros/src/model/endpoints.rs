@@ -6,7 +6,7 @@ use super::{Endpoint, EndpointKind};
 use crate::ctxt::Ctxt;
 use crate::parse::ENDPOINT_VERBS;
 use crate::parse::names::snake_from_camel;
-use crate::parse::path::{self as http_path, HttpLine, Segment};
+use graph_odata_metadata::line::{self as http_path, HttpLine, Segment};
 
 /// Parses an HTTP line, reporting problems at the string literal.
 pub(super) fn parse_line(lit: &syn::LitStr, what: &str, cx: &mut Ctxt) -> Option<HttpLine> {

@@ -18,16 +18,16 @@ pub(crate) use ast::*;
 use syn::Ident;
 
 use crate::ctxt::Ctxt;
-use crate::parse::names::{check_qualified_name, pascal_to_lower_camel};
+use crate::parse::names::check_qualified_name;
 use crate::parse::{MacroKind, TypeArgs};
 use enumeration::build_enum;
+use graph_odata_metadata::names::default_type_name;
 use operation::build_operation;
 use poly::build_poly;
 use structs::build_struct;
 
 /// The OData name from the arguments, or `microsoft.graph.` (or the namespace) + lowerCamel(ident).
 fn type_name(args: &TypeArgs, ident: &Ident, kind: MacroKind, cx: &mut Ctxt) -> TypeName {
-    let simple = pascal_to_lower_camel(&ident.to_string());
     let (qualified, span) = match (&args.name, &args.namespace) {
         (Some(name), Some(ns)) => {
             cx.error_spanned(
@@ -40,8 +40,11 @@ fn type_name(args: &TypeArgs, ident: &Ident, kind: MacroKind, cx: &mut Ctxt) -> 
             (name.value(), name.span())
         }
         (Some(name), None) => (name.value(), name.span()),
-        (None, Some(ns)) => (format!("{}.{simple}", ns.value()), ns.span()),
-        (None, None) => (format!("microsoft.graph.{simple}"), ident.span()),
+        (None, Some(ns)) => (
+            default_type_name(Some(&ns.value()), &ident.to_string()),
+            ns.span(),
+        ),
+        (None, None) => (default_type_name(None, &ident.to_string()), ident.span()),
     };
     if let Err(message) = check_qualified_name(&qualified) {
         cx.error_at(span, format!("{}: {message}", kind.name()));

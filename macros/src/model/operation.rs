@@ -9,8 +9,8 @@ use super::types::last_segment_is;
 use super::{Endpoint, EndpointKind, OperationModel, Role, TypeName};
 use crate::ctxt::Ctxt;
 use crate::parse::names::{check_qualified_name, snake_from_camel};
-use crate::parse::path::{Arg, Segment};
 use crate::parse::{MacroKind, TypeArgs};
+use graph_odata_metadata::line::{Arg, Segment};
 
 /// The model of a `#[graph_action]`/`#[graph_function]`: its parameters as a struct and one
 /// endpoint per HTTP line.

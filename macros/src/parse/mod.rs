@@ -9,7 +9,6 @@ pub(crate) mod attrs;
 mod fields;
 mod foreign;
 pub(crate) mod names;
-pub(crate) mod path;
 
 pub(crate) use args::{BaseRef, TypeArgs, type_args};
 pub(crate) use fields::{VariantAttrs, field_attrs, variant_attrs};

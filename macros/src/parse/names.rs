@@ -1,7 +1,7 @@
 //! Names: Rust ↔ wire case conversion, qualified-name checks, and did-you-mean suggestions.
 
 pub(crate) use graph_odata_metadata::names::{
-    Case, did_you_mean, pascal_to_lower_camel, snake_from_camel, snake_to_pascal,
+    Case, did_you_mean, snake_from_camel, snake_to_pascal,
 };
 
 /// Checks a namespace-qualified OData name such as `microsoft.graph.linkedResource`; the error says
@@ -84,21 +84,6 @@ pub(crate) fn unknown_key_message(macro_name: &str, key: &str, known: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use graph_odata_metadata::names::snake_to_lower_camel;
-
-    #[test]
-    fn case_conversion() {
-        assert_eq!(snake_to_lower_camel("web_url"), "webUrl");
-        assert_eq!(snake_to_lower_camel("r#type"), "type");
-        assert_eq!(snake_to_lower_camel("granted_to_v2"), "grantedToV2");
-        assert_eq!(snake_to_lower_camel("id"), "id");
-        assert_eq!(snake_to_lower_camel("_private"), "private");
-        assert_eq!(pascal_to_lower_camel("LinkedResource"), "linkedResource");
-        assert_eq!(
-            pascal_to_lower_camel("SharePointIdentitySet"),
-            "sharePointIdentitySet"
-        );
-    }
 
     #[test]
     fn qualified_names() {
