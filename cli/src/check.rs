@@ -13,14 +13,6 @@ use graph_odata_metadata::names::default_type_name;
 use graph_odata_metadata::{Metadata, line};
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 
-const MACROS: [&str; 5] = [
-    "graph_entity",
-    "graph_complex",
-    "graph_enum",
-    "graph_action",
-    "graph_function",
-];
-
 /// One problem, printed as `file:line:column: message`.
 #[derive(Debug)]
 pub struct Problem {
@@ -107,7 +99,7 @@ fn visit_items(md: &Metadata, file: &str, items: &[syn::Item], report: &mut Repo
             let Some(name) = attr.path().segments.last().map(|s| s.ident.to_string()) else {
                 continue;
             };
-            if !MACROS.contains(&name.as_str()) {
+            if !graph_odata_metadata::names::MACROS.contains(&name.as_str()) {
                 continue;
             }
             let tokens = match &attr.meta {

@@ -198,6 +198,16 @@ pub fn default_type_name(namespace: Option<&str>, rust_name: &str) -> String {
     )
 }
 
+/// The attribute macros' names as written in `#[…]`, in the order of the macros' own list of kinds
+/// (a test in the macros crate keeps the two equal). The CLI finds declarations by these names.
+pub const MACROS: [&str; 5] = [
+    "graph_entity",
+    "graph_complex",
+    "graph_enum",
+    "graph_action",
+    "graph_function",
+];
+
 /// The closest of `known` to `word`, if close enough to be a likely typo (for did-you-mean
 /// messages): the edit distance, letter case ignored and a swap of neighbours counted as one
 /// edit, is at most 2, or a third of the candidate's length. Shared by the macros and this crate.

@@ -142,6 +142,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_macro_names_are_the_cli_s() {
+        let names = MacroKind::ALL.map(MacroKind::name);
+        assert_eq!(names, graph_odata_metadata::names::MACROS);
+    }
+
+    #[test]
     fn option_detection() {
         let t: syn::Type = syn::parse_quote!(Option<String>);
         assert!(option_inner(&t).is_some());
