@@ -28,10 +28,6 @@ pub(crate) fn routes() -> Vec<(Method, &'static str, Handler)> {
     ]
 }
 
-fn bad_request(message: &str) -> Reply {
-    Reply::error(StatusCode::BAD_REQUEST, "BadRequest", message)
-}
-
 /// The path of the item an action is bound to, as the store spells it.
 fn binding_path(call: &Call<'_>) -> String {
     let segs = &call.path[..call.path.len().saturating_sub(1)];
@@ -50,10 +46,10 @@ fn binding_path(call: &Call<'_>) -> String {
 /// link of the same type and scope is returned with 200, a new one with 201, as Graph documents.
 fn create_link(call: &mut Call<'_>) -> Reply {
     let Some(Value::Object(body)) = call.body.clone() else {
-        return bad_request("The request body must be a JSON object with at least `type`.");
+        return Reply::bad_request("The request body must be a JSON object with at least `type`.");
     };
     let Some(kind) = body.get("type").and_then(Value::as_str).map(str::to_owned) else {
-        return bad_request("The parameter `type` is required (view, edit, embed, …).");
+        return Reply::bad_request("The parameter `type` is required (view, edit, embed, …).");
     };
     const TYPES: &[&str] = &[
         "view",
@@ -66,7 +62,7 @@ fn create_link(call: &mut Call<'_>) -> Reply {
         "adminDefault",
     ];
     if !TYPES.contains(&kind.as_str()) {
-        return bad_request(&format!(
+        return Reply::bad_request(&format!(
             "The link type `{kind}` is not valid; expected one of {}.",
             TYPES.join(", ")
         ));
@@ -78,14 +74,14 @@ fn create_link(call: &mut Call<'_>) -> Reply {
         .to_owned();
     const SCOPES: &[&str] = &["anonymous", "organization", "users", "existingAccess"];
     if !SCOPES.contains(&scope.as_str()) {
-        return bad_request(&format!(
+        return Reply::bad_request(&format!(
             "The link scope `{scope}` is not valid; expected one of {}.",
             SCOPES.join(", ")
         ));
     }
     let permissions = format!("{}/permissions", binding_path(call));
     if StorePath::parse(&permissions).is_err() {
-        return bad_request("The item path is not valid.");
+        return Reply::bad_request("The item path is not valid.");
     }
     let existing = call.store.items(&permissions).and_then(|items| {
         items
@@ -124,7 +120,7 @@ fn create_link(call: &mut Call<'_>) -> Reply {
             "itemNotFound",
             &format!("The item to share was not found: {message}."),
         ),
-        Err(message) => bad_request(&message),
+        Err(message) => Reply::bad_request(&message),
     }
 }
 
@@ -155,7 +151,7 @@ fn external_connection(call: &mut Call<'_>) -> Reply {
         .and_then(|b| b.get("id"))
         .and_then(Value::as_str);
     let Some(id) = id else {
-        return bad_request(
+        return Reply::bad_request(
             "The connection `id` is required: the client chooses it (3 to 32 letters or digits).",
         );
     };
@@ -171,7 +167,7 @@ fn external_connection(call: &mut Call<'_>) -> Reply {
         None
     };
     match problem {
-        Some(why) => bad_request(&format!("The connection id `{id}` {why}.")),
+        Some(why) => Reply::bad_request(&format!("The connection id `{id}` {why}.")),
         None => Reply::next(),
     }
 }
@@ -186,7 +182,7 @@ fn connected_organization(call: &mut Call<'_>) -> Reply {
                 .and_then(Value::as_str)
                 .is_some_and(|t| !t.is_empty());
             if !typed {
-                return bad_request(&format!(
+                return Reply::bad_request(&format!(
                     "identitySources[{i}] has no `@odata.type`; microsoft.graph.identitySource is abstract, so name the derived type (e.g. #microsoft.graph.azureActiveDirectoryTenant)."
                 ));
             }
@@ -218,7 +214,7 @@ fn delta(call: &mut Call<'_>) -> Reply {
     };
     let number = |v: &str| {
         v.parse::<u64>()
-            .map_err(|_| bad_request(&format!("The token `{v}` is not valid.")))
+            .map_err(|_| Reply::bad_request(&format!("The token `{v}` is not valid.")))
     };
     let (since, offset) = match (param("$skiptoken"), param("$deltatoken")) {
         (Some(skip), _) => {
@@ -237,7 +233,7 @@ fn delta(call: &mut Call<'_>) -> Reply {
     let size = match param("$top").map(|t| t.parse::<usize>()) {
         None => crate::DEFAULT_PAGE_SIZE,
         Some(Ok(n)) if n > 0 => n.min(999),
-        Some(_) => return bad_request("Invalid value for $top."),
+        Some(_) => return Reply::bad_request("Invalid value for $top."),
     };
     let changes = call.store.changes(&canon, since);
     let mut all = changes.changed;

@@ -90,6 +90,11 @@ impl Reply {
         )
     }
 
+    /// A Graph `400 Bad Request` with the code `BadRequest`.
+    pub(crate) fn bad_request(message: &str) -> Reply {
+        Reply::error(StatusCode::BAD_REQUEST, "BadRequest", message)
+    }
+
     /// Adds a response header.
     pub fn header(mut self, name: &str, value: &str) -> Reply {
         self.headers.push((name.to_owned(), value.to_owned()));

@@ -260,7 +260,7 @@ pub(crate) async fn handle(
                 parsed.as_ref().and_then(|r| r.as_ref().ok()),
                 &shared.base_url,
             ),
-            Err(message) => bad_request(&message),
+            Err(message) => Reply::bad_request(&message),
         }
     } else {
         dispatch(
@@ -324,13 +324,13 @@ fn batch(
     let requests = match body {
         Some(Ok(Value::Object(mut o))) => match o.remove("requests") {
             Some(Value::Array(r)) => r,
-            _ => return bad_request("A $batch body needs a `requests` array."),
+            _ => return Reply::bad_request("A $batch body needs a `requests` array."),
         },
-        Some(Err(e)) => return bad_request(&format!("The request body is not valid JSON: {e}.")),
-        _ => return bad_request("A $batch body needs a `requests` array."),
+        Some(Err(e)) => return Reply::bad_request(&format!("The request body is not valid JSON: {e}.")),
+        _ => return Reply::bad_request("A $batch body needs a `requests` array."),
     };
     if requests.len() > 20 {
-        return bad_request(&format!(
+        return Reply::bad_request(&format!(
             "A $batch holds at most 20 requests; this one has {}.",
             requests.len()
         ));
@@ -346,7 +346,7 @@ fn batch(
             .unwrap_or_default()
             .to_owned();
         if id.is_empty() || statuses.contains_key(&id) {
-            return bad_request("Every $batch request needs a unique `id`.");
+            return Reply::bad_request("Every $batch request needs a unique `id`.");
         }
         let method = item
             .get("method")
@@ -354,10 +354,10 @@ fn batch(
             .and_then(|m| Method::from_bytes(m.to_ascii_uppercase().as_bytes()).ok());
         let url = item.get("url").and_then(Value::as_str).unwrap_or_default();
         let Some(method) = method else {
-            return bad_request(&format!("$batch request `{id}` has no valid `method`."));
+            return Reply::bad_request(&format!("$batch request `{id}` has no valid `method`."));
         };
         if url.starts_with("http://") || url.starts_with("https://") {
-            return bad_request(&format!(
+            return Reply::bad_request(&format!(
                 "$batch request `{id}`: `url` must be relative to the version root, e.g. `/users`."
             ));
         }
@@ -419,9 +419,9 @@ fn batch(
             None => (format!("/{version}/{path}"), None),
         };
         let reply = if let Some(message) = reference_error {
-            bad_request(&message)
+            Reply::bad_request(&message)
         } else if let Some(unknown) = depends.iter().find(|d| !statuses.contains_key(*d)) {
-            bad_request(&format!(
+            Reply::bad_request(&format!(
                 "$batch request `{id}` depends on `{unknown}`, which does not come before it."
             ))
         } else if depends.iter().any(|d| !(200..300).contains(&statuses[d])) {
@@ -512,7 +512,7 @@ fn dispatch(
 ) -> Reply {
     let path = match StorePath::parse(raw_path) {
         Ok(p) => p,
-        Err(message) => return bad_request(&message),
+        Err(message) => return Reply::bad_request(&message),
     };
     let Some((version, rest)) = path.0.split_first() else {
         return Reply::error(
@@ -522,7 +522,7 @@ fn dispatch(
         );
     };
     if version != "v1.0" && version != "beta" {
-        return bad_request(&format!("Invalid version: {version}"));
+        return Reply::bad_request(&format!("Invalid version: {version}"));
     }
     let version = version.clone();
     let rest = StorePath(rest.to_vec());
@@ -540,7 +540,7 @@ fn dispatch(
     let body = match body {
         None => None,
         Some(Ok(v)) => Some(v),
-        Some(Err(e)) => return bad_request(&format!("The request body is not valid JSON: {e}.")),
+        Some(Err(e)) => return Reply::bad_request(&format!("The request body is not valid JSON: {e}.")),
     };
 
     let mut store = shared.lock_store();
@@ -654,7 +654,7 @@ fn dispatch(
             if let Some(new_id) = patch.get("id")
                 && new_id.as_str() != Some(id.as_str())
             {
-                return bad_request("The key property `id` cannot be changed.");
+                return Reply::bad_request("The key property `id` cannot be changed.");
             }
             store.merge(&collection, &id, patch);
             let etag = store.etag(&collection, &id).unwrap_or_default();
@@ -724,17 +724,13 @@ fn method_not_allowed(method: &Method, what: &str) -> Reply {
     )
 }
 
-fn bad_request(message: &str) -> Reply {
-    Reply::error(StatusCode::BAD_REQUEST, "BadRequest", message)
-}
-
 fn object_body(body: Option<Value>, method: &str) -> Result<Map<String, Value>, Reply> {
     match body {
         Some(Value::Object(o)) => Ok(o),
-        None => Err(bad_request(&format!(
+        None => Err(Reply::bad_request(&format!(
             "The request body is empty; {method} needs a JSON object."
         ))),
-        Some(other) => Err(bad_request(&format!(
+        Some(other) => Err(Reply::bad_request(&format!(
             "The request body must be a JSON object, not {}.",
             json_kind(&other)
         ))),
@@ -798,7 +794,7 @@ fn create(
         Err(message) if message.contains("already exists") => {
             Reply::error(StatusCode::CONFLICT, "nameAlreadyExists", &message)
         }
-        Err(message) => bad_request(&message),
+        Err(message) => Reply::bad_request(&message),
     }
 }
 
@@ -824,7 +820,7 @@ fn count(store: &Store, collection: &[String], query: &[(String, String)]) -> Re
         match k.as_str() {
             "$filter" => match crate::filter::parse(v) {
                 Ok(f) => filter = Some(f),
-                Err(e) => return bad_request(&format!("Invalid $filter `{v}`: {e}.")),
+                Err(e) => return Reply::bad_request(&format!("Invalid $filter `{v}`: {e}.")),
             },
             k if k.starts_with('$') => return unsupported_option(k),
             _ => {}
@@ -868,7 +864,7 @@ fn parse_expand(v: &str) -> Result<Vec<String>, Reply> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         {
-            return Err(bad_request(&format!(
+            return Err(Reply::bad_request(&format!(
                 "The emulator expands navigation properties by name only (`$expand=a,b`), not `{name}`."
             )));
         }
@@ -907,7 +903,7 @@ fn expanded(
 }
 
 fn unsupported_option(k: &str) -> Reply {
-    bad_request(&format!(
+    Reply::bad_request(&format!(
         "The query option `{k}` is not supported by the emulator (supported: $top, $skip, $skiptoken, $count, $select, $expand, $filter, $orderby)."
     ))
 }
@@ -946,7 +942,7 @@ impl ListOptions {
         for (k, v) in query {
             let number = |what: &str| {
                 v.parse::<usize>().map_err(|_| {
-                    bad_request(&format!(
+                    Reply::bad_request(&format!(
                         "Invalid value '{v}' for {what}: expected a non-negative integer."
                     ))
                 })
@@ -960,7 +956,7 @@ impl ListOptions {
                         "true" => true,
                         "false" => false,
                         _ => {
-                            return Err(bad_request(&format!(
+                            return Err(Reply::bad_request(&format!(
                                 "Invalid value '{v}' for $count: expected true or false."
                             )));
                         }
@@ -971,13 +967,13 @@ impl ListOptions {
                 "$filter" => {
                     o.filter = Some(
                         crate::filter::parse(v)
-                            .map_err(|e| bad_request(&format!("Invalid $filter `{v}`: {e}.")))?,
+                            .map_err(|e| Reply::bad_request(&format!("Invalid $filter `{v}`: {e}.")))?,
                     );
                 }
                 "$orderby" => {
                     o.order = Some(
                         crate::filter::parse_order(v)
-                            .map_err(|e| bad_request(&format!("Invalid $orderby `{v}`: {e}.")))?,
+                            .map_err(|e| Reply::bad_request(&format!("Invalid $orderby `{v}`: {e}.")))?,
                     );
                 }
                 k if k.starts_with('$') => return Err(unsupported_option(k)),
