@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 use crate::routes::{Call, Reply};
 use crate::store::StorePath;
 
-/// A built-in handler.
-type Handler = fn(&mut Call<'_>) -> Reply;
+/// A built-in Graph behaviour: a plain function, boxed into a `routes::Handler` when installed.
+type GraphFn = fn(&mut Call<'_>) -> Reply;
 
 /// `(method, pattern, handler)` for every built-in route.
-pub(crate) fn routes() -> Vec<(Method, &'static str, Handler)> {
+pub(crate) fn routes() -> Vec<(Method, &'static str, GraphFn)> {
     vec![
         (Method::POST, "/**/createLink", create_link),
         (Method::POST, "/**/microsoft.graph.createLink", create_link),
