@@ -1,6 +1,5 @@
-//! The response body: whole, cut off halfway (fault injection), or an item's bytes.
+//! The response body: whole, or an item's bytes (which may be cut off halfway by a fault).
 
-use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -8,17 +7,14 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 
-/// A response body that is either whole or cut off halfway (fault injection).
+use crate::download::ContentBody;
+
+/// A response body: JSON or text held whole, or bytes sent in pieces (downloads, and any body a
+/// [`Fault::truncate_body`](crate::Fault::truncate_body) cuts off halfway).
 pub(crate) enum ReplyBody {
     Full(Option<Bytes>),
-    /// Sends `part`, lets the server flush it while `pause` runs, then fails (closing the connection).
-    Truncated {
-        part: Option<Bytes>,
-        pause: Pin<Box<tokio::time::Sleep>>,
-        failed: bool,
-    },
-    /// An item's bytes (downloads), generated or sliced as they are sent.
-    Content(crate::download::ContentBody),
+    /// Bytes generated or sliced as they are sent, failing at a cut if one is set.
+    Content(ContentBody),
 }
 
 impl Body for ReplyBody {
@@ -32,31 +28,13 @@ impl Body for ReplyBody {
         match self.get_mut() {
             ReplyBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
             ReplyBody::Content(c) => Pin::new(c).poll_frame(cx),
-            ReplyBody::Truncated {
-                part,
-                pause,
-                failed,
-            } => {
-                if let Some(b) = part.take() {
-                    Poll::Ready(Some(Ok(Frame::data(b))))
-                } else if pause.as_mut().poll(cx).is_pending() {
-                    Poll::Pending
-                } else if !*failed {
-                    *failed = true;
-                    Poll::Ready(Some(Err(io::Error::other(
-                        "body truncated by fault injection",
-                    ))))
-                } else {
-                    Poll::Ready(None)
-                }
-            }
         }
     }
 
     fn is_end_stream(&self) -> bool {
         match self {
+            ReplyBody::Full(b) => b.is_none(),
             ReplyBody::Content(c) => c.is_end_stream(),
-            other => matches!(other, ReplyBody::Full(None)),
         }
     }
 
@@ -64,7 +42,6 @@ impl Body for ReplyBody {
         match self {
             ReplyBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             ReplyBody::Full(None) => SizeHint::with_exact(0),
-            ReplyBody::Truncated { .. } => SizeHint::default(),
             ReplyBody::Content(c) => c.size_hint(),
         }
     }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::Ctx;
 use super::body::ReplyBody;
+use crate::download::ContentBody;
 use crate::routes::Reply;
 
 /// The content type Graph sends with JSON.
@@ -81,11 +82,7 @@ pub(super) fn finish(reply: Reply, ctx: &Ctx<'_>, truncate: bool) -> http::Respo
             if let Some(h) = builder.headers_mut() {
                 h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(b.len()));
             }
-            ReplyBody::Truncated {
-                part: Some(b.slice(..b.len() / 2)),
-                pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(20))),
-                failed: false,
-            }
+            ReplyBody::Content(ContentBody::cut_in_half(b))
         }
         (b, _) => ReplyBody::Full(b),
     };
