@@ -1,6 +1,7 @@
-//! Built-in Graph behaviour beyond the generic store: bound actions and per-type rules of the seed
-//! operations. Installed by [`Emulator::start`](crate::Emulator::start); routes added by the user run
-//! first.
+//! Built-in Graph behaviour beyond the generic store: the `createLink` action on drive and list
+//! items, the client-chosen ids of external connections, the typed `identitySources` of connected
+//! organizations, and `delta()` on any collection. Installed by
+//! [`Emulator::start`](crate::Emulator::start); routes added by the user run first.
 
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
