@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::routes::{Call, Reply};
 use crate::store::StorePath;
 
-/// A built-in Graph behaviour: a plain function, boxed into a `routes::Handler` when installed.
-type GraphFn = fn(&mut Call<'_>) -> Reply;
+/// A built-in Graph behaviour: a plain function, installed as a `routes::Handler::Call`.
+pub(crate) type GraphFn = fn(&mut Call<'_>) -> Reply;
 
 /// `(method, pattern, handler)` for every built-in route.
 pub(crate) fn routes() -> Vec<(Method, &'static str, GraphFn)> {

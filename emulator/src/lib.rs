@@ -54,6 +54,7 @@
 //! ```
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod builtin;
 mod download;
 mod faults;
 mod filter;
@@ -164,7 +165,7 @@ impl Emulator {
             store: Mutex::new(Store::default()),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
-            routes: Mutex::new(builtin_routes()),
+            routes: Mutex::new(builtin::table()),
             bearer: Mutex::new(None),
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
@@ -273,7 +274,10 @@ impl Emulator {
     }
 
     /// Answers `method pattern` (no version prefix, placeholders in braces:
-    /// `/drives/{driveId}/items/{itemId}/createLink`) with `handler`, before the generic store.
+    /// `/drives/{driveId}/items/{itemId}/createLink`) with `handler`. It runs after the emulator's
+    /// own endpoints (the upload and download URLs, the bearer check, the `/content` redirect,
+    /// `$batch`, `createUploadSession`) and before earlier user routes, the built-in Graph
+    /// routes, `…/$count` and the generic store; it also answers the requests inside a `$batch`.
     /// Panics if the pattern is malformed (a bug in the test, not in input).
     ///
     /// ```
@@ -293,9 +297,18 @@ impl Emulator {
     where
         F: Fn(&mut Call<'_>) -> Reply + Send + Sync + 'static,
     {
-        match routes::Route::new(method, pattern, Arc::new(handler)) {
-            // The user's routes run before the built-in ones (and before earlier user routes).
-            Ok(route) => self.shared.lock_routes().insert(0, route),
+        match routes::Route::new(
+            Some(method),
+            pattern,
+            routes::Handler::Call(Arc::new(handler)),
+        ) {
+            // The user's routes run before the Graph routes and earlier user routes, after the
+            // emulator's own endpoints (see `builtin.rs` for the whole order).
+            Ok(route) => {
+                let mut table = self.shared.lock_routes();
+                let at = builtin::user_routes_at(&table);
+                table.insert(at, route);
+            }
             Err(message) => panic!("Emulator::route: {message}"),
         }
     }
@@ -379,15 +392,6 @@ impl std::fmt::Debug for Emulator {
             .field("base_url", &self.shared.base_url)
             .finish_non_exhaustive()
     }
-}
-
-fn builtin_routes() -> Vec<routes::Route> {
-    graph::routes()
-        .into_iter()
-        .filter_map(|(method, pattern, handler)| {
-            routes::Route::new(method, pattern, Arc::new(handler)).ok()
-        })
-        .collect()
 }
 
 /// Accepts connections until the [`Emulator`] is dropped. Each connection can be killed from inside

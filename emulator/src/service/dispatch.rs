@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 use super::Ctx;
 use super::etag::{none_match, precondition, tagged, with_etag};
 use super::links::{Links, with_context};
-use super::query::{count, expanded, list, project, select};
+use super::query::{expanded, list, project, select};
 use crate::Shared;
-use crate::routes::{Call, Reply};
+use crate::routes::{Call, Handler, Reply};
 use crate::store::{Store, StorePath, Target};
 
 pub(super) fn dispatch(
@@ -42,9 +42,9 @@ pub(super) fn dispatch(
     let routes: Vec<_> = shared
         .lock_routes()
         .iter()
-        .filter_map(|r| {
-            r.matches(method, &rest)
-                .map(|params| (r.handler.clone(), params))
+        .filter_map(|r| match &r.handler {
+            Handler::Call(h) => r.matches(method, &rest).map(|params| (h.clone(), params)),
+            Handler::Endpoint(_) => None,
         })
         .collect();
 
@@ -76,20 +76,6 @@ pub(super) fn dispatch(
         }
     }
 
-    // `/users/$count`: the number of members (after `$filter`), as text.
-    if method == Method::GET && rest.0.last().is_some_and(|s| s == "$count") {
-        let parent = StorePath(rest.0[..rest.0.len() - 1].to_vec());
-        return match store.resolve(&parent) {
-            Target::Collection(c) | Target::Unknown(c) if !c.is_empty() => {
-                count(&store, &c, &query_pairs)
-            }
-            _ => Reply::error(
-                StatusCode::NOT_FOUND,
-                "ResourceNotFound",
-                "Resource not found for the segment '$count'.",
-            ),
-        };
-    }
     let target = store.resolve(&rest);
     let page_size = shared.page_size();
     let links = Links {

@@ -12,17 +12,18 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{Method, StatusCode};
+use http::{HeaderMap, Method};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tokio::sync::Notify;
 
 pub(crate) use body::ReplyBody;
+pub(crate) use query::count;
 
 use crate::Shared;
 use crate::faults::FaultAction;
 use crate::log::LoggedRequest;
-use crate::routes::Reply;
+use crate::routes::{Handler, Reply};
 use crate::store::StorePath;
 use batch::batch;
 use dispatch::dispatch;
@@ -97,129 +98,82 @@ pub(crate) async fn handle(
         None => {}
     }
 
-    // Upload URLs are pre-authenticated: no bearer token, not under a version.
-    if let Some(id) = path.strip_prefix("/upload/") {
-        let reply = {
-            let mut uploads = shared.lock_uploads();
-            let mut store = shared.lock_store();
-            crate::upload::session_request(
-                &mut uploads,
-                &mut store,
-                &parts.method,
-                id,
-                &parts.headers,
-                &bytes,
-            )
-        };
-        return Ok(finish(reply, &ctx, truncate));
-    }
-
-    // Download URLs are pre-authenticated too (and live on the emulator's second origin).
-    if let Some(id) = path.strip_prefix("/download/") {
-        let content = shared.lock_uploads().contents.get(id).cloned();
-        return Ok(match content {
-            None => finish(
-                Reply::error(
-                    StatusCode::NOT_FOUND,
-                    "itemNotFound",
-                    "The download URL does not exist or has expired.",
-                ),
-                &ctx,
-                false,
-            ),
-            Some(content) => {
-                let served =
-                    crate::download::serve(id, &content, &parts.method, &parts.headers, truncate);
-                let body = match served.body {
-                    Some(b) => ReplyBody::Content(b),
-                    None => ReplyBody::Full(None),
-                };
-                let mut response = http::Response::new(body);
-                *response.status_mut() = served.status;
-                *response.headers_mut() = served.headers;
-                common_headers(response.headers_mut(), &ctx);
-                response
-            }
-        });
-    }
-
-    if let Some(expected) = shared.lock_bearer().clone() {
-        let got = parts
-            .headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let message = match got.and_then(|v| v.strip_prefix("Bearer ")) {
-            None => Some("Access token is empty."),
-            Some(t) if t != expected => Some("Access token validation failure. Invalid audience."),
-            Some(_) => None,
-        };
-        if let Some(message) = message {
-            let reply = Reply::error(
-                StatusCode::UNAUTHORIZED,
-                "InvalidAuthenticationToken",
-                message,
-            )
-            .header(
-                "WWW-Authenticate",
-                "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
-            );
-            return Ok(finish(reply, &ctx, false));
-        }
-    }
-
-    // `GET …/items/{id}/content` of an item with content: Graph answers 302 to a
-    // pre-authenticated URL on another host.
-    if parts.method == Method::GET
-        && let Some(id) = content_item(&path)
-        && shared.lock_uploads().contents.contains_key(&id)
-    {
-        let location = format!(
-            "{}/download/{id}?tempauth={}",
-            shared.download_url,
-            uuid::Uuid::new_v4().simple()
-        );
-        let reply = Reply {
-            status: StatusCode::FOUND,
-            ..Reply::no_content()
-        }
-        .header("Location", &location);
-        return Ok(finish(reply, &ctx, false));
-    }
-
-    let is_batch =
-        parts.method == Method::POST && matches!(path.as_str(), "/v1.0/$batch" | "/beta/$batch");
-    let is_upload_session = parts.method == Method::POST && path.ends_with("/createUploadSession");
-    let reply = if is_batch {
-        batch(&shared, &path, parsed, &ctx)
-    } else if is_upload_session {
-        match StorePath::parse(&path) {
-            Ok(p) => crate::upload::create(
-                &mut shared.lock_uploads(),
-                p.segments().get(1..).unwrap_or_default(),
-                parsed.as_ref().and_then(|r| r.as_ref().ok()),
-                &shared.base_url,
-            ),
-            Err(message) => Reply::bad_request(&message),
-        }
-    } else {
-        dispatch(
-            &shared,
-            &parts.method,
-            &path,
-            query.as_deref(),
-            &parts.headers,
-            parsed,
-            &ctx,
-        )
+    let mut exchange = Exchange {
+        shared: &shared,
+        method: &parts.method,
+        path: &path,
+        headers: &parts.headers,
+        bytes: &bytes,
+        body: parsed,
+        truncate,
+        ctx,
     };
-    Ok(finish(reply, &ctx, truncate))
+    // The emulator's own endpoints, in table order (see `builtin.rs`); their patterns start at
+    // the origin. A path that does not decode matches only `/**`.
+    let segments = StorePath::parse(&path).unwrap_or(StorePath(Vec::new()));
+    let endpoints: Vec<_> = shared
+        .lock_routes()
+        .iter()
+        .filter_map(|r| match r.handler {
+            Handler::Endpoint(e) => r.matches(&parts.method, &segments).map(|p| (e, p)),
+            Handler::Call(_) => None,
+        })
+        .collect();
+    for (endpoint, params) in endpoints {
+        if let Some(response) = crate::builtin::answer(endpoint, &params, &mut exchange) {
+            return Ok(response);
+        }
+    }
+    let reply = dispatch(
+        &shared,
+        &parts.method,
+        &path,
+        query.as_deref(),
+        &parts.headers,
+        exchange.body.take(),
+        &exchange.ctx,
+    );
+    Ok(exchange.finish(reply, truncate))
 }
 
-/// The item id of `…/items/{id}/content`.
-fn content_item(path: &str) -> Option<String> {
-    let rest = path.strip_suffix("/content")?;
-    let (before, id) = rest.rsplit_once('/')?;
-    (before.ends_with("/items") && !id.is_empty()).then(|| id.to_owned())
+/// One HTTP request as the emulator's own endpoints see it.
+pub(crate) struct Exchange<'a> {
+    pub(crate) shared: &'a Shared,
+    pub(crate) method: &'a Method,
+    /// The path as sent, with the version.
+    pub(crate) path: &'a str,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) bytes: &'a Bytes,
+    /// The body parsed as JSON, if there is one (taken by whoever answers).
+    pub(crate) body: Option<Result<Value, serde_json::Error>>,
+    /// Whether a fault asks for the answer's body to be cut off halfway.
+    pub(crate) truncate: bool,
+    ctx: Ctx<'a>,
+}
+
+/// An HTTP response with the emulator's body type.
+pub(crate) type Response = http::Response<ReplyBody>;
+
+impl Exchange<'_> {
+    /// `reply` as an HTTP response with the ids and headers every answer carries.
+    pub(crate) fn finish(&self, reply: Reply, truncate: bool) -> Response {
+        finish(reply, &self.ctx, truncate)
+    }
+
+    /// Adds the ids and headers every answer carries.
+    pub(crate) fn common_headers(&self, headers: &mut HeaderMap) {
+        common_headers(headers, &self.ctx);
+    }
+}
+
+/// JSON `$batch` for the request in `exchange` (see [`batch::batch`]).
+pub(crate) fn answer_batch(exchange: &mut Exchange<'_>) -> Reply {
+    batch(
+        exchange.shared,
+        exchange.path,
+        exchange.body.take(),
+        &exchange.ctx,
+    )
 }
 
 /// The first fault that applies to `method path`, used up by one. Inside a `$batch` only status

@@ -13,7 +13,7 @@ use crate::store::Store;
 const MAX_PAGE_SIZE: usize = 999;
 
 /// `GET …/$count`: the size of a collection (filtered by `$filter`), as `text/plain`.
-pub(super) fn count(store: &Store, collection: &[String], query: &[(String, String)]) -> Reply {
+pub(crate) fn count(store: &Store, collection: &[String], query: &[(String, String)]) -> Reply {
     let mut filter = None;
     for (k, v) in query {
         match k.as_str() {
