@@ -1,4 +1,6 @@
-//! Request handling: faults, auth, routes, then the generic OData behaviour of the store.
+//! Request handling: the request log, faults, the emulator's own endpoints in route-table order
+//! (see `builtin.rs`, which also gives the whole order), then [`dispatch()`] for everything below a
+//! version: user and Graph routes, `$count` and the generic store.
 
 mod batch;
 mod body;
@@ -36,6 +38,7 @@ struct Ctx<'a> {
     base_url: &'a str,
 }
 
+/// Answers one HTTP request on either of the emulator's origins.
 pub(crate) async fn handle(
     shared: Arc<Shared>,
     kill: Arc<Notify>,
