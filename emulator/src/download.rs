@@ -2,6 +2,7 @@
 //! pre-authenticated URL on another origin (here: the emulator's second port), which serves the
 //! bytes with `Range` support and needs no token.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -54,6 +55,20 @@ pub(crate) struct ContentBody {
 
 const PIECE: u64 = 64 * 1024;
 
+impl ContentBody {
+    /// `bytes` cut off after the first half (fault injection on an ordinary answer).
+    pub(crate) fn cut_in_half(bytes: Bytes) -> ContentBody {
+        let end = bytes.len() as u64;
+        ContentBody {
+            content: Content::Bytes(bytes),
+            pos: 0,
+            end,
+            cut_at: Some(end / 2),
+            pause: None,
+        }
+    }
+}
+
 impl Body for ContentBody {
     type Data = Bytes;
     type Error = io::Error;
@@ -103,8 +118,6 @@ impl Body for ContentBody {
         SizeHint::with_exact(self.end - self.pos)
     }
 }
-
-use std::future::Future;
 
 /// What `/download/{id}` answers: the status, headers and the byte range `[start, end)`.
 pub(crate) struct Served {

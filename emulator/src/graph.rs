@@ -1,6 +1,7 @@
-//! Built-in Graph behaviour beyond the generic store: bound actions and per-type rules of the seed
-//! operations. Installed by [`Emulator::start`](crate::Emulator::start); routes added by the user run
-//! first.
+//! Built-in Graph behaviour beyond the generic store: the `createLink` action on drive and list
+//! items, the client-chosen ids of external connections, the typed `identitySources` of connected
+//! organizations, and `delta()` on any collection. Installed by
+//! [`Emulator::start`](crate::Emulator::start); routes added by the user run first.
 
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -8,11 +9,11 @@ use serde_json::{Value, json};
 use crate::routes::{Call, Reply};
 use crate::store::StorePath;
 
-/// A built-in handler.
-type Handler = fn(&mut Call<'_>) -> Reply;
+/// A built-in Graph behaviour: a plain function, installed as a `routes::Handler::Call`.
+pub(crate) type GraphFn = fn(&mut Call<'_>) -> Reply;
 
 /// `(method, pattern, handler)` for every built-in route.
-pub(crate) fn routes() -> Vec<(Method, &'static str, Handler)> {
+pub(crate) fn routes() -> Vec<(Method, &'static str, GraphFn)> {
     vec![
         (Method::POST, "/**/createLink", create_link),
         (Method::POST, "/**/microsoft.graph.createLink", create_link),
@@ -26,10 +27,6 @@ pub(crate) fn routes() -> Vec<(Method, &'static str, Handler)> {
         (Method::GET, "/**/delta()", delta),
         (Method::GET, "/**/delta", delta),
     ]
-}
-
-fn bad_request(message: &str) -> Reply {
-    Reply::error(StatusCode::BAD_REQUEST, "BadRequest", message)
 }
 
 /// The path of the item an action is bound to, as the store spells it.
@@ -50,10 +47,10 @@ fn binding_path(call: &Call<'_>) -> String {
 /// link of the same type and scope is returned with 200, a new one with 201, as Graph documents.
 fn create_link(call: &mut Call<'_>) -> Reply {
     let Some(Value::Object(body)) = call.body.clone() else {
-        return bad_request("The request body must be a JSON object with at least `type`.");
+        return Reply::bad_request("The request body must be a JSON object with at least `type`.");
     };
     let Some(kind) = body.get("type").and_then(Value::as_str).map(str::to_owned) else {
-        return bad_request("The parameter `type` is required (view, edit, embed, …).");
+        return Reply::bad_request("The parameter `type` is required (view, edit, embed, …).");
     };
     const TYPES: &[&str] = &[
         "view",
@@ -66,7 +63,7 @@ fn create_link(call: &mut Call<'_>) -> Reply {
         "adminDefault",
     ];
     if !TYPES.contains(&kind.as_str()) {
-        return bad_request(&format!(
+        return Reply::bad_request(&format!(
             "The link type `{kind}` is not valid; expected one of {}.",
             TYPES.join(", ")
         ));
@@ -78,14 +75,14 @@ fn create_link(call: &mut Call<'_>) -> Reply {
         .to_owned();
     const SCOPES: &[&str] = &["anonymous", "organization", "users", "existingAccess"];
     if !SCOPES.contains(&scope.as_str()) {
-        return bad_request(&format!(
+        return Reply::bad_request(&format!(
             "The link scope `{scope}` is not valid; expected one of {}.",
             SCOPES.join(", ")
         ));
     }
     let permissions = format!("{}/permissions", binding_path(call));
     if StorePath::parse(&permissions).is_err() {
-        return bad_request("The item path is not valid.");
+        return Reply::bad_request("The item path is not valid.");
     }
     let existing = call.store.items(&permissions).and_then(|items| {
         items
@@ -124,7 +121,7 @@ fn create_link(call: &mut Call<'_>) -> Reply {
             "itemNotFound",
             &format!("The item to share was not found: {message}."),
         ),
-        Err(message) => bad_request(&message),
+        Err(message) => Reply::bad_request(&message),
     }
 }
 
@@ -155,7 +152,7 @@ fn external_connection(call: &mut Call<'_>) -> Reply {
         .and_then(|b| b.get("id"))
         .and_then(Value::as_str);
     let Some(id) = id else {
-        return bad_request(
+        return Reply::bad_request(
             "The connection `id` is required: the client chooses it (3 to 32 letters or digits).",
         );
     };
@@ -171,7 +168,7 @@ fn external_connection(call: &mut Call<'_>) -> Reply {
         None
     };
     match problem {
-        Some(why) => bad_request(&format!("The connection id `{id}` {why}.")),
+        Some(why) => Reply::bad_request(&format!("The connection id `{id}` {why}.")),
         None => Reply::next(),
     }
 }
@@ -186,7 +183,7 @@ fn connected_organization(call: &mut Call<'_>) -> Reply {
                 .and_then(Value::as_str)
                 .is_some_and(|t| !t.is_empty());
             if !typed {
-                return bad_request(&format!(
+                return Reply::bad_request(&format!(
                     "identitySources[{i}] has no `@odata.type`; microsoft.graph.identitySource is abstract, so name the derived type (e.g. #microsoft.graph.azureActiveDirectoryTenant)."
                 ));
             }
@@ -218,7 +215,7 @@ fn delta(call: &mut Call<'_>) -> Reply {
     };
     let number = |v: &str| {
         v.parse::<u64>()
-            .map_err(|_| bad_request(&format!("The token `{v}` is not valid.")))
+            .map_err(|_| Reply::bad_request(&format!("The token `{v}` is not valid.")))
     };
     let (since, offset) = match (param("$skiptoken"), param("$deltatoken")) {
         (Some(skip), _) => {
@@ -237,7 +234,7 @@ fn delta(call: &mut Call<'_>) -> Reply {
     let size = match param("$top").map(|t| t.parse::<usize>()) {
         None => crate::DEFAULT_PAGE_SIZE,
         Some(Ok(n)) if n > 0 => n.min(999),
-        Some(_) => return bad_request("Invalid value for $top."),
+        Some(_) => return Reply::bad_request("Invalid value for $top."),
     };
     let changes = call.store.changes(&canon, since);
     let mut all = changes.changed;

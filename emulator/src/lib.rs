@@ -3,13 +3,28 @@
 //! It serves Graph's URL layout (`{root}/v1.0/…`, `{root}/beta/…`) over real HTTP, so any client (this
 //! crate's, Microsoft's SDKs, `curl`) can talk to it:
 //!
-//! - **Generic entity store** addressed by path: POST to a collection → 201 with a server id (unless
-//!   the body has one), `Location` and `@odata.context`; GET by key (or `('key')`, or a user's
+//! - **Generic entity store** addressed by path: GET by key (or `('key')`, or a user's
 //!   `userPrincipalName`); GET a collection with `$top`/`$skip` paging through `@odata.nextLink`,
-//!   `$select`, `$count`, `$filter` and `$orderby` (a 400 names what it cannot evaluate); PATCH merges (`null` clears) → 204 (200 with `Prefer:
+//!   `$select`, `$expand` (contained collections, by name), `$count=true`, `$filter` and
+//!   `$orderby` (a 400 names what it cannot evaluate), and `…/$count` as text; POST to a
+//!   collection → 201 with a server id (unless the body has one), `Location`, `ETag` and
+//!   `@odata.context`; PATCH merges (`null` clears) → 204 (200 with `Prefer:
 //!   return=representation`); PUT replaces → 204; DELETE → 204; unknown paths → 404.
+//! - **Strict collections**, on by default: a POST creates a member only where Graph has a
+//!   collection (v1.0: Graph's v1.0 schema, built in; beta: a navigation of an existing entity),
+//!   where [`Emulator::create_collection`] declared one, or where something was inserted;
+//!   anywhere else it is a 404, as in Graph. [`Emulator::strict_collections`]`(false)` lets a
+//!   POST create a collection anywhere.
+//! - **ETags**: every entity carries `@odata.etag` and an `ETag` header; a matching
+//!   `If-None-Match` on GET → 304; a stale `If-Match` on PATCH, PUT or DELETE → 412;
+//!   [`Emulator::require_if_match`] makes `If-Match` mandatory on the paths matching a pattern
+//!   (428 without it), as Planner does.
+//! - **Relative links** ([`Emulator::set_relative_links`]): `@odata.context` relative to the
+//!   service root, `@odata.nextLink` relative to the context URL and `Location` as an absolute
+//!   path, as many OData services other than Graph write them. Off by default.
 //! - **Graph-shaped errors** with `innerError` (`request-id`, `client-request-id`, `date`); malformed
-//!   JSON or a body of the wrong shape → 400 naming the problem; an optional bearer-token check → 401.
+//!   JSON or a body of the wrong shape → 400 naming the problem; an optional bearer-token check
+//!   ([`Emulator::require_bearer`]) → 401.
 //! - **Route handlers** for bound actions and functions: [`Emulator::route`]. Built in: `createLink`
 //!   on any drive or list item (201 for a new link, 200 for an existing one of the same type and
 //!   scope), the client-chosen id rules of external connections, and `@odata.type` on every
@@ -18,9 +33,15 @@
 //!   cut-off bodies) for the next N matching requests.
 //! - **Upload sessions**: `createUploadSession`, `PUT` slices with `Content-Range` to a
 //!   pre-authenticated URL, `nextExpectedRanges`; [`Emulator::uploaded_content`] gives the bytes.
-//! - **JSON `$batch`** (up to 20 requests, `dependsOn`, 424 for failed dependencies, status faults
-//!   per item, answers in reverse order) and **delta** (`…/delta()` on any collection).
-//! - **A request log** for assertions: [`Emulator::requests`].
+//! - **Downloads**: an item with content (uploaded, or given with [`Emulator::set_content`] or
+//!   [`Emulator::set_pattern_content`]) answers `GET …/items/{id}/content` with a 302 to a
+//!   pre-authenticated URL on a second origin ([`Emulator::download_base_url`]), which serves the
+//!   bytes with `Range` (`bytes=a-b`, `a-`, `-n`; 206 or 416), `If-Range` and an `ETag`, and
+//!   needs no token.
+//! - **JSON `$batch`** (up to 20 requests, `dependsOn`, `$<id>` references to what an earlier
+//!   request created, 424 for failed dependencies, status faults per item, answers in reverse
+//!   order) and **delta** (`…/delta()` on any collection).
+//! - **A request log** for assertions: [`Emulator::requests`] (its `Debug` hides credentials).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -33,6 +54,7 @@
 //! ```
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod builtin;
 mod download;
 mod faults;
 mod filter;
@@ -143,7 +165,7 @@ impl Emulator {
             store: Mutex::new(Store::default()),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
-            routes: Mutex::new(builtin_routes()),
+            routes: Mutex::new(builtin::table()),
             bearer: Mutex::new(None),
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
@@ -252,7 +274,10 @@ impl Emulator {
     }
 
     /// Answers `method pattern` (no version prefix, placeholders in braces:
-    /// `/drives/{driveId}/items/{itemId}/createLink`) with `handler`, before the generic store.
+    /// `/drives/{driveId}/items/{itemId}/createLink`) with `handler`. It runs after the emulator's
+    /// own endpoints (the upload and download URLs, the bearer check, the `/content` redirect,
+    /// `$batch`, `createUploadSession`) and before earlier user routes, the built-in Graph
+    /// routes, `…/$count` and the generic store; it also answers the requests inside a `$batch`.
     /// Panics if the pattern is malformed (a bug in the test, not in input).
     ///
     /// ```
@@ -272,9 +297,18 @@ impl Emulator {
     where
         F: Fn(&mut Call<'_>) -> Reply + Send + Sync + 'static,
     {
-        match routes::Route::new(method, pattern, Arc::new(handler)) {
-            // The user's routes run before the built-in ones (and before earlier user routes).
-            Ok(route) => self.shared.lock_routes().insert(0, route),
+        match routes::Route::new(
+            Some(method),
+            pattern,
+            routes::Handler::Call(Arc::new(handler)),
+        ) {
+            // The user's routes run before the Graph routes and earlier user routes, after the
+            // emulator's own endpoints (see `builtin.rs` for the whole order).
+            Ok(route) => {
+                let mut table = self.shared.lock_routes();
+                let at = builtin::user_routes_at(&table);
+                table.insert(at, route);
+            }
             Err(message) => panic!("Emulator::route: {message}"),
         }
     }
@@ -358,15 +392,6 @@ impl std::fmt::Debug for Emulator {
             .field("base_url", &self.shared.base_url)
             .finish_non_exhaustive()
     }
-}
-
-fn builtin_routes() -> Vec<routes::Route> {
-    graph::routes()
-        .into_iter()
-        .filter_map(|(method, pattern, handler)| {
-            routes::Route::new(method, pattern, Arc::new(handler)).ok()
-        })
-        .collect()
 }
 
 /// Accepts connections until the [`Emulator`] is dropped. Each connection can be killed from inside

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, Method};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -66,7 +66,7 @@ impl fmt::Debug for LoggedRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                let shown = if k == http::header::AUTHORIZATION || k == http::header::COOKIE {
+                let shown = if is_sensitive_header(k) {
                     "** redacted **"
                 } else {
                     v.to_str().unwrap_or("<binary>")
@@ -84,6 +84,14 @@ impl fmt::Debug for LoggedRequest {
     }
 }
 
+/// Headers whose values the log's `Debug` never prints.
+// Same list as graph_odata_runtime::redact
+fn is_sensitive_header(name: &HeaderName) -> bool {
+    name == http::header::AUTHORIZATION
+        || name == http::header::COOKIE
+        || name == http::header::PROXY_AUTHORIZATION
+}
+
 /// Splits and percent-decodes a raw query string.
 pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
     let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
@@ -95,4 +103,39 @@ pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
             None => (decode(pair), String::new()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    #[test]
+    fn credentials_are_redacted() {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("authorization", "Bearer secret-token"),
+            ("proxy-authorization", "Basic secret-proxy"),
+            ("cookie", "session=secret-cookie"),
+            ("client-request-id", "visible"),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        let logged = LoggedRequest {
+            method: Method::GET,
+            path: "/v1.0/me".into(),
+            query: None,
+            headers,
+            body: None,
+            raw_body: Bytes::new(),
+            received: std::time::Instant::now(),
+        };
+        let shown = format!("{logged:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(
+            shown.contains(r#"("proxy-authorization", "** redacted **")"#),
+            "{shown}"
+        );
+        assert!(shown.contains("visible"), "{shown}");
+    }
 }

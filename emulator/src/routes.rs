@@ -90,6 +90,11 @@ impl Reply {
         )
     }
 
+    /// A Graph `400 Bad Request` with the code `BadRequest`.
+    pub(crate) fn bad_request(message: &str) -> Reply {
+        Reply::error(StatusCode::BAD_REQUEST, "BadRequest", message)
+    }
+
     /// Adds a response header.
     pub fn header(mut self, name: &str, value: &str) -> Reply {
         self.headers.push((name.to_owned(), value.to_owned()));
@@ -97,11 +102,21 @@ impl Reply {
     }
 }
 
-pub(crate) type Handler = Arc<dyn Fn(&mut Call<'_>) -> Reply + Send + Sync>;
+/// What a route runs.
+#[derive(Clone)]
+pub(crate) enum Handler {
+    /// A user's or a Graph route's closure over a [`Call`], run with the store locked; its pattern
+    /// starts below the version.
+    Call(Arc<dyn Fn(&mut Call<'_>) -> Reply + Send + Sync>),
+    /// One of the emulator's own endpoints, which sees the whole HTTP exchange; its pattern
+    /// starts at the origin.
+    Endpoint(crate::builtin::Endpoint),
+}
 
+/// One row of the route table: a method (`None`: any), a pattern and what answers.
 #[derive(Clone)]
 pub(crate) struct Route {
-    pub(crate) method: Method,
+    method: Option<Method>,
     pattern: Vec<PatternSegment>,
     pub(crate) handler: Handler,
 }
@@ -132,8 +147,13 @@ fn bind(
 }
 
 impl Route {
-    /// Parses a pattern such as `/drives/{driveId}/items/{itemId}/createLink` (no version prefix).
-    pub(crate) fn new(method: Method, pattern: &str, handler: Handler) -> Result<Route, String> {
+    /// Parses a pattern such as `/drives/{driveId}/items/{itemId}/createLink`: below the version
+    /// for a [`Handler::Call`], from the origin for a [`Handler::Endpoint`].
+    pub(crate) fn new(
+        method: Option<Method>,
+        pattern: &str,
+        handler: Handler,
+    ) -> Result<Route, String> {
         let segments = pattern
             .split('/')
             .filter(|s| !s.is_empty())
@@ -170,7 +190,7 @@ impl Route {
         method: &Method,
         path: &StorePath,
     ) -> Option<HashMap<String, String>> {
-        if *method != self.method {
+        if self.method.as_ref().is_some_and(|m| m != method) {
             return None;
         }
         let segs = path.segments();
@@ -202,9 +222,9 @@ mod tests {
 
     fn route(p: &str) -> Result<Route, String> {
         Route::new(
-            Method::POST,
+            Some(Method::POST),
             p,
-            Arc::new(|_: &mut Call<'_>| Reply::no_content()),
+            Handler::Call(Arc::new(|_: &mut Call<'_>| Reply::no_content())),
         )
     }
 

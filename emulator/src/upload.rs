@@ -160,7 +160,7 @@ pub(crate) fn session_request(
                     );
                     Reply::json(StatusCode::CREATED, stored)
                 }
-                Err(message) => Reply::error(StatusCode::BAD_REQUEST, "BadRequest", &message),
+                Err(message) => Reply::bad_request(&message),
             }
         }
         _ => Reply::error(

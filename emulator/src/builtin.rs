@@ -1,0 +1,223 @@
+//! The emulator's own endpoints, as rows of the route table that also holds the user's routes and
+//! the Graph routes ([`graph`](crate::graph)), and the order in which a request meets them.
+//!
+//! A request is answered by the first of these that takes it:
+//!
+//! 1. a pending [`Fault`](crate::Fault) that matches it;
+//! 2. `/upload/{id}` (any method): an upload session's pre-authenticated URL;
+//! 3. `/download/{id}` (any method): a pre-authenticated download URL;
+//! 4. the bearer check ([`Emulator::require_bearer`](crate::Emulator::require_bearer)): 401 without
+//!    the token;
+//! 5. `GET …/items/{id}/content` of an item with content: 302 to its download URL;
+//! 6. `POST /v1.0/$batch` and `POST /beta/$batch`;
+//! 7. `POST …/createUploadSession`;
+//! 8. the user's routes ([`Emulator::route`](crate::Emulator::route)), newest first;
+//! 9. the Graph routes;
+//! 10. `GET …/$count`;
+//! 11. the generic store.
+//!
+//! Rows 2 to 7 see the whole HTTP exchange and their patterns start at the origin
+//! ([`Handler::Endpoint`]); rows 8 to 10 run on a [`Call`] with the store locked and their
+//! patterns start below the version (`/v1.0`, `/beta`). The requests inside a `$batch` meet rows
+//! 8 to 11 only.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
+
+use crate::routes::{Call, Handler, Reply, Route};
+use crate::service::{Exchange, ReplyBody, Response};
+use crate::store::{StorePath, Target};
+
+/// One of the emulator's own endpoints.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Endpoint {
+    Upload,
+    Download,
+    Bearer,
+    Content,
+    Batch,
+    CreateUploadSession,
+}
+
+/// The whole route table as the emulator starts: the endpoints (rows 2 to 7), the Graph routes
+/// and `$count`. [`Emulator::route`](crate::Emulator::route) inserts the user's routes after the
+/// endpoints ([`user_routes_at`]).
+pub(crate) fn table() -> Vec<Route> {
+    let endpoints: [(Option<Method>, &str, Endpoint); 6] = [
+        (None, "/upload/{id}", Endpoint::Upload),
+        (None, "/download/{id}", Endpoint::Download),
+        (None, "/**", Endpoint::Bearer),
+        (
+            Some(Method::GET),
+            "/**/items/{id}/content",
+            Endpoint::Content,
+        ),
+        (Some(Method::POST), "/{version}/$batch", Endpoint::Batch),
+        (
+            Some(Method::POST),
+            "/**/createUploadSession",
+            Endpoint::CreateUploadSession,
+        ),
+    ];
+    let mut calls = crate::graph::routes();
+    calls.push((Method::GET, "/**/$count", count));
+    let endpoints = endpoints
+        .into_iter()
+        .map(|(method, pattern, e)| (method, pattern, Handler::Endpoint(e)));
+    let calls = calls
+        .into_iter()
+        .map(|(method, pattern, f)| (Some(method), pattern, Handler::Call(Arc::new(f))));
+    endpoints
+        .chain(calls)
+        .filter_map(|(method, pattern, handler)| Route::new(method, pattern, handler).ok())
+        .collect()
+}
+
+/// Where the next user route goes: after the endpoints, before earlier user routes.
+pub(crate) fn user_routes_at(table: &[Route]) -> usize {
+    table
+        .iter()
+        .position(|r| matches!(r.handler, Handler::Call(_)))
+        .unwrap_or(table.len())
+}
+
+/// Answers `exchange` as `endpoint`, or `None` to hand it to the next row.
+pub(crate) fn answer(
+    endpoint: Endpoint,
+    params: &HashMap<String, String>,
+    exchange: &mut Exchange<'_>,
+) -> Option<Response> {
+    let param = |name: &str| params.get(name).map_or("", String::as_str);
+    let shared = exchange.shared;
+    match endpoint {
+        Endpoint::Upload => {
+            let reply = {
+                let mut uploads = shared.lock_uploads();
+                let mut store = shared.lock_store();
+                crate::upload::session_request(
+                    &mut uploads,
+                    &mut store,
+                    exchange.method,
+                    param("id"),
+                    exchange.headers,
+                    exchange.bytes,
+                )
+            };
+            Some(exchange.finish(reply, exchange.truncate))
+        }
+        Endpoint::Download => Some(download(param("id"), exchange)),
+        Endpoint::Bearer => bearer(exchange).map(|reply| exchange.finish(reply, false)),
+        Endpoint::Content => {
+            let id = param("id");
+            if !shared.lock_uploads().contents.contains_key(id) {
+                return None;
+            }
+            // Graph answers 302 to a pre-authenticated URL on another host.
+            let location = format!(
+                "{}/download/{}?tempauth={}",
+                shared.download_url,
+                graph_odata_runtime::path::encode_segment(id)
+                    .map_or_else(|_| id.to_owned(), |c| c.into_owned()),
+                uuid::Uuid::new_v4().simple()
+            );
+            let reply = Reply {
+                status: StatusCode::FOUND,
+                ..Reply::no_content()
+            }
+            .header("Location", &location);
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::Batch => {
+            if !matches!(param("version"), "v1.0" | "beta") {
+                return None;
+            }
+            let reply = crate::service::answer_batch(exchange);
+            Some(exchange.finish(reply, exchange.truncate))
+        }
+        Endpoint::CreateUploadSession => {
+            let reply = match StorePath::parse(exchange.path) {
+                Ok(p) => crate::upload::create(
+                    &mut shared.lock_uploads(),
+                    p.segments().get(1..).unwrap_or_default(),
+                    exchange.body.as_ref().and_then(|r| r.as_ref().ok()),
+                    &shared.base_url,
+                ),
+                Err(message) => Reply::bad_request(&message),
+            };
+            Some(exchange.finish(reply, exchange.truncate))
+        }
+    }
+}
+
+/// `/download/{id}`: the item's bytes, with `Range` support (see [`crate::download`]).
+fn download(id: &str, exchange: &Exchange<'_>) -> Response {
+    let content = exchange.shared.lock_uploads().contents.get(id).cloned();
+    let Some(content) = content else {
+        return exchange.finish(
+            Reply::error(
+                StatusCode::NOT_FOUND,
+                "itemNotFound",
+                "The download URL does not exist or has expired.",
+            ),
+            false,
+        );
+    };
+    let served = crate::download::serve(
+        id,
+        &content,
+        exchange.method,
+        exchange.headers,
+        exchange.truncate,
+    );
+    let body = match served.body {
+        Some(b) => ReplyBody::Content(b),
+        None => ReplyBody::Full(None),
+    };
+    let mut response = http::Response::new(body);
+    *response.status_mut() = served.status;
+    *response.headers_mut() = served.headers;
+    exchange.common_headers(response.headers_mut());
+    response
+}
+
+/// The 401 for a request without the required bearer token, if one is required.
+fn bearer(exchange: &Exchange<'_>) -> Option<Reply> {
+    let expected = exchange.shared.lock_bearer().clone()?;
+    let got = exchange
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let message = match got.and_then(|v| v.strip_prefix("Bearer ")) {
+        None => "Access token is empty.",
+        Some(t) if t != expected => "Access token validation failure. Invalid audience.",
+        Some(_) => return None,
+    };
+    Some(
+        Reply::error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            message,
+        )
+        .header(
+            "WWW-Authenticate",
+            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
+        ),
+    )
+}
+
+/// `GET …/$count`: the number of members of the collection before it (after `$filter`), as text.
+fn count(call: &mut Call<'_>) -> Reply {
+    let parent = StorePath(call.path[..call.path.len().saturating_sub(1)].to_vec());
+    match call.store.resolve(&parent) {
+        Target::Collection(c) | Target::Unknown(c) if !c.is_empty() => {
+            crate::service::count(call.store, &c, &call.query)
+        }
+        _ => Reply::error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            "Resource not found for the segment '$count'.",
+        ),
+    }
+}

@@ -1,0 +1,203 @@
+//! Request handling: the request log, faults, the emulator's own endpoints in route-table order
+//! (see `builtin.rs`, which also gives the whole order), then [`dispatch()`] for everything below a
+//! version: user and Graph routes, `$count` and the generic store.
+
+mod batch;
+mod body;
+mod dispatch;
+mod etag;
+mod links;
+mod query;
+mod reply;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+pub(crate) use body::ReplyBody;
+pub(crate) use query::count;
+
+use crate::Shared;
+use crate::faults::FaultAction;
+use crate::log::LoggedRequest;
+use crate::routes::{Handler, Reply};
+use crate::store::StorePath;
+use batch::batch;
+use dispatch::dispatch;
+use reply::{common_headers, finish, status_code_name, text_response};
+
+/// Ids and links every answer carries.
+struct Ctx<'a> {
+    request_id: String,
+    client_request_id: Option<String>,
+    base_url: &'a str,
+}
+
+/// Answers one HTTP request on either of the emulator's origins.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+    req: http::Request<hyper::body::Incoming>,
+) -> Result<http::Response<ReplyBody>, Infallible> {
+    let received = std::time::Instant::now();
+    let (parts, body) = req.into_parts();
+    let ctx = Ctx {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        client_request_id: parts
+            .headers
+            .get("client-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        base_url: &shared.base_url,
+    };
+    let bytes = match body.collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let parsed: Option<Result<Value, serde_json::Error>> =
+        (!bytes.is_empty()).then(|| serde_json::from_slice(&bytes));
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    shared.lock_log().push(LoggedRequest {
+        method: parts.method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        headers: parts.headers.clone(),
+        body: parsed.as_ref().and_then(|r| r.as_ref().ok()).cloned(),
+        raw_body: bytes.clone(),
+        received,
+    });
+
+    let fault = take_fault(&shared, &parts.method, &path, false);
+    let mut truncate = false;
+    match fault {
+        Some(FaultAction::Status {
+            status,
+            retry_after,
+            raw_body,
+        }) => {
+            let mut reply = match raw_body {
+                Some(text) => {
+                    return Ok(text_response(status, text, &ctx));
+                }
+                None => Reply::error(status, status_code_name(status), "Injected fault."),
+            };
+            if let Some(ra) = retry_after {
+                reply = reply.header("Retry-After", &ra);
+            }
+            return Ok(finish(reply, &ctx, false));
+        }
+        Some(FaultAction::Drop) => {
+            kill.notify_one();
+            return std::future::pending().await;
+        }
+        Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
+        Some(FaultAction::Truncate) => truncate = true,
+        None => {}
+    }
+
+    let mut exchange = Exchange {
+        shared: &shared,
+        method: &parts.method,
+        path: &path,
+        headers: &parts.headers,
+        bytes: &bytes,
+        body: parsed,
+        truncate,
+        ctx,
+    };
+    // The emulator's own endpoints, in table order (see `builtin.rs`); their patterns start at
+    // the origin. A path that does not decode matches only `/**`.
+    let segments = StorePath::parse(&path).unwrap_or(StorePath(Vec::new()));
+    let endpoints: Vec<_> = shared
+        .lock_routes()
+        .iter()
+        .filter_map(|r| match r.handler {
+            Handler::Endpoint(e) => r.matches(&parts.method, &segments).map(|p| (e, p)),
+            Handler::Call(_) => None,
+        })
+        .collect();
+    for (endpoint, params) in endpoints {
+        if let Some(response) = crate::builtin::answer(endpoint, &params, &mut exchange) {
+            return Ok(response);
+        }
+    }
+    let reply = dispatch(
+        &shared,
+        &parts.method,
+        &path,
+        query.as_deref(),
+        &parts.headers,
+        exchange.body.take(),
+        &exchange.ctx,
+    );
+    Ok(exchange.finish(reply, truncate))
+}
+
+/// One HTTP request as the emulator's own endpoints see it.
+pub(crate) struct Exchange<'a> {
+    pub(crate) shared: &'a Shared,
+    pub(crate) method: &'a Method,
+    /// The path as sent, with the version.
+    pub(crate) path: &'a str,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) bytes: &'a Bytes,
+    /// The body parsed as JSON, if there is one (taken by whoever answers).
+    pub(crate) body: Option<Result<Value, serde_json::Error>>,
+    /// Whether a fault asks for the answer's body to be cut off halfway.
+    pub(crate) truncate: bool,
+    ctx: Ctx<'a>,
+}
+
+/// An HTTP response with the emulator's body type.
+pub(crate) type Response = http::Response<ReplyBody>;
+
+impl Exchange<'_> {
+    /// `reply` as an HTTP response with the ids and headers every answer carries.
+    pub(crate) fn finish(&self, reply: Reply, truncate: bool) -> Response {
+        finish(reply, &self.ctx, truncate)
+    }
+
+    /// Adds the ids and headers every answer carries.
+    pub(crate) fn common_headers(&self, headers: &mut HeaderMap) {
+        common_headers(headers, &self.ctx);
+    }
+}
+
+/// JSON `$batch` for the request in `exchange` (see [`batch::batch`]).
+pub(crate) fn answer_batch(exchange: &mut Exchange<'_>) -> Reply {
+    batch(
+        exchange.shared,
+        exchange.path,
+        exchange.body.take(),
+        &exchange.ctx,
+    )
+}
+
+/// The first fault that applies to `method path`, used up by one. Inside a `$batch` only status
+/// faults apply (delays, dropped connections and cut bodies belong to the HTTP exchange).
+fn take_fault(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    batch_item: bool,
+) -> Option<FaultAction> {
+    let mut faults = shared.lock_faults();
+    faults
+        .iter_mut()
+        .filter(|f| f.matches(method, path))
+        .filter(|f| !batch_item || matches!(f.action, FaultAction::Status { .. }))
+        .find_map(|f| {
+            if f.skip > 0 {
+                f.skip -= 1;
+                return None;
+            }
+            f.remaining -= 1;
+            Some(f.action.clone())
+        })
+}
