@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::auth::{TokenCache, TokenCredential};
 use crate::error::ApiError;
-use crate::policy::auth::TokenScope;
+use crate::origin::{SchemeError, TokenScope, check_scheme, is_dot_segment, is_graph_host};
 use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy, RetryClassifier};
 use crate::request::{Request, Response};
 use crate::retry::RetryPolicy;
@@ -37,10 +37,10 @@ impl Cloud {
     /// The cloud's Graph endpoint, without a version.
     pub fn endpoint(self) -> &'static str {
         match self {
-            Cloud::Global => "https://graph.microsoft.com",
-            Cloud::UsGov => "https://graph.microsoft.us",
-            Cloud::UsGovDod => "https://dod-graph.microsoft.us",
-            Cloud::China => "https://microsoftgraph.chinacloudapi.cn",
+            Cloud::Global => crate::origin::GLOBAL_ENDPOINT,
+            Cloud::UsGov => crate::origin::US_GOV_ENDPOINT,
+            Cloud::UsGovDod => crate::origin::US_GOV_DOD_ENDPOINT,
+            Cloud::China => crate::origin::CHINA_ENDPOINT,
         }
     }
 
@@ -400,7 +400,7 @@ impl Client {
             )));
         }
         .map_err(|e| Error::build(format!("`{}` is not a valid URL: {e}", log_path(request.path()))))?;
-        check_scheme(&url, self.allow_http()).map_err(Error::build)?;
+        check_scheme(&url, self.allow_http()).map_err(|e| Error::build(e.to_string()))?;
         Ok(url)
     }
 
@@ -413,28 +413,6 @@ impl Client {
     pub(crate) fn token_allowed(&self, url: &Url) -> bool {
         self.inner.scope.allows(url)
     }
-}
-
-/// Plain http only to loopback, unless the builder allowed it.
-pub(crate) fn check_scheme(url: &Url, allow_http: bool) -> Result<(), String> {
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if allow_http || is_loopback(url) => Ok(()),
-        "http" => Err(format!(
-            "refusing plain http to `{}`; use https, or `ClientBuilder::allow_http(true)`",
-            url.host_str().unwrap_or_default()
-        )),
-        other => Err(format!(
-            "unsupported URL scheme `{}`",
-            crate::error::printable(other, 40)
-        )),
-    }
-}
-
-/// Whether a path segment is `.` or `..`, also when written percent-encoded (`%2e`, `.%2E`, …).
-pub(crate) fn is_dot_segment(seg: &str) -> bool {
-    let decoded = seg.replace("%2e", ".").replace("%2E", ".");
-    decoded == "." || decoded == ".."
 }
 
 impl ClientBuilder {
@@ -691,18 +669,17 @@ impl ClientBuilder {
                 "the service root `{root_text}` has no host"
             )));
         }
-        match root.scheme() {
-            "https" => {}
-            "http" if self.allow_http || is_loopback(&root) => {}
-            "http" => {
+        match check_scheme(&root, self.allow_http) {
+            Ok(()) => {}
+            Err(SchemeError::PlainHttp { .. }) => {
                 return Err(Error::build(format!(
                     "the service root `{root_text}` uses plain http to a host that is not loopback; \
                      use https, or `allow_http(true)`"
                 )));
             }
-            other => {
+            Err(SchemeError::Unsupported { scheme }) => {
                 return Err(Error::build(format!(
-                    "unsupported URL scheme `{other}` in the service root"
+                    "unsupported URL scheme `{scheme}` in the service root"
                 )));
             }
         }
@@ -778,28 +755,6 @@ impl ClientBuilder {
 
 const CLIENT_REQUEST_ID: HeaderName = crate::policy::telemetry::CLIENT_REQUEST_ID;
 const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
-
-/// Whether a service root is Microsoft Graph or shaped like it: a host of one of Graph's national
-/// clouds, or a root whose path is Graph's version root (`/v1.0`, `/beta`), as the emulator and
-/// proxies in front of Graph have. Graph's habits (messages naming Graph, `$batch` item URLs
-/// written as `/users`) apply only to these.
-pub(crate) fn is_graph_host(url: &Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    let cloud = [Cloud::Global, Cloud::UsGov, Cloud::UsGovDod, Cloud::China]
-        .iter()
-        .any(|c| c.endpoint().strip_prefix("https://") == Some(host));
-    cloud || matches!(url.path().trim_end_matches('/'), "/v1.0" | "/beta")
-}
-
-/// Loopback hosts: `localhost`, 127.0.0.0/8 and `::1`.
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
 
 /// Headers whose values never appear in `Debug` output or logs.
 pub(crate) fn is_sensitive_header(name: &HeaderName) -> bool {
@@ -958,23 +913,6 @@ mod tests {
             c.resolve(&r).unwrap().as_str(),
             "https://graph.microsoft.com/v1.0/users/a%40b.com/todo?$top=2"
         );
-    }
-
-    #[test]
-    fn graph_roots_are_recognised_by_host() {
-        for (root, graph) in [
-            ("https://graph.microsoft.com/v1.0", true),
-            ("https://graph.microsoft.us/beta", true),
-            ("https://dod-graph.microsoft.us/v1.0", true),
-            ("https://microsoftgraph.chinacloudapi.cn/v1.0", true),
-            ("https://graph.microsoft.com.evil.example/odata", false),
-            ("https://services.odata.org/V4/TripPinService", false),
-            ("http://127.0.0.1:8080/odata", false),
-            // Graph's layout (the emulator, a proxy in front of Graph).
-            ("http://127.0.0.1:8080/v1.0", true),
-        ] {
-            assert_eq!(is_graph_host(&Url::parse(root).unwrap()), graph, "{root}");
-        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod download;
 pub mod edm;
 mod error;
 pub mod limits;
+mod origin;
 mod page;
 mod pager;
 pub mod path;

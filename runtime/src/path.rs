@@ -200,7 +200,7 @@ impl PathBuilder {
                     "the item path `{{{name}}}` (`{}`) has an empty segment",
                     crate::error::printable(value, 80)
                 ));
-            } else if crate::client::is_dot_segment(seg) {
+            } else if crate::origin::is_dot_segment(seg) {
                 self.fail(format!(
                     "the item path `{{{name}}}` (`{}`) has a `{seg}` segment, which would address another item",
                     crate::error::printable(value, 80)

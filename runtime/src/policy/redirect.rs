@@ -4,7 +4,8 @@ use http::{Method, StatusCode};
 use url::Url;
 
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
-use crate::client::{check_scheme, log_path, log_url};
+use crate::client::{log_path, log_url};
+use crate::origin::check_scheme;
 use crate::{Error, ErrorKind};
 
 /// Follows up to `max_redirects` hops. On another origin (scheme, host or port) the token and the
