@@ -169,7 +169,7 @@ impl Batch {
             if !self.items.iter().any(|i| i.id == *d) {
                 error.get_or_insert(format!(
                     "request {id} depends on `{}`, which is not an earlier request of this batch",
-                    crate::error::printable(d, 40)
+                    crate::redact::printable(d, 40)
                 ));
             }
         }
@@ -482,7 +482,7 @@ impl Client {
                             if !unknown.is_empty() {
                                 message.push_str(&format!(
                                     " (it answers ids that were not asked: {})",
-                                    crate::error::printable(&unknown.join(", "), 120)
+                                    crate::redact::printable(&unknown.join(", "), 120)
                                 ));
                             }
                             if unreadable > 0 {

@@ -11,6 +11,7 @@ use crate::auth::{TokenCache, TokenCredential};
 use crate::error::ApiError;
 use crate::origin::{SchemeError, TokenScope, check_scheme, is_dot_segment, is_graph_host};
 use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy, RetryClassifier};
+use crate::redact::log_path;
 use crate::request::{Request, Response};
 use crate::retry::RetryPolicy;
 use crate::{Error, ErrorKind};
@@ -630,7 +631,7 @@ impl ClientBuilder {
                     "scopes",
                     format!(
                         "`{}` is not a scope (empty or has spaces)",
-                        crate::error::printable(bad, 80)
+                        crate::redact::printable(bad, 80)
                     ),
                 ));
             }
@@ -645,7 +646,7 @@ impl ClientBuilder {
                     "allowed_host",
                     format!(
                         "`{}` is not a host name; give the host alone, e.g. `files.contoso.com`",
-                        crate::error::printable(host, 80)
+                        crate::redact::printable(host, 80)
                     ),
                 ));
             }
@@ -755,28 +756,6 @@ impl ClientBuilder {
 
 const CLIENT_REQUEST_ID: HeaderName = crate::policy::telemetry::CLIENT_REQUEST_ID;
 const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
-
-/// Headers whose values never appear in `Debug` output or logs.
-pub(crate) fn is_sensitive_header(name: &HeaderName) -> bool {
-    name == http::header::AUTHORIZATION
-        || name == http::header::COOKIE
-        || name == http::header::PROXY_AUTHORIZATION
-}
-
-/// A path for logs and errors: without its query string, which may carry tokens (pre-authenticated
-/// URLs) or personal data (`$filter`).
-pub(crate) fn log_path(path: &str) -> &str {
-    path.split('?').next().unwrap_or(path)
-}
-
-pub(crate) fn log_url(url: &Url) -> String {
-    // An opaque origin (`file:`, `data:`…) serialises as `null`: show the scheme instead.
-    let origin = match url.origin() {
-        origin @ url::Origin::Tuple(..) => origin.ascii_serialization(),
-        url::Origin::Opaque(_) => format!("{}:", url.scheme()),
-    };
-    crate::error::printable(&format!("{origin}{}", url.path()), 200)
-}
 
 #[cfg(test)]
 mod tests {

@@ -38,6 +38,7 @@ mod pager;
 pub mod path;
 pub mod policy;
 pub mod query;
+pub mod redact;
 mod request;
 mod retry;
 pub mod upload;

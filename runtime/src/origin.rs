@@ -47,7 +47,7 @@ impl fmt::Display for SchemeError {
             SchemeError::Unsupported { scheme } => write!(
                 f,
                 "unsupported URL scheme `{}`",
-                crate::error::printable(scheme, 40)
+                crate::redact::printable(scheme, 40)
             ),
         }
     }

@@ -198,12 +198,12 @@ impl PathBuilder {
             if seg.is_empty() {
                 self.fail(format!(
                     "the item path `{{{name}}}` (`{}`) has an empty segment",
-                    crate::error::printable(value, 80)
+                    crate::redact::printable(value, 80)
                 ));
             } else if crate::origin::is_dot_segment(seg) {
                 self.fail(format!(
                     "the item path `{{{name}}}` (`{}`) has a `{seg}` segment, which would address another item",
-                    crate::error::printable(value, 80)
+                    crate::redact::printable(value, 80)
                 ));
             } else {
                 self.path

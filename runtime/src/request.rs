@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::Error;
-use crate::error::{DecodeError, snippet};
+use crate::error::DecodeError;
+use crate::redact::{RedactedHeaders, log_path, printable, snippet};
 
 /// Turns a 2xx answer into the request's response type.
 pub type Decoder<T> = fn(StatusCode, &HeaderMap, Bytes) -> Result<T, Error>;
@@ -412,23 +413,11 @@ impl<T> fmt::Debug for Request<T> {
     /// Shows method, path, query and headers; `Authorization` is redacted and the body is shown by
     /// size only, because it may hold secrets such as a sharing link's password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let shown = if crate::client::is_sensitive_header(k) {
-                    "** redacted **"
-                } else {
-                    v.to_str().unwrap_or("<binary>")
-                };
-                (k.as_str(), shown)
-            })
-            .collect();
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("headers", &headers)
+            .field("headers", &RedactedHeaders::list(&self.headers))
             .field("body_len", &self.body.as_ref().map_or(0, Bytes::len))
             .field("response", &std::any::type_name::<T>())
             .finish()
@@ -622,7 +611,7 @@ fn bad_link(what: &str, raw: &str, e: url::ParseError) -> Error {
         crate::ErrorKind::Protocol,
         format!(
             "the service's {what} `{}` is not a URL reference ({e})",
-            crate::error::printable(crate::client::log_path(raw), 120)
+            printable(log_path(raw), 120)
         ),
     )
 }

@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
+use http::HeaderValue;
+
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
 use crate::auth::TokenCache;
 use crate::origin::TokenScope;
 use crate::{Error, ErrorKind};
-use http::HeaderValue;
 
 /// Adds `Authorization: Bearer …` (marked sensitive) when the URL is in scope and the request is
 /// not anonymous; a fresh token per try, from the single-flight cache. An answer 401 to a token

@@ -63,6 +63,7 @@ use http::{HeaderMap, Method, StatusCode};
 use url::Url;
 
 use crate::Error;
+use crate::redact::{RedactedHeaders, log_url};
 
 pub(crate) mod auth;
 pub(crate) mod limits;
@@ -209,26 +210,9 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &crate::client::log_url(&self.url))
-            .field("headers", &RedactedHeaders(&self.headers))
+            .field("url", &log_url(&self.url))
+            .field("headers", &RedactedHeaders::map(&self.headers))
             .field("body_len", &self.body.as_ref().map_or(0, Bytes::len))
-            .finish()
-    }
-}
-
-pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a HeaderMap);
-
-impl fmt::Debug for RedactedHeaders<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| {
-                let shown = if crate::client::is_sensitive_header(k) {
-                    "** redacted **"
-                } else {
-                    v.to_str().unwrap_or("<binary>")
-                };
-                (k.as_str(), shown)
-            }))
             .finish()
     }
 }
@@ -259,7 +243,7 @@ impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpResponse")
             .field("status", &self.status)
-            .field("headers", &RedactedHeaders(&self.headers))
+            .field("headers", &RedactedHeaders::map(&self.headers))
             .field("body", &self.body)
             .finish()
     }
