@@ -11,11 +11,13 @@ use http::{HeaderMap, HeaderName};
 use url::Url;
 
 /// The headers whose values never appear in `Debug` output or logs, and that a redirect to another
-/// origin drops: credentials and cookies.
+/// origin drops: credentials and cookies (`Set-Cookie` appears in answers, whose `Debug` output
+/// redacts it too).
 pub const SENSITIVE_HEADERS: &[HeaderName] = &[
     http::header::AUTHORIZATION,
     http::header::PROXY_AUTHORIZATION,
     http::header::COOKIE,
+    http::header::SET_COOKIE,
 ];
 
 /// Whether `name` is one of [`SENSITIVE_HEADERS`].
@@ -146,6 +148,22 @@ mod tests {
         assert_eq!(snippet(b"abcdefghij", 5, 4), "…defg…");
         assert_eq!(snippet(b"abc", 1, 10), "abc");
         assert_eq!(snippet(b"", 0, 10), "");
+    }
+
+    #[test]
+    fn credentials_and_cookies_both_ways_are_sensitive() {
+        for name in [
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "set-cookie",
+        ] {
+            assert!(
+                is_sensitive_header(&HeaderName::from_static(name)),
+                "{name}"
+            );
+        }
+        assert!(!is_sensitive_header(&http::header::LOCATION));
     }
 
     #[test]
