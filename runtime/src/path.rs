@@ -1,11 +1,14 @@
 //! Percent-encoding of key values and query strings: the one place graph-odata turns user values into
-//! URL text.
+//! URL text; and the check and resolution of a request path against the service root.
 
 use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use url::Url;
 
 use crate::Error;
+use crate::origin::{check_scheme, is_dot_segment};
+use crate::redact::log_path;
 
 /// Everything but RFC 3986 "unreserved" characters is encoded in a key segment: `/`, `#`, `?`, `%`,
 /// `'`, space, `+` and `@` (`alice@contoso.com` → `alice%40contoso.com`, as Microsoft's SDKs send it).
@@ -71,9 +74,114 @@ pub fn encode_query_component(value: &str) -> Cow<'_, str> {
     utf8_percent_encode(value, QUERY).into()
 }
 
+/// The absolute URL of a request path: `root` plus `path` (which starts with `/` and may hold a
+/// query string), or `path` itself when it is an absolute http(s) URL. Refused before anything is
+/// sent: control characters, `#`, backslashes, `.`/`..` segments (raw or percent-encoded), and a
+/// scheme the client may not use (see [`check_scheme`](crate::origin::check_scheme)).
+pub(crate) fn resolve(root: &Url, path: &str, allow_http: bool) -> Result<Url, Error> {
+    if let Some(bad) = path
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '#' | '\\'))
+    {
+        return Err(Error::build(format!(
+            "the path `{}` contains {}",
+            log_path(path),
+            match bad {
+                '#' => "`#`; encode key values with `path::encode_segment`".to_owned(),
+                '\\' => "a backslash".to_owned(),
+                _ => "a control character".to_owned(),
+            }
+        )));
+    }
+    // A `.` or `..` segment, raw or percent-encoded, would be normalised by the URL parser (or
+    // by the server) into another route, reached with the token: refuse it before sending.
+    let path_part = path.split_once('?').map_or(path, |(p, _)| p);
+    let after_origin = match path_part
+        .strip_prefix("https://")
+        .or_else(|| path_part.strip_prefix("http://"))
+    {
+        Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => path_part,
+    };
+    if let Some(seg) = after_origin.split('/').find(|seg| is_dot_segment(seg)) {
+        return Err(Error::build(format!(
+            "the path `{}` has a `{seg}` segment, which would address another route; \
+             encode key values with `path::encode_segment`",
+            log_path(path)
+        )));
+    }
+    let url = if path.starts_with('/') {
+        // Extend the parsed root rather than parse a whole URL again (no host re-validation
+        // per call).
+        let (p, q) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
+        let mut url = root.clone();
+        let joined = format!("{}{p}", url.path().trim_end_matches('/'));
+        url.set_path(&joined);
+        url.set_query(q);
+        Ok(url)
+    } else if path.starts_with("https://") || path.starts_with("http://") {
+        Url::parse(path)
+    } else {
+        return Err(Error::build(format!(
+            "the path `{}` must start with `/` (relative to the service root) \
+             or be an absolute http(s) URL",
+            log_path(path)
+        )));
+    }
+    .map_err(|e| Error::build(format!("`{}` is not a valid URL: {e}", log_path(path))))?;
+    check_scheme(&url, allow_http).map_err(|e| Error::build(e.to_string()))?;
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_checked_before_sending() {
+        let root = Url::parse("https://graph.microsoft.com/v1.0").unwrap();
+        let bad = |p: &str| resolve(&root, p, false).unwrap_err().to_string();
+        assert!(bad("me").contains("must start with `/`"));
+        assert!(bad("/docs\\api/connections").contains("backslash"));
+        assert!(bad("/users/a#b").contains("`#`"));
+        assert!(bad("http://evil.example/x").contains("refusing plain http"));
+        // Dot segments, raw or percent-encoded, in hand-built paths and absolute links: never
+        // normalised into another route.
+        for p in [
+            "/users/../admin",
+            "/users/./me",
+            "/users/%2e%2e/admin",
+            "/users/%2E%2E",
+            "/users/.%2e/admin",
+            "/users/%2e./admin",
+            "/users/%2e",
+            "/..",
+            "https://graph.microsoft.com/v1.0/users/../../beta/admin",
+            "https://graph.microsoft.com/v1.0/%2E%2E/beta/me?$top=1",
+        ] {
+            let msg = bad(p);
+            assert!(
+                msg.contains("segment, which would address another route"),
+                "{p}: {msg}"
+            );
+        }
+        // Dots inside a segment, and in the query, are ordinary text.
+        for p in [
+            "/drives/b/items/a..b",
+            "/users/.hidden",
+            "/me/messages?$filter=a eq '..'",
+        ] {
+            assert!(resolve(&root, p, false).is_ok(), "{p}");
+        }
+        assert_eq!(
+            resolve(&root, "/users/a%40b.com/todo?$top=2", false)
+                .unwrap()
+                .as_str(),
+            "https://graph.microsoft.com/v1.0/users/a%40b.com/todo?$top=2"
+        );
+    }
 
     #[test]
     fn segments_encode_every_reserved_character() {
@@ -200,7 +308,7 @@ impl PathBuilder {
                     "the item path `{{{name}}}` (`{}`) has an empty segment",
                     crate::redact::printable(value, 80)
                 ));
-            } else if crate::origin::is_dot_segment(seg) {
+            } else if is_dot_segment(seg) {
                 self.fail(format!(
                     "the item path `{{{name}}}` (`{}`) has a `{seg}` segment, which would address another item",
                     crate::redact::printable(value, 80)
