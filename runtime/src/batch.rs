@@ -494,13 +494,16 @@ impl Client {
                             continue;
                         }
                     };
-                    let throttled = crate::retry::is_retryable_status(answer.status, &item.method);
+                    let throttled =
+                        crate::retry::rules::is_retryable_status(answer.status, &item.method);
                     let failed_dependency = answer.status == StatusCode::FAILED_DEPENDENCY;
                     if throttled || failed_dependency {
                         if throttled {
-                            let ra =
-                                crate::retry::parse_retry_after(&answer.headers, SystemTime::now())
-                                    .unwrap_or_else(|| policy.backoff(retries + 1));
+                            let ra = crate::retry::after::parse_retry_after(
+                                &answer.headers,
+                                SystemTime::now(),
+                            )
+                            .unwrap_or_else(|| policy.backoff(retries + 1));
                             wait = Some(wait.map_or(ra, |w| w.max(ra)));
                         }
                         again.push(i);
@@ -538,7 +541,10 @@ impl Client {
                 // Items still throttled are reported as a single call would be: `Throttled`.
                 for &i in &again {
                     if let Some(Ok(answer)) = &mut answers[i]
-                        && crate::retry::is_retryable_status(answer.status, &batch.items[i].method)
+                        && crate::retry::rules::is_retryable_status(
+                            answer.status,
+                            &batch.items[i].method,
+                        )
                     {
                         answer.gave_up_after = Some(sends[i]);
                     }

@@ -133,7 +133,7 @@ impl ApiError {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let retry_after = crate::retry::parse_retry_after(headers, SystemTime::now());
+        let retry_after = crate::retry::after::parse_retry_after(headers, SystemTime::now());
         let mut api = ApiError {
             status,
             code: None,

@@ -73,7 +73,7 @@ pub(crate) mod telemetry;
 pub(crate) mod trace;
 pub(crate) mod transport;
 
-pub use retry::{DefaultClassifier, RetryClassifier, TryOutcome};
+pub use crate::retry::rules::{DefaultClassifier, RetryClassifier, TryOutcome};
 
 /// A boxed, sendable future, as policies return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
