@@ -8,8 +8,8 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::decode::Decoder;
 use crate::error::ApiError;
-use crate::request::Decoder;
 use crate::{Client, Error, ErrorKind, Request};
 
 /// Graph's limit of requests in one `$batch`.

@@ -12,7 +12,8 @@ use crate::error::ApiError;
 use crate::origin::{SchemeError, TokenScope, check_scheme, is_graph_host};
 use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy, RetryClassifier};
 use crate::redact::log_path;
-use crate::request::{Request, Response};
+use crate::request::Request;
+use crate::response::Response;
 use crate::retry::RetryPolicy;
 use crate::{Error, ErrorKind};
 
@@ -226,7 +227,7 @@ impl Client {
         } = response;
         let body = body.as_bytes().cloned().unwrap_or_default();
         let context = origin
-            .then(|| crate::request::leading_context(&body))
+            .then(|| crate::response::leading_context(&body))
             .flatten();
         let decoded = request.decode(status, &headers, body).map_err(|mut e| {
             e.set_call_info(ctx.attempt(), ctx.client_request_id(), self.inner.graph);

@@ -27,6 +27,7 @@
 pub mod auth;
 pub mod batch;
 mod client;
+mod decode;
 pub mod delta;
 pub mod download;
 pub mod edm;
@@ -40,6 +41,7 @@ pub mod policy;
 pub mod query;
 pub mod redact;
 mod request;
+mod response;
 mod retry;
 pub mod upload;
 #[path = "wire.rs"]
@@ -64,15 +66,16 @@ pub mod __private {
     pub mod wire {
         pub use crate::wire_format::*;
     }
-    pub use crate::page::decode_operation;
-    pub use crate::request::decode_json;
+    pub use crate::decode::{decode_json, decode_operation};
 }
 
 pub use client::{ApiVersion, Client, ClientBuilder, Cloud, DEFAULT_TIMEOUT, USER_AGENT};
+pub use decode::Decoder;
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use page::Page;
 pub use pager::{Items, Pager};
-pub use request::{Decoder, Request, Response};
+pub use request::Request;
+pub use response::Response;
 pub use retry::RetryPolicy;
 
 /// Re-exported so users and generated code name the same versions.
