@@ -44,27 +44,16 @@ mod request;
 mod response;
 mod retry;
 pub mod upload;
-#[path = "wire.rs"]
-mod wire_format;
-
-pub mod wire {
-    //! OData JSON helpers for models: the traits the attribute macros implement, tri-state PATCH
-    //! values, flags enums, raw objects of unknown derived types, and the lossless write mode.
-    //!
-    //! Users rarely name these directly: `#[graph_entity]`, `#[graph_complex]` and `#[graph_enum]`
-    //! implement the traits.
-    pub use crate::wire_format::{
-        Flags, FlagsEnum, GraphEnum, Lossless, ODataLiteral, ODataStruct, ODataType, ODataValue,
-        Patch, RawObject, TypeKind, WriteMode, current_mode,
-    };
-}
+pub mod wire;
 
 /// What the attribute macros' generated code calls. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
     /// Every wire helper, the codegen-only ones included.
     pub mod wire {
-        pub use crate::wire_format::*;
+        pub use crate::wire::codegen::*;
+        pub use crate::wire::raw::{is_annotation, strip_hash};
+        pub use crate::wire::*;
     }
     pub use crate::decode::{decode_json, decode_operation};
 }

@@ -1,0 +1,119 @@
+//! Values as literals in a URL: function parameters such as `getByPath(path='a%2Fb')`.
+
+use serde::Serialize;
+
+/// A value that can be a function parameter in a URL: `getByPath(path='a%2Fb')`, `f(n=3)`.
+///
+/// Strings are quoted with `'` doubled; numbers, booleans, dates and GUIDs are written bare; `None`
+/// leaves the parameter out. `#[graph_enum]` types are written as their quoted member name.
+///
+/// ```
+/// use graph_odata_runtime::wire::ODataLiteral;
+/// assert_eq!("O'Neil".to_owned().literal().as_deref(), Some("'O''Neil'"));
+/// assert_eq!(3i32.literal().as_deref(), Some("3"));
+/// assert_eq!(None::<bool>.literal(), None);
+/// ```
+pub trait ODataLiteral {
+    /// The OData literal text, or `None` to leave the parameter out.
+    fn literal(&self) -> Option<String>;
+
+    /// Adds `name=value` to an open call (percent-encoded).
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        match self.literal() {
+            Some(l) => path.literal_arg(name, &l),
+            None => path,
+        }
+    }
+}
+
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+impl ODataLiteral for String {
+    fn literal(&self) -> Option<String> {
+        Some(quote(self))
+    }
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        path.quoted_arg(name, self)
+    }
+}
+
+impl ODataLiteral for str {
+    fn literal(&self) -> Option<String> {
+        Some(quote(self))
+    }
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        path.quoted_arg(name, self)
+    }
+}
+
+impl<T: ODataLiteral + ?Sized> ODataLiteral for &T {
+    fn literal(&self) -> Option<String> {
+        (**self).literal()
+    }
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        (**self).write_arg(name, path)
+    }
+}
+
+/// A collection, as the JSON array OData writes for a parameter alias (`@ids=["a","b"]`);
+/// `#[graph_function(aliases)]` sends collection parameters this way (a collection cannot be a
+/// literal inside the path).
+impl<T: Serialize> ODataLiteral for Vec<T> {
+    fn literal(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
+    }
+}
+
+impl<T: ODataLiteral> ODataLiteral for Option<T> {
+    fn literal(&self) -> Option<String> {
+        self.as_ref()?.literal()
+    }
+    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+        match self {
+            Some(v) => v.write_arg(name, path),
+            None => path,
+        }
+    }
+}
+
+macro_rules! bare_literal {
+    ($($t:ty),*) => {$(
+        impl ODataLiteral for $t {
+            fn literal(&self) -> Option<String> {
+                Some(self.to_string())
+            }
+        }
+    )*};
+}
+
+bare_literal!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    f32,
+    f64,
+    crate::edm::DateTimeOffset,
+    crate::edm::Date,
+    crate::edm::TimeOfDay,
+    crate::edm::Guid,
+    crate::edm::Decimal
+);
+
+impl ODataLiteral for crate::edm::Int64 {
+    fn literal(&self) -> Option<String> {
+        Some(self.0.to_string())
+    }
+}
+
+impl ODataLiteral for crate::edm::Duration {
+    fn literal(&self) -> Option<String> {
+        Some(format!("duration'{self}'"))
+    }
+}
