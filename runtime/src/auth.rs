@@ -79,7 +79,8 @@ use std::time::{Duration, SystemTime};
 
 use crate::Error;
 
-/// A boxed future, as returned by [`TokenCredential::get_token`].
+/// A boxed, sendable future, as credentials ([`TokenCredential::get_token`]) and policies
+/// ([`Policy::send`](crate::policy::Policy::send)) return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// How long before its expiry a long-lived cached token is refreshed (see [`refresh_margin`]).

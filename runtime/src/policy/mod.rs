@@ -53,8 +53,6 @@
 //! ```
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -75,8 +73,8 @@ pub(crate) mod transport;
 
 pub use crate::retry::rules::{DefaultClassifier, RetryClassifier, TryOutcome};
 
-/// A boxed, sendable future, as policies return.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+#[doc(inline)]
+pub use crate::auth::BoxFuture;
 
 /// One step of the pipeline. See the [module docs](self) for the order and an example.
 ///
