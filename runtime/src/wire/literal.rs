@@ -79,8 +79,8 @@ impl<T: ODataLiteral> ODataLiteral for Option<T> {
 }
 
 macro_rules! bare_literal {
-    ($($t:ty),*) => {$(
-        impl ODataLiteral for $t {
+    (bare: [$($bare:ty),* $(,)?], other: [$($other:ty),* $(,)?] $(,)?) => {$(
+        impl ODataLiteral for $bare {
             fn literal(&self) -> Option<String> {
                 Some(self.to_string())
             }
@@ -88,23 +88,7 @@ macro_rules! bare_literal {
     )*};
 }
 
-bare_literal!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    f32,
-    f64,
-    crate::edm::DateTimeOffset,
-    crate::edm::Date,
-    crate::edm::TimeOfDay,
-    crate::edm::Guid,
-    crate::edm::Decimal
-);
+value_types!(bare_literal);
 
 impl ODataLiteral for crate::edm::Int64 {
     fn literal(&self) -> Option<String> {

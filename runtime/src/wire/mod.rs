@@ -9,6 +9,43 @@ use serde::Serialize;
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
+/// The one list of the value types graph-odata knows, handed to `$then!`: every one is an
+/// [`ODataValue`]; those under `bare` are written in a URL as their `Display` text
+/// ([`ODataLiteral`]); those under `other` have a literal form of their own (`String`, `Int64`,
+/// `Duration`) or none.
+macro_rules! value_types {
+    ($then:ident) => {
+        $then! {
+            bare: [
+                bool,
+                i8,
+                i16,
+                i32,
+                i64,
+                u8,
+                u16,
+                u32,
+                f32,
+                f64,
+                crate::edm::DateTimeOffset,
+                crate::edm::Date,
+                crate::edm::TimeOfDay,
+                crate::edm::Guid,
+                crate::edm::Decimal,
+            ],
+            other: [
+                String,
+                serde_json::Value,
+                serde_json::Map<String, serde_json::Value>,
+                crate::edm::Duration,
+                crate::edm::Binary,
+                crate::edm::Int64,
+                crate::wire::RawObject,
+            ],
+        }
+    };
+}
+
 pub(crate) mod codegen;
 mod flags;
 mod literal;
@@ -113,33 +150,13 @@ pub trait ODataStruct: ODataType + Sized {
 pub trait ODataValue: Serialize + serde::de::DeserializeOwned {}
 
 macro_rules! odata_value {
-    ($($t:ty),* $(,)?) => { $(impl ODataValue for $t {})* };
+    (bare: [$($bare:ty),* $(,)?], other: [$($other:ty),* $(,)?] $(,)?) => {
+        $(impl ODataValue for $bare {})*
+        $(impl ODataValue for $other {})*
+    };
 }
 
-odata_value!(
-    String,
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    f32,
-    f64,
-    serde_json::Value,
-    serde_json::Map<String, serde_json::Value>,
-    crate::edm::DateTimeOffset,
-    crate::edm::Date,
-    crate::edm::TimeOfDay,
-    crate::edm::Duration,
-    crate::edm::Binary,
-    crate::edm::Int64,
-    crate::edm::Decimal,
-    crate::edm::Guid,
-    RawObject,
-);
+value_types!(odata_value);
 impl<T: ODataValue> ODataValue for Option<T> {}
 impl<T: ODataValue> ODataValue for Vec<T> {}
 impl<T: ODataValue> ODataValue for Box<T> {}
