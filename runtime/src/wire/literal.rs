@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::path::PathBuilder;
+
 /// A value that can be a function parameter in a URL: `getByPath(path='a%2Fb')`, `f(n=3)`.
 ///
 /// Strings are quoted with `'` doubled; numbers, booleans, dates and GUIDs are written bare; `None`
@@ -18,7 +20,7 @@ pub trait ODataLiteral {
     fn literal(&self) -> Option<String>;
 
     /// Adds `name=value` to an open call (percent-encoded).
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+    fn write_arg(&self, name: &str, path: PathBuilder) -> PathBuilder {
         match self.literal() {
             Some(l) => path.literal_arg(name, &l),
             None => path,
@@ -34,7 +36,7 @@ impl ODataLiteral for String {
     fn literal(&self) -> Option<String> {
         Some(quote(self))
     }
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+    fn write_arg(&self, name: &str, path: PathBuilder) -> PathBuilder {
         path.quoted_arg(name, self)
     }
 }
@@ -43,7 +45,7 @@ impl ODataLiteral for str {
     fn literal(&self) -> Option<String> {
         Some(quote(self))
     }
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+    fn write_arg(&self, name: &str, path: PathBuilder) -> PathBuilder {
         path.quoted_arg(name, self)
     }
 }
@@ -52,7 +54,7 @@ impl<T: ODataLiteral + ?Sized> ODataLiteral for &T {
     fn literal(&self) -> Option<String> {
         (**self).literal()
     }
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+    fn write_arg(&self, name: &str, path: PathBuilder) -> PathBuilder {
         (**self).write_arg(name, path)
     }
 }
@@ -70,7 +72,7 @@ impl<T: ODataLiteral> ODataLiteral for Option<T> {
     fn literal(&self) -> Option<String> {
         self.as_ref()?.literal()
     }
-    fn write_arg(&self, name: &str, path: crate::path::PathBuilder) -> crate::path::PathBuilder {
+    fn write_arg(&self, name: &str, path: PathBuilder) -> PathBuilder {
         match self {
             Some(v) => v.write_arg(name, path),
             None => path,
@@ -99,5 +101,22 @@ impl ODataLiteral for crate::edm::Int64 {
 impl ODataLiteral for crate::edm::Duration {
     fn literal(&self) -> Option<String> {
         Some(format!("duration'{self}'"))
+    }
+}
+
+impl PathBuilder {
+    /// Adds `name=literal` to an open call from a typed value: a number or a GUID bare, a string
+    /// quoted with its quotes doubled (`'O''Neil'`), `None` leaves the parameter out. Text can
+    /// never end the literal early and add parameters of its own.
+    ///
+    /// ```
+    /// use graph_odata_runtime::path::PathBuilder;
+    /// let path = PathBuilder::new().segment("reports").call_start("usage")
+    ///     .typed_arg("top", &5).typed_arg("period", "D7',x='y").typed_arg("since", &None::<i32>)
+    ///     .call_end().finish().unwrap();
+    /// assert_eq!(path, "/reports/usage(top=5,period='D7%27%27%2Cx%3D%27%27y')");
+    /// ```
+    pub fn typed_arg<T: ODataLiteral + ?Sized>(self, name: &str, value: &T) -> PathBuilder {
+        value.write_arg(name, self)
     }
 }
