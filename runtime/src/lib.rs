@@ -21,6 +21,23 @@
 //! `reqwest::Client`); [`policy`] to add behaviour to every call; [`Client::pages`] and
 //! [`Client::stream`] for collections, [`batch`], [`delta`], [`upload`] and [`download`] for the
 //! bigger operations; [`Error`] for what can go wrong.
+//!
+//! # Layers
+//!
+//! Each file imports (`use crate::…`) only files of the layers before it; the files of one folder
+//! share their folder's private items through `super::`.
+//!
+//! 1. Leaves: `redact` (sensitive headers, log-safe text), `limits`, `edm`, `retry::after`
+//!    (`Retry-After`) and `retry` ([`RetryPolicy`]).
+//! 2. `origin` (the http/https rule, loopback, Graph's hosts, the token's scope) and `error`.
+//! 3. `path` (encoding, resolving a path against the service root), `decode`, `response`,
+//!    `retry::rules` (what is retried) and `auth` (where tokens come from).
+//! 4. `request`.
+//! 5. `path::PathBuilder`, `page` and `wire`.
+//! 6. `query` and `delta`.
+//! 7. `policy`: the pipeline and the built-in policies.
+//! 8. `client`: [`Client`], and [`ClientBuilder`], which assembles the pipeline.
+//! 9. What runs over a client: `pager`, `batch`, `upload` and `download`.
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
