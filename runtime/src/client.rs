@@ -10,7 +10,7 @@ use url::Url;
 use crate::auth::TokenCache;
 use crate::error::ApiError;
 use crate::origin::TokenScope;
-use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy};
+use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy, RetryClassifier};
 use crate::redact::log_path;
 use crate::request::Request;
 use crate::response::Response;
@@ -47,6 +47,8 @@ struct Inner {
     scope: TokenScope,
     tokens: Option<Arc<TokenCache>>,
     retry: RetryPolicy,
+    /// What is retried; the retry policy holds the same classifier.
+    classifier: Arc<dyn RetryClassifier>,
     try_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_response_size: u64,
@@ -76,6 +78,12 @@ impl fmt::Debug for Client {
 impl Client {
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// What is retried: the classifier given to the builder, else
+    /// [`DefaultClassifier`](crate::policy::DefaultClassifier).
+    pub(crate) fn retry_classifier(&self) -> &dyn RetryClassifier {
+        &*self.inner.classifier
     }
 
     /// The service root every relative path is appended to, e.g. `https://graph.microsoft.com/v1.0`.

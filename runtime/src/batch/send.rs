@@ -1,5 +1,5 @@
-//! Sending a `$batch`: chunks of at most 20 requests, items answered 429/503 sent again within
-//! the client's retry budget.
+//! Sending a `$batch`: chunks of at most 20 requests; items the client's retry classifier wants
+//! retried (429 and 503 by default) are sent again within the client's retry budget.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
@@ -9,13 +9,16 @@ use serde_json::{Value, json};
 
 use super::json::{answer_of, item_json};
 use super::{Answer, Batch, BatchResults, ItemError, MAX_BATCH};
+use crate::policy::TryOutcome;
 use crate::{Client, Error, ErrorKind, Request};
 
 impl Client {
     /// Sends a [`Batch`] as `$batch` calls of at most 20 requests. The whole call is retried like
-    /// any request; items answered 429/503 (and 504 for idempotent methods) are sent again in a
-    /// later call after their own `Retry-After` (or the backoff), together with the requests that
-    /// depend on them, within the client's retry budget.
+    /// any request. Each item's answer is shown to the client's
+    /// [`RetryClassifier`](crate::policy::RetryClassifier) (by default: 429 and 503, and 504 for
+    /// idempotent methods); the items it retries are sent again in a later call after their own
+    /// `Retry-After` (or the backoff), together with the requests that depend on them, within the
+    /// client's retry budget.
     pub async fn send_batch(&self, batch: Batch) -> Result<BatchResults, Error> {
         let mut answers: Vec<Option<Result<Answer, ItemError>>> = vec![None; batch.items.len()];
         let mut pending: Vec<usize> = Vec::new();
@@ -30,6 +33,9 @@ impl Client {
         let mut waited = Duration::ZERO;
         let mut calls = 0u32;
         let mut sends: Vec<u32> = vec![0; batch.items.len()];
+        // Whether the classifier retries an item's latest answer.
+        let mut retryable: Vec<bool> = vec![false; batch.items.len()];
+        let classifier = self.retry_classifier();
         loop {
             let mut again: Vec<usize> = Vec::new();
             let mut wait: Option<Duration> = None;
@@ -104,8 +110,17 @@ impl Client {
                             continue;
                         }
                     };
-                    let throttled =
-                        crate::retry::rules::is_retryable_status(answer.status, &item.method);
+                    // As for a single call, the classifier sees the answers that are not a
+                    // success.
+                    let throttled = !answer.status.is_success()
+                        && classifier.should_retry(
+                            &item.method,
+                            &TryOutcome::Answered {
+                                status: answer.status,
+                                headers: &answer.headers,
+                            },
+                        );
+                    retryable[i] = throttled;
                     let failed_dependency = answer.status == StatusCode::FAILED_DEPENDENCY;
                     if throttled || failed_dependency {
                         if throttled {
@@ -151,10 +166,7 @@ impl Client {
                 // Items still throttled are reported as a single call would be: `Throttled`.
                 for &i in &again {
                     if let Some(Ok(answer)) = &mut answers[i]
-                        && crate::retry::rules::is_retryable_status(
-                            answer.status,
-                            &batch.items[i].method,
-                        )
+                        && retryable[i]
                     {
                         answer.gave_up_after = Some(sends[i]);
                     }

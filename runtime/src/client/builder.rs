@@ -296,8 +296,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces what is retried ([`DefaultClassifier`](crate::policy::DefaultClassifier): Graph's
-    /// rules). The [`RetryPolicy`] still sets how often and how long.
+    /// Replaces what is retried, for calls and for the items of a `$batch`
+    /// ([`DefaultClassifier`](crate::policy::DefaultClassifier): Graph's rules). The
+    /// [`RetryPolicy`] still sets how often and how long.
     pub fn retry_classifier(mut self, classifier: impl RetryClassifier + 'static) -> Self {
         self.classifier = Arc::new(classifier);
         self
@@ -448,7 +449,7 @@ impl ClientBuilder {
                 telemetry: crate::policy::telemetry::Telemetry { user_agent },
                 retry: crate::policy::retry::Retry {
                     policy: self.retry.clone(),
-                    classifier: self.classifier,
+                    classifier: Arc::clone(&self.classifier),
                     try_timeout: self.try_timeout,
                 },
                 auth: tokens.clone().map(|tokens| crate::policy::auth::Auth {
@@ -471,6 +472,7 @@ impl ClientBuilder {
                 scope,
                 tokens,
                 retry: self.retry,
+                classifier: self.classifier,
                 try_timeout: self.try_timeout,
                 total_timeout: self.total_timeout,
                 max_response_size: self.max_response_size,

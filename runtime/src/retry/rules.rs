@@ -53,6 +53,8 @@ pub enum TryOutcome<'a> {
 
 /// Decides whether a try is worth repeating. The retry policy still applies the budget
 /// ([`RetryPolicy`](super::RetryPolicy)): the number of retries, the total wait, `Retry-After`.
+/// It is asked about every failed try of a call, and about every item of a `$batch` answered with
+/// a status that is not a success ([`Client::send_batch`](crate::Client::send_batch)).
 ///
 /// Replace it with [`ClientBuilder::retry_classifier`](crate::ClientBuilder::retry_classifier);
 /// build on [`DefaultClassifier`] to keep Graph's rules:
