@@ -53,8 +53,8 @@ async fn cache_refreshes_expiring_tokens_and_after_invalidation() {
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 
-/// A 10-second token is reused for half its life, then refreshed (it used to be refetched for
-/// every request because it expired within the fixed 5-minute margin).
+/// A 10-second token, which expires within the 5-minute refresh margin from the start, is reused
+/// for half its life, then refreshed.
 #[tokio::test(start_paused = true)]
 async fn short_lived_tokens_are_cached_for_half_their_life() {
     let calls = Arc::new(AtomicU32::new(0));
