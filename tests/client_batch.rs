@@ -248,3 +248,89 @@ async fn a_throttled_batch_call_is_retried_whole() {
         "the whole $batch was sent twice"
     );
 }
+
+/// A retry classifier that records what it was asked (method and status of each answered try)
+/// and retries a 500 only when told to; everything else it refuses.
+#[derive(Debug, Clone, Default)]
+struct Recording {
+    retry_500: bool,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(Method, u16)>>>,
+}
+
+impl Recording {
+    fn seen(&self) -> Vec<(Method, u16)> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl graph_odata::policy::RetryClassifier for Recording {
+    fn should_retry(&self, method: &Method, outcome: &graph_odata::policy::TryOutcome<'_>) -> bool {
+        match outcome {
+            graph_odata::policy::TryOutcome::Answered { status, .. } => {
+                if let Ok(mut seen) = self.seen.lock() {
+                    seen.push((method.clone(), status.as_u16()));
+                }
+                self.retry_500 && status.as_u16() == 500
+            }
+            _ => false,
+        }
+    }
+}
+
+fn client_with(emu: &graph_odata_emulator::Emulator, classifier: Recording) -> Client {
+    Client::builder()
+        .service_root(emu.v1_url())
+        .retry(support::fast_retry())
+        .retry_classifier(classifier)
+        .build()
+        .unwrap()
+}
+
+/// A `$batch` item is retried when the client's classifier says so, even for a status the
+/// default rules leave alone.
+#[tokio::test]
+async fn a_batch_item_is_retried_when_the_clients_classifier_says_so() {
+    let emu = emulator().await;
+    emu.insert("/users", json!({"id": "u1"}));
+    emu.fault(
+        Fault::status(500)
+            .method(Method::GET)
+            .path("/v1.0/users/u1"),
+    );
+    let classifier = Recording {
+        retry_500: true,
+        ..Recording::default()
+    };
+    let client = client_with(&emu, classifier.clone());
+    let mut batch = Batch::new();
+    let user = batch.add(Request::<Value>::get("/users/u1"));
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(results.get(&user).unwrap()["id"], "u1");
+    assert_eq!(results.calls(), 2, "the item went back in a second call");
+    assert_eq!(classifier.seen(), [(Method::GET, 500)]);
+}
+
+/// A throttled `$batch` item is not sent again when the client's classifier refuses.
+#[tokio::test]
+async fn a_throttled_batch_item_is_not_resent_when_the_clients_classifier_refuses() {
+    let emu = emulator().await;
+    emu.create_collection("/groups");
+    emu.fault(
+        Fault::throttle("0")
+            .method(Method::POST)
+            .path("/v1.0/groups"),
+    );
+    let classifier = Recording::default();
+    let client = client_with(&emu, classifier.clone());
+    let mut batch = Batch::new();
+    let group = batch.add(Request::<Group>::post(
+        "/groups",
+        &json!({"displayName": "g"}),
+    ));
+    let results = client.send_batch(batch).await.unwrap();
+    let err = results.get(&group).unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(results.calls(), 1, "the item was not sent again");
+    assert_eq!(classifier.seen(), [(Method::POST, 429)]);
+    assert_eq!(emu.count("/groups"), Some(0));
+}

@@ -2,20 +2,22 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use serde_json::{Map, Value, json};
+use http::{HeaderMap, StatusCode};
+use serde_json::Value;
 
+use crate::decode::Decoder;
 use crate::error::ApiError;
-use crate::request::Decoder;
-use crate::{Client, Error, ErrorKind, Request};
+use crate::{Error, ErrorKind, Request};
+
+mod json;
+mod send;
 
 /// Graph's limit of requests in one `$batch`.
 pub const MAX_BATCH: usize = 20;
 
-/// A set of requests sent as JSON `$batch` calls (see [`Client::send_batch`]).
+/// A set of requests sent as JSON `$batch` calls (see [`Client::send_batch`](crate::Client::send_batch)).
 ///
 /// ```no_run
 /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
@@ -169,7 +171,7 @@ impl Batch {
             if !self.items.iter().any(|i| i.id == *d) {
                 error.get_or_insert(format!(
                     "request {id} depends on `{}`, which is not an earlier request of this batch",
-                    crate::error::printable(d, 40)
+                    crate::redact::printable(d, 40)
                 ));
             }
         }
@@ -312,291 +314,5 @@ impl BatchResults {
     /// How many `$batch` calls were made (chunks and re-sends of throttled items).
     pub fn calls(&self) -> u32 {
         self.calls
-    }
-}
-
-/// One request of a `$batch` body. The URL is written as Graph documents it for Graph roots
-/// (`/users`, relative to the version root) and as the OData spec gives it for other services
-/// (`users`, relative to the service root, which may have a path of its own); a content-ID
-/// reference is `$1/tasks` for both.
-fn item_json(item: &Item, graph: bool) -> Value {
-    let mut o = Map::new();
-    o.insert("id".into(), Value::String(item.id.clone()));
-    o.insert(
-        "method".into(),
-        Value::String(item.method.as_str().to_owned()),
-    );
-    let url = if item.url.starts_with("/$") || !graph {
-        item.url.trim_start_matches('/').to_owned()
-    } else {
-        item.url.clone()
-    };
-    o.insert("url".into(), Value::String(url));
-    let mut headers = Map::new();
-    for (k, v) in &item.headers {
-        if let Ok(v) = v.to_str() {
-            headers.insert(k.as_str().to_owned(), Value::String(v.to_owned()));
-        }
-    }
-    if item.eventual && graph {
-        headers
-            .entry("consistencylevel")
-            .or_insert_with(|| Value::String("eventual".into()));
-    }
-    if let Some(body) = &item.body {
-        headers
-            .entry("content-type")
-            .or_insert_with(|| Value::String("application/json".into()));
-        o.insert("body".into(), body.clone());
-    }
-    if !headers.is_empty() {
-        o.insert("headers".into(), Value::Object(headers));
-    }
-    if !item.depends_on.is_empty() {
-        o.insert("dependsOn".into(), json!(item.depends_on));
-    }
-    Value::Object(o)
-}
-
-fn answer_of(response: &Value) -> Option<(String, Answer)> {
-    let id = response.get("id")?.as_str()?.to_owned();
-    let status =
-        StatusCode::from_u16(u16::try_from(response.get("status")?.as_u64()?).ok()?).ok()?;
-    let mut headers = HeaderMap::new();
-    if let Some(Value::Object(h)) = response.get("headers") {
-        for (k, v) in h {
-            if let (Ok(k), Some(Ok(v))) = (
-                HeaderName::try_from(k.as_str()),
-                v.as_str().map(HeaderValue::try_from),
-            ) {
-                headers.insert(k, v);
-            }
-        }
-    }
-    // The body is JSON for JSON answers, a string for `text/*` (a `$count`, a CSV report) and
-    // base64 for anything else.
-    let content_type = headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/json")
-        .to_ascii_lowercase();
-    let json = content_type.starts_with("application/json") || content_type.contains("+json");
-    let body = match response.get("body") {
-        None | Some(Value::Null) => Bytes::new(),
-        Some(Value::String(s)) if content_type.starts_with("text/") => Bytes::from(s.clone()),
-        Some(Value::String(s)) if !json => match crate::edm::Binary::from_base64(s) {
-            Ok(b) => Bytes::from(b.0),
-            Err(_) => Bytes::from(s.clone()),
-        },
-        Some(v) => Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
-    };
-    Some((
-        id,
-        Answer {
-            status,
-            headers,
-            body,
-            gave_up_after: None,
-        },
-    ))
-}
-
-impl Client {
-    /// Sends a [`Batch`] as `$batch` calls of at most 20 requests. The whole call is retried like
-    /// any request; items answered 429/503 (and 504 for idempotent methods) are sent again in a
-    /// later call after their own `Retry-After` (or the backoff), together with the requests that
-    /// depend on them, within the client's retry budget.
-    pub async fn send_batch(&self, batch: Batch) -> Result<BatchResults, Error> {
-        let mut answers: Vec<Option<Result<Answer, ItemError>>> = vec![None; batch.items.len()];
-        let mut pending: Vec<usize> = Vec::new();
-        for (i, item) in batch.items.iter().enumerate() {
-            match &item.error {
-                Some(e) => answers[i] = Some(Err(ItemError::new(ErrorKind::Build, e.clone()))),
-                None => pending.push(i),
-            }
-        }
-        let policy = self.retry_policy();
-        let mut retries = 0u32;
-        let mut waited = Duration::ZERO;
-        let mut calls = 0u32;
-        let mut sends: Vec<u32> = vec![0; batch.items.len()];
-        loop {
-            let mut again: Vec<usize> = Vec::new();
-            let mut wait: Option<Duration> = None;
-            let graph = self.is_graph();
-            let per_call = batch
-                .per_call
-                .unwrap_or(if graph { MAX_BATCH } else { usize::MAX });
-            for chunk in batch.chunks(&pending, per_call)? {
-                let body = json!({"requests": chunk.iter().map(|&i| item_json(&batch.items[i], graph)).collect::<Vec<_>>()});
-                calls += 1;
-                let reply: Value = self.send(Request::post("/$batch", &body)).await?;
-                let responses = reply
-                    .get("responses")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                // Every answer is matched to its request by id; an id answered twice, never, or
-                // one that was not asked is a protocol error, never resolved by guessing.
-                let mut by_id: HashMap<String, Vec<Answer>> = HashMap::new();
-                let mut unreadable = 0usize;
-                for response in &responses {
-                    match answer_of(response) {
-                        Some((id, answer)) => by_id.entry(id).or_default().push(answer),
-                        None => unreadable += 1,
-                    }
-                }
-                let unknown: Vec<String> = by_id
-                    .keys()
-                    .filter(|id| !chunk.iter().any(|&i| &batch.items[i].id == *id))
-                    .cloned()
-                    .collect();
-                if !unknown.is_empty() || unreadable > 0 {
-                    tracing::warn!(
-                        unknown = unknown.len(),
-                        unreadable,
-                        "$batch response holds answers that match no request"
-                    );
-                }
-                for &i in &chunk {
-                    let item = &batch.items[i];
-                    sends[i] += 1;
-                    let answer = match by_id.remove(&item.id) {
-                        Some(mut list) if list.len() == 1 => list.remove(0),
-                        Some(list) => {
-                            answers[i] = Some(Err(ItemError::new(
-                                ErrorKind::Protocol,
-                                format!(
-                                    "the $batch response answers request {} {} times",
-                                    item.id,
-                                    list.len()
-                                ),
-                            )));
-                            continue;
-                        }
-                        None => {
-                            let mut message = format!(
-                                "the $batch response has no answer for request {}",
-                                item.id
-                            );
-                            if !unknown.is_empty() {
-                                message.push_str(&format!(
-                                    " (it answers ids that were not asked: {})",
-                                    crate::error::printable(&unknown.join(", "), 120)
-                                ));
-                            }
-                            if unreadable > 0 {
-                                message.push_str(&format!(
-                                    " ({unreadable} answers have no readable id or status)"
-                                ));
-                            }
-                            answers[i] = Some(Err(ItemError::new(ErrorKind::Protocol, message)));
-                            continue;
-                        }
-                    };
-                    let throttled = crate::retry::is_retryable_status(answer.status, &item.method);
-                    let failed_dependency = answer.status == StatusCode::FAILED_DEPENDENCY;
-                    if throttled || failed_dependency {
-                        if throttled {
-                            let ra =
-                                crate::retry::parse_retry_after(&answer.headers, SystemTime::now())
-                                    .unwrap_or_else(|| policy.backoff(retries + 1));
-                            wait = Some(wait.map_or(ra, |w| w.max(ra)));
-                        }
-                        again.push(i);
-                    }
-                    answers[i] = Some(Ok(answer));
-                }
-            }
-            // Items that failed only because a throttled dependency did are sent again with it.
-            let throttled_ids: Vec<&str> = again
-                .iter()
-                .filter(|&&i| {
-                    answers[i].as_ref().is_some_and(|a| {
-                        a.as_ref()
-                            .is_ok_and(|a| a.status != StatusCode::FAILED_DEPENDENCY)
-                    })
-                })
-                .map(|&i| batch.items[i].id.as_str())
-                .collect();
-            again.retain(|&i| {
-                let status = answers[i]
-                    .as_ref()
-                    .and_then(|a| a.as_ref().ok())
-                    .map(|a| a.status);
-                status != Some(StatusCode::FAILED_DEPENDENCY)
-                    || batch.items[i]
-                        .depends_on
-                        .iter()
-                        .any(|d| throttled_ids.contains(&d.as_str()))
-            });
-            let Some(delay) = wait else { break };
-            if again.is_empty() {
-                break;
-            }
-            if retries >= policy.get_max_retries() || waited + delay > policy.get_max_total_wait() {
-                // Items still throttled are reported as a single call would be: `Throttled`.
-                for &i in &again {
-                    if let Some(Ok(answer)) = &mut answers[i]
-                        && crate::retry::is_retryable_status(answer.status, &batch.items[i].method)
-                    {
-                        answer.gave_up_after = Some(sends[i]);
-                    }
-                }
-                tracing::warn!(
-                    items = again.len(),
-                    "giving up on throttled $batch items: retry budget spent"
-                );
-                break;
-            }
-            tracing::info!(
-                items = again.len(),
-                ?delay,
-                "re-sending throttled $batch items"
-            );
-            tokio::time::sleep(delay).await;
-            waited += delay;
-            retries += 1;
-            pending = again;
-        }
-        Ok(BatchResults {
-            answers: answers
-                .into_iter()
-                .map(|a| {
-                    a.unwrap_or_else(|| {
-                        Err(ItemError::new(ErrorKind::Build, "the request was not sent"))
-                    })
-                })
-                .collect(),
-            calls,
-        })
-    }
-}
-
-#[cfg(test)]
-mod url_form_tests {
-    use super::*;
-
-    #[test]
-    fn item_urls_follow_graph_for_graph_roots_and_the_spec_otherwise() {
-        let mut batch = Batch::new();
-        let list = batch.add(Request::<Value>::post("/me/todo/lists", &json!({})));
-        let _ = batch.add(Request::<Value>::get(list.path("tasks")).query("$top", "2"));
-        let urls = |graph: bool| -> Vec<Value> {
-            batch
-                .items
-                .iter()
-                .map(|i| item_json(i, graph)["url"].clone())
-                .collect()
-        };
-        assert_eq!(
-            urls(true),
-            [json!("/me/todo/lists"), json!("$1/tasks?$top=2")]
-        );
-        assert_eq!(
-            urls(false),
-            [json!("me/todo/lists"), json!("$1/tasks?$top=2")]
-        );
-        assert_eq!(batch.items[1].depends_on, ["1"]);
     }
 }

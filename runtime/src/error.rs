@@ -7,6 +7,8 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use crate::redact::{printable, snippet};
+
 /// Boxed source error.
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -131,7 +133,7 @@ impl ApiError {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let retry_after = crate::retry::parse_retry_after(headers, SystemTime::now());
+        let retry_after = crate::retry::after::parse_retry_after(headers, SystemTime::now());
         let mut api = ApiError {
             status,
             code: None,
@@ -521,57 +523,9 @@ fn certificate_failure(err: &reqwest::Error) -> Option<String> {
     None
 }
 
-/// `text` made safe to print: control characters (and the invisible ones that reorder text in a
-/// terminal) written as escapes, at most `max` characters, a `…` where it was cut.
-pub(crate) fn printable(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (n, c) in text.chars().enumerate() {
-        if n == max {
-            out.push('…');
-            break;
-        }
-        if c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Up to `max` characters of `body` around byte `at`, lossily decoded and on one line.
-pub(crate) fn snippet(body: &[u8], at: usize, max: usize) -> String {
-    let at = at.min(body.len());
-    let start = at.saturating_sub(max / 2);
-    let end = (start + max).min(body.len());
-    let text = String::from_utf8_lossy(&body[start..end]);
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(max)
-        .collect();
-    if end < body.len() {
-        out.push('…');
-    }
-    if start > 0 {
-        out.insert(0, '…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn printable_escapes_control_and_bidi_characters() {
-        assert_eq!(printable("a\u{1b}[31mb\nc", 50), "a\\u{1b}[31mb\\nc");
-        assert_eq!(printable("x\u{202e}y", 50), "x\\u{202e}y");
-        assert_eq!(printable("abcdef", 3), "abc…");
-        assert_eq!(printable("café ✓", 50), "café ✓");
-    }
 
     #[test]
     fn graph_error_json_is_read_into_fields() {
@@ -623,12 +577,5 @@ mod tests {
         assert!(err.is_auth());
         assert!(err.is_api());
         assert_eq!(err.status(), Some(http::StatusCode::UNAUTHORIZED));
-    }
-
-    #[test]
-    fn snippet_marks_cut_ends() {
-        assert_eq!(snippet(b"abcdefghij", 5, 4), "…defg…");
-        assert_eq!(snippet(b"abc", 1, 10), "abc");
-        assert_eq!(snippet(b"", 0, 10), "");
     }
 }

@@ -21,56 +21,67 @@
 //! `reqwest::Client`); [`policy`] to add behaviour to every call; [`Client::pages`] and
 //! [`Client::stream`] for collections, [`batch`], [`delta`], [`upload`] and [`download`] for the
 //! bigger operations; [`Error`] for what can go wrong.
+//!
+//! # Layers
+//!
+//! Each file imports (`use crate::…`) only files of the layers before it; the files of one folder
+//! share their folder's private items through `super::`.
+//!
+//! 1. Leaves: `redact` (sensitive headers, log-safe text), `limits`, `edm`, `retry::after`
+//!    (`Retry-After`) and `retry` ([`RetryPolicy`]).
+//! 2. `origin` (the http/https rule, loopback, Graph's hosts, the token's scope) and `error`.
+//! 3. `path` (encoding, resolving a path against the service root), `decode`, `response`,
+//!    `retry::rules` (what is retried) and `auth` (where tokens come from).
+//! 4. `request`.
+//! 5. `path::PathBuilder`, `page` and `wire`.
+//! 6. `query` and `delta`.
+//! 7. `policy`: the pipeline and the built-in policies.
+//! 8. `client`: [`Client`], and [`ClientBuilder`], which assembles the pipeline.
+//! 9. What runs over a client: `pager`, `batch`, `upload` and `download`.
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod batch;
 mod client;
+mod decode;
 pub mod delta;
 pub mod download;
 pub mod edm;
 mod error;
 pub mod limits;
+mod origin;
 mod page;
 mod pager;
 pub mod path;
 pub mod policy;
 pub mod query;
+pub mod redact;
 mod request;
+mod response;
 mod retry;
 pub mod upload;
-#[path = "wire.rs"]
-mod wire_format;
-
-pub mod wire {
-    //! OData JSON helpers for models: the traits the attribute macros implement, tri-state PATCH
-    //! values, flags enums, raw objects of unknown derived types, and the lossless write mode.
-    //!
-    //! Users rarely name these directly: `#[graph_entity]`, `#[graph_complex]` and `#[graph_enum]`
-    //! implement the traits.
-    pub use crate::wire_format::{
-        Flags, FlagsEnum, GraphEnum, Lossless, ODataLiteral, ODataStruct, ODataType, ODataValue,
-        Patch, RawObject, TypeKind, WriteMode, current_mode,
-    };
-}
+pub mod wire;
 
 /// What the attribute macros' generated code calls. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
     /// Every wire helper, the codegen-only ones included.
     pub mod wire {
-        pub use crate::wire_format::*;
+        pub use crate::wire::codegen::*;
+        pub use crate::wire::raw::{is_annotation, strip_hash};
+        pub use crate::wire::*;
     }
-    pub use crate::page::decode_operation;
-    pub use crate::request::decode_json;
+    pub use crate::decode::{decode_json, decode_operation};
 }
 
 pub use client::{ApiVersion, Client, ClientBuilder, Cloud, DEFAULT_TIMEOUT, USER_AGENT};
+pub use decode::Decoder;
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use page::Page;
 pub use pager::{Items, Pager};
-pub use request::{Decoder, Request, Response};
+pub use request::Request;
+pub use response::Response;
 pub use retry::RetryPolicy;
 
 /// Re-exported so users and generated code name the same versions.

@@ -62,13 +62,7 @@ impl<T> Page<T> {
         request_url: &url::Url,
     ) -> Result<url::Url, url::ParseError> {
         let base = match &self.context {
-            Some(context) => {
-                let mut metadata = service_root.clone();
-                let path = format!("{}/$metadata", service_root.path().trim_end_matches('/'));
-                metadata.set_path(&path);
-                metadata.set_query(None);
-                metadata.join(context)?
-            }
+            Some(context) => crate::response::context_base(service_root, context)?,
             None => request_url.clone(),
         };
         base.join(link)
@@ -77,61 +71,4 @@ impl<T> Page<T> {
 
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(Option::<crate::edm::Int64>::deserialize(d)?.map(|c| c.0))
-}
-
-/// Decodes the answer of an action or function: a bare value, or a value wrapped as
-/// `{"value": …}` (collections and primitives always are; some older actions wrap a single entity,
-/// as the beta `createLink` page shows). An empty body decodes as `null`.
-pub fn decode_operation<T: serde::de::DeserializeOwned>(
-    status: http::StatusCode,
-    headers: &http::HeaderMap,
-    body: bytes::Bytes,
-) -> Result<T, crate::Error> {
-    let value: serde_json::Value = crate::request::decode_json(status, headers, body.clone())?;
-    let inner = match value {
-        serde_json::Value::Object(mut o)
-            if o.contains_key("value") && o.keys().all(|k| k == "value" || k.starts_with('@')) =>
-        {
-            o.remove("value").unwrap_or(serde_json::Value::Null)
-        }
-        other => other,
-    };
-    let text = serde_json::to_vec(&inner).map_err(|e| crate::Error::build(e.to_string()))?;
-    crate::request::decode_json(status, headers, bytes::Bytes::from(text))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::{Value, json};
-
-    fn op<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, crate::Error> {
-        decode_operation(
-            http::StatusCode::OK,
-            &http::HeaderMap::new(),
-            bytes::Bytes::from(body.to_string()),
-        )
-    }
-
-    #[test]
-    fn operation_results_are_unwrapped_when_wrapped() {
-        let bare: Value = op(json!({"id": "p1", "roles": ["read"]})).unwrap();
-        assert_eq!(bare["id"], "p1");
-        let wrapped: Value = op(json!({"@odata.context": "x", "value": {"id": "p1"}})).unwrap();
-        assert_eq!(wrapped, json!({"id": "p1"}));
-        let n: i64 = op(json!({"value": 3})).unwrap();
-        assert_eq!(n, 3);
-        let list: Vec<String> = op(json!({"value": ["a", "b"]})).unwrap();
-        assert_eq!(list, ["a", "b"]);
-        // An entity that has a `value` property among others is not unwrapped.
-        let e: Value = op(json!({"id": "1", "value": 5})).unwrap();
-        assert_eq!(e["value"], 5);
-        let none: Option<Value> = decode_operation(
-            http::StatusCode::NO_CONTENT,
-            &http::HeaderMap::new(),
-            bytes::Bytes::new(),
-        )
-        .unwrap();
-        assert_eq!(none, None);
-    }
 }

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::client::log_url;
+use crate::redact::log_url;
 use crate::{Client, Error, ErrorKind, Page, Request};
 
 /// The next page to read: a request to send, a fetch already running, or an error to report after
@@ -167,7 +167,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                     ErrorKind::Protocol,
                     format!(
                         "the {what} `{}` is not a URL, nor one relative to the context URL ({e})",
-                        crate::error::printable(link, 120)
+                        crate::redact::printable(link, 120)
                     ),
                 )
             })
@@ -180,7 +180,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                 ErrorKind::Protocol,
                 format!(
                     "the @odata.nextLink has the scheme `{}`, not http(s); not following it",
-                    crate::error::printable(url.scheme(), 40)
+                    crate::redact::printable(url.scheme(), 40)
                 ),
             ));
         }

@@ -1,11 +1,18 @@
 //! Percent-encoding of key values and query strings: the one place graph-odata turns user values into
-//! URL text.
+//! URL text; and the check and resolution of a request path against the service root.
 
 use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use url::Url;
 
 use crate::Error;
+use crate::origin::{check_scheme, is_dot_segment};
+use crate::redact::log_path;
+
+mod builder;
+
+pub use builder::PathBuilder;
 
 /// Everything but RFC 3986 "unreserved" characters is encoded in a key segment: `/`, `#`, `?`, `%`,
 /// `'`, space, `+` and `@` (`alice@contoso.com` → `alice%40contoso.com`, as Microsoft's SDKs send it).
@@ -71,9 +78,114 @@ pub fn encode_query_component(value: &str) -> Cow<'_, str> {
     utf8_percent_encode(value, QUERY).into()
 }
 
+/// The absolute URL of a request path: `root` plus `path` (which starts with `/` and may hold a
+/// query string), or `path` itself when it is an absolute http(s) URL. Refused before anything is
+/// sent: control characters, `#`, backslashes, `.`/`..` segments (raw or percent-encoded), and a
+/// scheme the client may not use (see [`check_scheme`](crate::origin::check_scheme)).
+pub(crate) fn resolve(root: &Url, path: &str, allow_http: bool) -> Result<Url, Error> {
+    if let Some(bad) = path
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '#' | '\\'))
+    {
+        return Err(Error::build(format!(
+            "the path `{}` contains {}",
+            log_path(path),
+            match bad {
+                '#' => "`#`; encode key values with `path::encode_segment`".to_owned(),
+                '\\' => "a backslash".to_owned(),
+                _ => "a control character".to_owned(),
+            }
+        )));
+    }
+    // A `.` or `..` segment, raw or percent-encoded, would be normalised by the URL parser (or
+    // by the server) into another route, reached with the token: refuse it before sending.
+    let path_part = path.split_once('?').map_or(path, |(p, _)| p);
+    let after_origin = match path_part
+        .strip_prefix("https://")
+        .or_else(|| path_part.strip_prefix("http://"))
+    {
+        Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => path_part,
+    };
+    if let Some(seg) = after_origin.split('/').find(|seg| is_dot_segment(seg)) {
+        return Err(Error::build(format!(
+            "the path `{}` has a `{seg}` segment, which would address another route; \
+             encode key values with `path::encode_segment`",
+            log_path(path)
+        )));
+    }
+    let url = if path.starts_with('/') {
+        // Extend the parsed root rather than parse a whole URL again (no host re-validation
+        // per call).
+        let (p, q) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
+        let mut url = root.clone();
+        let joined = format!("{}{p}", url.path().trim_end_matches('/'));
+        url.set_path(&joined);
+        url.set_query(q);
+        Ok(url)
+    } else if path.starts_with("https://") || path.starts_with("http://") {
+        Url::parse(path)
+    } else {
+        return Err(Error::build(format!(
+            "the path `{}` must start with `/` (relative to the service root) \
+             or be an absolute http(s) URL",
+            log_path(path)
+        )));
+    }
+    .map_err(|e| Error::build(format!("`{}` is not a valid URL: {e}", log_path(path))))?;
+    check_scheme(&url, allow_http).map_err(|e| Error::build(e.to_string()))?;
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_checked_before_sending() {
+        let root = Url::parse("https://graph.microsoft.com/v1.0").unwrap();
+        let bad = |p: &str| resolve(&root, p, false).unwrap_err().to_string();
+        assert!(bad("me").contains("must start with `/`"));
+        assert!(bad("/docs\\api/connections").contains("backslash"));
+        assert!(bad("/users/a#b").contains("`#`"));
+        assert!(bad("http://evil.example/x").contains("refusing plain http"));
+        // Dot segments, raw or percent-encoded, in hand-built paths and absolute links: never
+        // normalised into another route.
+        for p in [
+            "/users/../admin",
+            "/users/./me",
+            "/users/%2e%2e/admin",
+            "/users/%2E%2E",
+            "/users/.%2e/admin",
+            "/users/%2e./admin",
+            "/users/%2e",
+            "/..",
+            "https://graph.microsoft.com/v1.0/users/../../beta/admin",
+            "https://graph.microsoft.com/v1.0/%2E%2E/beta/me?$top=1",
+        ] {
+            let msg = bad(p);
+            assert!(
+                msg.contains("segment, which would address another route"),
+                "{p}: {msg}"
+            );
+        }
+        // Dots inside a segment, and in the query, are ordinary text.
+        for p in [
+            "/drives/b/items/a..b",
+            "/users/.hidden",
+            "/me/messages?$filter=a eq '..'",
+        ] {
+            assert!(resolve(&root, p, false).is_ok(), "{p}");
+        }
+        assert_eq!(
+            resolve(&root, "/users/a%40b.com/todo?$top=2", false)
+                .unwrap()
+                .as_str(),
+            "https://graph.microsoft.com/v1.0/users/a%40b.com/todo?$top=2"
+        );
+    }
 
     #[test]
     fn segments_encode_every_reserved_character() {
@@ -114,263 +226,5 @@ mod tests {
         assert_eq!(encode_query_component("$select"), "$select");
         assert_eq!(encode_query_component("a/b:c@d,e"), "a/b:c@d,e");
         assert_eq!(encode_query_component("50%#"), "50%25%23");
-    }
-}
-
-/// Builds an endpoint path piece by piece, percent-encoding every value (used by generated
-/// endpoint methods). The first problem (an empty key, say) is kept and reported by `send`.
-///
-/// ```
-/// use graph_odata_runtime::path::PathBuilder;
-/// use graph_odata_runtime::{http::Method, Request};
-/// let req: Request = PathBuilder::new()
-///     .segment("users").key("id|userPrincipalName", "bob_contoso.com#EXT#@fabrikam.onmicrosoft.com")
-///     .segment("drive").segment("root").call_start("getByPath")
-///     .quoted_arg("path", "Reports/Q1 'final'.xlsx").call_end()
-///     .request(Method::GET);
-/// assert_eq!(
-///     req.path(),
-///     "/users/bob_contoso.com%23EXT%23%40fabrikam.onmicrosoft.com/drive/root/getByPath(path='Reports%2FQ1%20%27%27final%27%27.xlsx')"
-/// );
-/// ```
-#[derive(Debug, Default, Clone)]
-#[must_use]
-pub struct PathBuilder {
-    path: String,
-    args: usize,
-    error: Option<String>,
-}
-
-impl PathBuilder {
-    /// An empty path.
-    pub fn new() -> PathBuilder {
-        PathBuilder::default()
-    }
-
-    /// Appends `/text` (a fixed segment, already valid URL text).
-    pub fn segment(mut self, text: &str) -> PathBuilder {
-        self.path.push('/');
-        self.path.push_str(text);
-        self
-    }
-
-    /// Appends `/value` (a key as a segment), percent-encoded; `name` is the placeholder, for errors.
-    pub fn key(mut self, name: &str, value: &str) -> PathBuilder {
-        self.path.push('/');
-        self.push_key(name, value);
-        self
-    }
-
-    fn push_key(&mut self, name: &str, value: &str) {
-        match encode_segment(value) {
-            Ok(v) => self.path.push_str(&v),
-            Err(_) if value.is_empty() => self.fail(format!(
-                "the key `{{{name}}}` is empty; it would leave an empty path segment (`//`)"
-            )),
-            Err(_) => self.fail(format!(
-                "the key `{{{name}}}` is `{value}`, which cannot be a path segment"
-            )),
-        }
-    }
-
-    /// Appends `:/value:` (OneDrive's path-based addressing after `root` or an item id): the value
-    /// keeps its `/` separators (a leading `/` is allowed) and every segment is percent-encoded;
-    /// an empty value, an empty segment (`a//b`) or a `.`/`..` segment is an error naming `name`.
-    ///
-    /// ```
-    /// use graph_odata_runtime::path::PathBuilder;
-    /// let path = PathBuilder::new().segment("me").segment("drive").segment("root")
-    ///     .item_path("itemPath", "Documents/a b#1.txt").segment("content").finish().unwrap();
-    /// assert_eq!(path, "/me/drive/root:/Documents/a%20b%231.txt:/content");
-    /// assert!(PathBuilder::new().segment("root").item_path("p", "a/../b").finish().is_err());
-    /// ```
-    pub fn item_path(mut self, name: &str, value: &str) -> PathBuilder {
-        let trimmed = value.strip_prefix('/').unwrap_or(value);
-        if trimmed.is_empty() {
-            self.fail(format!("the item path `{{{name}}}` is empty"));
-            return self;
-        }
-        self.path.push_str(":/");
-        for (i, seg) in trimmed.split('/').enumerate() {
-            if i > 0 {
-                self.path.push('/');
-            }
-            if seg.is_empty() {
-                self.fail(format!(
-                    "the item path `{{{name}}}` (`{}`) has an empty segment",
-                    crate::error::printable(value, 80)
-                ));
-            } else if crate::client::is_dot_segment(seg) {
-                self.fail(format!(
-                    "the item path `{{{name}}}` (`{}`) has a `{seg}` segment, which would address another item",
-                    crate::error::printable(value, 80)
-                ));
-            } else {
-                self.path
-                    .push_str(&utf8_percent_encode(seg, SEGMENT).to_string());
-            }
-        }
-        self.path.push(':');
-        self
-    }
-
-    /// Appends `('value')` (a string key in parentheses: quotes doubled, percent-encoded).
-    pub fn paren_key(mut self, name: &str, value: &str, quoted: bool) -> PathBuilder {
-        if value.is_empty() {
-            self.fail(format!("the key `{{{name}}}` is empty"));
-        }
-        self.path.push('(');
-        if quoted {
-            self.push_quoted(value);
-        } else {
-            self.push_key(name, value);
-        }
-        self.path.push(')');
-        self
-    }
-
-    /// Opens a function call: `name(`.
-    pub fn call_start(mut self, name: &str) -> PathBuilder {
-        self.path.push('/');
-        self.path.push_str(name);
-        self.path.push('(');
-        self.args = 0;
-        self
-    }
-
-    /// Adds `name='value'` to an open call (a string: quotes doubled, percent-encoded).
-    pub fn quoted_arg(mut self, name: &str, value: &str) -> PathBuilder {
-        self.arg_name(name);
-        self.push_quoted(value);
-        self
-    }
-
-    /// Adds `name=literal` to an open call; `literal` is OData literal text (a number, `true`, a
-    /// GUID, `'quoted'`), percent-encoded here.
-    pub fn literal_arg(mut self, name: &str, literal: &str) -> PathBuilder {
-        self.arg_name(name);
-        self.path
-            .push_str(&utf8_percent_encode(literal, LITERAL).to_string());
-        self
-    }
-
-    /// Adds `name=literal` to an open call from a typed value: a number or a GUID bare, a string
-    /// quoted with its quotes doubled (`'O''Neil'`), `None` leaves the parameter out. Text can
-    /// never end the literal early and add parameters of its own.
-    ///
-    /// ```
-    /// use graph_odata_runtime::path::PathBuilder;
-    /// let path = PathBuilder::new().segment("reports").call_start("usage")
-    ///     .typed_arg("top", &5).typed_arg("period", "D7',x='y").typed_arg("since", &None::<i32>)
-    ///     .call_end().finish().unwrap();
-    /// assert_eq!(path, "/reports/usage(top=5,period='D7%27%27%2Cx%3D%27%27y')");
-    /// ```
-    pub fn typed_arg<T: crate::wire::ODataLiteral + ?Sized>(
-        self,
-        name: &str,
-        value: &T,
-    ) -> PathBuilder {
-        value.write_arg(name, self)
-    }
-
-    /// Closes a function call: `)`.
-    pub fn call_end(mut self) -> PathBuilder {
-        self.path.push(')');
-        self
-    }
-
-    fn arg_name(&mut self, name: &str) {
-        if self.args > 0 {
-            self.path.push(',');
-        }
-        self.args += 1;
-        self.path.push_str(name);
-        self.path.push('=');
-    }
-
-    fn push_quoted(&mut self, value: &str) {
-        self.path.push('\'');
-        self.path
-            .push_str(&utf8_percent_encode(&value.replace('\'', "''"), SEGMENT).to_string());
-        self.path.push('\'');
-    }
-
-    fn fail(&mut self, message: String) {
-        self.error.get_or_insert(message);
-    }
-
-    /// The path so far, or the first problem.
-    pub fn finish(self) -> Result<String, Error> {
-        match self.error {
-            Some(e) => Err(Error::build(e)),
-            None => Ok(self.path),
-        }
-    }
-
-    /// A request for this path; a problem becomes a [`Build`](crate::ErrorKind::Build) error at send.
-    pub fn request<T: serde::de::DeserializeOwned>(
-        self,
-        method: http::Method,
-    ) -> crate::Request<T> {
-        let error = self.error.clone();
-        let request = crate::Request::new(method, self.path);
-        match error {
-            Some(e) => request.with_error(e),
-            None => request,
-        }
-    }
-}
-
-/// OData literals in a function call keep `'`, `-`, `:`, `.` and `@` (parameter aliases) readable.
-const LITERAL: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'\'')
-    .remove(b':')
-    .remove(b'@');
-
-#[cfg(test)]
-mod builder_tests {
-    use super::*;
-
-    #[test]
-    fn empty_keys_are_reported_with_their_placeholder() {
-        let err = PathBuilder::new()
-            .segment("me")
-            .key("todoTaskListId", "")
-            .finish()
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid request: the key `{todoTaskListId}` is empty; it would leave an empty path segment (`//`)"
-        );
-        let err = PathBuilder::new().key("id", "..").finish().unwrap_err();
-        assert!(err.to_string().contains("`..`"), "{err}");
-    }
-
-    #[test]
-    fn calls_and_parenthesised_keys() {
-        let p = PathBuilder::new()
-            .segment("users")
-            .paren_key("id", "O'Neil@x.com", true)
-            .call_start("f")
-            .literal_arg("n", "42")
-            .quoted_arg("s", "a&b")
-            .literal_arg("when", "2026-01-01T00:00:00Z")
-            .call_end()
-            .finish()
-            .unwrap();
-        assert_eq!(
-            p,
-            "/users('O%27%27Neil%40x.com')/f(n=42,s='a%26b',when=2026-01-01T00:00:00Z)"
-        );
-        let p = PathBuilder::new()
-            .call_start("delta")
-            .call_end()
-            .finish()
-            .unwrap();
-        assert_eq!(p, "/delta()");
     }
 }

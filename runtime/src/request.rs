@@ -1,4 +1,4 @@
-//! Requests as plain values, and what comes back.
+//! Requests as plain values: method, path, query, headers, body and the decoder of the answer.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -8,13 +8,9 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use url::Url;
-
 use crate::Error;
-use crate::error::{DecodeError, snippet};
-
-/// Turns a 2xx answer into the request's response type.
-pub type Decoder<T> = fn(StatusCode, &HeaderMap, Bytes) -> Result<T, Error>;
+use crate::decode::{Decoder, decode_json};
+use crate::redact::RedactedHeaders;
 
 /// One call to the service, built without a client: method, path, query, headers, body, and what the
 /// response decodes into (`T`).
@@ -186,8 +182,8 @@ impl<T> Request<T> {
     }
 
     /// Sends `If-Match: etag`: the service applies an update or delete only if the entity still
-    /// has this entity tag (from [`Response::etag`] or a model's `#[graph(odata_etag)]` field),
-    /// and answers 412 otherwise ([`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed),
+    /// has this entity tag (from [`Response::etag`](crate::Response::etag) or a model's
+    /// `#[graph(odata_etag)]` field), and answers 412 otherwise ([`ErrorKind::PreconditionFailed`](crate::ErrorKind::PreconditionFailed),
     /// never retried). `"*"` matches any existing entity. Planner requires it on every change.
     ///
     /// ```
@@ -412,318 +408,21 @@ impl<T> fmt::Debug for Request<T> {
     /// Shows method, path, query and headers; `Authorization` is redacted and the body is shown by
     /// size only, because it may hold secrets such as a sharing link's password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let shown = if crate::client::is_sensitive_header(k) {
-                    "** redacted **"
-                } else {
-                    v.to_str().unwrap_or("<binary>")
-                };
-                (k.as_str(), shown)
-            })
-            .collect();
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("headers", &headers)
+            .field("headers", &RedactedHeaders::list(&self.headers))
             .field("body_len", &self.body.as_ref().map_or(0, Bytes::len))
             .field("response", &std::any::type_name::<T>())
             .finish()
     }
 }
 
-/// Decodes a JSON body into `T`, naming the JSON path that failed.
-pub fn decode_json<T: DeserializeOwned>(
-    _status: StatusCode,
-    _headers: &HeaderMap,
-    body: Bytes,
-) -> Result<T, Error> {
-    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        &body
-    };
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let fail = |path: String, inner: serde_json::Error| {
-        let at = byte_offset(text, inner.line(), inner.column());
-        Error::decode(
-            DecodeError {
-                path,
-                snippet: snippet(text, at, 60),
-                target: std::any::type_name::<T>(),
-            },
-            inner,
-        )
-    };
-    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        fail(path, e.into_inner())
-    })?;
-    de.end().map_err(|e| fail(".".to_owned(), e))?;
-    Ok(value)
-}
-
-/// The byte offset of a 1-based line and column (serde_json's error position).
-fn byte_offset(text: &[u8], line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split(|b| *b == b'\n').enumerate() {
-        if i + 1 == line {
-            return offset + column.saturating_sub(1).min(l.len());
-        }
-        offset += l.len() + 1;
-    }
-    text.len()
-}
-
-/// A decoded answer with its status and headers (e.g. `Location` after a create, `ETag`), and
-/// what is needed to resolve the relative links a service may write in it.
-#[derive(Debug, Clone)]
-pub struct Response<T> {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: T,
-    url: Option<Url>,
-    service_root: Option<std::sync::Arc<Url>>,
-    context: Option<String>,
-}
-
-impl<T> Response<T> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Response<T> {
-        Response {
-            status,
-            headers,
-            body,
-            url: None,
-            service_root: None,
-            context: None,
-        }
-    }
-
-    /// Records where the answer came from: the request URL, the service root and the body's
-    /// leading `@odata.context`, the bases of relative links.
-    pub(crate) fn with_origin(
-        mut self,
-        url: Url,
-        service_root: std::sync::Arc<Url>,
-        context: Option<String>,
-    ) -> Response<T> {
-        self.url = Some(url);
-        self.service_root = Some(service_root);
-        self.context = context;
-        self
-    }
-
-    /// The URL the request was sent to.
-    pub fn url(&self) -> Option<&Url> {
-        self.url.as_ref()
-    }
-
-    /// The body's `@odata.context` (when the body is a JSON object that starts with it, as OData
-    /// requires), as the service wrote it: possibly relative to `{service root}/$metadata`.
-    pub fn context(&self) -> Option<&str> {
-        self.context.as_deref()
-    }
-
-    /// The `Location` header (where a created entity lives), made absolute: a relative value is
-    /// resolved against the request URL, as HTTP says. `None` without the header; an error if it
-    /// is not a URL reference.
-    ///
-    /// The client follows absolute URLs only to its own host (or an allowed one): sending a
-    /// request to the result applies that rule.
-    pub fn location(&self) -> Option<Result<Url, Error>> {
-        let raw = self.header("location")?;
-        Some(
-            match &self.url {
-                Some(base) => base.join(raw),
-                None => Url::parse(raw),
-            }
-            .map_err(|e| bad_link("Location header", raw, e)),
-        )
-    }
-
-    /// Makes a link found in this answer absolute: `@odata.id`, `@odata.editLink`,
-    /// `@odata.readLink`, `@odata.mediaReadLink`, `@odata.mediaEditLink`, `@odata.nextLink`, or
-    /// any URL a service wrote. As OData JSON Format 4.01 §4.3 says, a relative link is resolved
-    /// against the context URL (itself relative to `{service root}/$metadata`), else against the
-    /// request URL. An absolute link comes back as it is.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
-    /// use graph_odata_runtime::Request;
-    /// // A service that is not Graph answers {"@odata.context":"$metadata#Tasks/$entity",
-    /// //                                      "@odata.editLink":"Tasks(1)", …}
-    /// let response = client.execute(Request::<serde_json::Value>::get("/Tasks(1)")).await?;
-    /// let edit = response.body()["@odata.editLink"].as_str().unwrap_or_default().to_owned();
-    /// let absolute = response.resolve(&edit)?;          // https://host/svc/Tasks(1)
-    /// # let _ = absolute; Ok(()) }
-    /// ```
-    pub fn resolve(&self, link: &str) -> Result<Url, Error> {
-        let base = match (&self.context, &self.service_root, &self.url) {
-            (Some(context), Some(root), _) => {
-                let mut metadata = Url::clone(root);
-                let path = format!("{}/$metadata", root.path().trim_end_matches('/'));
-                metadata.set_path(&path);
-                metadata.set_query(None);
-                Some(
-                    metadata
-                        .join(context)
-                        .map_err(|e| bad_link("@odata.context", context, e))?,
-                )
-            }
-            (_, _, Some(url)) => Some(url.clone()),
-            _ => None,
-        };
-        match base {
-            Some(base) => base.join(link),
-            None => Url::parse(link),
-        }
-        .map_err(|e| bad_link("link", link, e))
-    }
-
-    /// The HTTP status (200, 201, 204, …).
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// A header as text, if present and valid.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name)?.to_str().ok()
-    }
-
-    /// The entity tag of the answer (`ETag` header), to send back with
-    /// [`Request::if_match`] or [`Request::if_none_match`].
-    pub fn etag(&self) -> Option<&str> {
-        self.header("etag")
-    }
-
-    /// The decoded body.
-    pub fn body(&self) -> &T {
-        &self.body
-    }
-
-    /// The decoded body, by value.
-    pub fn into_body(self) -> T {
-        self.body
-    }
-}
-
-/// A link the service wrote that is not a URL reference; the message leaves out any query (it
-/// may hold a credential such as a `tempauth`).
-fn bad_link(what: &str, raw: &str, e: url::ParseError) -> Error {
-    Error::kinded(
-        crate::ErrorKind::Protocol,
-        format!(
-            "the service's {what} `{}` is not a URL reference ({e})",
-            crate::error::printable(crate::client::log_path(raw), 120)
-        ),
-    )
-}
-
-/// The `@odata.context` of a JSON body that starts with it (OData puts it first), read without
-/// parsing the rest of the body.
-pub(crate) fn leading_context(body: &[u8]) -> Option<String> {
-    let rest = body.trim_ascii_start().strip_prefix(b"{")?;
-    let rest = rest.trim_ascii_start();
-    let rest = rest
-        .strip_prefix(b"\"@odata.context\"")
-        .or_else(|| rest.strip_prefix(b"\"@context\""))?;
-    let rest = rest.trim_ascii_start().strip_prefix(b":")?;
-    serde_json::Deserializer::from_slice(rest)
-        .into_iter::<String>()
-        .next()?
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
-
-    #[test]
-    fn the_leading_context_is_read_without_the_rest_of_the_body() {
-        for (body, expected) in [
-            (
-                &br#"{"@odata.context":"$metadata#users","value":[]}"#[..],
-                Some("$metadata#users"),
-            ),
-            (
-                br#"  { "@odata.context" : "a\u0062\"c" , broken"#,
-                Some("ab\"c"),
-            ),
-            (br#"{"@context":"$metadata#x"}"#, Some("$metadata#x")),
-            (br#"{"value":[],"@odata.context":"late"}"#, None),
-            (br#"{"@odata.context":"unterminated"#, None),
-            (br#"{"@odata.context":5}"#, None),
-            (br#"{"@odata.context":"\ud800"}"#, None),
-            (b"[]", None),
-            (b"", None),
-            (b"\xff\xfe", None),
-        ] {
-            assert_eq!(
-                leading_context(body).as_deref(),
-                expected,
-                "{}",
-                String::from_utf8_lossy(body)
-            );
-        }
-    }
-
-    #[derive(serde::Deserialize, Debug)]
-    #[allow(dead_code)]
-    struct Task {
-        id: String,
-        #[serde(rename = "createdDateTime")]
-        created: String,
-    }
-
-    #[derive(serde::Deserialize, Debug)]
-    #[allow(dead_code)]
-    struct Page {
-        value: Vec<Task>,
-    }
-
-    fn decode<T: DeserializeOwned>(body: &str) -> Result<T, Error> {
-        decode_json::<T>(
-            StatusCode::OK,
-            &HeaderMap::new(),
-            Bytes::copy_from_slice(body.as_bytes()),
-        )
-    }
-
-    #[test]
-    fn decode_error_names_the_json_path_and_shows_a_snippet() {
-        let body =
-            r#"{"value":[{"id":"1","createdDateTime":"x"},{"id":"2","createdDateTime":42}]}"#;
-        let err = decode::<Page>(body).unwrap_err();
-        assert!(err.is_decode());
-        let d = err.decode_error().unwrap();
-        assert_eq!(d.path, "value[1].createdDateTime");
-        assert!(
-            d.snippet.contains("\"createdDateTime\":42"),
-            "{}",
-            d.snippet
-        );
-        let text = err.to_string();
-        assert!(text.contains("value[1].createdDateTime"), "{text}");
-        assert!(text.contains("Page"), "{text}");
-    }
-
-    #[test]
-    fn empty_body_decodes_as_null_and_trailing_garbage_fails() {
-        assert_eq!(decode::<Option<Value>>("").unwrap(), None);
-        decode::<()>("  ").unwrap();
-        let err = decode::<Value>(r#"{"a":1} x"#).unwrap_err();
-        assert!(err.is_decode());
-        assert!(decode::<Page>("").is_err());
-    }
+    use serde_json::json;
 
     #[test]
     fn url_path_encodes_query_values_but_keeps_dollar_keys() {

@@ -3,30 +3,11 @@
 use std::sync::Arc;
 
 use http::HeaderValue;
-use url::Url;
 
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
 use crate::auth::TokenCache;
+use crate::origin::TokenScope;
 use crate::{Error, ErrorKind};
-
-/// Which origins may receive the token: the service root's, and allowed hosts over https (or
-/// loopback). The same rule decides which `@odata.nextLink`s a pager follows.
-#[derive(Debug, Clone)]
-pub(crate) struct TokenScope {
-    pub(crate) root: Url,
-    pub(crate) allowed_hosts: Vec<String>,
-}
-
-impl TokenScope {
-    pub(crate) fn allows(&self, url: &Url) -> bool {
-        if url.origin() == self.root.origin() {
-            return true;
-        }
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        self.allowed_hosts.contains(&host)
-            && (url.scheme() == "https" || crate::client::is_loopback(url))
-    }
-}
 
 /// Adds `Authorization: Bearer …` (marked sensitive) when the URL is in scope and the request is
 /// not anonymous; a fresh token per try, from the single-flight cache. An answer 401 to a token
@@ -75,6 +56,7 @@ mod tests {
     use crate::auth::{AccessToken, token_fn};
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::{Duration, SystemTime};
+    use url::Url;
 
     fn policy(calls: Arc<AtomicU32>) -> Arc<Auth> {
         let credential = token_fn(move |_| {

@@ -1,7 +1,9 @@
 //! The limits policy: every body read into memory is read up to a limit.
 
+use bytes::{Bytes, BytesMut};
+
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy, ResponseBody};
-use crate::limits::{ERROR_BODY_CAP, Limited, human_bytes, read_limited};
+use crate::limits::ERROR_BODY_CAP;
 use crate::{Error, ErrorKind};
 
 /// Reads a success body up to the call's limit (a typed [`ErrorKind::TooLarge`] error past it, the
@@ -51,6 +53,77 @@ impl Policy for Limits {
     }
 }
 
+/// A body read with a limit.
+pub(crate) enum Limited {
+    /// The whole body, within the limit.
+    Whole(Bytes),
+    /// The body went past the limit: the first `limit` bytes (none when `Content-Length` alone
+    /// said it would), and reading stopped.
+    Cut(Bytes),
+}
+
+/// Reads `body`, stopping at once past `limit` bytes. Dropping a body still on the connection
+/// closes the connection, so a server that sends forever is cut off.
+pub(crate) async fn read_limited(
+    body: &mut ResponseBody,
+    limit: u64,
+    trust_length: bool,
+) -> Result<Limited, Error> {
+    let announced = body.announced_length();
+    if trust_length && announced.is_some_and(|len| len > limit) {
+        return Ok(Limited::Cut(Bytes::new()));
+    }
+    // The common small answer arrives as one chunk: keep it as it is, without a copy. Later chunks
+    // go into a buffer reserved from what was announced (within the limit).
+    let mut first: Option<Bytes> = None;
+    let mut buf: Option<BytesMut> = None;
+    let mut len: u64 = 0;
+    while let Some(chunk) = body.chunk().await? {
+        let room = usize::try_from(limit.saturating_sub(len)).unwrap_or(usize::MAX);
+        let over = chunk.len() > room;
+        let take = if over { chunk.slice(..room) } else { chunk };
+        len += take.len() as u64;
+        match (&mut buf, first.take()) {
+            (Some(buf), _) => buf.extend_from_slice(&take),
+            (None, None) => first = Some(take),
+            (None, Some(head)) => {
+                let reserve = announced
+                    .unwrap_or(0)
+                    .clamp(len, limit)
+                    .min(8 * 1024 * 1024);
+                let mut b = BytesMut::with_capacity(usize::try_from(reserve).unwrap_or(0));
+                b.extend_from_slice(&head);
+                b.extend_from_slice(&take);
+                buf = Some(b);
+            }
+        }
+        if over {
+            return Ok(Limited::Cut(collected(first, buf)));
+        }
+    }
+    Ok(Limited::Whole(collected(first, buf)))
+}
+
+fn collected(first: Option<Bytes>, buf: Option<BytesMut>) -> Bytes {
+    match (buf, first) {
+        (Some(buf), _) => buf.freeze(),
+        (None, Some(first)) => first,
+        (None, None) => Bytes::new(),
+    }
+}
+
+/// `n` bytes in the unit a person would use.
+pub(crate) fn human_bytes(n: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n.is_multiple_of(MIB) {
+        format!("{} MiB", n / MIB)
+    } else if n >= 1024 && n.is_multiple_of(1024) {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
@@ -76,5 +149,14 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(r.body.as_bytes().unwrap().len(), 2000);
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        use crate::limits::DEFAULT_MAX_RESPONSE_SIZE;
+        assert_eq!(human_bytes(DEFAULT_MAX_RESPONSE_SIZE), "64 MiB");
+        assert_eq!(human_bytes(ERROR_BODY_CAP), "16 KiB");
+        assert_eq!(human_bytes(1000), "1000 bytes");
+        assert_eq!(human_bytes(0), "0 bytes");
     }
 }

@@ -53,8 +53,6 @@
 //! ```
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -63,6 +61,7 @@ use http::{HeaderMap, Method, StatusCode};
 use url::Url;
 
 use crate::Error;
+use crate::redact::{RedactedHeaders, log_url};
 
 pub(crate) mod auth;
 pub(crate) mod limits;
@@ -72,10 +71,10 @@ pub(crate) mod telemetry;
 pub(crate) mod trace;
 pub(crate) mod transport;
 
-pub use retry::{DefaultClassifier, RetryClassifier, TryOutcome};
+pub use crate::retry::rules::{DefaultClassifier, RetryClassifier, TryOutcome};
 
-/// A boxed, sendable future, as policies return.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+#[doc(inline)]
+pub use crate::auth::BoxFuture;
 
 /// One step of the pipeline. See the [module docs](self) for the order and an example.
 ///
@@ -209,26 +208,9 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &crate::client::log_url(&self.url))
-            .field("headers", &RedactedHeaders(&self.headers))
+            .field("url", &log_url(&self.url))
+            .field("headers", &RedactedHeaders::map(&self.headers))
             .field("body_len", &self.body.as_ref().map_or(0, Bytes::len))
-            .finish()
-    }
-}
-
-pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a HeaderMap);
-
-impl fmt::Debug for RedactedHeaders<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| {
-                let shown = if crate::client::is_sensitive_header(k) {
-                    "** redacted **"
-                } else {
-                    v.to_str().unwrap_or("<binary>")
-                };
-                (k.as_str(), shown)
-            }))
             .finish()
     }
 }
@@ -259,7 +241,7 @@ impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpResponse")
             .field("status", &self.status)
-            .field("headers", &RedactedHeaders(&self.headers))
+            .field("headers", &RedactedHeaders::map(&self.headers))
             .field("body", &self.body)
             .finish()
     }

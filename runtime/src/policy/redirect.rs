@@ -4,7 +4,8 @@ use http::{Method, StatusCode};
 use url::Url;
 
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
-use crate::client::{check_scheme, log_path, log_url};
+use crate::origin::check_scheme;
+use crate::redact::{SENSITIVE_HEADERS, log_path, log_url};
 use crate::{Error, ErrorKind};
 
 /// Follows up to `max_redirects` hops. On another origin (scheme, host or port) the token and the
@@ -52,9 +53,9 @@ impl Policy for Redirect {
                 if next_hop.cross_origin {
                     // The token and any credentials of the caller stay with the origin they
                     // were meant for.
-                    request.headers.remove(http::header::AUTHORIZATION);
-                    request.headers.remove(http::header::COOKIE);
-                    request.headers.remove(http::header::PROXY_AUTHORIZATION);
+                    for name in SENSITIVE_HEADERS {
+                        request.headers.remove(name);
+                    }
                 }
                 if next_hop.method != request.method {
                     request.body = None;
@@ -90,7 +91,7 @@ pub(crate) fn next_hop(
     let url = current.join(location).map_err(|_| {
         format!(
             "the redirect `Location` `{}` is not a valid URL",
-            crate::error::printable(log_path(location), 200)
+            crate::redact::printable(log_path(location), 200)
         )
     })?;
     if current.scheme() == "https" && url.scheme() != "https" {

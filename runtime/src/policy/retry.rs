@@ -1,90 +1,17 @@
-//! The retry policy: tries, waits (`Retry-After` or backoff), the per-try timeout, and the
-//! replaceable decision of what is retried.
+//! The retry policy: tries, waits (`Retry-After` or backoff) and the per-try timeout. What is
+//! retried is the client's [`RetryClassifier`].
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
+use crate::retry::rules::{RetryClassifier, TryOutcome};
 use crate::{ApiError, Error, ErrorKind, RetryPolicy};
 
 const RETRY_ATTEMPT: HeaderName = HeaderName::from_static("retry-attempt");
-
-/// How one try ended, as a [`RetryClassifier`] sees it.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum TryOutcome<'a> {
-    /// The service answered with a status that is not a success.
-    Answered {
-        /// The status.
-        status: StatusCode,
-        /// The headers.
-        headers: &'a HeaderMap,
-    },
-    /// No answer: the connection failed or was dropped, or the per-try timeout ran out.
-    Failed {
-        /// What went wrong.
-        error: &'a Error,
-        /// Whether the request may have reached the server (false only when no connection
-        /// was made).
-        sent: bool,
-    },
-}
-
-/// Decides whether a try is worth repeating. The retry policy still applies the budget
-/// ([`RetryPolicy`]): the number of retries, the total wait, `Retry-After`.
-///
-/// Replace it with [`ClientBuilder::retry_classifier`](crate::ClientBuilder::retry_classifier);
-/// build on [`DefaultClassifier`] to keep Graph's rules:
-///
-/// ```
-/// use graph_odata_runtime::http::Method;
-/// use graph_odata_runtime::policy::{DefaultClassifier, RetryClassifier, TryOutcome};
-///
-/// /// Also retries a GET answered 500 (for a flaky on-premises OData service).
-/// #[derive(Debug)]
-/// struct Flaky500;
-///
-/// impl RetryClassifier for Flaky500 {
-///     fn should_retry(&self, method: &Method, outcome: &TryOutcome<'_>) -> bool {
-///         match outcome {
-///             TryOutcome::Answered { status, .. } if *method == Method::GET && status.as_u16() == 500 => true,
-///             _ => DefaultClassifier.should_retry(method, outcome),
-///         }
-///     }
-/// }
-///
-/// let client = graph_odata_runtime::Client::builder().retry_classifier(Flaky500).build()?;
-/// # let _ = client; Ok::<(), graph_odata_runtime::Error>(())
-/// ```
-pub trait RetryClassifier: Send + Sync + fmt::Debug {
-    /// Whether the try that ended with `outcome` should be sent again.
-    fn should_retry(&self, method: &Method, outcome: &TryOutcome<'_>) -> bool;
-}
-
-/// Graph's rules, documented on [`RetryPolicy`]: 429 and 503 for every method, 504 for idempotent
-/// methods; a connection that could not be opened, for every method; a dropped connection or a
-/// per-try timeout, for idempotent methods. Never a certificate failure, a body over the size
-/// limit, or any other status.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DefaultClassifier;
-
-impl RetryClassifier for DefaultClassifier {
-    fn should_retry(&self, method: &Method, outcome: &TryOutcome<'_>) -> bool {
-        match outcome {
-            TryOutcome::Answered { status, .. } => {
-                crate::retry::is_retryable_status(*status, method)
-            }
-            TryOutcome::Failed { error, sent } => {
-                matches!(error.kind(), ErrorKind::Connect | ErrorKind::Timeout)
-                    && (!sent || crate::retry::is_idempotent(method))
-            }
-        }
-    }
-}
 
 /// Runs the tries of one call.
 #[derive(Debug)]
@@ -170,9 +97,11 @@ impl Policy for Retry {
                         if !self.classifier.should_retry(&method, &answered) {
                             return Ok(response);
                         }
-                        let delay =
-                            crate::retry::parse_retry_after(&response.headers, SystemTime::now())
-                                .unwrap_or_else(|| self.policy.backoff(attempt));
+                        let delay = crate::retry::after::parse_retry_after(
+                            &response.headers,
+                            SystemTime::now(),
+                        )
+                        .unwrap_or_else(|| self.policy.backoff(attempt));
                         if !budget_left || waited + delay > self.policy.get_max_total_wait() {
                             tracing::warn!(
                                 status = response.status.as_u16(),
@@ -220,6 +149,8 @@ impl Policy for Retry {
 mod tests {
     use super::super::testing::*;
     use super::*;
+    use crate::retry::rules::DefaultClassifier;
+    use http::Method;
 
     /// A GET of `https://h/x` through the retry policy in front of `script`.
     async fn get_via(

@@ -54,8 +54,8 @@ struct LogPath<'a>(&'a Context, &'a url::Url);
 impl std::fmt::Display for LogPath<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.0.log_path {
-            Some(path) => f.write_str(&crate::error::printable(path, 200)),
-            None => f.write_str(&crate::client::log_url(self.1)),
+            Some(path) => f.write_str(&crate::redact::printable(path, 200)),
+            None => f.write_str(&crate::redact::log_url(self.1)),
         }
     }
 }

@@ -1,6 +1,11 @@
-//! When and how long to wait before sending a request again.
+//! When and how long to wait before sending a request again: the budget ([`RetryPolicy`]), the
+//! rules of what is retried ([`rules`]) and the service's `Retry-After` ([`after`]). The policy that
+//! runs the tries is `policy::retry`.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+pub(crate) mod after;
+pub(crate) mod rules;
 
 /// How the client retries throttled (429), unavailable (503) and timed-out (504) answers, and dropped
 /// connections.
@@ -114,89 +119,9 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a method may be sent twice without changing the outcome (RFC 9110 §9.2.2).
-pub(crate) fn is_idempotent(method: &http::Method) -> bool {
-    matches!(
-        *method,
-        http::Method::GET
-            | http::Method::HEAD
-            | http::Method::OPTIONS
-            | http::Method::PUT
-            | http::Method::DELETE
-            | http::Method::TRACE
-    )
-}
-
-/// Whether a status asks to be retried, for this method.
-pub(crate) fn is_retryable_status(status: http::StatusCode, method: &http::Method) -> bool {
-    match status.as_u16() {
-        429 | 503 => true,
-        504 => is_idempotent(method),
-        _ => false,
-    }
-}
-
-/// Reads `Retry-After` as whole seconds, decimal seconds or an HTTP-date (relative to `now`).
-/// Values that are negative, not finite or unreadable are ignored.
-pub(crate) fn parse_retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    parse_retry_after_value(value, now)
-}
-
-/// The longest `Retry-After` the client reads, in any form: a day, far beyond any wait budget.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
-
-pub(crate) fn parse_retry_after_value(value: &str, now: SystemTime) -> Option<Duration> {
-    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let secs: f64 = value.parse().ok()?;
-        // A day is far beyond any budget; larger values are treated as that.
-        return Duration::try_from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())).ok();
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    // Capped like seconds: a date years ahead is "a day", which no budget allows either.
-    Some(
-        when.duration_since(now)
-            .unwrap_or(Duration::ZERO)
-            .min(MAX_RETRY_AFTER),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ra(v: &str) -> Option<Duration> {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        parse_retry_after_value(v, now)
-    }
-
-    #[test]
-    fn retry_after_forms() {
-        assert_eq!(ra("3"), Some(Duration::from_secs(3)));
-        assert_eq!(ra("0"), Some(Duration::ZERO));
-        assert_eq!(ra("2.128"), Some(Duration::from_millis(2128)));
-        assert_eq!(ra(".5"), Some(Duration::from_millis(500)));
-        // 1_700_000_000 is Tue, 14 Nov 2023 22:13:20 GMT.
-        assert_eq!(
-            ra("Tue, 14 Nov 2023 22:13:30 GMT"),
-            Some(Duration::from_secs(10))
-        );
-        assert_eq!(ra("Tue, 14 Nov 2023 22:13:00 GMT"), Some(Duration::ZERO));
-        assert_eq!(ra("-1"), None);
-        assert_eq!(ra("soon"), None);
-        assert_eq!(ra("1.2.3"), None);
-        assert_eq!(ra(""), None);
-        assert_eq!(ra("99999999"), Some(Duration::from_secs(86_400)));
-        // A date is capped like seconds.
-        assert_eq!(
-            ra("Fri, 01 Jan 2100 00:00:00 GMT"),
-            Some(Duration::from_secs(86_400))
-        );
-    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {
@@ -212,34 +137,5 @@ mod tests {
         for retry in 1..5 {
             assert!(j.backoff(retry) <= Duration::from_millis(350));
         }
-    }
-
-    #[test]
-    fn which_statuses_are_retried() {
-        use http::{Method, StatusCode};
-        assert!(is_retryable_status(
-            StatusCode::TOO_MANY_REQUESTS,
-            &Method::POST
-        ));
-        assert!(is_retryable_status(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &Method::POST
-        ));
-        assert!(is_retryable_status(
-            StatusCode::GATEWAY_TIMEOUT,
-            &Method::GET
-        ));
-        assert!(!is_retryable_status(
-            StatusCode::GATEWAY_TIMEOUT,
-            &Method::POST
-        ));
-        assert!(!is_retryable_status(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &Method::GET
-        ));
-        assert!(!is_retryable_status(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &Method::POST
-        ));
     }
 }

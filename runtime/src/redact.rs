@@ -1,0 +1,190 @@
+//! What never reaches logs, `Debug` output or error messages as it is: the one list of sensitive
+//! headers, URLs and paths cut to what is safe to log, and text made safe to print. A leaf: it
+//! depends only on `http` and `url`.
+//!
+//! The list and its predicate are public so that the emulator (and any tool that logs requests)
+//! redacts exactly what the client redacts.
+
+use std::fmt;
+
+use http::{HeaderMap, HeaderName};
+use url::Url;
+
+/// The headers whose values never appear in `Debug` output or logs, and that a redirect to another
+/// origin drops: credentials and cookies (`Set-Cookie` appears in answers, whose `Debug` output
+/// redacts it too).
+pub const SENSITIVE_HEADERS: &[HeaderName] = &[
+    http::header::AUTHORIZATION,
+    http::header::PROXY_AUTHORIZATION,
+    http::header::COOKIE,
+    http::header::SET_COOKIE,
+];
+
+/// Whether `name` is one of [`SENSITIVE_HEADERS`].
+///
+/// ```
+/// use graph_odata_runtime::{http, redact::is_sensitive_header};
+/// assert!(is_sensitive_header(&http::header::AUTHORIZATION));
+/// assert!(!is_sensitive_header(&http::header::ACCEPT));
+/// ```
+pub fn is_sensitive_header(name: &HeaderName) -> bool {
+    SENSITIVE_HEADERS.contains(name)
+}
+
+/// The text shown for a header value: `** redacted **` for a sensitive header.
+fn shown<'a>(name: &HeaderName, value: &'a http::HeaderValue) -> &'a str {
+    if is_sensitive_header(name) {
+        "** redacted **"
+    } else {
+        value.to_str().unwrap_or("<binary>")
+    }
+}
+
+/// Headers for `Debug` output, with the values of [`SENSITIVE_HEADERS`] redacted.
+pub(crate) struct RedactedHeaders<'a> {
+    headers: &'a HeaderMap,
+    as_list: bool,
+}
+
+impl<'a> RedactedHeaders<'a> {
+    /// Printed as a map: `{"accept": "application/json"}`.
+    pub(crate) fn map(headers: &'a HeaderMap) -> RedactedHeaders<'a> {
+        RedactedHeaders {
+            headers,
+            as_list: false,
+        }
+    }
+
+    /// Printed as a list of pairs: `[("accept", "application/json")]`.
+    pub(crate) fn list(headers: &'a HeaderMap) -> RedactedHeaders<'a> {
+        RedactedHeaders {
+            headers,
+            as_list: true,
+        }
+    }
+}
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pairs = self.headers.iter().map(|(k, v)| (k.as_str(), shown(k, v)));
+        if self.as_list {
+            f.debug_list().entries(pairs).finish()
+        } else {
+            f.debug_map().entries(pairs).finish()
+        }
+    }
+}
+
+/// A path for logs and errors: without its query string, which may carry tokens (pre-authenticated
+/// URLs) or personal data (`$filter`).
+pub(crate) fn log_path(path: &str) -> &str {
+    path.split('?').next().unwrap_or(path)
+}
+
+/// A URL for logs and errors: its origin and path, printable, without the query string.
+pub(crate) fn log_url(url: &Url) -> String {
+    // An opaque origin (`file:`, `data:`…) serialises as `null`: show the scheme instead.
+    let origin = match url.origin() {
+        origin @ url::Origin::Tuple(..) => origin.ascii_serialization(),
+        url::Origin::Opaque(_) => format!("{}:", url.scheme()),
+    };
+    printable(&format!("{origin}{}", url.path()), 200)
+}
+
+/// `text` made safe to print: control characters (and the invisible ones that reorder text in a
+/// terminal) written as escapes, at most `max` characters, a `…` where it was cut.
+pub(crate) fn printable(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Up to `max` characters of `body` around byte `at`, lossily decoded and on one line.
+pub(crate) fn snippet(body: &[u8], at: usize, max: usize) -> String {
+    let at = at.min(body.len());
+    let start = at.saturating_sub(max / 2);
+    let end = (start + max).min(body.len());
+    let text = String::from_utf8_lossy(&body[start..end]);
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect();
+    if end < body.len() {
+        out.push('…');
+    }
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_control_and_bidi_characters() {
+        assert_eq!(printable("a\u{1b}[31mb\nc", 50), "a\\u{1b}[31mb\\nc");
+        assert_eq!(printable("x\u{202e}y", 50), "x\\u{202e}y");
+        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("café ✓", 50), "café ✓");
+    }
+
+    #[test]
+    fn snippet_marks_cut_ends() {
+        assert_eq!(snippet(b"abcdefghij", 5, 4), "…defg…");
+        assert_eq!(snippet(b"abc", 1, 10), "abc");
+        assert_eq!(snippet(b"", 0, 10), "");
+    }
+
+    #[test]
+    fn credentials_and_cookies_both_ways_are_sensitive() {
+        for name in [
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "set-cookie",
+        ] {
+            assert!(
+                is_sensitive_header(&HeaderName::from_static(name)),
+                "{name}"
+            );
+        }
+        assert!(!is_sensitive_header(&http::header::LOCATION));
+    }
+
+    #[test]
+    fn sensitive_headers_are_redacted_in_both_forms() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::ACCEPT, "application/json".parse().unwrap());
+        for name in SENSITIVE_HEADERS {
+            headers.insert(name.clone(), "secret".parse().unwrap());
+        }
+        for text in [
+            format!("{:?}", RedactedHeaders::map(&headers)),
+            format!("{:?}", RedactedHeaders::list(&headers)),
+        ] {
+            assert!(!text.contains("secret"), "{text}");
+            assert!(text.contains("application/json"), "{text}");
+        }
+        assert_eq!(
+            format!("{:?}", RedactedHeaders::list(&headers))
+                .chars()
+                .next(),
+            Some('[')
+        );
+    }
+}
