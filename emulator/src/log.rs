@@ -3,7 +3,7 @@
 use std::fmt;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName, Method};
+use http::{HeaderMap, Method};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -66,7 +66,7 @@ impl fmt::Debug for LoggedRequest {
             .headers
             .iter()
             .map(|(k, v)| {
-                let shown = if is_sensitive_header(k) {
+                let shown = if graph_odata_runtime::redact::is_sensitive_header(k) {
                     "** redacted **"
                 } else {
                     v.to_str().unwrap_or("<binary>")
@@ -82,14 +82,6 @@ impl fmt::Debug for LoggedRequest {
             .field("body", &self.body)
             .finish_non_exhaustive()
     }
-}
-
-/// Headers whose values the log's `Debug` never prints.
-// Same list as graph_odata_runtime::redact
-fn is_sensitive_header(name: &HeaderName) -> bool {
-    name == http::header::AUTHORIZATION
-        || name == http::header::COOKIE
-        || name == http::header::PROXY_AUTHORIZATION
 }
 
 /// Splits and percent-decodes a raw query string.
