@@ -154,6 +154,56 @@ impl std::ops::Not for Filter {
 }
 
 impl<T> Request<T> {
+    /// Adds a query option. Keys stay as given (`$select`), values are percent-encoded when sent.
+    ///
+    /// OData allows each system query option (`$…`) once, so a second one is merged with the
+    /// first instead of being sent twice (which services answer with 400): `$select`, `$expand`
+    /// and `$orderby` lists are joined (`a,b`), `$filter`s are combined with `and`, and any other
+    /// (`$top`, `$skip`, `$search`, …) takes the last value. An empty `$select`, `$expand` or
+    /// `$orderby` adds nothing. Other options are added as given.
+    ///
+    /// ```
+    /// use graph_odata_runtime::Request;
+    /// let r: Request = Request::get("/users")
+    ///     .query("$select", "id")
+    ///     .query("$filter", "accountEnabled eq true")
+    ///     .query("$top", "10")
+    ///     .query("$select", "displayName")
+    ///     .query("$filter", "startswith(displayName,'A')")
+    ///     .query("$top", "5");
+    /// assert_eq!(
+    ///     r.query_pairs(),
+    ///     [
+    ///         ("$select".to_owned(), "id,displayName".to_owned()),
+    ///         ("$filter".to_owned(), "(accountEnabled eq true) and (startswith(displayName,'A'))".to_owned()),
+    ///         ("$top".to_owned(), "5".to_owned()),
+    ///     ]
+    /// );
+    /// ```
+    pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Request<T> {
+        let (key, value) = (key.into(), value.into());
+        if !key.starts_with('$') {
+            self.query.push((key, value));
+            return self;
+        }
+        let option = key.to_ascii_lowercase();
+        let listed = matches!(option.as_str(), "$select" | "$expand" | "$orderby");
+        if listed && value.is_empty() {
+            return self;
+        }
+        match self
+            .query
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&key))
+        {
+            Some((_, old)) if listed => *old = format!("{old},{value}"),
+            Some((_, old)) if option == "$filter" => *old = format!("({old}) and ({value})"),
+            Some((_, old)) => *old = value,
+            None => self.query.push((key, value)),
+        }
+        self
+    }
+
     /// `$top=n`: the page size.
     pub fn top(self, n: u32) -> Request<T> {
         self.query("$top", n.to_string())
