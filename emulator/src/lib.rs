@@ -85,6 +85,11 @@ pub use store::{Store, StorePath};
 /// Default page size for collections (Graph's own default varies by API; 100 is common).
 pub const DEFAULT_PAGE_SIZE: usize = 100;
 
+/// Default cap on a request body, in bytes: 64 MiB, above Graph's largest upload slice (60 MiB).
+/// A larger body is refused with 413 before more than the cap is read
+/// ([`Emulator::set_max_body_size`]).
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
+
 /// A running emulator. It stops when dropped.
 pub struct Emulator {
     addr: SocketAddr,
@@ -101,6 +106,7 @@ pub(crate) struct Shared {
     routes: Mutex<Vec<routes::Route>>,
     bearer: Mutex<Option<String>>,
     page_size: AtomicUsize,
+    max_body_size: AtomicUsize,
     pub(crate) uploads: Mutex<upload::Uploads>,
     if_match: Mutex<Vec<String>>,
     relative_links: std::sync::atomic::AtomicBool,
@@ -143,6 +149,9 @@ impl Shared {
     pub(crate) fn page_size(&self) -> usize {
         self.page_size.load(Ordering::Relaxed)
     }
+    pub(crate) fn max_body_size(&self) -> usize {
+        self.max_body_size.load(Ordering::Relaxed)
+    }
 }
 
 impl Emulator {
@@ -168,6 +177,7 @@ impl Emulator {
             routes: Mutex::new(builtin::table()),
             bearer: Mutex::new(None),
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
+            max_body_size: AtomicUsize::new(DEFAULT_MAX_BODY_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
@@ -271,6 +281,15 @@ impl Emulator {
     /// The page size for collections without `$top` (default [`DEFAULT_PAGE_SIZE`]).
     pub fn set_page_size(&self, n: usize) {
         self.shared.page_size.store(n.max(1), Ordering::Relaxed);
+    }
+
+    /// The largest request body accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]). A request
+    /// whose `Content-Length` is larger is refused with 413 before any of its body is read; a
+    /// body without a length is read up to the cap and refused with 413 when it goes past it.
+    /// The 413 names the limit, carries `Connection: close`, and the connection is closed. Upload
+    /// slices count: keep the cap above the slice size in use.
+    pub fn set_max_body_size(&self, bytes: usize) {
+        self.shared.max_body_size.store(bytes, Ordering::Relaxed);
     }
 
     /// Answers `method pattern` (no version prefix, placeholders in braces:

@@ -2,29 +2,45 @@
 
 use graph_odata_emulator::Emulator;
 
-const USAGE: &str = "usage: graph-odata-emulator [--port N] [--token T]
+const USAGE: &str = "usage: graph-odata-emulator [--port N] [--token T] [--max-body-size BYTES]
 
 Serves a Microsoft Graph-shaped OData v4 service on 127.0.0.1 until Ctrl-C.
-  --port N    listen on port N (default 0: any free port)
-  --token T   require `Authorization: Bearer T` on every request";
+  --port N                listen on port N (default 0: any free port)
+  --token T               require `Authorization: Bearer T` on every request
+  --max-body-size BYTES   refuse larger request bodies with 413 (default 67108864, 64 MiB)";
 
-fn parse(args: &[String]) -> Result<(u16, Option<String>), String> {
-    let mut port = 0;
-    let mut token = None;
+/// What the command line asks for.
+#[derive(Debug, Default, PartialEq)]
+struct Options {
+    port: u16,
+    token: Option<String>,
+    max_body_size: Option<usize>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("`{arg}` needs a value"));
         match arg.as_str() {
             "--port" => {
-                let v = it.next().ok_or("`--port` needs a value")?;
-                port = v
+                let v = value()?;
+                options.port = v
                     .parse()
                     .map_err(|_| format!("`--port {v}`: not a port number (0-65535)"))?;
             }
-            "--token" => token = Some(it.next().ok_or("`--token` needs a value")?.clone()),
+            "--token" => options.token = Some(value()?.clone()),
+            "--max-body-size" => {
+                let v = value()?;
+                options.max_body_size = Some(
+                    v.parse()
+                        .map_err(|_| format!("`--max-body-size {v}`: not a number of bytes"))?,
+                );
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    Ok((port, token))
+    Ok(options)
 }
 
 #[tokio::main]
@@ -34,13 +50,14 @@ async fn main() -> std::process::ExitCode {
         println!("{USAGE}");
         return std::process::ExitCode::SUCCESS;
     }
-    let (port, token) = match parse(&args) {
+    let options = match parse(&args) {
         Ok(v) => v,
         Err(message) => {
             eprintln!("error: {message}\n\n{USAGE}");
             return std::process::ExitCode::from(2);
         }
     };
+    let port = options.port;
     let emulator = match Emulator::start_on(port).await {
         Ok(e) => e,
         Err(e) => {
@@ -48,7 +65,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    emulator.require_bearer(token.as_deref());
+    emulator.require_bearer(options.token.as_deref());
+    if let Some(bytes) = options.max_body_size {
+        emulator.set_max_body_size(bytes);
+    }
     // Write errors (a closed pipe, say) must not stop the service: they are ignored.
     let say = |line: String| {
         use std::io::Write;
@@ -70,7 +90,7 @@ async fn main() -> std::process::ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{Options, parse};
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_owned).collect()
@@ -78,10 +98,19 @@ mod tests {
 
     #[test]
     fn arguments() {
-        assert_eq!(parse(&args("")).unwrap(), (0, None));
+        assert_eq!(parse(&args("")).unwrap(), Options::default());
         assert_eq!(
-            parse(&args("--port 8080 --token t")).unwrap(),
-            (8080, Some("t".into()))
+            parse(&args("--port 8080 --token t --max-body-size 1024")).unwrap(),
+            Options {
+                port: 8080,
+                token: Some("t".into()),
+                max_body_size: Some(1024),
+            }
+        );
+        assert!(
+            parse(&args("--max-body-size 1MiB"))
+                .unwrap_err()
+                .contains("`--max-body-size 1MiB`")
         );
         assert!(parse(&args("--port x")).unwrap_err().contains("`--port x`"));
         assert!(

@@ -1,0 +1,199 @@
+//! Hostile clients over loopback: endless bodies, forged `Host` headers, cross-site browser
+//! requests, a flood of requests against the log. Each test attacks the emulator and asserts the
+//! safe outcome.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use graph_odata_emulator::Emulator;
+use serde_json::{Value, json};
+
+async fn emulator() -> Emulator {
+    match Emulator::start().await {
+        Ok(emu) => emu,
+        Err(e) => panic!("cannot start the emulator on loopback: {e}"),
+    }
+}
+
+/// One HTTP answer read off a raw connection.
+struct Answer {
+    head: String,
+    body: String,
+}
+
+impl Answer {
+    fn status(&self) -> u16 {
+        self.head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {:?}", self.head))
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    }
+}
+
+/// Reads one answer with a `Content-Length` body from `stream`.
+fn read_answer(stream: &mut TcpStream) -> Answer {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                let body = String::from_utf8_lossy(&buf[end + 4..end + 4 + len]).into_owned();
+                return Answer { head, body };
+            }
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => panic!(
+                "the connection closed before a whole answer: {:?}",
+                String::from_utf8_lossy(&buf)
+            ),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) => panic!("no answer: {e}"),
+        }
+    }
+}
+
+/// Whether the peer has closed `stream` (EOF or a reset) before the read timeout.
+fn closed(stream: &mut TcpStream) -> bool {
+    let mut chunk = [0u8; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false;
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+fn connect(emu: &Emulator) -> TcpStream {
+    let stream = TcpStream::connect(emu.addr()).expect("a loopback connection");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    stream
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_body_gets_413_while_the_client_is_still_sending() {
+    let emu = emulator().await;
+    emu.set_max_body_size(1 << 20);
+    let addr = emu.addr();
+    let mut reader = connect(&emu);
+    let mut writer = reader.try_clone().expect("a second handle");
+    let sending = Arc::new(AtomicBool::new(true));
+    let still_sending = sending.clone();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let head = format!(
+            "POST /v1.0/users HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\n\r\n"
+        );
+        let piece = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+        let mut result = writer.write_all(head.as_bytes());
+        while result.is_ok() {
+            result = writer.write_all(piece.as_bytes());
+        }
+        still_sending.store(false, Ordering::SeqCst);
+        let _ = done_tx.send(result);
+    });
+
+    let answer = read_answer(&mut reader);
+    assert!(
+        sending.load(Ordering::SeqCst),
+        "the answer arrives while the client is still sending"
+    );
+    assert_eq!(answer.status(), 413, "{}", answer.head);
+    assert_eq!(answer.header("connection").as_deref(), Some("close"));
+    let error: Value = serde_json::from_str(&answer.body).expect("a JSON error body");
+    assert_eq!(error["error"]["code"], "RequestEntityTooLarge");
+    let message = error["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("1048576 bytes"), "{message}");
+    assert!(message.contains("set_max_body_size"), "{message}");
+    assert!(closed(&mut reader), "the emulator closes the connection");
+    let stopped = done_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the client's endless upload is cut off");
+    assert!(stopped.is_err());
+    // The emulator is still there for well-behaved clients.
+    let fine = reqwest::Client::new()
+        .post(format!("{}/users", emu.v1_url()))
+        .json(&json!({"displayName": "Ada"}))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(fine.status(), 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_length_over_the_cap_is_refused_before_any_body_byte() {
+    let emu = emulator().await;
+    let mut stream = connect(&emu);
+    let head = format!(
+        "POST /v1.0/users HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: 1099511627776\r\n\r\n",
+        emu.addr()
+    );
+    stream.write_all(head.as_bytes()).expect("the head is sent");
+    let answer = read_answer(&mut stream);
+    assert_eq!(answer.status(), 413, "{}", answer.head);
+    let default = graph_odata_emulator::DEFAULT_MAX_BODY_SIZE.to_string();
+    assert!(answer.body.contains(&default), "{}", answer.body);
+    assert!(closed(&mut stream));
+}
+
+#[tokio::test]
+async fn a_body_at_the_cap_is_accepted_and_one_byte_more_is_not() {
+    let emu = emulator().await;
+    emu.set_max_body_size(64);
+    let http = reqwest::Client::new();
+    let body = |len: usize| {
+        let text = format!(r#"{{"displayName":"{}"}}"#, "a".repeat(len - 18));
+        assert_eq!(text.len(), len);
+        text
+    };
+    let at_cap = http
+        .post(format!("{}/users", emu.v1_url()))
+        .header("content-type", "application/json")
+        .body(body(64))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(at_cap.status(), 201);
+    let over = http
+        .post(format!("{}/users", emu.v1_url()))
+        .header("content-type", "application/json")
+        .body(body(65))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(over.status(), 413);
+    let logged = emu.last_request().expect("the refused request is logged");
+    assert!(logged.raw_body.is_empty(), "the body is not kept");
+}
