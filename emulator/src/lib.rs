@@ -78,7 +78,7 @@ use tokio::sync::{Notify, watch};
 
 pub use download::pattern_byte;
 pub use faults::Fault;
-pub use log::{LoggedRequest, gaps};
+pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
 pub use routes::{Call, Reply};
 pub use store::{Store, StorePath};
 
@@ -101,7 +101,7 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) download_url: String,
     store: Mutex<Store>,
-    log: Mutex<Vec<LoggedRequest>>,
+    log: Mutex<log::RequestLog>,
     faults: Mutex<Vec<Fault>>,
     routes: Mutex<Vec<routes::Route>>,
     bearer: Mutex<Option<String>>,
@@ -122,7 +122,7 @@ impl Shared {
     pub(crate) fn lock_store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
     }
-    pub(crate) fn lock_log(&self) -> MutexGuard<'_, Vec<LoggedRequest>> {
+    pub(crate) fn lock_log(&self) -> MutexGuard<'_, log::RequestLog> {
         lock(&self.log)
     }
     pub(crate) fn lock_faults(&self) -> MutexGuard<'_, Vec<Fault>> {
@@ -172,7 +172,7 @@ impl Emulator {
             base_url: format!("http://{addr}"),
             download_url: format!("http://{download_addr}"),
             store: Mutex::new(Store::default()),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(log::RequestLog::default()),
             faults: Mutex::new(Vec::new()),
             routes: Mutex::new(builtin::table()),
             bearer: Mutex::new(None),
@@ -213,19 +213,41 @@ impl Emulator {
         format!("{}/beta", self.shared.base_url)
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first: the most recent ones within the log's
+    /// capacity ([`set_log_capacity`](Self::set_log_capacity)) and body budget
+    /// ([`set_log_body_budget`](Self::set_log_body_budget)); [`dropped_requests`](Self::dropped_requests)
+    /// counts those that fell out.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.shared.lock_log().clone()
+        self.shared.lock_log().entries()
     }
 
     /// The most recent request.
     pub fn last_request(&self) -> Option<LoggedRequest> {
-        self.shared.lock_log().last().cloned()
+        self.shared.lock_log().last()
     }
 
-    /// Empties the request log.
+    /// Empties the request log and its count of dropped requests.
     pub fn clear_requests(&self) {
         self.shared.lock_log().clear();
+    }
+
+    /// How many requests the log dropped, oldest first, to stay within its capacity and body
+    /// budget (since the start or the last [`clear_requests`](Self::clear_requests)).
+    pub fn dropped_requests(&self) -> u64 {
+        self.shared.lock_log().dropped()
+    }
+
+    /// How many requests the log keeps (default [`DEFAULT_LOG_CAPACITY`]); older ones are dropped
+    /// and counted by [`dropped_requests`](Self::dropped_requests). 0 keeps none.
+    pub fn set_log_capacity(&self, entries: usize) {
+        self.shared.lock_log().set_capacity(entries);
+    }
+
+    /// How many bytes of request bodies the log keeps in all (default
+    /// [`DEFAULT_LOG_BODY_BUDGET`]); older requests are dropped when the total goes over it,
+    /// the most recent one is always kept.
+    pub fn set_log_body_budget(&self, bytes: usize) {
+        self.shared.lock_log().set_body_budget(bytes);
     }
 
     /// Adds a fault for the next matching requests (see [`Fault`]).

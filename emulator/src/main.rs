@@ -3,11 +3,13 @@
 use graph_odata_emulator::Emulator;
 
 const USAGE: &str = "usage: graph-odata-emulator [--port N] [--token T] [--max-body-size BYTES]
+                            [--log-capacity N]
 
 Serves a Microsoft Graph-shaped OData v4 service on 127.0.0.1 until Ctrl-C.
   --port N                listen on port N (default 0: any free port)
   --token T               require `Authorization: Bearer T` on every request
-  --max-body-size BYTES   refuse larger request bodies with 413 (default 67108864, 64 MiB)";
+  --max-body-size BYTES   refuse larger request bodies with 413 (default 67108864, 64 MiB)
+  --log-capacity N        keep the last N requests in the request log (default 1000)";
 
 /// What the command line asks for.
 #[derive(Debug, Default, PartialEq)]
@@ -15,6 +17,7 @@ struct Options {
     port: u16,
     token: Option<String>,
     max_body_size: Option<usize>,
+    log_capacity: Option<usize>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -35,6 +38,13 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.max_body_size = Some(
                     v.parse()
                         .map_err(|_| format!("`--max-body-size {v}`: not a number of bytes"))?,
+                );
+            }
+            "--log-capacity" => {
+                let v = value()?;
+                options.log_capacity = Some(
+                    v.parse()
+                        .map_err(|_| format!("`--log-capacity {v}`: not a number of requests"))?,
                 );
             }
             other => return Err(format!("unknown argument `{other}`")),
@@ -69,6 +79,9 @@ async fn main() -> std::process::ExitCode {
     if let Some(bytes) = options.max_body_size {
         emulator.set_max_body_size(bytes);
     }
+    if let Some(entries) = options.log_capacity {
+        emulator.set_log_capacity(entries);
+    }
     // Write errors (a closed pipe, say) must not stop the service: they are ignored.
     let say = |line: String| {
         use std::io::Write;
@@ -100,11 +113,15 @@ mod tests {
     fn arguments() {
         assert_eq!(parse(&args("")).unwrap(), Options::default());
         assert_eq!(
-            parse(&args("--port 8080 --token t --max-body-size 1024")).unwrap(),
+            parse(&args(
+                "--port 8080 --token t --max-body-size 1024 --log-capacity 7"
+            ))
+            .unwrap(),
             Options {
                 port: 8080,
                 token: Some("t".into()),
                 max_body_size: Some(1024),
+                log_capacity: Some(7),
             }
         );
         assert!(

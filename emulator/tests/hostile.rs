@@ -197,3 +197,41 @@ async fn a_body_at_the_cap_is_accepted_and_one_byte_more_is_not() {
     let logged = emu.last_request().expect("the refused request is logged");
     assert!(logged.raw_body.is_empty(), "the body is not kept");
 }
+
+#[tokio::test]
+async fn a_flood_of_requests_keeps_the_log_at_its_capacity() {
+    let emu = emulator().await;
+    assert_eq!(graph_odata_emulator::DEFAULT_LOG_CAPACITY, 1000);
+    emu.set_log_capacity(5);
+    emu.insert("/users", json!({"displayName": "Ada"}));
+    let http = reqwest::Client::new();
+    for i in 0..12 {
+        let answer = http
+            .get(format!("{}/users?n={i}", emu.v1_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    let log = emu.requests();
+    let kept: Vec<_> = log.iter().filter_map(|r| r.query_param("n")).collect();
+    assert_eq!(kept, ["7", "8", "9", "10", "11"], "the oldest drop out");
+    assert_eq!(emu.dropped_requests(), 7);
+
+    emu.clear_requests();
+    emu.set_log_capacity(100);
+    emu.set_log_body_budget(1000);
+    for _ in 0..3 {
+        http.post(format!("{}/users", emu.v1_url()))
+            .json(&json!({"displayName": "x".repeat(400)}))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        emu.requests().len(),
+        2,
+        "two 400-byte bodies fit in 1000 bytes"
+    );
+    assert_eq!(emu.dropped_requests(), 1);
+}
