@@ -1,6 +1,5 @@
-//! Hostile clients over loopback: endless bodies, forged `Host` headers, cross-site browser
-//! requests, a flood of requests against the log. Each test attacks the emulator and asserts the
-//! safe outcome.
+//! Hostile clients over loopback: endless bodies, forged `Host` headers, a flood of requests
+//! against the log. Each test attacks the emulator and asserts the safe outcome.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -234,4 +233,71 @@ async fn a_flood_of_requests_keeps_the_log_at_its_capacity() {
         "two 400-byte bodies fit in 1000 bytes"
     );
     assert_eq!(emu.dropped_requests(), 1);
+}
+
+/// Sends `method /v1.0{path}` with `headers` (each `Name: value`) and a small JSON body on a
+/// fresh connection, as a browser or a forging client would, and reads the answer.
+fn send_raw(emu: &Emulator, method: &str, path: &str, headers: &[&str]) -> Answer {
+    let mut stream = connect(emu);
+    let body = r#"{"displayName":"Mallory"}"#;
+    let mut head = format!("{method} /v1.0{path} HTTP/1.1\r\n");
+    for h in headers {
+        head.push_str(h);
+        head.push_str("\r\n");
+    }
+    head.push_str(&format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    stream
+        .write_all(head.as_bytes())
+        .expect("the request is sent");
+    read_answer(&mut stream)
+}
+
+fn error_code(answer: &Answer) -> String {
+    let v: Value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
+    v["error"]["code"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_host_is_refused_as_dns_rebinding() {
+    let emu = emulator().await;
+    emu.create_collection("/users");
+    let port = emu.addr().port();
+    for host in [
+        "evil.example".to_owned(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "10.0.0.1".to_owned(),
+        format!("[::ffff:8.8.8.8]:{port}"),
+    ] {
+        let answer = send_raw(&emu, "POST", "/users", &[&format!("Host: {host}")]);
+        assert_eq!(answer.status(), 421, "Host: {host}");
+        assert_eq!(error_code(&answer), "MisdirectedRequest", "Host: {host}");
+        assert!(answer.body.contains("DNS rebinding"), "{}", answer.body);
+        assert!(answer.body.contains(&host), "{}", answer.body);
+    }
+    assert_eq!(emu.count("/users"), Some(0), "nothing was created");
+    let without = send_raw(&emu, "POST", "/users", &[]);
+    assert_eq!(without.status(), 400, "{}", without.body);
+    assert!(
+        without.body.contains("no `Host` header"),
+        "{}",
+        without.body
+    );
+    assert_eq!(emu.count("/users"), Some(0));
+
+    for host in [
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".to_owned(),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+        "127.1.2.3:80".to_owned(),
+    ] {
+        let answer = send_raw(&emu, "POST", "/users", &[&format!("Host: {host}")]);
+        assert_eq!(answer.status(), 201, "Host: {host}: {}", answer.body);
+    }
 }

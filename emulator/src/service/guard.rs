@@ -1,9 +1,17 @@
-//! What a request must pass before the emulator acts on it: a body no larger than the cap
-//! ([`Emulator::set_max_body_size`](crate::Emulator::set_max_body_size)), read no further than
-//! the cap.
+//! What a request must pass before the emulator acts on it, in this order:
+//!
+//! 1. a `Host` on loopback (`127.0.0.0/8`, `[::1]`, `localhost`, any port), or 421: a web page
+//!    that rebinds its own DNS name to 127.0.0.1 still sends its own name as `Host`;
+//! 2. a body no larger than the cap
+//!    ([`Emulator::set_max_body_size`](crate::Emulator::set_max_body_size)), read no further
+//!    than the cap, or 413.
+//!
+//! A refused request's body is not read.
+
+use std::net::IpAddr;
 
 use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, StatusCode, Uri};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::routes::Reply;
@@ -41,4 +49,105 @@ fn too_large(cap: usize) -> Reply {
              (`Emulator::set_max_body_size`, or `--max-body-size` of the emulator binary)."
         ),
     )
+}
+
+/// Refuses a request not addressed to a loopback name: its `Host` header (and the authority of
+/// an absolute request target, if there is one) must name `localhost`, an IPv4 loopback address
+/// or `[::1]`, with any port.
+pub(super) fn check_host(headers: &HeaderMap, uri: &Uri) -> Result<(), Reply> {
+    let Some(host) = headers.get(http::header::HOST) else {
+        return Err(Reply::error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "The request has no `Host` header; the emulator answers only requests addressed to \
+             127.0.0.1, [::1] or localhost.",
+        ));
+    };
+    let host = host.to_str().unwrap_or("");
+    let target = uri.authority().map(|a| a.as_str());
+    match std::iter::once(host)
+        .chain(target)
+        .find(|authority| !is_loopback_authority(authority))
+    {
+        None => Ok(()),
+        Some(bad) => Err(Reply::error(
+            StatusCode::MISDIRECTED_REQUEST,
+            "MisdirectedRequest",
+            &format!(
+                "The request is addressed to `{}`, which is not a loopback name: the emulator \
+                 answers only requests addressed to 127.0.0.1, [::1] or localhost (a defence \
+                 against DNS rebinding).",
+                shown(bad)
+            ),
+        )),
+    }
+}
+
+/// `host[:port]` where host is `localhost`, an IPv4 loopback address or a bracketed IPv6
+/// loopback address.
+fn is_loopback_authority(authority: &str) -> bool {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inside, after)) => match inside.parse::<std::net::Ipv6Addr>() {
+                Ok(ip) if ip.is_loopback() => ("::1", after.strip_prefix(':')),
+                _ => return false,
+            },
+            None => return false,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port_ok = port.is_none_or(|p| p.is_empty() || p.parse::<u16>().is_ok());
+    let host_ok = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    port_ok && host_ok
+}
+
+/// A header value quoted in an error message: at most 100 characters.
+fn shown(value: &str) -> String {
+    match value.char_indices().nth(100) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_authority;
+
+    #[test]
+    fn loopback_authorities() {
+        for yes in [
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "127.255.0.9:1",
+            "localhost",
+            "LocalHost:3000",
+            "[::1]",
+            "[::1]:443",
+            "[0:0:0:0:0:0:0:1]:80",
+        ] {
+            assert!(is_loopback_authority(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "127.0.0.1:99999",
+            "127.0.0.1:x",
+            "::1",
+            "[::1",
+            "[::2]:80",
+            "[::ffff:127.0.0.1]",
+            "10.0.0.1:80",
+            "user@127.0.0.1",
+            "localhost:80:80",
+        ] {
+            assert!(!is_loopback_authority(no), "{no}");
+        }
+    }
 }

@@ -68,6 +68,10 @@ pub(crate) async fn handle(
             received,
         });
     };
+    if let Err(refusal) = guard::check_host(&parts.headers, &parts.uri) {
+        log(&Bytes::new(), None);
+        return Ok(closing(finish(refusal, &ctx, false)));
+    }
     let bytes = match guard::read_body(body, &parts.headers, shared.max_body_size()).await {
         Ok(bytes) => bytes,
         Err(refusal) => {
