@@ -1,5 +1,6 @@
-//! Hostile clients over loopback: endless bodies, forged `Host` headers, a flood of requests
-//! against the log. Each test attacks the emulator and asserts the safe outcome.
+//! Hostile clients over loopback: endless bodies, forged `Host` headers, cross-site browser
+//! requests, a flood of requests against the log. Each test attacks the emulator and asserts the
+//! safe outcome.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -298,4 +299,55 @@ async fn a_forged_host_is_refused_as_dns_rebinding() {
         let answer = send_raw(&emu, "POST", "/users", &[&format!("Host: {host}")]);
         assert_eq!(answer.status(), 201, "Host: {host}: {}", answer.body);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cross_site_browser_request_is_refused() {
+    let emu = emulator().await;
+    emu.create_collection("/users");
+    let host = format!("Host: {}", emu.addr());
+    for origin in [
+        "Origin: https://evil.example",
+        "Origin: http://evil.example:80",
+        "Origin: http://127.0.0.1.evil.example",
+        "Origin: null",
+        "Origin: file://",
+    ] {
+        let answer = send_raw(&emu, "POST", "/users", &[&host, origin]);
+        assert_eq!(answer.status(), 403, "{origin}");
+        assert!(answer.body.contains("cross-site"), "{}", answer.body);
+        // A CORS preflight gets the same answer, so the browser never sends the real request.
+        let preflight = send_raw(&emu, "OPTIONS", "/users", &[&host, origin]);
+        assert_eq!(preflight.status(), 403, "{origin}");
+        assert!(preflight.header("access-control-allow-origin").is_none());
+    }
+    let no_cors = send_raw(
+        &emu,
+        "POST",
+        "/users",
+        &[&host, "Sec-Fetch-Site: cross-site"],
+    );
+    assert_eq!(no_cors.status(), 403);
+    assert!(no_cors.body.contains("Sec-Fetch-Site"), "{}", no_cors.body);
+    assert_eq!(emu.count("/users"), Some(0), "nothing was created");
+
+    for allowed in [
+        &[host.as_str()][..],
+        &[&host, "Origin: http://localhost:3000"],
+        &[&host, "Origin: http://127.0.0.1:5173"],
+        &[&host, "Origin: https://[::1]"],
+        &[&host, "Sec-Fetch-Site: same-origin"],
+        &[&host, "Sec-Fetch-Site: none"],
+    ] {
+        let answer = send_raw(&emu, "POST", "/users", allowed);
+        assert_eq!(answer.status(), 201, "{allowed:?}: {}", answer.body);
+    }
+    // Clients that are not browsers send no Origin: they are unaffected.
+    let sdk = reqwest::Client::new()
+        .post(format!("{}/users", emu.v1_url()))
+        .json(&json!({"displayName": "Ada"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sdk.status(), 201);
 }

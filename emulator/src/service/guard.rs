@@ -2,7 +2,10 @@
 //!
 //! 1. a `Host` on loopback (`127.0.0.0/8`, `[::1]`, `localhost`, any port), or 421: a web page
 //!    that rebinds its own DNS name to 127.0.0.1 still sends its own name as `Host`;
-//! 2. a body no larger than the cap
+//! 2. no cross-site browser request: an `Origin` that is not on loopback, or `Sec-Fetch-Site:
+//!    cross-site` without a loopback `Origin`, is 403 (clients that are not browsers send
+//!    neither and are unaffected);
+//! 3. a body no larger than the cap
 //!    ([`Emulator::set_max_body_size`](crate::Emulator::set_max_body_size)), read no further
 //!    than the cap, or 413.
 //!
@@ -81,6 +84,43 @@ pub(super) fn check_host(headers: &HeaderMap, uri: &Uri) -> Result<(), Reply> {
             ),
         )),
     }
+}
+
+/// Refuses a cross-site browser request: an `Origin` that is not a loopback origin (`null`
+/// included), or `Sec-Fetch-Site: cross-site` without a loopback `Origin`.
+pub(super) fn check_origin(headers: &HeaderMap) -> Result<(), Reply> {
+    let refuse = |why: String| {
+        Err(Reply::error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            &format!(
+                "{why}: the emulator refuses cross-site browser requests; pages served from \
+                 127.0.0.1, [::1] or localhost may call it."
+            ),
+        ))
+    };
+    if let Some(origin) = headers.get(http::header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        let loopback = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .is_some_and(is_loopback_authority);
+        return if loopback {
+            Ok(())
+        } else {
+            refuse(format!(
+                "The request comes from a web page at `{}`, which is not on loopback",
+                shown(origin)
+            ))
+        };
+    }
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"));
+    if cross_site {
+        return refuse("The browser marks the request `Sec-Fetch-Site: cross-site`".to_owned());
+    }
+    Ok(())
 }
 
 /// `host[:port]` where host is `localhost`, an IPv4 loopback address or a bracketed IPv6

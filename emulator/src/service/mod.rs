@@ -68,7 +68,9 @@ pub(crate) async fn handle(
             received,
         });
     };
-    if let Err(refusal) = guard::check_host(&parts.headers, &parts.uri) {
+    let checked = guard::check_host(&parts.headers, &parts.uri)
+        .and_then(|()| guard::check_origin(&parts.headers));
+    if let Err(refusal) = checked {
         log(&Bytes::new(), None);
         return Ok(closing(finish(refusal, &ctx, false)));
     }
