@@ -26,8 +26,8 @@
 //!   JSON or a body of the wrong shape → 400 naming the problem; an optional bearer-token check
 //!   ([`Emulator::require_bearer`]) → 401.
 //! - **Route handlers** for bound actions and functions: [`Emulator::route`]. Built in: `createLink`
-//!   on any drive or list item (201 for a new link, 200 for an existing one of the same type and
-//!   scope), the client-chosen id rules of external connections, and `@odata.type` on every
+//!   on drive and list items that exist (201 for a new link, 200 for an existing one of the same
+//!   type and scope, 404 `itemNotFound` for a missing item), the client-chosen id rules of external connections, and `@odata.type` on every
 //!   `identitySources` element of a connected organization.
 //! - **Fault injection**: [`Fault`] (429/503/504 with any `Retry-After`, dropped connections, delays,
 //!   cut-off bodies) for the next N matching requests.
