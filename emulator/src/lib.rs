@@ -41,7 +41,8 @@
 //! - **JSON `$batch`** (up to 20 requests, `dependsOn`, `$<id>` references to what an earlier
 //!   request created, 424 for failed dependencies, status faults per item, answers in reverse
 //!   order) and **delta** (`…/delta()` on any collection).
-//! - **A request log** for assertions: [`Emulator::requests`] (its `Debug` hides credentials).
+//! - **A request log** for assertions: [`Emulator::requests`] (its `Debug` hides credentials),
+//!   the most recent requests within a bound ([`Emulator::set_log_capacity`]).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -52,6 +53,33 @@
 //! println!("serving Graph v1.0 at {}", emu.v1_url());
 //! # Ok(()) }
 //! ```
+//!
+//! # Safety
+//!
+//! The emulator has no real authentication, so it keeps other programs and web pages out:
+//!
+//! - **Loopback only.** It listens on `127.0.0.1` (both origins), never on another interface.
+//! - **`Host` must be loopback.** A request whose `Host` is not `localhost`, an IPv4 loopback
+//!   address or `[::1]` (any port) gets 421 `MisdirectedRequest`; one without `Host` gets 400.
+//!   A web page that rebinds its own DNS name to 127.0.0.1 (DNS rebinding) still sends its own
+//!   name as `Host`, so it cannot reach the emulator.
+//! - **No cross-site browser requests.** An `Origin` header that is not a loopback origin
+//!   (`http(s)://localhost`, `127.0.0.1` or `[::1]`, any port; `null` is not) gets 403, and so
+//!   does `Sec-Fetch-Site: cross-site` without a loopback `Origin`. Clients that are not browsers
+//!   (this crate's client, Microsoft's SDKs, `curl`) send neither and are unaffected; a page
+//!   served from loopback may call the emulator.
+//! - **Bounded bodies.** A request body larger than [`DEFAULT_MAX_BODY_SIZE`] (64 MiB, above
+//!   Graph's largest upload slice) gets 413 `RequestEntityTooLarge` naming the limit, before
+//!   more than the limit is read, and the connection is closed
+//!   ([`Emulator::set_max_body_size`]).
+//! - **Bounded log.** The request log keeps the last [`DEFAULT_LOG_CAPACITY`] (1000) requests
+//!   and at most [`DEFAULT_LOG_BODY_BUDGET`] (256 MiB) of their bodies; older ones are dropped
+//!   and counted ([`Emulator::set_log_capacity`], [`Emulator::set_log_body_budget`],
+//!   [`Emulator::dropped_requests`]).
+//! - **Token off the command line.** The `graph-odata-emulator` program reads the bearer token
+//!   it requires from `--token-file PATH` or the environment variable
+//!   `GRAPH_ODATA_EMULATOR_TOKEN`; `--token T` works but warns, since the process list shows it
+//!   to every user of the machine.
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod builtin;
