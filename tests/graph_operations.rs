@@ -219,6 +219,57 @@ fn create_link() -> CreateLink {
 #[tokio::test]
 async fn create_link_on_all_beta_page_and_current_paths() {
     let emu = emulator().await;
+    // Graph shares only items that exist: the drives, groups, sites and items of every path.
+    for (collection, id) in [
+        ("/drives", "d1"),
+        ("/drives", "d2"),
+        ("/shares", "s1"),
+        ("/workbooks", "w1"),
+        ("/me/joinedGroups", "g1"),
+        ("/groups", "g2"),
+        ("/users", "u1"),
+        ("/sites", "site1"),
+        ("/sites", "contoso.sharepoint.com,1,2"),
+        ("/drives/d1/items", "i1"),
+        ("/drives/d1/bundles", "i1"),
+        ("/drives/d1/special", "approot"),
+        ("/drives/d1/following", "i1"),
+        ("/drives/d2/items", "i2"),
+        ("/shares/s1/items", "i1"),
+        ("/workbooks/w1/children", "i1"),
+        ("/me/joinedGroups/g1/drive/items", "i1"),
+        ("/me/joinedGroups/g1/drive/bundles", "i1"),
+        ("/me/joinedGroups/g1/drive/special", "i1"),
+        ("/me/joinedGroups/g1/drive/following", "i1"),
+        ("/me/joinedGroups/g1/team/channels", "19:abc@thread.tacv2"),
+        ("/me/joinedGroups/g1/drive/activities", "a1"),
+        (
+            "/me/joinedGroups/g1/drive/activities/a1/driveItem/children",
+            "i1",
+        ),
+        (
+            "/me/joinedGroups/g1/drive/activities/a1/driveItem/analytics/itemActivityStats",
+            "st1",
+        ),
+        (
+            "/me/joinedGroups/g1/drive/activities/a1/driveItem/analytics/itemActivityStats/st1/activities",
+            "a2",
+        ),
+        ("/me/joinedGroups/g1/sites", "site1"),
+        ("/me/joinedGroups/g1/sites/site1/items", "b1"),
+        (
+            "/me/joinedGroups/g1/sites/site1/items/b1/microsoft.graph.sharedDriveItem/items",
+            "i1",
+        ),
+        ("/groups/g2/drive/items", "i2"),
+        ("/me/drive/items", "i3"),
+        ("/sites/contoso.sharepoint.com,1,2/drive/items", "i4"),
+        ("/users/u1/drive/items", "i5"),
+        ("/sites/site1/lists", "list1"),
+        ("/sites/site1/lists/list1/items", "7"),
+    ] {
+        emu.insert(collection, json!({ "id": id }));
+    }
     let client = beta_client(&emu);
     let a = create_link();
     let cases: Vec<(Request<Permission>, &str)> = vec![
@@ -309,6 +360,9 @@ async fn create_link_on_all_beta_page_and_current_paths() {
 #[tokio::test]
 async fn create_link_answers_201_then_200_for_the_same_link() {
     let emu = emulator().await;
+    emu.insert("/drives", json!({"id": "d1"}));
+    emu.insert("/drives/d1/items", json!({"id": "i1"}));
+    emu.insert("/me/drive/items", json!({"id": "i1"}));
     let client = client_for(&emu);
     let view = CreateLink {
         r#type: "view".into(),
@@ -340,6 +394,56 @@ async fn create_link_answers_201_then_200_for_the_same_link() {
     let err = client.send(bad.me_drive_items("i1")).await.unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::BAD_REQUEST));
     assert!(err.to_string().contains("`vew`"), "{err}");
+}
+
+#[tokio::test]
+async fn create_link_on_a_missing_item_is_404_and_creates_nothing() {
+    let emu = emulator().await;
+    let client = beta_client(&emu);
+    let view = CreateLink {
+        r#type: "view".into(),
+        ..Default::default()
+    };
+    let missing = |err: graph_odata::Error, what: &str| {
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND), "{what}: {err}");
+        assert_eq!(err.code(), Some("itemNotFound"), "{what}: {err}");
+    };
+    // Nothing exists: not the drive, not the item.
+    let err = client
+        .send(view.drives_items("d1", "i1"))
+        .await
+        .unwrap_err();
+    missing(err, "no drive");
+    let err = client.send(view.drives_root("d1")).await.unwrap_err();
+    missing(err, "no drive for its root");
+    // The drive and another item exist, not this one.
+    emu.insert("/drives", json!({"id": "d1"}));
+    emu.insert("/drives/d1/items", json!({"id": "i1"}));
+    let err = client
+        .send(view.drives_items("d1", "nope"))
+        .await
+        .unwrap_err();
+    missing(err, "no such item");
+    let err = client.send(view.drives_root("d2")).await.unwrap_err();
+    missing(err, "another drive");
+    assert_eq!(emu.count("/drives/d1/items/nope/permissions"), None);
+    assert_eq!(emu.count("/drives/d2/root/permissions"), None);
+    // Something that is not a drive item or a list item cannot be shared this way.
+    emu.insert("/users", json!({"id": "u1"}));
+    let err = client
+        .send(Request::<Value>::post(
+            "/users/u1/createLink",
+            &json!({"type": "view"}),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::BAD_REQUEST), "{err}");
+    assert!(err.to_string().contains("createLink"), "{err}");
+    // What exists is shared.
+    let created = client.execute(view.drives_items("d1", "i1")).await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let root = client.execute(view.drives_root("d1")).await.unwrap();
+    assert_eq!(root.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]

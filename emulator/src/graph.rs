@@ -31,7 +31,11 @@ pub(crate) fn routes() -> Vec<(Method, &'static str, GraphFn)> {
 
 /// The path of the item an action is bound to, as the store spells it.
 fn binding_path(call: &Call<'_>) -> String {
-    let segs = &call.path[..call.path.len().saturating_sub(1)];
+    encoded_path(&call.path[..call.path.len().saturating_sub(1)])
+}
+
+/// `segs` as a percent-encoded path.
+fn encoded_path(segs: &[String]) -> String {
     let mut out = String::new();
     for s in segs {
         out.push('/');
@@ -43,9 +47,77 @@ fn binding_path(call: &Call<'_>) -> String {
     out
 }
 
-/// `createLink` on a driveItem or listItem: a sharing link of the asked type and scope. An existing
-/// link of the same type and scope is returned with 200, a new one with 201, as Graph documents.
+/// Collections whose members are drive items or list items.
+const ITEM_COLLECTIONS: &[&str] = &[
+    "items",
+    "children",
+    "bundles",
+    "special",
+    "following",
+    "workbooks",
+];
+
+/// Single-valued navigations that lead to a drive item.
+const TO_DRIVE_ITEM: &[&str] = &["root", "driveItem", "filesFolder"];
+
+/// Single-valued navigations a path may take on the way from an entity to a drive item.
+const ON_THE_WAY: &[&str] = &["root", "driveItem", "filesFolder", "listItem", "drive"];
+
+/// Whether `call` is bound to a drive item or list item that exists, as Graph requires of
+/// `createLink`: a member of an item collection (`…/items/{id}`, `…/children/{id}`, …) in the
+/// store, or a single-valued navigation to a drive item (`…/root`, `…/driveItem`,
+/// `…/filesFolder`, through `drive`, `listItem` or a `microsoft.graph.*` cast) of an entity in
+/// the store (or of `/me`, the signed-in user, who always exists). A missing item is 404
+/// `itemNotFound`; a binding that is not an item at all is 400.
+fn check_item_exists(call: &Call<'_>) -> Result<(), Reply> {
+    let segs = &call.path[..call.path.len().saturating_sub(1)];
+    let shown = binding_path(call);
+    let mut owner = segs.len();
+    while owner > 0
+        && (ON_THE_WAY.contains(&segs[owner - 1].as_str())
+            || segs[owner - 1].starts_with("microsoft.graph."))
+    {
+        owner -= 1;
+    }
+    let by_navigation = owner < segs.len();
+    let shareable = if by_navigation {
+        segs.last()
+            .is_some_and(|s| TO_DRIVE_ITEM.contains(&s.as_str()))
+    } else {
+        segs.len() >= 2 && ITEM_COLLECTIONS.contains(&segs[segs.len() - 2].as_str())
+    };
+    if !shareable || owner == 0 {
+        return Err(Reply::bad_request(&format!(
+            "createLink is bound to a driveItem or a listItem; `{shown}` is neither."
+        )));
+    }
+    let owner = &segs[..owner];
+    let exists = (by_navigation && owner == ["me"])
+        || matches!(
+            call.store.resolve(&StorePath(owner.to_vec())),
+            crate::store::Target::Entity { .. }
+        );
+    if exists {
+        Ok(())
+    } else {
+        Err(Reply::error(
+            StatusCode::NOT_FOUND,
+            "itemNotFound",
+            &format!(
+                "The item to share was not found: `{}` does not exist.",
+                encoded_path(owner)
+            ),
+        ))
+    }
+}
+
+/// `createLink` on a driveItem or listItem that exists: a sharing link of the asked type and
+/// scope. An existing link of the same type and scope is returned with 200, a new one with 201,
+/// as Graph documents.
 fn create_link(call: &mut Call<'_>) -> Reply {
+    if let Err(refusal) = check_item_exists(call) {
+        return refusal;
+    }
     let Some(Value::Object(body)) = call.body.clone() else {
         return Reply::bad_request("The request body must be a JSON object with at least `type`.");
     };
@@ -116,11 +188,6 @@ fn create_link(call: &mut Call<'_>) -> Reply {
                 .unwrap_or(Value::Null);
             Reply::json(StatusCode::CREATED, stored)
         }
-        Err(message) if message.starts_with("no item") => Reply::error(
-            StatusCode::NOT_FOUND,
-            "itemNotFound",
-            &format!("The item to share was not found: {message}."),
-        ),
         Err(message) => Reply::bad_request(&message),
     }
 }

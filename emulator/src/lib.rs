@@ -26,8 +26,8 @@
 //!   JSON or a body of the wrong shape → 400 naming the problem; an optional bearer-token check
 //!   ([`Emulator::require_bearer`]) → 401.
 //! - **Route handlers** for bound actions and functions: [`Emulator::route`]. Built in: `createLink`
-//!   on any drive or list item (201 for a new link, 200 for an existing one of the same type and
-//!   scope), the client-chosen id rules of external connections, and `@odata.type` on every
+//!   on drive and list items that exist (201 for a new link, 200 for an existing one of the same
+//!   type and scope, 404 `itemNotFound` for a missing item), the client-chosen id rules of external connections, and `@odata.type` on every
 //!   `identitySources` element of a connected organization.
 //! - **Fault injection**: [`Fault`] (429/503/504 with any `Retry-After`, dropped connections, delays,
 //!   cut-off bodies) for the next N matching requests.
@@ -41,7 +41,8 @@
 //! - **JSON `$batch`** (up to 20 requests, `dependsOn`, `$<id>` references to what an earlier
 //!   request created, 424 for failed dependencies, status faults per item, answers in reverse
 //!   order) and **delta** (`…/delta()` on any collection).
-//! - **A request log** for assertions: [`Emulator::requests`] (its `Debug` hides credentials).
+//! - **A request log** for assertions: [`Emulator::requests`] (its `Debug` hides credentials),
+//!   the most recent requests within a bound ([`Emulator::set_log_capacity`]).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -52,6 +53,33 @@
 //! println!("serving Graph v1.0 at {}", emu.v1_url());
 //! # Ok(()) }
 //! ```
+//!
+//! # Safety
+//!
+//! The emulator has no real authentication, so it keeps other programs and web pages out:
+//!
+//! - **Loopback only.** It listens on `127.0.0.1` (both origins), never on another interface.
+//! - **`Host` must be loopback.** A request whose `Host` is not `localhost`, an IPv4 loopback
+//!   address or `[::1]` (any port) gets 421 `MisdirectedRequest`; one without `Host` gets 400.
+//!   A web page that rebinds its own DNS name to 127.0.0.1 (DNS rebinding) still sends its own
+//!   name as `Host`, so it cannot reach the emulator.
+//! - **No cross-site browser requests.** An `Origin` header that is not a loopback origin
+//!   (`http(s)://localhost`, `127.0.0.1` or `[::1]`, any port; `null` is not) gets 403, and so
+//!   does `Sec-Fetch-Site: cross-site` without a loopback `Origin`. Clients that are not browsers
+//!   (this crate's client, Microsoft's SDKs, `curl`) send neither and are unaffected; a page
+//!   served from loopback may call the emulator.
+//! - **Bounded bodies.** A request body larger than [`DEFAULT_MAX_BODY_SIZE`] (64 MiB, above
+//!   Graph's largest upload slice) gets 413 `RequestEntityTooLarge` naming the limit, before
+//!   more than the limit is read, and the connection is closed
+//!   ([`Emulator::set_max_body_size`]).
+//! - **Bounded log.** The request log keeps the last [`DEFAULT_LOG_CAPACITY`] (1000) requests
+//!   and at most [`DEFAULT_LOG_BODY_BUDGET`] (256 MiB) of their bodies; older ones are dropped
+//!   and counted ([`Emulator::set_log_capacity`], [`Emulator::set_log_body_budget`],
+//!   [`Emulator::dropped_requests`]).
+//! - **Token off the command line.** The `graph-odata-emulator` program reads the bearer token
+//!   it requires from `--token-file PATH` or the environment variable
+//!   `GRAPH_ODATA_EMULATOR_TOKEN`; `--token T` works but warns, since the process list shows it
+//!   to every user of the machine.
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod builtin;
@@ -78,12 +106,17 @@ use tokio::sync::{Notify, watch};
 
 pub use download::pattern_byte;
 pub use faults::Fault;
-pub use log::{LoggedRequest, gaps};
+pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
 pub use routes::{Call, Reply};
 pub use store::{Store, StorePath};
 
 /// Default page size for collections (Graph's own default varies by API; 100 is common).
 pub const DEFAULT_PAGE_SIZE: usize = 100;
+
+/// Default cap on a request body, in bytes: 64 MiB, above Graph's largest upload slice (60 MiB).
+/// A larger body is refused with 413 before more than the cap is read
+/// ([`Emulator::set_max_body_size`]).
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
 
 /// A running emulator. It stops when dropped.
 pub struct Emulator {
@@ -96,11 +129,12 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) download_url: String,
     store: Mutex<Store>,
-    log: Mutex<Vec<LoggedRequest>>,
+    log: Mutex<log::RequestLog>,
     faults: Mutex<Vec<Fault>>,
     routes: Mutex<Vec<routes::Route>>,
     bearer: Mutex<Option<String>>,
     page_size: AtomicUsize,
+    max_body_size: AtomicUsize,
     pub(crate) uploads: Mutex<upload::Uploads>,
     if_match: Mutex<Vec<String>>,
     relative_links: std::sync::atomic::AtomicBool,
@@ -116,7 +150,7 @@ impl Shared {
     pub(crate) fn lock_store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
     }
-    pub(crate) fn lock_log(&self) -> MutexGuard<'_, Vec<LoggedRequest>> {
+    pub(crate) fn lock_log(&self) -> MutexGuard<'_, log::RequestLog> {
         lock(&self.log)
     }
     pub(crate) fn lock_faults(&self) -> MutexGuard<'_, Vec<Fault>> {
@@ -143,6 +177,9 @@ impl Shared {
     pub(crate) fn page_size(&self) -> usize {
         self.page_size.load(Ordering::Relaxed)
     }
+    pub(crate) fn max_body_size(&self) -> usize {
+        self.max_body_size.load(Ordering::Relaxed)
+    }
 }
 
 impl Emulator {
@@ -163,11 +200,12 @@ impl Emulator {
             base_url: format!("http://{addr}"),
             download_url: format!("http://{download_addr}"),
             store: Mutex::new(Store::default()),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(log::RequestLog::default()),
             faults: Mutex::new(Vec::new()),
             routes: Mutex::new(builtin::table()),
             bearer: Mutex::new(None),
             page_size: AtomicUsize::new(DEFAULT_PAGE_SIZE),
+            max_body_size: AtomicUsize::new(DEFAULT_MAX_BODY_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
@@ -203,19 +241,41 @@ impl Emulator {
         format!("{}/beta", self.shared.base_url)
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first: the most recent ones within the log's
+    /// capacity ([`set_log_capacity`](Self::set_log_capacity)) and body budget
+    /// ([`set_log_body_budget`](Self::set_log_body_budget)); [`dropped_requests`](Self::dropped_requests)
+    /// counts those that fell out.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.shared.lock_log().clone()
+        self.shared.lock_log().entries()
     }
 
     /// The most recent request.
     pub fn last_request(&self) -> Option<LoggedRequest> {
-        self.shared.lock_log().last().cloned()
+        self.shared.lock_log().last()
     }
 
-    /// Empties the request log.
+    /// Empties the request log and its count of dropped requests.
     pub fn clear_requests(&self) {
         self.shared.lock_log().clear();
+    }
+
+    /// How many requests the log dropped, oldest first, to stay within its capacity and body
+    /// budget (since the start or the last [`clear_requests`](Self::clear_requests)).
+    pub fn dropped_requests(&self) -> u64 {
+        self.shared.lock_log().dropped()
+    }
+
+    /// How many requests the log keeps (default [`DEFAULT_LOG_CAPACITY`]); older ones are dropped
+    /// and counted by [`dropped_requests`](Self::dropped_requests). 0 keeps none.
+    pub fn set_log_capacity(&self, entries: usize) {
+        self.shared.lock_log().set_capacity(entries);
+    }
+
+    /// How many bytes of request bodies the log keeps in all (default
+    /// [`DEFAULT_LOG_BODY_BUDGET`]); older requests are dropped when the total goes over it,
+    /// the most recent one is always kept.
+    pub fn set_log_body_budget(&self, bytes: usize) {
+        self.shared.lock_log().set_body_budget(bytes);
     }
 
     /// Adds a fault for the next matching requests (see [`Fault`]).
@@ -271,6 +331,15 @@ impl Emulator {
     /// The page size for collections without `$top` (default [`DEFAULT_PAGE_SIZE`]).
     pub fn set_page_size(&self, n: usize) {
         self.shared.page_size.store(n.max(1), Ordering::Relaxed);
+    }
+
+    /// The largest request body accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]). A request
+    /// whose `Content-Length` is larger is refused with 413 before any of its body is read; a
+    /// body without a length is read up to the cap and refused with 413 when it goes past it.
+    /// The 413 names the limit, carries `Connection: close`, and the connection is closed. Upload
+    /// slices count: keep the cap above the slice size in use.
+    pub fn set_max_body_size(&self, bytes: usize) {
+        self.shared.max_body_size.store(bytes, Ordering::Relaxed);
     }
 
     /// Answers `method pattern` (no version prefix, placeholders in braces:

@@ -12,6 +12,8 @@ from msgraph.generated.drives.item.items.item.create_link.create_link_post_reque
     CreateLinkPostRequestBody,
 )
 from msgraph.generated.models.connected_organization import ConnectedOrganization
+from msgraph.generated.models.drive import Drive
+from msgraph.generated.models.drive_item import DriveItem
 from msgraph.generated.models.domain_identity_source import DomainIdentitySource
 from msgraph.generated.models.external_connectors.external_connection import ExternalConnection
 from msgraph.generated.models.linked_resource import LinkedResource
@@ -55,6 +57,9 @@ async def main(root: str) -> None:
     except ODataError as e:
         check(e.response_status_code == 404 and e.error.code == "itemNotFound", "404 mapped to ODataError itemNotFound")
 
+    # Graph shares only items that exist: the drive and the item come first.
+    await client.drives.post(Drive(id="b!x"))
+    await client.drives.by_drive_id("b!x").items.post(DriveItem(id="01AB", name="plan.txt"))
     perm = await client.drives.by_drive_id("b!x").items.by_drive_item_id("01AB").create_link.post(
         CreateLinkPostRequestBody(type="view", scope="anonymous")
     )

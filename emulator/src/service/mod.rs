@@ -6,6 +6,7 @@ mod batch;
 mod body;
 mod dispatch;
 mod etag;
+mod guard;
 mod links;
 mod query;
 mod reply;
@@ -15,7 +16,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
-use http_body_util::BodyExt;
 use serde_json::Value;
 use tokio::sync::Notify;
 
@@ -55,23 +55,35 @@ pub(crate) async fn handle(
             .map(str::to_owned),
         base_url: &shared.base_url,
     };
-    let bytes = match body.collect().await {
-        Ok(c) => c.to_bytes(),
-        Err(_) => Bytes::new(),
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let log = |raw_body: &Bytes, body: Option<&Value>| {
+        shared.lock_log().push(LoggedRequest {
+            method: parts.method.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            headers: parts.headers.clone(),
+            body: body.cloned(),
+            raw_body: raw_body.clone(),
+            received,
+        });
+    };
+    let checked = guard::check_host(&parts.headers, &parts.uri)
+        .and_then(|()| guard::check_origin(&parts.headers));
+    if let Err(refusal) = checked {
+        log(&Bytes::new(), None);
+        return Ok(closing(finish(refusal, &ctx, false)));
+    }
+    let bytes = match guard::read_body(body, &parts.headers, shared.max_body_size()).await {
+        Ok(bytes) => bytes,
+        Err(refusal) => {
+            log(&Bytes::new(), None);
+            return Ok(closing(finish(refusal, &ctx, false)));
+        }
     };
     let parsed: Option<Result<Value, serde_json::Error>> =
         (!bytes.is_empty()).then(|| serde_json::from_slice(&bytes));
-    let path = parts.uri.path().to_owned();
-    let query = parts.uri.query().map(str::to_owned);
-    shared.lock_log().push(LoggedRequest {
-        method: parts.method.clone(),
-        path: path.clone(),
-        query: query.clone(),
-        headers: parts.headers.clone(),
-        body: parsed.as_ref().and_then(|r| r.as_ref().ok()).cloned(),
-        raw_body: bytes.clone(),
-        received,
-    });
+    log(&bytes, parsed.as_ref().and_then(|r| r.as_ref().ok()));
 
     let fault = take_fault(&shared, &parts.method, &path, false);
     let mut truncate = false;
@@ -137,6 +149,16 @@ pub(crate) async fn handle(
         &exchange.ctx,
     );
     Ok(exchange.finish(reply, truncate))
+}
+
+/// `response` with `Connection: close`: the request was refused before its body was read, so the
+/// connection cannot carry another one.
+fn closing(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        http::header::CONNECTION,
+        http::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// One HTTP request as the emulator's own endpoints see it.
