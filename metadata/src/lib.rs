@@ -37,6 +37,7 @@
 mod error;
 pub use error::{Error, ErrorKind};
 mod builtin;
+mod cache;
 mod csdl;
 pub mod edm;
 pub mod generate;
