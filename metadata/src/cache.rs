@@ -5,73 +5,141 @@ use std::path::{Path, PathBuf};
 
 use crate::Metadata;
 
+mod fs;
+
 /// The largest CSDL document read (Graph's v1.0 schema is 3.5 MB; its annotated variants ~20 MB).
 const MAX_DOCUMENT: u64 = 256 << 20;
 
-/// FNV-1a of some bytes: the key of a cache entry and the check that it belongs to its file.
-pub(crate) fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// The first line of an entry; an entry of another version is rebuilt.
+const ENTRY_VERSION: &str = "graph-odata-metadata-cache 1";
+
+/// Lower-case hexadecimal SHA-256 of some bytes.
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-impl Metadata {
-    /// The value of an index's `H content` line: the hash of the file it was made from.
-    fn content_hash(text: &str) -> Option<u64> {
-        text.lines()
-            .take(8)
-            .find_map(|l| l.strip_prefix("H\tcontent\t"))
-            .and_then(|h| u64::from_str_radix(h, 16).ok())
+/// The bytes of an entry for a source whose SHA-256 is `source` and whose index text is `index`.
+fn entry_bytes(source: &str, index: &str) -> Vec<u8> {
+    format!(
+        "{ENTRY_VERSION}\nsource\t{source}\nindex\t{}\n{index}",
+        sha256(index.as_bytes())
+    )
+    .into_bytes()
+}
+
+/// The index in an entry, if the entry is of this version, was made from the source whose
+/// SHA-256 is `source`, holds the index text its checksum names, and that text is a complete index.
+fn read_entry(bytes: &[u8], source: &str) -> Option<Metadata> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (version, rest) = text.split_once('\n')?;
+    let (source_line, rest) = rest.split_once('\n')?;
+    let (index_line, index) = rest.split_once('\n')?;
+    if version != ENTRY_VERSION
+        || source_line.strip_prefix("source\t")? != source
+        || index_line.strip_prefix("index\t")? != sha256(index.as_bytes())
+    {
+        return None;
+    }
+    Metadata::from_index(index)
+}
+
+/// A directory of cached indexes, and the largest entry it reads or writes.
+///
+/// An entry is the index text behind three lines: a format version, the SHA-256 of the source
+/// document's bytes and the SHA-256 of the index text. It is used only when all three match: a
+/// truncated, damaged, foreign or edited entry is rebuilt from the source. The checksums are not a
+/// signature: whoever can write the directory can compute them. An entry over
+/// [`Cache::DEFAULT_MAX_ENTRY_BYTES`] (settable) is neither read nor written.
+///
+/// ```no_run
+/// use graph_odata_metadata::Cache;
+/// let cache = Cache::user().with_max_entry_bytes(16 << 20);
+/// let md = cache.load(std::path::Path::new("v1.0.csdl.xml"))?;
+/// # Ok::<(), graph_odata_metadata::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cache {
+    dir: PathBuf,
+    max_entry_bytes: u64,
+}
+
+impl Cache {
+    /// The largest entry read or written unless set otherwise: 64 MiB (the index of Graph's v1.0
+    /// schema is about 1 MiB). A larger entry is ignored, its document parsed instead.
+    pub const DEFAULT_MAX_ENTRY_BYTES: u64 = 64 << 20;
+
+    /// A cache in `dir`, created when first written.
+    pub fn new(dir: impl Into<PathBuf>) -> Cache {
+        Cache {
+            dir: dir.into(),
+            max_entry_bytes: Cache::DEFAULT_MAX_ENTRY_BYTES,
+        }
     }
 
-    /// Loads `path`, through an index cached in `cache_dir` keyed by a hash of the file's bytes: the
-    /// first load parses the XML and writes the index, later ones read the index. A cache entry is
-    /// used only if it is a complete index of this format made from these very bytes (its own
-    /// record of their hash); anything else (another version, a truncated write, a file someone
-    /// else put there) is ignored and rewritten. A cache that cannot be written only costs a parse.
-    pub fn load_cached(path: &Path, cache_dir: &Path) -> Result<Metadata, crate::Error> {
-        // Only a regular file of a sane size is read: never a device (`/dev/zero`), a pipe or
-        // a directory, and never more than Graph's schema could ever be.
-        let io = |m: String| crate::Error::new(crate::ErrorKind::Io, m);
-        let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
-        if !meta.is_file() {
-            return Err(io("not a regular file".to_owned()));
-        }
-        if meta.len() > MAX_DOCUMENT {
-            return Err(io(format!(
-                "the file is {} bytes; a CSDL document is read up to {MAX_DOCUMENT} bytes",
-                meta.len()
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| io(format!("cannot read the file: {e}")))?;
-        let hash = fnv(&bytes);
-        let cached: PathBuf = cache_dir.join(format!("{hash:016x}.idx"));
-        if let Ok(text) = std::fs::read_to_string(&cached)
-            && Metadata::content_hash(&text) == Some(hash)
-            && let Some(md) = Metadata::from_index(&text)
+    /// The cache in this user's directory, [`Metadata::user_cache_dir`].
+    pub fn user() -> Cache {
+        Cache::new(Metadata::user_cache_dir())
+    }
+
+    /// The largest entry read or written (see [`Cache::DEFAULT_MAX_ENTRY_BYTES`]).
+    #[must_use]
+    pub fn with_max_entry_bytes(mut self, bytes: u64) -> Cache {
+        self.max_entry_bytes = bytes;
+        self
+    }
+
+    /// The largest entry read or written.
+    pub fn max_entry_bytes(&self) -> u64 {
+        self.max_entry_bytes
+    }
+
+    /// The directory of the entries.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Loads the CSDL document at `path` (a regular file of at most 256 MiB) through this cache:
+    /// the first load parses the XML and writes the index, later ones read the index. An entry
+    /// that fails any check (see [`Cache`]) is ignored and rewritten; a directory that
+    /// cannot be used or written only costs a parse.
+    pub fn load(&self, path: &Path) -> Result<Metadata, crate::Error> {
+        let bytes = fs::read_document(path, MAX_DOCUMENT)?;
+        let source = sha256(&bytes);
+        let usable = fs::private_dir(&self.dir);
+        let entry = self.dir.join(format!("{source}.idx"));
+        if usable
+            && let Some(md) = fs::read_own_file(&entry, self.max_entry_bytes)
+                .and_then(|b| read_entry(&b, &source))
         {
             return Ok(md);
         }
         let text = String::from_utf8(bytes)
             .map_err(|_| crate::Error::new(crate::ErrorKind::Parse, "the file is not UTF-8"))?;
         let md = Metadata::parse(&text)?;
-        if std::fs::create_dir_all(cache_dir).is_ok() {
-            // Written aside, then renamed: a reader never sees half a file.
-            let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
-            if std::fs::write(&tmp, md.index_text(Some(hash))).is_ok()
-                && std::fs::rename(&tmp, &cached).is_err()
-            {
-                let _ = std::fs::remove_file(&tmp);
-            }
+        let written = entry_bytes(&source, &md.to_index());
+        if usable && written.len() as u64 <= self.max_entry_bytes {
+            fs::write_private_file(&entry, &written);
         }
         Ok(md)
+    }
+}
+
+impl Metadata {
+    /// Loads `path` through an index cached in `cache_dir`: [`Cache::load`] with the default
+    /// entry size cap.
+    pub fn load_cached(path: &Path, cache_dir: &Path) -> Result<Metadata, crate::Error> {
+        Cache::new(cache_dir).load(path)
     }
 
     /// The cache directory for indexes of this user: `$GRAPH_ODATA_CACHE_DIR`, else
     /// `$XDG_CACHE_HOME/graph-odata`, else `~/.cache/graph-odata` (`%LOCALAPPDATA%\graph-odata` on
     /// Windows), else a directory named after the user in the temporary directory. Entries are
-    /// validated when read (see [`Metadata::load_cached`]), so a shared or tampered directory costs
-    /// a parse, never a wrong answer.
+    /// validated when read (see [`Cache`]), so a damaged or tampered entry costs a parse, never a
+    /// wrong answer.
     pub fn user_cache_dir() -> PathBuf {
         let var = |k: &str| {
             std::env::var_os(k)
@@ -104,80 +172,4 @@ impl Metadata {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn load_cached_writes_then_reads_the_index() {
-        let dir =
-            std::env::temp_dir().join(format!("graph-odata-index-test-{}", std::process::id()));
-        let file = dir.join("fixture.xml");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(&file, include_str!("../tests/fixture.csdl.xml")).unwrap();
-        let first = Metadata::load_cached(&file, &dir.join("cache")).unwrap();
-        let written: Vec<_> = std::fs::read_dir(dir.join("cache")).unwrap().collect();
-        assert_eq!(written.len(), 1);
-        let second = Metadata::load_cached(&file, &dir.join("cache")).unwrap();
-        assert_eq!(first.types, second.types);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn a_corrupt_or_foreign_cache_entry_is_rebuilt() {
-        let dir =
-            std::env::temp_dir().join(format!("graph-odata-cache-test-{}", std::process::id()));
-        let cache = dir.join("cache");
-        let file = dir.join("fixture.xml");
-        std::fs::create_dir_all(&cache).unwrap();
-        let xml = include_str!("../tests/fixture.csdl.xml");
-        std::fs::write(&file, xml).unwrap();
-        let entry = cache.join(format!("{:016x}.idx", fnv(xml.as_bytes())));
-        let good = Metadata::parse(xml).unwrap();
-        // Garbage, a truncated entry, and a complete index of another document under this key.
-        let other = Metadata::parse(&xml.replace("todoTask", "otherTask")).unwrap();
-        let full = good.index_text(Some(fnv(xml.as_bytes())));
-        for planted in [
-            b"\xff\xfe garbage".to_vec(),
-            full.as_bytes()[..full.len() / 2].to_vec(),
-            other.index_text(Some(1)).into_bytes(),
-            other.to_index().into_bytes(),
-        ] {
-            std::fs::write(&entry, &planted).unwrap();
-            let loaded = Metadata::load_cached(&file, &cache).unwrap();
-            assert_eq!(loaded.types, good.types, "the entry was not trusted");
-            let rewritten = std::fs::read_to_string(&entry).unwrap();
-            assert_eq!(rewritten, full, "and it was rewritten");
-        }
-        // A cache directory that cannot be written (a file in its place) costs a parse only.
-        let blocked = dir.join("blocked");
-        std::fs::write(&blocked, "not a directory").unwrap();
-        assert_eq!(
-            Metadata::load_cached(&file, &blocked).unwrap().types,
-            good.types
-        );
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn the_cache_is_per_user() {
-        let dir = Metadata::user_cache_dir();
-        assert!(
-            dir.ends_with(concat!("metadata-", env!("CARGO_PKG_VERSION"))),
-            "{}",
-            dir.display()
-        );
-        assert_ne!(dir.parent(), Some(std::env::temp_dir().as_path()));
-    }
-
-    #[test]
-    fn only_regular_files_are_read() {
-        let dir = std::env::temp_dir();
-        let err = Metadata::load_cached(&dir, &dir.join("unused")).unwrap_err();
-        assert!(err.to_string().contains("not a regular file"), "{err}");
-        if cfg!(target_os = "linux") {
-            let err =
-                Metadata::load_cached(Path::new("/dev/zero"), &dir.join("unused")).unwrap_err();
-            assert!(err.to_string().contains("not a regular file"), "{err}");
-        }
-    }
-}
+mod tests;

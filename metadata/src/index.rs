@@ -36,19 +36,12 @@ impl Metadata {
     /// The index text of this document: a line-based format, sorted so that the same document
     /// always gives the same text, ending with a line count so a truncated copy is refused.
     pub fn to_index(&self) -> String {
-        self.index_text(None)
-    }
-
-    pub(crate) fn index_text(&self, content_hash: Option<u64>) -> String {
         let mut lines: Vec<String> = Vec::new();
         if let Some(s) = &self.source {
             lines.push(format!("H\tdocument\t{}", clean(&s.document)));
             lines.push(format!("H\tcommit\t{}", clean(&s.commit)));
             lines.push(format!("H\tdate\t{}", clean(&s.date)));
             lines.push(format!("H\tsha256\t{}", clean(&s.sha256)));
-        }
-        if let Some(h) = content_hash {
-            lines.push(format!("H\tcontent\t{h:016x}"));
         }
         let sorted = |m: &std::collections::HashMap<String, String>, tag: &str| {
             let mut v: Vec<String> = m.iter().map(|(k, x)| format!("{tag}\t{k}\t{x}")).collect();

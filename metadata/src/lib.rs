@@ -38,6 +38,7 @@ mod error;
 pub use error::{Error, ErrorKind};
 mod builtin;
 mod cache;
+pub use cache::Cache;
 mod csdl;
 pub mod edm;
 pub mod generate;

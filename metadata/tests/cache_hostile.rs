@@ -1,0 +1,103 @@
+//! The index cache against what someone else could leave in it: a forged entry, an oversized
+//! entry. Each must cost a parse of the source at most: never a wrong schema or unbounded memory.
+
+#![cfg(unix)]
+
+use std::path::{Path, PathBuf};
+
+use graph_odata_metadata::{Cache, Metadata};
+
+const XML: &str = include_str!("fixture.csdl.xml");
+
+/// A fresh directory with the fixture as `source.xml`; removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "graph-odata-cache-hostile-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("source.xml"), XML).unwrap();
+        Scratch(dir)
+    }
+    fn source(&self) -> PathBuf {
+        self.0.join("source.xml")
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The one entry file of a cache directory.
+fn entry(cache: &Path) -> PathBuf {
+    let files: Vec<PathBuf> = std::fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.into_iter().next().unwrap()
+}
+
+fn good() -> Metadata {
+    Metadata::parse(XML).unwrap()
+}
+
+#[test]
+fn a_forged_entry_with_a_wrong_checksum_is_ignored_and_rebuilt() {
+    let s = Scratch::new("forged");
+    let cache = s.path("cache");
+    Metadata::load_cached(&s.source(), &cache).unwrap();
+    let entry = entry(&cache);
+    let genuine = std::fs::read_to_string(&entry).unwrap();
+    assert!(genuine.contains("todoTask"));
+    // Same header, another schema: a type renamed, as an attacker would edit the file.
+    std::fs::write(&entry, genuine.replace("todoTask", "forgedTask")).unwrap();
+    let loaded = Metadata::load_cached(&s.source(), &cache).unwrap();
+    assert_eq!(
+        loaded.to_index(),
+        good().to_index(),
+        "the forged entry was trusted"
+    );
+    assert!(loaded.type_def("microsoft.graph.forgedTask").is_none());
+    assert_eq!(
+        std::fs::read_to_string(&entry).unwrap(),
+        genuine,
+        "and it was rewritten"
+    );
+}
+
+#[test]
+fn an_entry_over_the_size_cap_is_neither_read_nor_written() {
+    let s = Scratch::new("cap");
+    let cache = s.path("cache");
+    let small = Cache::new(&cache).with_max_entry_bytes(512);
+    assert_eq!(small.max_entry_bytes(), 512);
+    assert_eq!(
+        Cache::new(&cache).max_entry_bytes(),
+        Cache::DEFAULT_MAX_ENTRY_BYTES
+    );
+    let loaded = small.load(&s.source()).unwrap();
+    assert_eq!(loaded.to_index(), good().to_index());
+    assert_eq!(
+        std::fs::read_dir(&cache).unwrap().count(),
+        0,
+        "an entry over the cap is not written"
+    );
+    // A genuine entry, then a cap below its size: ignored (a parse), never a partial read.
+    Cache::new(&cache).load(&s.source()).unwrap();
+    let size = std::fs::metadata(entry(&cache)).unwrap().len();
+    assert!(size > 512);
+    assert_eq!(
+        small.load(&s.source()).unwrap().to_index(),
+        good().to_index()
+    );
+}
