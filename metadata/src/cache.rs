@@ -52,8 +52,10 @@ fn read_entry(bytes: &[u8], source: &str) -> Option<Metadata> {
 /// An entry is the index text behind three lines: a format version, the SHA-256 of the source
 /// document's bytes and the SHA-256 of the index text. It is used only when all three match: a
 /// truncated, damaged, foreign or edited entry is rebuilt from the source. The checksums are not a
-/// signature: whoever can write the directory can compute them. An entry over
-/// [`Cache::DEFAULT_MAX_ENTRY_BYTES`] (settable) is neither read nor written.
+/// signature: whoever can write the directory can compute them. Only a regular file the user
+/// owns, opened without following a link and without blocking, of at most
+/// [`Cache::DEFAULT_MAX_ENTRY_BYTES`] (settable), is read as an entry; the rest are ignored and
+/// replaced (written as a new file readable by the user only, renamed into place).
 ///
 /// ```no_run
 /// use graph_odata_metadata::Cache;

@@ -1,9 +1,12 @@
-//! The index cache against what someone else could leave in it: a forged entry, an oversized
-//! entry. Each must cost a parse of the source at most: never a wrong schema or unbounded memory.
+//! The index cache against what someone else could leave in it: a forged entry, a FIFO, a
+//! symlink to `/dev/zero` or to another file, an oversized entry. Each must cost a parse of the source at most: never a wrong
+//! schema, a hang or unbounded memory.
 
 #![cfg(unix)]
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use graph_odata_metadata::{Cache, Metadata};
 
@@ -47,6 +50,17 @@ fn entry(cache: &Path) -> PathBuf {
     files.into_iter().next().unwrap()
 }
 
+/// `load_cached` on another thread, failing the test if it has not returned within 20 s.
+fn load_within_deadline(source: PathBuf, cache: PathBuf) -> Metadata {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(Metadata::load_cached(&source, &cache));
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("load_cached hung")
+        .expect("load_cached failed")
+}
+
 fn good() -> Metadata {
     Metadata::parse(XML).unwrap()
 }
@@ -73,6 +87,47 @@ fn a_forged_entry_with_a_wrong_checksum_is_ignored_and_rebuilt() {
         genuine,
         "and it was rewritten"
     );
+}
+
+#[test]
+fn a_fifo_in_place_of_the_entry_does_not_hang() {
+    let s = Scratch::new("fifo");
+    let cache = s.path("cache");
+    Metadata::load_cached(&s.source(), &cache).unwrap();
+    let entry = entry(&cache);
+    std::fs::remove_file(&entry).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&entry)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let loaded = load_within_deadline(s.source(), cache.clone());
+    assert_eq!(loaded.to_index(), good().to_index());
+    let now = std::fs::symlink_metadata(&entry).unwrap();
+    assert!(now.is_file(), "the FIFO was replaced by a real entry");
+}
+
+#[test]
+fn a_symlink_in_place_of_the_entry_is_never_followed() {
+    let s = Scratch::new("symlink");
+    let cache = s.path("cache");
+    Metadata::load_cached(&s.source(), &cache).unwrap();
+    let entry = entry(&cache);
+    // A genuine entry elsewhere, linked into place: still not read through the link.
+    let elsewhere = s.path("elsewhere.idx");
+    std::fs::rename(&entry, &elsewhere).unwrap();
+    for target in [elsewhere.as_path(), Path::new("/dev/zero")] {
+        let _ = std::fs::remove_file(&entry);
+        std::os::unix::fs::symlink(target, &entry).unwrap();
+        let loaded = load_within_deadline(s.source(), cache.clone());
+        assert_eq!(loaded.to_index(), good().to_index());
+        let now = std::fs::symlink_metadata(&entry).unwrap();
+        assert!(
+            now.is_file(),
+            "the link to {} was used instead of replaced",
+            target.display()
+        );
+    }
 }
 
 #[test]

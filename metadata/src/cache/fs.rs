@@ -1,38 +1,123 @@
-//! The cache's file system calls.
+//! The cache's careful file system calls: files opened without blocking (a FIFO never hangs a
+//! compiler) and, for entries, without following a link; a file's type checked before opening
+//! and again on the open handle; reads capped.
 
+use std::fs::{File, Metadata as FileInfo, OpenOptions};
+use std::io::{Read, Write};
 use std::path::Path;
 
 fn io(message: String) -> crate::Error {
     crate::Error::new(crate::ErrorKind::Io, message)
 }
 
-/// The bytes of the document at `path`: a regular file of at most `cap` bytes.
+/// Opens `path` for reading without blocking on a FIFO and, with `follow` false, fails on a
+/// symbolic link in its last component.
+fn open_read(path: &Path, follow: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
+    }
+    #[cfg(not(unix))]
+    let _ = follow;
+    options.open(path)
+}
+
+/// At most `cap` bytes of an open file, or `None` when it holds more.
+fn read_capped(file: File, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= cap).then_some(bytes))
+}
+
+/// The bytes of the document at `path` (links followed: it is the caller's own path): a regular
+/// file, before opening and on the open handle, of at most `cap` bytes.
 pub(super) fn read_document(path: &Path, cap: u64) -> Result<Vec<u8>, crate::Error> {
     let cannot = |e: std::io::Error| io(format!("cannot read the file: {e}"));
-    let info = std::fs::metadata(path).map_err(cannot)?;
-    if !info.is_file() {
-        return Err(io("not a regular file".to_owned()));
-    }
-    if info.len() > cap {
-        return Err(io(format!(
-            "the file is {} bytes; a CSDL document is read up to {cap} bytes",
-            info.len()
-        )));
-    }
-    std::fs::read(path).map_err(cannot)
+    let regular = |info: &FileInfo| {
+        if !info.is_file() {
+            return Err(io("not a regular file".to_owned()));
+        }
+        if info.len() > cap {
+            return Err(io(format!(
+                "the file is {} bytes; a CSDL document is read up to {cap} bytes",
+                info.len()
+            )));
+        }
+        Ok(())
+    };
+    regular(&std::fs::metadata(path).map_err(cannot)?)?;
+    let file = open_read(path, true).map_err(cannot)?;
+    regular(&file.metadata().map_err(cannot)?)?;
+    read_capped(file, cap)
+        .map_err(cannot)?
+        .ok_or_else(|| io(format!("the file grew past {cap} bytes while read")))
 }
 
-/// The bytes of `path` if it holds at most `cap` bytes.
+/// The user this process runs as.
+#[cfg(unix)]
+fn euid() -> u32 {
+    // SAFETY: `geteuid` takes no arguments, touches no memory and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Whether `info` (of a file, not followed) is the user's own regular file of at most `cap` bytes.
+fn own_regular(info: &FileInfo, cap: u64) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if info.uid() != euid() {
+            return false;
+        }
+    }
+    info.file_type().is_file() && info.len() <= cap
+}
+
+/// The bytes of `path` if it is a regular file of this user of at most `cap` bytes: not a link,
+/// a FIFO or a device, checked before opening (without following a link, without blocking) and
+/// on the open handle, which must be the very file checked. `None` otherwise.
 pub(super) fn read_own_file(path: &Path, cap: u64) -> Option<Vec<u8>> {
-    let bytes = std::fs::read(path).ok()?;
-    (bytes.len() as u64 <= cap).then_some(bytes)
+    let before = std::fs::symlink_metadata(path).ok()?;
+    if !own_regular(&before, cap) {
+        return None;
+    }
+    let file = open_read(path, false).ok()?;
+    let after = file.metadata().ok()?;
+    if !own_regular(&after, cap) {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (before.dev(), before.ino()) != (after.dev(), after.ino()) {
+            return None;
+        }
+    }
+    read_capped(file, cap).ok().flatten()
 }
 
-/// Writes `bytes` to `path` aside, then renamed, so a reader never sees half an entry. Failures
-/// are ignored: a cache that cannot be written costs a parse.
+/// Writes `bytes` to `path` through a new file (never an existing one or a link) readable by the
+/// user only, renamed into place so a reader never sees half an entry. Failures are ignored: a
+/// cache that cannot be written costs a parse.
 pub(super) fn write_private_file(path: &Path, bytes: &[u8]) {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, path).is_err() {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmp = path.with_extension(format!("tmp{}-{nanos}", std::process::id()));
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let written = options
+        .open(&tmp)
+        .and_then(|mut file| file.write_all(bytes));
+    if written.is_err() || std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
 }
