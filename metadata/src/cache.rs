@@ -52,10 +52,14 @@ fn read_entry(bytes: &[u8], source: &str) -> Option<Metadata> {
 /// An entry is the index text behind three lines: a format version, the SHA-256 of the source
 /// document's bytes and the SHA-256 of the index text. It is used only when all three match: a
 /// truncated, damaged, foreign or edited entry is rebuilt from the source. The checksums are not a
-/// signature: whoever can write the directory can compute them. Only a regular file the user
-/// owns, opened without following a link and without blocking, of at most
+/// signature (whoever can write the directory can compute them), so the directory itself is
+/// guarded: it is created private to the user (`0700` on Unix; an existing one of the user is
+/// narrowed to `0700`), and one that is a symbolic link or belongs to another user, or whose
+/// parent is a link, another user's or writable by others (unless sticky, like `/tmp`), is
+/// neither read nor written. Only a regular
+/// file the user owns, opened without following a link and without blocking, of at most
 /// [`Cache::DEFAULT_MAX_ENTRY_BYTES`] (settable), is read as an entry; the rest are ignored and
-/// replaced (written as a new file readable by the user only, renamed into place).
+/// replaced.
 ///
 /// ```no_run
 /// use graph_odata_metadata::Cache;
@@ -139,9 +143,10 @@ impl Metadata {
 
     /// The cache directory for indexes of this user: `$GRAPH_ODATA_CACHE_DIR`, else
     /// `$XDG_CACHE_HOME/graph-odata`, else `~/.cache/graph-odata` (`%LOCALAPPDATA%\graph-odata` on
-    /// Windows), else a directory named after the user in the temporary directory. Entries are
-    /// validated when read (see [`Cache`]), so a damaged or tampered entry costs a parse, never a
-    /// wrong answer.
+    /// Windows), else a directory named after the user in the temporary directory. The directory
+    /// is created private to the user when first written, and a directory that is a symbolic link
+    /// or belongs to someone else is not used (see [`Cache`]); entries are validated when read,
+    /// so a damaged or tampered entry costs a parse, never a wrong answer.
     pub fn user_cache_dir() -> PathBuf {
         let var = |k: &str| {
             std::env::var_os(k)

@@ -1,9 +1,11 @@
 //! The index cache against what someone else could leave in it: a forged entry, a FIFO, a
-//! symlink to `/dev/zero` or to another file, an oversized entry. Each must cost a parse of the source at most: never a wrong
+//! symlink to `/dev/zero` or to another file, a cache directory that is a symlink or belongs to
+//! another user, an oversized entry. Each must cost a parse of the source at most: never a wrong
 //! schema, a hang or unbounded memory.
 
 #![cfg(unix)]
 
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -127,6 +129,70 @@ fn a_symlink_in_place_of_the_entry_is_never_followed() {
             "the link to {} was used instead of replaced",
             target.display()
         );
+    }
+}
+
+#[test]
+fn a_cache_directory_that_is_a_symlink_is_refused() {
+    let s = Scratch::new("dirlink");
+    let real = s.path("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let cache = s.path("cache");
+    std::os::unix::fs::symlink(&real, &cache).unwrap();
+    let loaded = Metadata::load_cached(&s.source(), &cache).unwrap();
+    assert_eq!(loaded.to_index(), good().to_index());
+    assert_eq!(
+        std::fs::read_dir(&real).unwrap().count(),
+        0,
+        "nothing was written through the link"
+    );
+    // The same for a link one level up (the temporary-directory fallback's per-user directory).
+    let parent = s.path("per-user");
+    std::os::unix::fs::symlink(&real, &parent).unwrap();
+    let loaded = Metadata::load_cached(&s.source(), &parent.join("metadata-x")).unwrap();
+    assert_eq!(loaded.to_index(), good().to_index());
+    assert_eq!(std::fs::read_dir(&real).unwrap().count(), 0);
+}
+
+#[test]
+fn the_cache_directory_is_created_private() {
+    let s = Scratch::new("mode");
+    let cache = s.path("per-user").join("metadata-x");
+    Metadata::load_cached(&s.source(), &cache).unwrap();
+    for dir in [&cache, &s.path("per-user")] {
+        let mode = std::fs::symlink_metadata(dir).unwrap().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{} is {mode:o}", dir.display());
+    }
+    let mode = std::fs::symlink_metadata(entry(&cache)).unwrap().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the entry is {mode:o}");
+}
+
+#[test]
+fn a_cache_directory_of_another_user_is_neither_read_nor_written() {
+    // Only root can give a directory away; elsewhere this case cannot be set up.
+    if std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .unwrap_or(1)
+        != 0
+    {
+        return;
+    }
+    let s = Scratch::new("owner");
+    for cache in [s.path("theirs"), s.path("theirs-parent").join("metadata-x")] {
+        let owned = if cache.ends_with("metadata-x") {
+            cache.parent().unwrap().to_path_buf()
+        } else {
+            cache.clone()
+        };
+        std::fs::create_dir_all(&cache).unwrap();
+        std::os::unix::fs::chown(&owned, Some(65534), Some(65534)).unwrap();
+        let planted = cache.join("planted");
+        std::fs::write(&planted, "not an index").unwrap();
+        let loaded = Metadata::load_cached(&s.source(), &cache).unwrap();
+        assert_eq!(loaded.to_index(), good().to_index());
+        let names: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
+        assert_eq!(names.len(), 1, "nothing was written to {}", cache.display());
     }
 }
 

@@ -1,6 +1,6 @@
 //! The cache's careful file system calls: files opened without blocking (a FIFO never hangs a
 //! compiler) and, for entries, without following a link; a file's type checked before opening
-//! and again on the open handle; reads capped.
+//! and again on the open handle; reads capped; directories private to the user.
 
 use std::fs::{File, Metadata as FileInfo, OpenOptions};
 use std::io::{Read, Write};
@@ -122,7 +122,63 @@ pub(super) fn write_private_file(path: &Path, bytes: &[u8]) {
     }
 }
 
-/// Makes `dir` and says whether the cache may use it.
+/// Whether the directory that holds the cache directory can be trusted not to swap it: a real
+/// directory (not a link) of this user or of root, not writable by others unless sticky (`/tmp`).
+#[cfg(unix)]
+fn trusted_parent(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(info) = std::fs::symlink_metadata(dir) else {
+        return false;
+    };
+    let mode = info.mode();
+    info.file_type().is_dir()
+        && (info.uid() == euid() || info.uid() == 0)
+        && (mode & 0o002 == 0 || mode & 0o1000 != 0)
+}
+
+/// Makes `dir` (and any missing parent) with mode `0700` and says whether the cache may use it:
+/// it and its parent are real directories, not links; `dir` belongs to this user and is private
+/// to them (its mode is narrowed to `0700` if it is not); the parent belongs to this user or to
+/// root and others cannot write it unless it is sticky.
 pub(super) fn private_dir(dir: &Path) -> bool {
-    std::fs::create_dir_all(dir).is_ok()
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if std::fs::symlink_metadata(parent).is_ok() && !trusted_parent(parent) {
+            return false;
+        }
+        if std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .is_err()
+            || !trusted_parent(parent)
+        {
+            return false;
+        }
+        let own_dir = |info: &FileInfo| info.file_type().is_dir() && info.uid() == euid();
+        let Ok(info) = std::fs::symlink_metadata(dir) else {
+            return false;
+        };
+        if !own_dir(&info) {
+            return false;
+        }
+        if info.mode() & 0o077 != 0 {
+            let narrowed =
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).is_ok();
+            return narrowed
+                && std::fs::symlink_metadata(dir)
+                    .is_ok_and(|i| own_dir(&i) && i.mode() & 0o077 == 0);
+        }
+        true
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir).is_ok()
+            && std::fs::symlink_metadata(dir).is_ok_and(|i| i.file_type().is_dir())
+    }
 }
