@@ -6,22 +6,23 @@ use std::process::Command;
 
 const HOSTILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile.csdl.xml");
 
-#[test]
-fn generate_on_a_hostile_csdl_file_writes_only_declarations() {
+fn generate(ty: &str) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_graph-odata-cli"))
-        .args([
-            "generate",
-            "--actions",
-            "--metadata",
-            HOSTILE,
-            "evil.item\")]fn pwn(){}#[x(\"",
-        ])
+        .args(["generate", "--actions", "--metadata", HOSTILE, ty])
         .env_remove("GRAPH_ODATA_METADATA_V1_0")
         .output()
         .expect("the CLI runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn generate_on_a_hostile_csdl_file_writes_only_declarations() {
+    let (ok, stdout, stderr) = generate("evil.item");
+    assert!(ok, "{stderr}");
     let file = syn::parse_file(&stdout).unwrap_or_else(|e| panic!("{e}\n{stdout}"));
     let mut declared = Vec::new();
     for item in &file.items {
@@ -32,15 +33,10 @@ fn generate_on_a_hostile_csdl_file_writes_only_declarations() {
             _ => panic!("an item the generator does not write\n{stdout}"),
         }
     }
-    assert_eq!(
-        declared,
-        ["Item_fn_pwn_x_", "ResetItem_fn_pwn_x_", "St_ate"],
-        "{stdout}"
-    );
-    // `fn pwn` appears only inside literals and doc lines: no function item parsed above.
+    assert_eq!(declared, ["Item", "SelfItem", "State"], "{stdout}");
     assert!(!stdout.contains('\u{202e}'), "{stdout}");
     assert!(
-        stdout.contains(r#"#[graph_entity("evil.item\")]fn pwn(){}#[x(\"", list = "GET /items""#),
+        stdout.contains(r#"#[graph(rename = "x\")]fn pwn(){}#[x(\"")]"#),
         "{stdout}"
     );
     assert!(
@@ -48,13 +44,46 @@ fn generate_on_a_hostile_csdl_file_writes_only_declarations() {
         "{stdout}"
     );
     assert!(stdout.contains("pub r#type: Option<String>,"), "{stdout}");
-    assert!(stdout.contains("pub self_: Option<String>,"), "{stdout}");
-    assert!(stdout.contains("    Other_2,"), "{stdout}");
-    // Left out, and said so on stderr with the names escaped.
     assert!(
-        stderr.contains(r#"warning: left out: the action "evil.do\"it" is not a path segment"#),
+        stdout.contains("pub field_self: Option<String>,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pub field_9lives: Option<String>,"),
+        "{stdout}"
+    );
+    // A type the document names badly is not declared: the property holds any JSON.
+    assert!(
+        stdout.contains("pub other: Option<serde_json::Value>,"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("    Other2,"), "{stdout}");
+    assert!(
+        stdout.contains("paths = [self_ = \"POST /items/{itemId}/evil.self\"]"),
+        "{stdout}"
+    );
+    // Left out, and said so on stderr with the names escaped.
+    for left_out in [
+        r#"warning: left out: the action "evil.do\"it" is not a qualified OData name"#,
+        r#"warning: left out: the property "*/ fn pwn() {} /*" of "evil.item" is not an OData property name"#,
+        r#"warning: left out: the property "how/now" of "evil.self" is not an OData property name"#,
+        r#"warning: left out: the member "on\";" of "evil.state" is not an OData member name"#,
+        r#"warning: left out: the type "evil.ot\"her" is not a qualified OData name"#,
+    ] {
+        assert!(stderr.contains(left_out), "{left_out}\n{stderr}");
+    }
+    assert!(!stderr.contains('\u{202e}'), "{stderr}");
+}
+
+#[test]
+fn a_hostile_type_name_asked_for_is_an_error_quoted_escaped() {
+    let (ok, stdout, stderr) = generate("evil.item\")]fn pwn(){}#[x(\"");
+    assert!(!ok);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains(
+            r#"error: "evil.item\")]fn pwn(){}#[x(\"" cannot be declared: it is not a qualified OData name"#
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("has an empty name"), "{stderr}");
-    assert!(!stderr.contains('\u{202e}'), "{stderr}");
 }

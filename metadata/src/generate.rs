@@ -10,7 +10,7 @@ mod actions;
 mod safe;
 
 use crate::edm;
-use crate::names::{Case, snake_from_camel, upper_first};
+use crate::names::{Case, is_qualified_name, is_simple_identifier, snake_from_camel, upper_first};
 use crate::{Kind, Metadata, TypeRef};
 
 /// What to generate besides the types.
@@ -31,11 +31,11 @@ impl Default for Options {
     }
 }
 
-/// A field for a wire name: the Rust name (see [`safe::ident`]) and, when the declaration's case
-/// (the macros' rule) does not turn it back into the wire name, a `rename`. `None` for an empty
-/// name.
+/// A field for a wire name: the Rust name (see [`safe::field_ident`]) and, when the declaration's
+/// case (the macros' rule) does not turn it back into the wire name, a `rename`. `None` for an
+/// empty name.
 fn field(wire: &str, case: Case) -> Option<(String, Option<String>)> {
-    let ident = safe::ident(&snake_from_camel(wire))?;
+    let ident = safe::field_ident(&snake_from_camel(wire))?;
     let rename = field_rename(wire, &ident, case);
     Some((ident, rename))
 }
@@ -115,7 +115,7 @@ struct Generator<'a> {
     /// Qualified name → Rust name, for every type emitted.
     names: BTreeMap<String, String>,
     /// Every Rust type name given out (types and action structs).
-    taken: BTreeSet<String>,
+    taken: safe::Taken,
     queue: VecDeque<String>,
     out: String,
     /// Schema names left out, as messages.
@@ -124,22 +124,22 @@ struct Generator<'a> {
 
 impl Generator<'_> {
     /// The Rust name of a structured or enum type, queueing it; `None` (and a note in `skipped`)
-    /// when its name is empty.
+    /// when its name is not a qualified OData name, which the macros would refuse.
     fn rust_name(&mut self, qualified: &str) -> Option<String> {
         if let Some(n) = self.names.get(qualified) {
             return Some(n.clone());
         }
         let simple = qualified.rsplit('.').next().unwrap_or(qualified);
-        let Some(mut name) = safe::ident(&upper_first(simple)) else {
+        let Some(mut name) =
+            safe::ident(&upper_first(simple)).filter(|_| is_qualified_name(qualified))
+        else {
             self.skip(format!(
-                "the type {} has an empty name",
+                "the type {} is not a qualified OData name",
                 safe::lit(qualified)
             ));
             return None;
         };
-        if self.taken.contains(name.trim_start_matches("r#"))
-            || RESERVED_TYPES.contains(&name.as_str())
-        {
+        if !self.taken.is_free(&name) {
             let ns = qualified.rsplit('.').nth(1).unwrap_or("other");
             if let Some(prefix) = safe::ident(&upper_first(ns)) {
                 name = format!(
@@ -149,13 +149,39 @@ impl Generator<'_> {
                 );
             }
         }
-        if RESERVED_TYPES.contains(&name.as_str()) {
-            name.push_str("Type");
-        }
-        let name = safe::unique(name, &mut self.taken);
+        let name = self.taken.take(name);
         self.names.insert(qualified.to_owned(), name.clone());
         self.queue.push_back(qualified.to_owned());
         Some(name)
+    }
+
+    /// The Rust name and `rename` of a property or parameter `wire` of `owner`, taken in
+    /// `taken`; `None` (and a note in `skipped`) for a name the macros would refuse or one
+    /// already declared (`seen`).
+    fn field_name(
+        &mut self,
+        owner: &str,
+        wire: &str,
+        case: Case,
+        taken: &mut safe::Taken,
+        seen: &mut BTreeSet<String>,
+    ) -> Option<(String, Option<String>)> {
+        let problem = if !safe::property_name(wire) {
+            "is not an OData property name"
+        } else if !seen.insert(wire.to_owned()) {
+            "is declared twice"
+        } else {
+            let (ident, _) = field(wire, case)?;
+            let ident = taken.take(ident);
+            let rename = field_rename(wire, &ident, case);
+            return Some((ident, rename));
+        };
+        self.skip(format!(
+            "the property {} of {} {problem}",
+            safe::lit(wire),
+            safe::lit(owner)
+        ));
+        None
     }
 
     fn skip(&mut self, message: String) {
@@ -197,7 +223,8 @@ impl Generator<'_> {
         let mut out = String::new();
         let mut all_optional = true;
         // `extra` holds an open type's undeclared members.
-        let mut taken: BTreeSet<String> = open.then(|| "extra".to_owned()).into_iter().collect();
+        let mut taken = safe::Taken::new(safe::Scope::Fields, if open { &["extra"] } else { &[] });
+        let mut seen = BTreeSet::new();
         // Base type properties first, as the metadata lists them.
         let lineage: Vec<_> = self
             .md
@@ -208,15 +235,11 @@ impl Generator<'_> {
             .collect();
         for t in lineage {
             for p in &t.properties {
-                let Some((ident, _)) = field(&p.name, case) else {
-                    self.skip(format!(
-                        "a property of {} has an empty name",
-                        safe::lit(qualified)
-                    ));
+                let Some((ident, rename)) =
+                    self.field_name(qualified, &p.name, case, &mut taken, &mut seen)
+                else {
                     continue;
                 };
-                let ident = safe::unique(ident, &mut taken);
-                let rename = field_rename(&p.name, &ident, case);
                 let mut ty = p.ty.clone();
                 let is_key = key == Some(p.name.as_str());
                 if is_key {
@@ -322,13 +345,22 @@ impl Generator<'_> {
                     "#[graph_enum({wire}{flags}{rename_all})]\n#[derive(Debug, Clone, PartialEq)]\npub enum {name} {{"
                 );
                 // `Other` is the catch-all variant.
-                let mut taken = BTreeSet::from(["Other".to_owned()]);
+                let mut taken = safe::Taken::new(safe::Scope::Variants, &["Other"]);
+                let mut seen = BTreeSet::new();
                 for m in &def.members {
-                    let Some(variant) = safe::ident(&upper_first(m)) else {
-                        self.skip(format!("a member of {wire} has an empty name"));
+                    let problem = if !is_simple_identifier(m) {
+                        "is not an OData member name"
+                    } else if !seen.insert(m) {
+                        "is declared twice"
+                    } else {
+                        ""
+                    };
+                    let Some(variant) = safe::ident(&upper_first(m)).filter(|_| problem.is_empty())
+                    else {
+                        self.skip(format!("the member {} of {wire} {problem}", safe::lit(m)));
                         continue;
                     };
-                    let variant = safe::unique(variant, &mut taken);
+                    let variant = taken.take(variant);
                     if case.member(&variant) != *m {
                         let _ = writeln!(self.out, "    #[graph(rename = {})]", safe::lit(m));
                     }
@@ -483,7 +515,7 @@ fn generate_text(md: &Metadata, types: &[&str], options: &Options) -> Result<Gen
     let mut g = Generator {
         md,
         names: BTreeMap::new(),
-        taken: BTreeSet::new(),
+        taken: safe::Taken::new(safe::Scope::Types, RESERVED_TYPES),
         queue: VecDeque::new(),
         out: String::new(),
         skipped: Vec::new(),
@@ -498,7 +530,7 @@ fn generate_text(md: &Metadata, types: &[&str], options: &Options) -> Result<Gen
         }
         if g.rust_name(&q).is_none() {
             return Err(format!(
-                "{} cannot be declared: its name is empty",
+                "{} cannot be declared: it is not a qualified OData name",
                 safe::lit(&q)
             ));
         }

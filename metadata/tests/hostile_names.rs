@@ -244,11 +244,11 @@ const HOSTILE: &[&str] = &[
 fn hostile_names_never_become_code() {
     let props: Vec<String> = HOSTILE.iter().map(|s| (*s).to_owned()).collect();
     for name in HOSTILE {
-        let (enum_name, derived) = (format!("{name}Kind"), format!("Sq{name}"));
+        let derived = format!("Sq{name}");
         let doc = Doc {
-            entity: if name.is_empty() { "thing" } else { name },
+            entity: "thing",
             props: &props,
-            enum_name: &enum_name,
+            enum_name: "thingKind",
             members: &props,
             derived: &derived,
             set: name,
@@ -261,9 +261,19 @@ fn hostile_names_never_become_code() {
         let code = &generated.code;
         // `fn evil` is only ever inside literals and doc lines: no function item parsed above.
         assert!(!code.contains('\u{202e}'), "{code}");
+        // Keywords: raw where Rust allows it, else a name the field enum can use, renamed.
         assert!(code.contains("pub r#type: Option<String>,"), "{code}");
-        assert!(code.contains("pub self_: Option<String>,"), "{code}");
+        assert!(
+            code.contains("#[graph(rename = \"self\")]\n    pub field_self: Option<String>,"),
+            "{code}"
+        );
         assert!(code.contains("pub super_: Option<String>,"), "{code}");
+        assert!(
+            code.contains("#[graph(rename = \"_\")]\n    pub field_:"),
+            "{code}"
+        );
+        assert!(code.contains("pub field_1st: Option<String>,"), "{code}");
+        // Not an identifier: sanitised, with the exact wire name in an escaped literal.
         assert!(
             code.contains("#[graph(rename = \"a\\\"b\")]\n    pub a_b: Option<String>,"),
             "{code}"
@@ -272,39 +282,61 @@ fn hostile_names_never_become_code() {
             code.contains("#[graph(rename = \"\\u{540d}\\u{524d}\")]\n    pub u540d_u524d:"),
             "{code}"
         );
-        assert!(code.contains("    pub _1st: Option<String>,"), "{code}");
         assert!(
-            code.contains("#[graph(rename = \"_\")]\n    pub __:"),
+            code.contains("#[graph(rename = \"line\\u{a}#[evil]\")]\n    pub line_evil_:"),
+            "{code}"
+        );
+        // Enum members that are not OData names are left out (the catch-all keeps them).
+        assert!(
+            code.contains("    #[graph(rename = \"self\")]\n    Self_,"),
             "{code}"
         );
         assert!(
-            generated
-                .skipped
-                .iter()
-                .any(|s| s.contains("has an empty name")),
-            "{:?}",
-            generated.skipped
+            code.contains("    #[graph(rename = \"Other\")]\n    Other2,"),
+            "{code}"
         );
+        assert!(code.contains("    Extra,"), "{code}");
+        let skipped = generated.skipped.join("\n");
+        for left_out in [
+            r#"the property "" of "ns.thing" is not an OData property name"#,
+            r#"the property "*/ fn evil() {} /*" of "ns.thing" is not an OData property name"#,
+            r#"is not an OData member name"#,
+        ] {
+            assert!(skipped.contains(left_out), "{left_out}\n{skipped}");
+        }
+        // A derived type whose name is not an OData name is left out of its base's variants.
+        if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            let left_out = "is not a qualified OData name";
+            assert!(skipped.contains(left_out), "{left_out}\n{skipped}");
+            assert!(!code.contains("Sq"), "{code}");
+        } else {
+            assert!(code.contains("    Sq"), "{code}");
+        }
     }
 }
 
 #[test]
-fn a_requested_type_with_an_empty_name_is_an_error_not_code() {
-    let md = Metadata::parse(
-        &Doc {
-            entity: "",
-            props: &[],
-            enum_name: "e",
-            members: &[],
-            derived: "d",
-            set: "s",
-            action: "a",
-        }
-        .csdl(),
-    )
-    .unwrap();
-    let err = generate_report(&md, &["ns."], &Options::default()).unwrap_err();
-    assert!(err.to_string().contains("its name is empty"), "{err}");
+fn a_requested_type_whose_name_is_not_an_odata_name_is_an_error_not_code() {
+    for name in ["a\"b", "x);fn evil(){}//", "1st", "a b", ""] {
+        let md = Metadata::parse(
+            &Doc {
+                entity: name,
+                props: &[],
+                enum_name: "e",
+                members: &[],
+                derived: "d",
+                set: "s",
+                action: "a",
+            }
+            .csdl(),
+        )
+        .unwrap();
+        let err = generate_report(&md, &[&format!("ns.{name}")], &Options::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("is not a qualified OData name"),
+            "{err}"
+        );
+    }
 }
 
 /// Names a fuzzer would try: fragments that end literals, comments and attributes, keywords,

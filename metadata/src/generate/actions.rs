@@ -3,11 +3,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use super::{
-    Generator, field, field_rename, fields_case, key_placeholder, rename_all, safe, usable_path,
-};
+use super::{Generator, fields_case, key_placeholder, rename_all, safe, usable_path};
 use crate::TypeRef;
-use crate::names::upper_first;
+use crate::names::{is_qualified_name, snake_from_camel, upper_first};
 
 impl Generator<'_> {
     /// Appends a `graph_action` struct for each action bound to (one) `qualified`, reached at the
@@ -36,15 +34,31 @@ impl Generator<'_> {
             } else {
                 path
             };
-            let action_path = format!("{base}/{simple}");
-            let Some(action_name) =
-                safe::ident(&upper_first(&simple)).filter(|_| usable_path(&action_path))
+            // A property or navigation of the same name would take the simple segment: the
+            // action is then addressed by its qualified name.
+            let shadowed = self.md.lineage(qualified).iter().any(|t| {
+                t.properties.iter().any(|p| p.name == simple)
+                    || t.navigation.iter().any(|n| n.name == simple)
+            });
+            let segment = if shadowed { &op.name } else { &simple };
+            let action_path = format!("{base}/{segment}");
+            let type_name = self.names.get(qualified).cloned().unwrap_or_default();
+            let Some(struct_name) = safe::ident(&format!("{}{type_name}", upper_first(&simple)))
+                .filter(|_| is_qualified_name(&op.name) && usable_path(&action_path))
             else {
                 self.skip(format!(
-                    "the action {} is not a path segment",
+                    "the action {} is not a qualified OData name",
                     safe::lit(&op.name)
                 ));
                 continue;
+            };
+            // The macros name the method after the path's last segment; `self`, `super`,
+            // `crate` and `_` cannot be one, so the method is named explicitly.
+            let snake = snake_from_camel(&simple);
+            let method = if matches!(snake.as_str(), "self" | "super" | "crate" | "_") {
+                format!("{snake}_ = ")
+            } else {
+                String::new()
             };
             let returns = op.returns.as_ref().map(|r| {
                 let one = self.rust_type(&TypeRef {
@@ -61,14 +75,7 @@ impl Generator<'_> {
             let returns = returns
                 .map(|r| format!(", returns = {r}"))
                 .unwrap_or_default();
-            let name = safe::unique(
-                format!(
-                    "{}{}",
-                    action_name.trim_start_matches("r#"),
-                    self.names.get(qualified).cloned().unwrap_or_default()
-                ),
-                &mut self.taken,
-            );
+            let name = self.taken.take(struct_name);
             let case = fields_case(op.parameters.iter().map(|p| p.name.as_str()));
             let rename_all = rename_all(case)
                 .map(|a| format!(", {a}"))
@@ -81,21 +88,18 @@ impl Generator<'_> {
             );
             let _ = writeln!(
                 self.out,
-                "#[graph_action({}{returns}{rename_all}, paths = [{}])]\n#[derive(Default)]\npub struct {name} {{",
+                "#[graph_action({}{returns}{rename_all}, paths = [{method}{}])]\n#[derive(Default)]\npub struct {name} {{",
                 safe::lit(&op.name),
                 safe::lit(&format!("POST {action_path}"))
             );
-            let mut taken = BTreeSet::new();
+            let mut taken = safe::Taken::new(safe::Scope::Fields, &[]);
+            let mut seen = BTreeSet::new();
             for p in &op.parameters {
-                let Some((ident, _)) = field(&p.name, case) else {
-                    self.skip(format!(
-                        "a parameter of {} has an empty name",
-                        safe::lit(&op.name)
-                    ));
+                let Some((ident, rename)) =
+                    self.field_name(&op.name, &p.name, case, &mut taken, &mut seen)
+                else {
                     continue;
                 };
-                let ident = safe::unique(ident, &mut taken);
-                let rename = field_rename(&p.name, &ident, case);
                 let mut ty = p.ty.clone();
                 ty.nullable = true;
                 let rust = self.rust_type(&ty);

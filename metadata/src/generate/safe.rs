@@ -7,6 +7,10 @@
 //! - [`ident`]: a Rust identifier derived from a name (a raw identifier for a keyword that can be
 //!   one, a sanitised identifier otherwise), or `None` when the name is empty.
 
+use std::collections::BTreeSet;
+
+use crate::names::snake_to_pascal;
+
 /// Strict and reserved keywords of every edition: a name equal to one is written `r#name`.
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
@@ -103,18 +107,94 @@ pub(super) fn ident(name: &str) -> Option<String> {
     Some(out)
 }
 
-/// `ident` with a numeric suffix (`name_2`, `name_3`, …) when it is already in `taken`; the
-/// result is added to `taken`.
-pub(super) fn unique(ident: String, taken: &mut std::collections::BTreeSet<String>) -> String {
-    let bare = |s: &str| s.strip_prefix("r#").unwrap_or(s).to_owned();
-    if taken.insert(bare(&ident)) {
-        return ident;
+/// Whether the macros accept `name` as a property's wire name in `rename = "…"`: not empty, and
+/// no `@`, `.` or `/` (those are for annotations and paths).
+pub(super) fn property_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['@', '.', '/'])
+}
+
+/// Input: a field name in snake case (`web_url`, `self`, `9lives`) — Output: [`ident`], unless the
+/// macros could not name the field's variant in an entity's field enum from it (its PascalCase
+/// form must start with a letter and not be `Self`): then `field_` and its letters and digits
+/// (`field_self`, `field_9lives`).
+pub(super) fn field_ident(snake: &str) -> Option<String> {
+    let id = ident(snake)?;
+    let bare = id.trim_start_matches("r#");
+    let pascal = snake_to_pascal(bare);
+    if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) && pascal != "Self" {
+        return Some(id);
     }
-    let stem = bare(&ident);
-    (2..)
-        .map(|n| format!("{stem}_{n}"))
-        .find(|candidate| taken.insert(candidate.clone()))
-        .unwrap_or(stem)
+    Some(format!("field_{}", bare.trim_matches('_')))
+}
+
+/// What a name given out in a scope stands for besides itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// Types: the macros add `{Name}Patch`, `{Name}PatchBody` and `{Name}Field` beside each.
+    Types,
+    /// Fields of one struct: a field `x` gets a patch method `clear_x`, and a variant `X` in the
+    /// field enum.
+    Fields,
+    /// Variants of one enum.
+    Variants,
+}
+
+/// The Rust names given out in one scope, with the names the macros derive from each, so that no
+/// two collide directly or through what is derived from them.
+#[derive(Debug)]
+pub(super) struct Taken {
+    scope: Scope,
+    names: BTreeSet<String>,
+}
+
+impl Taken {
+    /// A scope where `reserved` are already taken.
+    pub(super) fn new(scope: Scope, reserved: &[&str]) -> Taken {
+        let mut taken = Taken {
+            scope,
+            names: BTreeSet::new(),
+        };
+        for r in reserved {
+            let keys = taken.keys(r);
+            taken.names.extend(keys);
+        }
+        taken
+    }
+
+    fn keys(&self, ident: &str) -> Vec<String> {
+        let bare = ident.trim_start_matches("r#");
+        match self.scope {
+            Scope::Types => ["", "Patch", "PatchBody", "Field"]
+                .iter()
+                .map(|suffix| format!("{bare}{suffix}"))
+                .collect(),
+            Scope::Fields => vec![
+                bare.to_owned(),
+                format!("clear_{bare}"),
+                format!("#{}", snake_to_pascal(bare)),
+            ],
+            Scope::Variants => vec![bare.to_owned()],
+        }
+    }
+
+    /// Whether `ident` is free: neither it nor a name derived from it is taken.
+    pub(super) fn is_free(&self, ident: &str) -> bool {
+        self.keys(ident).iter().all(|k| !self.names.contains(k))
+    }
+
+    /// `ident`, or when it is not free the first free one of `ident_2`, `ident_3`, … (for fields)
+    /// or `Ident2`, `Ident3`, … (for types and variants); taken.
+    pub(super) fn take(&mut self, ident: String) -> String {
+        let bare = ident.trim_start_matches("r#").to_owned();
+        let separator = if self.scope == Scope::Fields { "_" } else { "" };
+        let chosen = std::iter::once(ident)
+            .chain((2..).map(|n| format!("{bare}{separator}{n}")))
+            .find(|candidate| self.is_free(candidate))
+            .unwrap_or(bare);
+        let keys = self.keys(&chosen);
+        self.names.extend(keys);
+        chosen
+    }
 }
 
 #[cfg(test)]
@@ -162,11 +242,41 @@ mod tests {
     }
 
     #[test]
-    fn unique_names_get_a_suffix() {
-        let mut taken = std::collections::BTreeSet::new();
-        assert_eq!(unique("a".into(), &mut taken), "a");
-        assert_eq!(unique("a".into(), &mut taken), "a_2");
-        assert_eq!(unique("r#type".into(), &mut taken), "r#type");
-        assert_eq!(unique("r#type".into(), &mut taken), "type_2");
+    fn taken_names_get_a_suffix_and_keep_derived_names_apart() {
+        let mut fields = Taken::new(Scope::Fields, &["extra"]);
+        assert_eq!(fields.take("a".into()), "a");
+        assert_eq!(fields.take("a".into()), "a_2");
+        assert_eq!(fields.take("r#type".into()), "r#type");
+        assert_eq!(fields.take("r#type".into()), "type_2");
+        assert_eq!(fields.take("extra".into()), "extra_2");
+        assert_eq!(
+            fields.take("clear_a".into()),
+            "clear_a_3",
+            "`clear_a` is the patch method of `a`, `clear_a_2` of `a_2`"
+        );
+        assert_eq!(fields.take("b1".into()), "b1");
+        assert_eq!(
+            fields.take("b_1".into()),
+            "b_1_2",
+            "both would be the variant `B1`"
+        );
+        let mut types = Taken::new(Scope::Types, &["Option"]);
+        assert_eq!(types.take("User".into()), "User");
+        assert!(!types.is_free("UserPatch"));
+        assert!(!types.is_free("Option"));
+        assert_eq!(types.take("UserField".into()), "UserField2");
+        assert!(types.is_free("Account"));
+    }
+
+    #[test]
+    fn field_names_give_a_field_enum_variant() {
+        assert_eq!(field_ident("web_url").as_deref(), Some("web_url"));
+        assert_eq!(field_ident("type").as_deref(), Some("r#type"));
+        assert_eq!(field_ident("self").as_deref(), Some("field_self"));
+        assert_eq!(field_ident("_self").as_deref(), Some("field_self"));
+        assert_eq!(field_ident("9lives").as_deref(), Some("field_9lives"));
+        assert_eq!(field_ident("_").as_deref(), Some("field_"));
+        assert!(property_name("a\"b"));
+        assert!(!property_name("a.b") && !property_name("@odata") && !property_name(""));
     }
 }
