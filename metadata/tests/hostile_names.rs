@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use graph_odata_metadata::Metadata;
 use graph_odata_metadata::generate::{Generated, Options, generate_report};
+use graph_odata_metadata::names::{is_qualified_name, snake_to_pascal};
 use proptest::prelude::*;
 use syn::{Attribute, Item};
 
@@ -157,7 +158,8 @@ fn literals(a: &Attribute) -> Vec<(String, String)> {
 
 /// Parses the generated file and asserts it holds only what the generator writes: three `use`
 /// items and one inner `allow`, then structs and enums with the generator's attributes, every
-/// `rename` and declaration name a name of the document, every doc line a single line.
+/// `rename` and declaration name a name of the document that the macros accept, every doc line a
+/// single line, and no two names that would collide once the macros derive theirs.
 fn assert_only_declarations(code: &str, names: &BTreeSet<String>) {
     let file = syn::parse_file(code).unwrap_or_else(|e| panic!("does not parse: {e}\n{code}"));
     assert_eq!(file.attrs.len(), 1, "{code}");
@@ -173,10 +175,18 @@ fn assert_only_declarations(code: &str, names: &BTreeSet<String>) {
                 match (name.as_str(), key.as_str()) {
                     ("doc", _) => assert!(!value.contains(['\n', '\r']), "{value:?}"),
                     ("graph", "rename") => {
-                        assert!(names.contains(&value), "rename {value:?}\n{code}")
+                        assert!(names.contains(&value), "rename {value:?}\n{code}");
+                        assert!(
+                            !value.is_empty() && !value.contains(['@', '.', '/']),
+                            "a rename the macros refuse: {value:?}\n{code}"
+                        );
                     }
                     ("graph_entity" | "graph_complex" | "graph_enum" | "graph_action", "") => {
-                        assert!(names.contains(&value), "declaration {value:?}\n{code}")
+                        assert!(names.contains(&value), "declaration {value:?}\n{code}");
+                        assert!(
+                            is_qualified_name(&value),
+                            "a type name the macros refuse: {value:?}\n{code}"
+                        );
                     }
                     _ => {}
                 }
@@ -192,6 +202,16 @@ fn assert_only_declarations(code: &str, names: &BTreeSet<String>) {
         "graph_action",
     ];
     let mut uses = 0;
+    // Type names with the companions the macros add: none may collide.
+    let mut types = BTreeSet::new();
+    let mut declare = |name: String| {
+        for suffix in ["", "Patch", "PatchBody", "Field"] {
+            assert!(
+                types.insert(format!("{name}{suffix}")),
+                "`{name}{suffix}` twice\n{code}"
+            );
+        }
+    };
     for item in &file.items {
         match item {
             Item::Use(u) => {
@@ -200,14 +220,34 @@ fn assert_only_declarations(code: &str, names: &BTreeSet<String>) {
             }
             Item::Struct(s) => {
                 check_attrs(&s.attrs, &declaration);
+                declare(s.ident.to_string());
+                // Each field, its field-enum variant and its `clear_` method are distinct.
+                let mut derived = BTreeSet::new();
                 for f in &s.fields {
                     check_attrs(&f.attrs, &["doc", "graph"]);
+                    let ident = f
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    let bare = ident.trim_start_matches("r#").to_owned();
+                    let variant = snake_to_pascal(&bare);
+                    assert!(
+                        syn::parse_str::<syn::Ident>(&variant).is_ok(),
+                        "field `{ident}` gives no variant\n{code}"
+                    );
+                    for key in [bare.clone(), format!("clear_{bare}"), format!("#{variant}")] {
+                        assert!(derived.insert(key.clone()), "`{key}` twice\n{code}");
+                    }
                 }
             }
             Item::Enum(e) => {
                 check_attrs(&e.attrs, &declaration);
+                declare(e.ident.to_string());
+                let mut variants = BTreeSet::new();
                 for v in &e.variants {
                     check_attrs(&v.attrs, &["doc", "graph"]);
+                    assert!(variants.insert(v.ident.to_string()), "{code}");
                     for f in &v.fields {
                         assert!(f.attrs.is_empty(), "{code}");
                     }
