@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use graph_odata_metadata::Metadata;
-use graph_odata_metadata::generate::{Options, generate};
+use graph_odata_metadata::generate::{Options, generate_report};
 
 mod check;
 
@@ -205,8 +205,11 @@ fn run(cli: Cli) -> Result<bool, String> {
                 actions: args.actions,
             };
             let names: Vec<&str> = args.types.iter().map(String::as_str).collect();
-            let text = generate(&md, &names, &options).map_err(|e| e.to_string())?;
-            print!("{text}");
+            let generated = generate_report(&md, &names, &options).map_err(|e| e.to_string())?;
+            for skipped in &generated.skipped {
+                eprintln!("warning: left out: {skipped}");
+            }
+            print!("{}", generated.code);
             Ok(true)
         }
         Command::Check(args) => {

@@ -37,6 +37,8 @@
 mod error;
 pub use error::{Error, ErrorKind};
 mod builtin;
+mod cache;
+pub use cache::Cache;
 mod csdl;
 pub mod edm;
 pub mod generate;

@@ -208,6 +208,35 @@ pub const MACROS: [&str; 5] = [
     "graph_function",
 ];
 
+/// Whether `name` is an OData simple identifier: a letter or `_`, then letters, digits or `_`
+/// (the rule for enumeration members and each segment of a qualified name).
+///
+/// ```
+/// use graph_odata_metadata::names::is_simple_identifier;
+/// assert!(is_simple_identifier("linkedResource"));
+/// assert!(is_simple_identifier("größe"));
+/// assert!(!is_simple_identifier("9lives"));
+/// assert!(!is_simple_identifier("a\"b"));
+/// ```
+pub fn is_simple_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Whether `name` is a namespace-qualified OData name: two or more simple identifiers joined by
+/// `.` (`microsoft.graph.linkedResource`).
+///
+/// ```
+/// use graph_odata_metadata::names::is_qualified_name;
+/// assert!(is_qualified_name("microsoft.graph.user"));
+/// assert!(!is_qualified_name("user"));
+/// assert!(!is_qualified_name("ns.a b"));
+/// ```
+pub fn is_qualified_name(name: &str) -> bool {
+    name.contains('.') && name.split('.').all(is_simple_identifier)
+}
+
 /// The closest of `known` to `word`, if close enough to be a likely typo (for did-you-mean
 /// messages): the edit distance, letter case ignored and a swap of neighbours counted as one
 /// edit, is at most 2, or a third of the candidate's length. Shared by the macros and this crate.

@@ -2,27 +2,27 @@ use super::*;
 
 #[test]
 fn names_round_trip() {
-    assert_eq!(field("webUrl", Case::Camel), ("web_url".into(), None));
-    assert_eq!(field("type", Case::Camel), ("r#type".into(), None));
+    assert_eq!(field("webUrl", Case::Camel), Some(("web_url".into(), None)));
+    assert_eq!(field("type", Case::Camel), Some(("r#type".into(), None)));
     assert_eq!(
         field("iPAddress", Case::Camel),
-        ("i_p_address".into(), None)
+        Some(("i_p_address".into(), None))
     );
     assert_eq!(
         field("sharepointIds", Case::Camel),
-        ("sharepoint_ids".into(), None)
+        Some(("sharepoint_ids".into(), None))
     );
     assert_eq!(
         field("StartDateTime", Case::Camel),
-        ("start_date_time".into(), Some("StartDateTime".into()))
+        Some(("start_date_time".into(), Some("StartDateTime".into())))
     );
     assert_eq!(
         field("StartDateTime", Case::Pascal),
-        ("start_date_time".into(), None)
+        Some(("start_date_time".into(), None))
     );
     assert_eq!(
         field("webUrl", Case::Pascal),
-        ("web_url".into(), Some("webUrl".into()))
+        Some(("web_url".into(), Some("webUrl".into())))
     );
     assert_eq!(fields_case(["StartDateTime", "EndDateTime"]), Case::Pascal);
     assert_eq!(fields_case(["webUrl", "Id"]), Case::Camel);
