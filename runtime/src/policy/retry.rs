@@ -257,7 +257,7 @@ mod tests {
         ]);
         let r = get_via(Arc::new(Retry500), &script, &ctx()).await.unwrap();
         assert_eq!(r.status, 200);
-        // …and 429 is no longer retried by it.
+        // …and 429, which the default classifier retries, is not retried by it.
         let script = Script::new(vec![Box::new(|_| Ok(status(429)))]);
         let r = get_via(Arc::new(Retry500), &script, &ctx()).await.unwrap();
         assert_eq!(r.status, 429);
