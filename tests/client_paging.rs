@@ -348,3 +348,86 @@ async fn consistency_level_goes_to_graph_roots_only() {
         }
     }
 }
+
+/// A server answering every page empty, with a new `@odata.nextLink` each time, forever; it
+/// counts the requests.
+async fn endless_empty_pages() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = Router::new().route(
+        "/items",
+        any(move |uri: http::Uri| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let _ = uri;
+            async move {
+                axum::Json(json!({"value": [], "@odata.nextLink": format!("items?page={}", n + 1)}))
+            }
+        }),
+    );
+    (serve(app).await, hits)
+}
+
+#[tokio::test]
+async fn endless_empty_pages_stop_at_the_clients_page_budget() {
+    let (root, hits) = endless_empty_pages().await;
+    let client = Client::builder()
+        .service_root(&root)
+        .max_pages(40)
+        .build()
+        .unwrap();
+    let stream = client.stream(Request::<Page<User>>::get("/items"));
+    let err = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        stream.try_collect::<Vec<User>>(),
+    )
+    .await
+    .expect("the stream ends instead of running forever")
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("max_pages"), "{err}");
+    assert!(err.to_string().contains("40"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 40);
+}
+
+#[tokio::test]
+async fn try_collect_on_endless_empty_pages_stops_at_the_pagers_budget() {
+    let (root, hits) = endless_empty_pages().await;
+    let client = support::client_at(&root);
+    let err = client
+        .pages(Request::<Page<User>>::get("/items"))
+        .max_pages(25)
+        .try_collect(10)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("max_pages"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 25);
+}
+
+#[tokio::test]
+async fn a_next_link_cycle_of_several_pages_stops_instead_of_looping() {
+    let app = Router::new().route(
+        "/items",
+        any(|uri: http::Uri| async move {
+            let n: u32 = uri
+                .query()
+                .and_then(|q| q.strip_prefix("page="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            axum::Json(json!({"value": [{"id": "x"}], "@odata.nextLink": format!("items?page={}", (n + 1) % 3)}))
+        }),
+    );
+    let root = serve(app).await;
+    let client = support::client_at(&root);
+    let err = client
+        .stream(Request::<Page<User>>::get("/items?page=0"))
+        .try_collect::<Vec<User>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(
+        err.to_string().contains("same @odata.nextLink twice"),
+        "{err}"
+    );
+}

@@ -1,7 +1,8 @@
 //! Following `@odata.nextLink` safely: page by page or item by item.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -34,7 +35,11 @@ impl<T> Drop for Prefetch<T> {
 /// - A link is followed only to the client's own scheme, host and port or an allowed host
 ///   ([`ClientBuilder::allowed_host`](crate::ClientBuilder::allowed_host)); anything else is an
 ///   [`ErrorKind::Protocol`] error and the token never goes there.
-/// - The same link twice is an [`ErrorKind::Protocol`] error instead of an endless loop.
+/// - A link equal to one of the latest [`RECENT_LINKS`](crate::limits::RECENT_LINKS) (64) is an
+///   [`ErrorKind::Protocol`] error instead of an endless loop; only keyed hashes of those are kept.
+/// - At most [`max_pages`](Pager::max_pages) pages are requested (default
+///   [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages), 100 000), empty pages
+///   included; past it the pager stops with an [`ErrorKind::Protocol`] error naming `max_pages`.
 /// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts.
 /// - While you work on a page, the next one is already being fetched: at most two pages are held.
 /// - Dropping the pager (or the stream made from it) cancels that fetch: nothing keeps running.
@@ -54,7 +59,13 @@ pub struct Pager<T> {
     next: Option<Next<T>>,
     /// The URL of the request behind `next`: the base of relative links without a context URL.
     next_url: Option<Url>,
-    seen: HashSet<String>,
+    /// Keyed hashes of the latest links followed, oldest first (at most `RECENT_LINKS`).
+    recent: VecDeque<u64>,
+    /// The key of those hashes, random per pager so a server cannot aim at a collision.
+    hasher: std::collections::hash_map::RandomState,
+    /// Pages requested so far, the first included.
+    requested: u64,
+    max_pages: u64,
     prefetch: bool,
     resume: Option<crate::delta::DeltaCursor>,
 }
@@ -62,7 +73,8 @@ pub struct Pager<T> {
 impl<T> std::fmt::Debug for Pager<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pager")
-            .field("links_followed", &self.seen.len())
+            .field("pages_requested", &self.requested)
+            .field("max_pages", &self.max_pages)
             .field("done", &self.next.is_none())
             .finish_non_exhaustive()
     }
@@ -72,12 +84,16 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub(crate) fn new(client: Client, first: Request<Page<T>>) -> Pager<T> {
         let next_url = client.url_of(&first).ok();
         let headers = client.headers_of(&first);
+        let max_pages = client.max_pages();
         Pager {
             client,
             next_url,
             headers,
             next: Some(Next::Send(Box::new(first))),
-            seen: HashSet::new(),
+            recent: VecDeque::with_capacity(crate::limits::RECENT_LINKS),
+            hasher: std::collections::hash_map::RandomState::new(),
+            requested: 1,
+            max_pages,
             prefetch: true,
             resume: None,
         }
@@ -87,6 +103,16 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     #[must_use]
     pub fn prefetch(mut self, on: bool) -> Pager<T> {
         self.prefetch = on;
+        self
+    }
+
+    /// The most pages this pager requests, the first included and empty pages counted (default
+    /// [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages), 100 000). The page that
+    /// reaches it is handed out; the next call is an [`ErrorKind::Protocol`] error naming
+    /// `max_pages`. Zero counts as one: the first page is always requested.
+    #[must_use]
+    pub fn max_pages(mut self, pages: u64) -> Pager<T> {
+        self.max_pages = pages;
         self
     }
 
@@ -194,7 +220,8 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                 ),
             ));
         }
-        if !self.seen.insert(link.clone()) {
+        let hash = self.hasher.hash_one(&link);
+        if self.recent.contains(&hash) {
             return Err(Error::kinded(
                 ErrorKind::Protocol,
                 format!(
@@ -203,6 +230,21 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                 ),
             ));
         }
+        if self.requested >= self.max_pages {
+            return Err(Error::kinded(
+                ErrorKind::Protocol,
+                format!(
+                    "the service kept sending @odata.nextLinks: stopped after {} pages, the page budget \
+                     (`max_pages`; raise it with `ClientBuilder::max_pages` or `Pager::max_pages`)",
+                    self.requested
+                ),
+            ));
+        }
+        if self.recent.len() == crate::limits::RECENT_LINKS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(hash);
+        self.requested += 1;
         Ok(Request::get(link).with_headers(&self.headers))
     }
 

@@ -73,7 +73,8 @@ impl ApiVersion {
 /// Configures a [`Client`]. Defaults: global cloud, `v1.0`, no credential, connect timeout 10 s,
 /// per-try timeout 100 s, a deadline of [`DEFAULT_TIMEOUT`] (3 minutes) per logical call,
 /// [`RetryPolicy::default`], at most 5 redirects, response bodies read up to
-/// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::limits::DEFAULT_MAX_RESPONSE_SIZE) (64 MiB), credentials
+/// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::limits::DEFAULT_MAX_RESPONSE_SIZE) (64 MiB), pagers
+/// stopped after [`DEFAULT_MAX_PAGES`](crate::limits::DEFAULT_MAX_PAGES) (100 000) pages, credentials
 /// given [`DEFAULT_CREDENTIAL_TIMEOUT`](crate::auth::DEFAULT_CREDENTIAL_TIMEOUT) (30 s) to answer.
 #[must_use]
 pub struct ClientBuilder {
@@ -91,6 +92,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     max_redirects: usize,
     max_response_size: u64,
+    max_pages: u64,
     credential_timeout: Duration,
     http: Option<reqwest::Client>,
     per_call: Vec<Arc<dyn Policy>>,
@@ -134,6 +136,7 @@ impl Client {
             user_agent: None,
             max_redirects: 5,
             max_response_size: crate::limits::DEFAULT_MAX_RESPONSE_SIZE,
+            max_pages: crate::limits::DEFAULT_MAX_PAGES,
             credential_timeout: crate::auth::DEFAULT_CREDENTIAL_TIMEOUT,
             http: None,
             per_call: Vec::new(),
@@ -242,6 +245,23 @@ impl ClientBuilder {
         self
     }
 
+    /// How many pages one pager or stream requests before it stops with an
+    /// [`ErrorKind::Protocol`](crate::ErrorKind::Protocol) error naming `max_pages` (default
+    /// [`DEFAULT_MAX_PAGES`](crate::limits::DEFAULT_MAX_PAGES), 100 000; one pager can set its own
+    /// with [`Pager::max_pages`](crate::Pager::max_pages)). Empty pages count: a server that
+    /// answers empty pages with ever-new `@odata.nextLink`s cannot keep a caller busy forever.
+    ///
+    /// ```
+    /// # fn demo() -> Result<(), graph_odata_runtime::Error> {
+    /// use graph_odata_runtime::Client;
+    /// let client = Client::builder().max_pages(1_000_000).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages;
+        self
+    }
+
     /// How long the credential may take to hand out a token (default
     /// [`DEFAULT_CREDENTIAL_TIMEOUT`](crate::auth::DEFAULT_CREDENTIAL_TIMEOUT), 30 s) before the
     /// call fails with an [`ErrorKind::Auth`](crate::ErrorKind::Auth) error. Callers waiting for the same token share it.
@@ -344,6 +364,9 @@ impl ClientBuilder {
                 "max_response_size",
                 "must be more than zero".to_owned(),
             ));
+        }
+        if self.max_pages == 0 {
+            return Err(setting("max_pages", "must be more than zero".to_owned()));
         }
         if let Some(scopes) = &self.scopes {
             if scopes.is_empty() {
@@ -476,6 +499,7 @@ impl ClientBuilder {
                 try_timeout: self.try_timeout,
                 total_timeout: self.total_timeout,
                 max_response_size: self.max_response_size,
+                max_pages: self.max_pages,
                 allow_http: self.allow_http,
                 policies,
                 graph,
