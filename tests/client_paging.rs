@@ -431,3 +431,56 @@ async fn a_next_link_cycle_of_several_pages_stops_instead_of_looping() {
         "{err}"
     );
 }
+
+/// Three pages; the first request for page 2 is held for two seconds.
+async fn slow_second_page() -> String {
+    let held = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let app = Router::new().route(
+        "/items",
+        any(move |uri: http::Uri| {
+            let held = held.clone();
+            async move {
+                let body = match uri.query() {
+                    Some("page=2") => {
+                        if !held.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                        }
+                        json!({"value": [{"id": "c"}, {"id": "d"}], "@odata.nextLink": "items?page=3"})
+                    }
+                    Some("page=3") => json!({"value": [{"id": "e"}]}),
+                    _ => json!({"value": [{"id": "a"}, {"id": "b"}], "@odata.nextLink": "items?page=2"}),
+                };
+                axum::Json(body)
+            }
+        }),
+    );
+    serve(app).await
+}
+
+async fn next_page_survives_a_timeout(prefetch: bool) {
+    let root = slow_second_page().await;
+    let client = support::client_at(&root);
+    let mut pages = client
+        .pages(Request::<Page<User>>::get("/items"))
+        .prefetch(prefetch);
+    let mut ids: Vec<String> = Vec::new();
+    let first = pages.next_page().await.unwrap().unwrap();
+    ids.extend(first.value.into_iter().map(|u| u.id));
+    let dropped =
+        tokio::time::timeout(std::time::Duration::from_millis(200), pages.next_page()).await;
+    assert!(dropped.is_err(), "the held page came early");
+    while let Some(page) = pages.next_page().await {
+        ids.extend(page.unwrap().value.into_iter().map(|u| u.id));
+    }
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+}
+
+#[tokio::test]
+async fn a_next_page_dropped_by_a_timeout_leaves_the_page_to_the_next_call() {
+    next_page_survives_a_timeout(false).await;
+}
+
+#[tokio::test]
+async fn a_prefetched_page_dropped_by_a_timeout_leaves_the_page_to_the_next_call() {
+    next_page_survives_a_timeout(true).await;
+}

@@ -20,8 +20,8 @@ enum Next<T> {
     Fail(Error),
 }
 
-/// A page fetch running as its own task, aborted when dropped: dropping the pager (or a
-/// `next_page` future that awaits it) cancels the request instead of leaving it running.
+/// A page fetch running as its own task, aborted when dropped: dropping the pager cancels the
+/// request instead of leaving it running. A dropped `next_page` call leaves it in the pager.
 struct Prefetch<T>(tokio::task::JoinHandle<Result<Page<T>, Error>>);
 
 impl<T> Drop for Prefetch<T> {
@@ -43,6 +43,8 @@ impl<T> Drop for Prefetch<T> {
 /// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts.
 /// - While you work on a page, the next one is already being fetched: at most two pages are held.
 /// - Dropping the pager (or the stream made from it) cancels that fetch: nothing keeps running.
+/// - [`next_page`](Pager::next_page) is cancellation-safe: a call dropped before it finishes
+///   leaves its fetch to the next call, so no page is lost.
 ///
 /// ```no_run
 /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
@@ -117,17 +119,32 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     }
 
     /// The next page, or `None` after the last one (or after an error).
+    ///
+    /// Cancellation-safe: the fetch runs as its own task and stays in the pager until its page is
+    /// handed out, so a call dropped before it finishes (by `tokio::time::timeout`, `select!`)
+    /// loses nothing; the next call waits for the same fetch and returns that page.
     pub async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
-        let page = match self.next.take()? {
-            Next::Send(request) => self.client.send(*request).await,
-            Next::Running(mut task) => match (&mut task.0).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::kinded(
-                    ErrorKind::Connect,
-                    "the task fetching the next page stopped before it finished",
-                )),
+        self.next = match self.next.take() {
+            Some(Next::Send(request)) => Some(Next::Running(self.spawn(*request))),
+            other => other,
+        };
+        let page = match self.next.as_mut()? {
+            Next::Running(task) => {
+                // The only await: until it is ready the fetch stays in `self.next`.
+                let joined = (&mut task.0).await;
+                self.next = None;
+                match joined {
+                    Ok(result) => result,
+                    Err(_) => Err(Error::kinded(
+                        ErrorKind::Connect,
+                        "the task fetching the next page stopped before it finished",
+                    )),
+                }
+            }
+            Next::Fail(_) | Next::Send(_) => match self.next.take() {
+                Some(Next::Fail(error)) => return Some(Err(error)),
+                _ => return None,
             },
-            Next::Fail(error) => return Some(Err(error)),
         };
         let mut page = match page {
             Ok(page) => page,
@@ -165,17 +182,18 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         if let Some(url) = next_url {
             self.next_url = Some(url.clone());
             self.next = Some(match self.follow(url) {
-                Ok(request) if self.prefetch => {
-                    let client = self.client.clone();
-                    Next::Running(Prefetch(tokio::spawn(
-                        async move { client.send(request).await },
-                    )))
-                }
+                Ok(request) if self.prefetch => Next::Running(self.spawn(request)),
                 Ok(request) => Next::Send(Box::new(request)),
                 Err(error) => Next::Fail(error),
             });
         }
         Some(Ok(page))
+    }
+
+    /// Starts fetching `request` as its own task.
+    fn spawn(&self, request: Request<Page<T>>) -> Prefetch<T> {
+        let client = self.client.clone();
+        Prefetch(tokio::spawn(async move { client.send(request).await }))
     }
 
     /// A link of `page` as an absolute URL (see [`Page::resolve`]).
