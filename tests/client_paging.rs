@@ -484,3 +484,57 @@ async fn a_next_page_dropped_by_a_timeout_leaves_the_page_to_the_next_call() {
 async fn a_prefetched_page_dropped_by_a_timeout_leaves_the_page_to_the_next_call() {
     next_page_survives_a_timeout(true).await;
 }
+
+/// Two pages: the first small, the second about 20 KiB; records the headers of every request.
+async fn small_then_large_page() -> (String, Seen) {
+    let seen: Seen = Default::default();
+    let s = seen.clone();
+    let app = Router::new().route(
+        "/items",
+        any(move |uri: http::Uri, headers: http::HeaderMap| {
+            let s = s.clone();
+            async move {
+                s.lock().map(|mut v| v.push(headers)).ok();
+                axum::Json(match uri.query() {
+                    Some("page=2") => json!({"value": (0..200)
+                        .map(|i| json!({"id": format!("{i:0>96}")}))
+                        .collect::<Vec<_>>()}),
+                    _ => json!({"value": [{"id": "a"}], "@odata.nextLink": "items?page=2"}),
+                })
+            }
+        }),
+    );
+    (serve(app).await, seen)
+}
+
+#[tokio::test]
+async fn later_pages_keep_the_first_requests_max_response_size() {
+    let (root, _) = small_then_large_page().await;
+    let client = support::client_at(&root);
+    let mut pages = client.pages(Request::<Page<User>>::get("/items").max_response_size(4096));
+    assert_eq!(pages.next_page().await.unwrap().unwrap().value.len(), 1);
+    let err = pages.next_page().await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+}
+
+#[tokio::test]
+async fn later_pages_keep_the_first_requests_without_auth() {
+    let (root, seen) = small_then_large_page().await;
+    let client = Client::builder()
+        .service_root(&root)
+        .credential(StaticToken::new("secret-token"))
+        .build()
+        .unwrap();
+    let items: Vec<User> = client
+        .stream(Request::<Page<User>>::get("/items").without_auth())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 201);
+    let seen = support::seen(&seen);
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter().all(|h| h.get("authorization").is_none()),
+        "a page carried the token: {seen:?}"
+    );
+}

@@ -40,7 +40,9 @@ impl<T> Drop for Prefetch<T> {
 /// - At most [`max_pages`](Pager::max_pages) pages are requested (default
 ///   [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages), 100 000), empty pages
 ///   included; past it the pager stops with an [`ErrorKind::Protocol`] error naming `max_pages`.
-/// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts.
+/// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts; it
+///   carries the first request's headers, [`without_auth`](Request::without_auth) and
+///   [`max_response_size`](Request::max_response_size).
 /// - While you work on a page, the next one is already being fetched: at most two pages are held.
 /// - Dropping the pager (or the stream made from it) cancels that fetch: nothing keeps running.
 /// - [`next_page`](Pager::next_page) is cancellation-safe: a call dropped before it finishes
@@ -58,6 +60,8 @@ impl<T> Drop for Prefetch<T> {
 pub struct Pager<T> {
     client: Client,
     headers: http::HeaderMap,
+    /// The first request's own settings, carried onto every page.
+    settings: crate::request::Settings,
     next: Option<Next<T>>,
     /// The URL of the request behind `next`: the base of relative links without a context URL.
     next_url: Option<Url>,
@@ -86,11 +90,13 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub(crate) fn new(client: Client, first: Request<Page<T>>) -> Pager<T> {
         let next_url = client.url_of(&first).ok();
         let headers = client.headers_of(&first);
+        let settings = first.settings();
         let max_pages = client.max_pages();
         Pager {
             client,
             next_url,
             headers,
+            settings,
             next: Some(Next::Send(Box::new(first))),
             recent: VecDeque::with_capacity(crate::limits::RECENT_LINKS),
             hasher: std::collections::hash_map::RandomState::new(),
@@ -263,7 +269,9 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         }
         self.recent.push_back(hash);
         self.requested += 1;
-        Ok(Request::get(link).with_headers(&self.headers))
+        Ok(Request::get(link)
+            .with_headers(&self.headers)
+            .with_settings(self.settings))
     }
 
     /// Where to resume after the pages handed out so far: the next page's link, or the
