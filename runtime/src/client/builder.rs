@@ -189,8 +189,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Another host the token may be sent to (over https), e.g. a host that `@odata.nextLink`s
-    /// point to. The service root's own host is always allowed.
+    /// Another host the token may be sent to (over https, or plain http to loopback), e.g. a host
+    /// that `@odata.nextLink`s point to: `files.contoso.com` (port 443 only) or
+    /// `files.contoso.com:8443` (that port only). The whole origin counts: the same host on
+    /// another port gets no token. The service root's own origin is always allowed.
     pub fn allowed_host(mut self, host: impl Into<String>) -> Self {
         self.allowed_hosts.push(host.into().to_ascii_lowercase());
         self
@@ -392,12 +394,13 @@ impl ClientBuilder {
             let plain = !host.is_empty()
                 && host
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+                && crate::origin::split_host_port(host).is_some_and(|(h, _)| !h.is_empty());
             if !plain {
                 return Err(setting(
                     "allowed_host",
                     format!(
-                        "`{}` is not a host name; give the host alone, e.g. `files.contoso.com`",
+                        "`{}` is not a host name; give the host alone, or host:port for a port other than 443, e.g. `files.contoso.com` or `files.contoso.com:8443`",
                         crate::redact::printable(host, 80)
                     ),
                 ));
