@@ -142,3 +142,24 @@ async fn an_unquoted_key_in_parentheses_refuses_text_that_is_not_a_bare_literal(
         ]
     );
 }
+
+#[tokio::test]
+async fn infinite_and_nan_doubles_are_written_as_odata_literals() {
+    use graph_odata::path::PathBuilder;
+    let (root, seen) = uri_recorder().await;
+    let client = support::client_no_retry(&root);
+    let request: Request<Value> = PathBuilder::new()
+        .call_start("range")
+        .typed_arg("hi", &f64::INFINITY)
+        .typed_arg("lo", &f64::NEG_INFINITY)
+        .typed_arg("x", &f64::NAN)
+        .typed_arg("y", &f32::INFINITY)
+        .typed_arg("z", &-2.5f64)
+        .call_end()
+        .request(http::Method::GET);
+    client.send(request).await.unwrap();
+    assert_eq!(
+        seen.lock().unwrap().clone(),
+        ["/range(hi=INF,lo=-INF,x=NaN,y=INF,z=-2.5)"]
+    );
+}
