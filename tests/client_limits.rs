@@ -453,3 +453,25 @@ async fn a_next_link_with_another_scheme_says_so() {
     assert!(text.contains("scheme `file`"), "{text}");
     assert!(!text.contains("null"), "{text}");
 }
+
+#[tokio::test]
+async fn a_duration_too_large_for_nanoseconds_is_a_decode_error_not_a_panic() {
+    #[derive(serde::Deserialize, Debug)]
+    struct Timer {
+        #[allow(dead_code)]
+        length: graph_odata::edm::Duration,
+    }
+    let app = axum::Router::new().fallback(axum::routing::any(|| async {
+        axum::Json(
+            json!({"length": "P99999999999999999999999999DT99999999999999999999999999999999999H"}),
+        )
+    }));
+    let root = support::serve(app).await;
+    let client = support::client_no_retry(&root);
+    let err = client
+        .send(Request::<Timer>::get("/timer"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(err.to_string().contains("too large"), "{err}");
+}

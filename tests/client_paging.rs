@@ -348,3 +348,193 @@ async fn consistency_level_goes_to_graph_roots_only() {
         }
     }
 }
+
+/// A server answering every page empty, with a new `@odata.nextLink` each time, forever; it
+/// counts the requests.
+async fn endless_empty_pages() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = Router::new().route(
+        "/items",
+        any(move |uri: http::Uri| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let _ = uri;
+            async move {
+                axum::Json(json!({"value": [], "@odata.nextLink": format!("items?page={}", n + 1)}))
+            }
+        }),
+    );
+    (serve(app).await, hits)
+}
+
+#[tokio::test]
+async fn endless_empty_pages_stop_at_the_clients_page_budget() {
+    let (root, hits) = endless_empty_pages().await;
+    let client = Client::builder()
+        .service_root(&root)
+        .max_pages(40)
+        .build()
+        .unwrap();
+    let stream = client.stream(Request::<Page<User>>::get("/items"));
+    let err = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        stream.try_collect::<Vec<User>>(),
+    )
+    .await
+    .expect("the stream ends instead of running forever")
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("max_pages"), "{err}");
+    assert!(err.to_string().contains("40"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 40);
+}
+
+#[tokio::test]
+async fn try_collect_on_endless_empty_pages_stops_at_the_pagers_budget() {
+    let (root, hits) = endless_empty_pages().await;
+    let client = support::client_at(&root);
+    let err = client
+        .pages(Request::<Page<User>>::get("/items"))
+        .max_pages(25)
+        .try_collect(10)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("max_pages"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 25);
+}
+
+#[tokio::test]
+async fn a_next_link_cycle_of_several_pages_stops_instead_of_looping() {
+    let app = Router::new().route(
+        "/items",
+        any(|uri: http::Uri| async move {
+            let n: u32 = uri
+                .query()
+                .and_then(|q| q.strip_prefix("page="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            axum::Json(json!({"value": [{"id": "x"}], "@odata.nextLink": format!("items?page={}", (n + 1) % 3)}))
+        }),
+    );
+    let root = serve(app).await;
+    let client = support::client_at(&root);
+    let err = client
+        .stream(Request::<Page<User>>::get("/items?page=0"))
+        .try_collect::<Vec<User>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(
+        err.to_string().contains("same @odata.nextLink twice"),
+        "{err}"
+    );
+}
+
+/// Three pages; the first request for page 2 is held for two seconds.
+async fn slow_second_page() -> String {
+    let held = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let app = Router::new().route(
+        "/items",
+        any(move |uri: http::Uri| {
+            let held = held.clone();
+            async move {
+                let body = match uri.query() {
+                    Some("page=2") => {
+                        if !held.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                        }
+                        json!({"value": [{"id": "c"}, {"id": "d"}], "@odata.nextLink": "items?page=3"})
+                    }
+                    Some("page=3") => json!({"value": [{"id": "e"}]}),
+                    _ => json!({"value": [{"id": "a"}, {"id": "b"}], "@odata.nextLink": "items?page=2"}),
+                };
+                axum::Json(body)
+            }
+        }),
+    );
+    serve(app).await
+}
+
+async fn next_page_survives_a_timeout(prefetch: bool) {
+    let root = slow_second_page().await;
+    let client = support::client_at(&root);
+    let mut pages = client
+        .pages(Request::<Page<User>>::get("/items"))
+        .prefetch(prefetch);
+    let mut ids: Vec<String> = Vec::new();
+    let first = pages.next_page().await.unwrap().unwrap();
+    ids.extend(first.value.into_iter().map(|u| u.id));
+    let dropped =
+        tokio::time::timeout(std::time::Duration::from_millis(200), pages.next_page()).await;
+    assert!(dropped.is_err(), "the held page came early");
+    while let Some(page) = pages.next_page().await {
+        ids.extend(page.unwrap().value.into_iter().map(|u| u.id));
+    }
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+}
+
+#[tokio::test]
+async fn a_next_page_dropped_by_a_timeout_leaves_the_page_to_the_next_call() {
+    next_page_survives_a_timeout(false).await;
+}
+
+#[tokio::test]
+async fn a_prefetched_page_dropped_by_a_timeout_leaves_the_page_to_the_next_call() {
+    next_page_survives_a_timeout(true).await;
+}
+
+/// Two pages: the first small, the second about 20 KiB; records the headers of every request.
+async fn small_then_large_page() -> (String, Seen) {
+    let seen: Seen = Default::default();
+    let s = seen.clone();
+    let app = Router::new().route(
+        "/items",
+        any(move |uri: http::Uri, headers: http::HeaderMap| {
+            let s = s.clone();
+            async move {
+                s.lock().map(|mut v| v.push(headers)).ok();
+                axum::Json(match uri.query() {
+                    Some("page=2") => json!({"value": (0..200)
+                        .map(|i| json!({"id": format!("{i:0>96}")}))
+                        .collect::<Vec<_>>()}),
+                    _ => json!({"value": [{"id": "a"}], "@odata.nextLink": "items?page=2"}),
+                })
+            }
+        }),
+    );
+    (serve(app).await, seen)
+}
+
+#[tokio::test]
+async fn later_pages_keep_the_first_requests_max_response_size() {
+    let (root, _) = small_then_large_page().await;
+    let client = support::client_at(&root);
+    let mut pages = client.pages(Request::<Page<User>>::get("/items").max_response_size(4096));
+    assert_eq!(pages.next_page().await.unwrap().unwrap().value.len(), 1);
+    let err = pages.next_page().await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+}
+
+#[tokio::test]
+async fn later_pages_keep_the_first_requests_without_auth() {
+    let (root, seen) = small_then_large_page().await;
+    let client = Client::builder()
+        .service_root(&root)
+        .credential(StaticToken::new("secret-token"))
+        .build()
+        .unwrap();
+    let items: Vec<User> = client
+        .stream(Request::<Page<User>>::get("/items").without_auth())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 201);
+    let seen = support::seen(&seen);
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter().all(|h| h.get("authorization").is_none()),
+        "a page carried the token: {seen:?}"
+    );
+}

@@ -141,7 +141,7 @@ async fn absolute_urls_to_foreign_hosts_get_no_token_unless_allowed() {
     assert!(seen(&foreign_seen)[0].get("authorization").is_none());
 
     let trusting = authed_client(&emu.v1_url())
-        .allowed_host("LOCALHOST")
+        .allowed_host(foreign.trim_start_matches("http://").to_uppercase())
         .build()
         .unwrap();
     let _: Value = trusting.send(Request::get(&next_link)).await.unwrap();
@@ -304,4 +304,43 @@ async fn user_agent_names_the_app_and_the_library() {
         ua,
         format!("contoso-sync/2.1 graph-odata/{}", env!("CARGO_PKG_VERSION"))
     );
+}
+
+#[tokio::test]
+async fn an_allowed_host_gets_the_token_only_on_its_own_port() {
+    let emu = emulator().await;
+    let (allowed, allowed_seen) = recorder().await;
+    let (other_port, other_seen) = recorder().await;
+    // Both on `localhost`, another host than the emulator's `127.0.0.1`; only the first port is allowed.
+    let allowed = allowed.replace("127.0.0.1", "localhost");
+    let other_port = other_port.replace("127.0.0.1", "localhost");
+    let authority = allowed.trim_start_matches("http://").to_owned();
+    let client = authed_client(&emu.v1_url())
+        .allowed_host(authority.to_uppercase())
+        .build()
+        .unwrap();
+    let _: Value = client
+        .send(Request::get(format!("{other_port}/x")))
+        .await
+        .unwrap();
+    assert!(
+        seen(&other_seen)[0].get("authorization").is_none(),
+        "the token went to another port of an allowed host"
+    );
+    let _: Value = client
+        .send(Request::get(format!("{allowed}/x")))
+        .await
+        .unwrap();
+    assert!(seen(&allowed_seen)[0].get("authorization").is_some());
+
+    // A host given without a port means https's 443: no other port gets the token.
+    let client = authed_client(&emu.v1_url())
+        .allowed_host("localhost")
+        .build()
+        .unwrap();
+    let _: Value = client
+        .send(Request::get(format!("{other_port}/y")))
+        .await
+        .unwrap();
+    assert!(seen(&other_seen)[1].get("authorization").is_none());
 }

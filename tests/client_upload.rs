@@ -180,3 +180,110 @@ async fn bad_options_and_short_readers_are_clear_errors() {
         "{err}"
     );
 }
+
+/// An upload service whose `PUT /up` answers the last slice with 202 and `nextExpectedRanges`
+/// (from byte `ask_from`) `asks` times before it creates the item; it records every
+/// `Content-Range`.
+async fn asking_server(size: u64, ask_from: u64, asks: usize) -> (String, Arc<Mutex<Vec<String>>>) {
+    use axum::routing::{post, put};
+    let seen: Arc<Mutex<Vec<String>>> = Default::default();
+    let (s, asked) = (seen.clone(), Arc::new(Mutex::new(0usize)));
+    let root = Arc::new(Mutex::new(String::new()));
+    let r = root.clone();
+    let app = axum::Router::new()
+        .route(
+            "/session",
+            post(move || {
+                let root = r.lock().map(|r| r.clone()).unwrap_or_default();
+                async move { axum::Json(json!({"uploadUrl": format!("{root}/up")})) }
+            }),
+        )
+        .route(
+            "/up",
+            put(move |headers: http::HeaderMap, _body: axum::body::Bytes| {
+                let range = headers
+                    .get("content-range")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+                    .to_owned();
+                s.lock().map(|mut v| v.push(range.clone())).ok();
+                let last = range.contains(&format!("-{}/", size - 1));
+                let ask = last && {
+                    let mut n = asked.lock().unwrap();
+                    *n += 1;
+                    *n <= asks
+                };
+                async move {
+                    if ask {
+                        (
+                            http::StatusCode::ACCEPTED,
+                            axum::Json(json!({"nextExpectedRanges": [format!("{ask_from}-")]})),
+                        )
+                    } else if last {
+                        (
+                            http::StatusCode::CREATED,
+                            axum::Json(json!({"id": "created"})),
+                        )
+                    } else {
+                        (
+                            http::StatusCode::ACCEPTED,
+                            axum::Json(json!({"nextExpectedRanges": ["0-"]})),
+                        )
+                    }
+                }
+            }),
+        );
+    let url = support::serve(app).await;
+    *root.lock().unwrap() = url.clone();
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_202_to_the_last_slice_resumes_from_its_next_expected_ranges() {
+    let size = SLICE_UNIT as u64 + 1000;
+    let ask_from = SLICE_UNIT as u64 + 500;
+    let (root, seen) = asking_server(size, ask_from, 1).await;
+    let client = support::client_at(&root);
+    let item: Value = client
+        .upload(
+            Request::post("/session", &json!({})),
+            &data(size as usize)[..],
+            size,
+            UploadOptions::default().slice(SLICE_UNIT),
+        )
+        .await
+        .unwrap();
+    assert_eq!(item, json!({"id": "created"}));
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            format!("bytes 0-{}/{size}", SLICE_UNIT - 1),
+            format!("bytes {SLICE_UNIT}-{}/{size}", size - 1),
+            format!("bytes {ask_from}-{}/{size}", size - 1),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_last_slice_answered_202_forever_is_an_error_not_the_created_item() {
+    let size = 1000u64;
+    let (root, seen) = asking_server(size, 0, usize::MAX).await;
+    let client = support::client_at(&root);
+    let err = client
+        .upload::<Value, _>(
+            Request::post("/session", &json!({})),
+            &data(size as usize)[..],
+            size,
+            UploadOptions::default().max_resumes(2),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+    assert!(err.to_string().contains("202"), "{err}");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        3,
+        "the first try and two resumes"
+    );
+}

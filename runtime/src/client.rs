@@ -52,6 +52,8 @@ struct Inner {
     try_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_response_size: u64,
+    /// The default page budget of a pager.
+    max_pages: u64,
     allow_http: bool,
     policies: usize,
     /// The root is one of Microsoft Graph's clouds.
@@ -186,6 +188,11 @@ impl Client {
     /// Whether the service root is one of Microsoft Graph's clouds.
     pub(crate) fn is_graph(&self) -> bool {
         self.inner.graph
+    }
+
+    /// The default page budget of a pager ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)).
+    pub(crate) fn max_pages(&self) -> u64 {
+        self.inner.max_pages
     }
 
     pub(crate) fn try_timeout(&self) -> Option<Duration> {

@@ -10,3 +10,19 @@ pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 * 1024 * 1024;
 /// How much of a non-2xx body is read: enough for Graph's error JSON and a snippet of anything
 /// else. The rest is never read; the connection is dropped.
 pub const ERROR_BODY_CAP: u64 = 16 * 1024;
+
+/// The default for [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages): how many pages
+/// one [`Pager`](crate::Pager) (or stream) requests before it stops with an
+/// [`ErrorKind::Protocol`](crate::ErrorKind::Protocol) error naming `max_pages`: 100 000.
+///
+/// Graph's largest collections are tens of millions of objects; at its usual 100 to 999 items a
+/// page that is under 100 000 pages, so a real listing does not reach it. A server that answers
+/// empty pages with ever-new `@odata.nextLink`s does, and the pager stops instead of running
+/// forever. Empty pages count. Raise it per client or per pager
+/// ([`Pager::max_pages`](crate::Pager::max_pages)) for larger listings.
+pub const DEFAULT_MAX_PAGES: u64 = 100_000;
+
+/// How many of the latest `@odata.nextLink`s a [`Pager`](crate::Pager) remembers to notice a
+/// loop (as keyed hashes, so memory stays the same however many pages are read). A longer cycle
+/// is stopped by the page budget ([`DEFAULT_MAX_PAGES`]).
+pub const RECENT_LINKS: usize = 64;

@@ -100,16 +100,57 @@ pub(crate) fn is_graph_host(url: &Url) -> bool {
 #[derive(Debug, Clone)]
 pub(crate) struct TokenScope {
     pub(crate) root: Url,
+    /// Allowed hosts, lowercase, each `host` or `host:port` (see [`split_host_port`]).
     pub(crate) allowed_hosts: Vec<String>,
 }
 
 impl TokenScope {
+    /// Whether `url`'s origin (scheme, host and port) is the root's or an allowed host's: https,
+    /// or http to loopback, on the allowed port (the scheme's default port when none was given).
     pub(crate) fn allows(&self, url: &Url) -> bool {
         if url.origin() == self.root.origin() {
             return true;
         }
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        self.allowed_hosts.contains(&host) && (url.scheme() == "https" || is_loopback(url))
+        if !(url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url))) {
+            return false;
+        }
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            return false;
+        };
+        self.allowed_hosts.iter().any(|entry| {
+            split_host_port(entry).is_some_and(|(allowed, allowed_port)| {
+                allowed.eq_ignore_ascii_case(host)
+                    && allowed_port.unwrap_or_else(|| default_port(url.scheme())) == port
+            })
+        })
+    }
+}
+
+/// The default port of http (80) or https (443, also for any other scheme).
+fn default_port(scheme: &str) -> u16 {
+    if scheme == "http" { 80 } else { 443 }
+}
+
+/// An allowed-host entry as host and port: `files.contoso.com`, `files.contoso.com:8443`,
+/// `[::1]:8443`. `None` when the port is not a number from 1 to 65535.
+pub(crate) fn split_host_port(entry: &str) -> Option<(&str, Option<u16>)> {
+    let split = match entry.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map(|(_, after)| {
+            let host_len = entry.len() - after.len();
+            (&entry[..host_len], after.strip_prefix(':'))
+        }),
+        None => Some(match entry.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (entry, None),
+        }),
+    };
+    let (host, port) = split?;
+    match port {
+        None => Some((host, None)),
+        Some(port) => match port.parse::<u16>() {
+            Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => Some((host, Some(p))),
+            _ => None,
+        },
     }
 }
 
@@ -132,6 +173,32 @@ mod tests {
         ] {
             assert_eq!(is_graph_host(&Url::parse(root).unwrap()), graph, "{root}");
         }
+    }
+
+    #[test]
+    fn allowed_hosts_match_scheme_host_and_port() {
+        let scope = TokenScope {
+            root: Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
+            allowed_hosts: vec![
+                "files.contoso.com".into(),
+                "dl.contoso.com:8443".into(),
+                "[::1]:9000".into(),
+            ],
+        };
+        let allows = |s: &str| scope.allows(&Url::parse(s).unwrap());
+        assert!(allows("https://files.contoso.com/x"));
+        assert!(allows("https://FILES.contoso.com:443/x"));
+        assert!(!allows("https://files.contoso.com:8443/x"));
+        assert!(!allows("http://files.contoso.com/x"));
+        assert!(allows("https://dl.contoso.com:8443/x"));
+        assert!(!allows("https://dl.contoso.com/x"));
+        assert!(allows("http://[::1]:9000/x"));
+        assert!(!allows("http://[::1]:9001/x"));
+        assert!(!allows("https://graph.microsoft.com:8443/v1.0/me"));
+        assert_eq!(split_host_port("h:0"), None);
+        assert_eq!(split_host_port("h:+1"), None);
+        assert_eq!(split_host_port("h:70000"), None);
+        assert_eq!(split_host_port("[::1]"), Some(("[::1]", None)));
     }
 
     #[test]

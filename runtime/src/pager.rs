@@ -1,7 +1,8 @@
 //! Following `@odata.nextLink` safely: page by page or item by item.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -19,8 +20,8 @@ enum Next<T> {
     Fail(Error),
 }
 
-/// A page fetch running as its own task, aborted when dropped: dropping the pager (or a
-/// `next_page` future that awaits it) cancels the request instead of leaving it running.
+/// A page fetch running as its own task, aborted when dropped: dropping the pager cancels the
+/// request instead of leaving it running. A dropped `next_page` call leaves it in the pager.
 struct Prefetch<T>(tokio::task::JoinHandle<Result<Page<T>, Error>>);
 
 impl<T> Drop for Prefetch<T> {
@@ -34,10 +35,18 @@ impl<T> Drop for Prefetch<T> {
 /// - A link is followed only to the client's own scheme, host and port or an allowed host
 ///   ([`ClientBuilder::allowed_host`](crate::ClientBuilder::allowed_host)); anything else is an
 ///   [`ErrorKind::Protocol`] error and the token never goes there.
-/// - The same link twice is an [`ErrorKind::Protocol`] error instead of an endless loop.
-/// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts.
+/// - A link equal to one of the latest [`RECENT_LINKS`](crate::limits::RECENT_LINKS) (64) is an
+///   [`ErrorKind::Protocol`] error instead of an endless loop; only keyed hashes of those are kept.
+/// - At most [`max_pages`](Pager::max_pages) pages are requested (default
+///   [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages), 100 000), empty pages
+///   included; past it the pager stops with an [`ErrorKind::Protocol`] error naming `max_pages`.
+/// - Each page is a normal call: a fresh token, the client's retry policy, its timeouts; it
+///   carries the first request's headers, [`without_auth`](Request::without_auth) and
+///   [`max_response_size`](Request::max_response_size).
 /// - While you work on a page, the next one is already being fetched: at most two pages are held.
 /// - Dropping the pager (or the stream made from it) cancels that fetch: nothing keeps running.
+/// - [`next_page`](Pager::next_page) is cancellation-safe: a call dropped before it finishes
+///   leaves its fetch to the next call, so no page is lost.
 ///
 /// ```no_run
 /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
@@ -51,10 +60,18 @@ impl<T> Drop for Prefetch<T> {
 pub struct Pager<T> {
     client: Client,
     headers: http::HeaderMap,
+    /// The first request's own settings, carried onto every page.
+    settings: crate::request::Settings,
     next: Option<Next<T>>,
     /// The URL of the request behind `next`: the base of relative links without a context URL.
     next_url: Option<Url>,
-    seen: HashSet<String>,
+    /// Keyed hashes of the latest links followed, oldest first (at most `RECENT_LINKS`).
+    recent: VecDeque<u64>,
+    /// The key of those hashes, random per pager so a server cannot aim at a collision.
+    hasher: std::collections::hash_map::RandomState,
+    /// Pages requested so far, the first included.
+    requested: u64,
+    max_pages: u64,
     prefetch: bool,
     resume: Option<crate::delta::DeltaCursor>,
 }
@@ -62,7 +79,8 @@ pub struct Pager<T> {
 impl<T> std::fmt::Debug for Pager<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pager")
-            .field("links_followed", &self.seen.len())
+            .field("pages_requested", &self.requested)
+            .field("max_pages", &self.max_pages)
             .field("done", &self.next.is_none())
             .finish_non_exhaustive()
     }
@@ -72,12 +90,18 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub(crate) fn new(client: Client, first: Request<Page<T>>) -> Pager<T> {
         let next_url = client.url_of(&first).ok();
         let headers = client.headers_of(&first);
+        let settings = first.settings();
+        let max_pages = client.max_pages();
         Pager {
             client,
             next_url,
             headers,
+            settings,
             next: Some(Next::Send(Box::new(first))),
-            seen: HashSet::new(),
+            recent: VecDeque::with_capacity(crate::limits::RECENT_LINKS),
+            hasher: std::collections::hash_map::RandomState::new(),
+            requested: 1,
+            max_pages,
             prefetch: true,
             resume: None,
         }
@@ -90,18 +114,43 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         self
     }
 
+    /// The most pages this pager requests, the first included and empty pages counted (default
+    /// [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages), 100 000). The page that
+    /// reaches it is handed out; the next call is an [`ErrorKind::Protocol`] error naming
+    /// `max_pages`. Zero counts as one: the first page is always requested.
+    #[must_use]
+    pub fn max_pages(mut self, pages: u64) -> Pager<T> {
+        self.max_pages = pages;
+        self
+    }
+
     /// The next page, or `None` after the last one (or after an error).
+    ///
+    /// Cancellation-safe: the fetch runs as its own task and stays in the pager until its page is
+    /// handed out, so a call dropped before it finishes (by `tokio::time::timeout`, `select!`)
+    /// loses nothing; the next call waits for the same fetch and returns that page.
     pub async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
-        let page = match self.next.take()? {
-            Next::Send(request) => self.client.send(*request).await,
-            Next::Running(mut task) => match (&mut task.0).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::kinded(
-                    ErrorKind::Connect,
-                    "the task fetching the next page stopped before it finished",
-                )),
+        self.next = match self.next.take() {
+            Some(Next::Send(request)) => Some(Next::Running(self.spawn(*request))),
+            other => other,
+        };
+        let page = match self.next.as_mut()? {
+            Next::Running(task) => {
+                // The only await: until it is ready the fetch stays in `self.next`.
+                let joined = (&mut task.0).await;
+                self.next = None;
+                match joined {
+                    Ok(result) => result,
+                    Err(_) => Err(Error::kinded(
+                        ErrorKind::Connect,
+                        "the task fetching the next page stopped before it finished",
+                    )),
+                }
+            }
+            Next::Fail(_) | Next::Send(_) => match self.next.take() {
+                Some(Next::Fail(error)) => return Some(Err(error)),
+                _ => return None,
             },
-            Next::Fail(error) => return Some(Err(error)),
         };
         let mut page = match page {
             Ok(page) => page,
@@ -139,17 +188,18 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         if let Some(url) = next_url {
             self.next_url = Some(url.clone());
             self.next = Some(match self.follow(url) {
-                Ok(request) if self.prefetch => {
-                    let client = self.client.clone();
-                    Next::Running(Prefetch(tokio::spawn(
-                        async move { client.send(request).await },
-                    )))
-                }
+                Ok(request) if self.prefetch => Next::Running(self.spawn(request)),
                 Ok(request) => Next::Send(Box::new(request)),
                 Err(error) => Next::Fail(error),
             });
         }
         Some(Ok(page))
+    }
+
+    /// Starts fetching `request` as its own task.
+    fn spawn(&self, request: Request<Page<T>>) -> Prefetch<T> {
+        let client = self.client.clone();
+        Prefetch(tokio::spawn(async move { client.send(request).await }))
     }
 
     /// A link of `page` as an absolute URL (see [`Page::resolve`]).
@@ -194,7 +244,8 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                 ),
             ));
         }
-        if !self.seen.insert(link.clone()) {
+        let hash = self.hasher.hash_one(&link);
+        if self.recent.contains(&hash) {
             return Err(Error::kinded(
                 ErrorKind::Protocol,
                 format!(
@@ -203,7 +254,24 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                 ),
             ));
         }
-        Ok(Request::get(link).with_headers(&self.headers))
+        if self.requested >= self.max_pages {
+            return Err(Error::kinded(
+                ErrorKind::Protocol,
+                format!(
+                    "the service kept sending @odata.nextLinks: stopped after {} pages, the page budget \
+                     (`max_pages`; raise it with `ClientBuilder::max_pages` or `Pager::max_pages`)",
+                    self.requested
+                ),
+            ));
+        }
+        if self.recent.len() == crate::limits::RECENT_LINKS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(hash);
+        self.requested += 1;
+        Ok(Request::get(link)
+            .with_headers(&self.headers)
+            .with_settings(self.settings))
     }
 
     /// Where to resume after the pages handed out so far: the next page's link, or the

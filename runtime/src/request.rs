@@ -50,6 +50,14 @@ pub struct Request<T = serde_json::Value> {
     _t: PhantomData<fn() -> T>,
 }
 
+/// The per-request settings every page of a collection shares with the first request:
+/// [`Request::without_auth`] and [`Request::max_response_size`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Settings {
+    anonymous: bool,
+    max_response_size: Option<u64>,
+}
+
 impl<T> Clone for Request<T> {
     fn clone(&self) -> Self {
         Request {
@@ -200,6 +208,22 @@ impl<T> Request<T> {
 
     pub(crate) fn is_anonymous(&self) -> bool {
         self.anonymous
+    }
+
+    /// The per-request settings a follow-up request (the next page of a collection) carries
+    /// over besides the headers.
+    pub(crate) fn settings(&self) -> Settings {
+        Settings {
+            anonymous: self.anonymous,
+            max_response_size: self.max_response_size,
+        }
+    }
+
+    /// Applies the settings of another request (see [`Request::settings`]).
+    pub(crate) fn with_settings(mut self, settings: Settings) -> Request<T> {
+        self.anonymous = settings.anonymous;
+        self.max_response_size = settings.max_response_size;
+        self
     }
 
     /// Asks Microsoft Graph for an eventually consistent answer: the client sends

@@ -101,7 +101,10 @@ impl Client {
     /// `create_session` is the `POST …/createUploadSession` request (sent with the token); the
     /// slices go to the session's pre-authenticated URL without it, with `Content-Range`, one slice
     /// in memory at a time. A slice that still fails after the client's retries is resumed from the
-    /// session's `nextExpectedRanges`.
+    /// session's `nextExpectedRanges`. Only a 200 or 201 to the last slice is the created item; a
+    /// 202 there means the service still expects bytes, which are sent again from its
+    /// `nextExpectedRanges` (at most [`max_resumes`](UploadOptions::max_resumes) times, then an
+    /// [`ErrorKind::Protocol`] error).
     ///
     /// ```no_run
     /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
@@ -158,18 +161,20 @@ impl Client {
                 let end = offset + want as u64 - 1;
                 let chunk = Bytes::copy_from_slice(&buf[from..want]);
                 let range = format!("bytes {first}-{end}/{size}");
-                let result = if last {
-                    let request = Request::<T>::new(http::Method::PUT, url.clone())
+                let outcome = if last {
+                    let request = Request::<serde_json::Value>::new(http::Method::PUT, url.clone())
                         .body_bytes(chunk, "application/octet-stream")
                         .header("Content-Range", &range)
-                        .without_auth();
+                        .without_auth()
+                        .decode_with(decode_last_slice::<T>);
                     match self.send(request).await {
-                        Ok(item) => {
+                        Ok(LastSlice::Created(item)) => {
                             if let Some(progress) = options.progress.as_mut() {
                                 progress(size, size);
                             }
                             return Ok(item);
                         }
+                        Ok(LastSlice::Pending(status)) => Ok(Some(status)),
                         Err(e) => Err(e),
                     }
                 } else {
@@ -177,25 +182,45 @@ impl Client {
                         .body_bytes(chunk, "application/octet-stream")
                         .header("Content-Range", &range)
                         .without_auth();
-                    self.send(request).await.map(|_| ())
+                    self.send(request).await.map(|_| None)
                 };
-                let error = match result {
-                    Ok(()) => break,
-                    Err(e) => e,
+                let status = match outcome {
+                    Ok(None) => break,
+                    // A 202 to the last slice: the service still wants bytes of it.
+                    Ok(Some(status)) => {
+                        if resumes >= options.max_resumes {
+                            return Err(Error::kinded(
+                                ErrorKind::Protocol,
+                                format!(
+                                    "the upload session answered the last slice with 202 {} times, still \
+                                     expecting {} instead of creating the item (`UploadOptions::max_resumes` is {})",
+                                    resumes + 1,
+                                    crate::redact::printable(
+                                        &status.next_expected_ranges.join(","),
+                                        80
+                                    ),
+                                    options.max_resumes
+                                ),
+                            ));
+                        }
+                        resumes += 1;
+                        status
+                    }
+                    Err(error) => {
+                        let resumable = error.is_connect()
+                            || error.is_timeout()
+                            || error.is_throttled()
+                            || error
+                                .status()
+                                .is_some_and(|s| s.is_server_error() || s.as_u16() == 416);
+                        if !resumable || resumes >= options.max_resumes {
+                            return Err(error);
+                        }
+                        resumes += 1;
+                        self.send(Request::<UploadSession>::get(url.clone()).without_auth())
+                            .await?
+                    }
                 };
-                let resumable = error.is_connect()
-                    || error.is_timeout()
-                    || error.is_throttled()
-                    || error
-                        .status()
-                        .is_some_and(|s| s.is_server_error() || s.as_u16() == 416);
-                if !resumable || resumes >= options.max_resumes {
-                    return Err(error);
-                }
-                resumes += 1;
-                let status: UploadSession = self
-                    .send(Request::<UploadSession>::get(url.clone()).without_auth())
-                    .await?;
                 let next = status.next_expected_start().ok_or_else(|| {
                     Error::kinded(
                         ErrorKind::Protocol,
@@ -227,5 +252,31 @@ impl Client {
                 progress(offset, size);
             }
         }
+    }
+}
+
+/// The answer to the last slice: the created item (200 or 201), or the session's status (202:
+/// the service still expects bytes, listed in `nextExpectedRanges`).
+enum LastSlice<T> {
+    Created(T),
+    Pending(UploadSession),
+}
+
+/// Decodes the answer to the last slice: only 200 and 201 carry the created item.
+fn decode_last_slice<T: DeserializeOwned>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: Bytes,
+) -> Result<LastSlice<T>, Error> {
+    match status.as_u16() {
+        200 | 201 => crate::decode::decode_json(status, headers, body).map(LastSlice::Created),
+        202 => crate::decode::decode_json(status, headers, body).map(LastSlice::Pending),
+        other => Err(Error::kinded(
+            ErrorKind::Protocol,
+            format!(
+                "the upload session answered the last slice with {other}, neither the created item \
+                 (200 or 201) nor the bytes it still expects (202)"
+            ),
+        )),
     }
 }

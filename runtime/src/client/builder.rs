@@ -73,7 +73,8 @@ impl ApiVersion {
 /// Configures a [`Client`]. Defaults: global cloud, `v1.0`, no credential, connect timeout 10 s,
 /// per-try timeout 100 s, a deadline of [`DEFAULT_TIMEOUT`] (3 minutes) per logical call,
 /// [`RetryPolicy::default`], at most 5 redirects, response bodies read up to
-/// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::limits::DEFAULT_MAX_RESPONSE_SIZE) (64 MiB), credentials
+/// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::limits::DEFAULT_MAX_RESPONSE_SIZE) (64 MiB), pagers
+/// stopped after [`DEFAULT_MAX_PAGES`](crate::limits::DEFAULT_MAX_PAGES) (100 000) pages, credentials
 /// given [`DEFAULT_CREDENTIAL_TIMEOUT`](crate::auth::DEFAULT_CREDENTIAL_TIMEOUT) (30 s) to answer.
 #[must_use]
 pub struct ClientBuilder {
@@ -91,6 +92,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     max_redirects: usize,
     max_response_size: u64,
+    max_pages: u64,
     credential_timeout: Duration,
     http: Option<reqwest::Client>,
     per_call: Vec<Arc<dyn Policy>>,
@@ -134,6 +136,7 @@ impl Client {
             user_agent: None,
             max_redirects: 5,
             max_response_size: crate::limits::DEFAULT_MAX_RESPONSE_SIZE,
+            max_pages: crate::limits::DEFAULT_MAX_PAGES,
             credential_timeout: crate::auth::DEFAULT_CREDENTIAL_TIMEOUT,
             http: None,
             per_call: Vec::new(),
@@ -186,8 +189,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Another host the token may be sent to (over https), e.g. a host that `@odata.nextLink`s
-    /// point to. The service root's own host is always allowed.
+    /// Another host the token may be sent to (over https, or plain http to loopback), e.g. a host
+    /// that `@odata.nextLink`s point to: `files.contoso.com` (port 443 only) or
+    /// `files.contoso.com:8443` (that port only). The whole origin counts: the same host on
+    /// another port gets no token. The service root's own origin is always allowed.
     pub fn allowed_host(mut self, host: impl Into<String>) -> Self {
         self.allowed_hosts.push(host.into().to_ascii_lowercase());
         self
@@ -239,6 +244,23 @@ impl ClientBuilder {
     /// ```
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = bytes;
+        self
+    }
+
+    /// How many pages one pager or stream requests before it stops with an
+    /// [`ErrorKind::Protocol`](crate::ErrorKind::Protocol) error naming `max_pages` (default
+    /// [`DEFAULT_MAX_PAGES`](crate::limits::DEFAULT_MAX_PAGES), 100 000; one pager can set its own
+    /// with [`Pager::max_pages`](crate::Pager::max_pages)). Empty pages count: a server that
+    /// answers empty pages with ever-new `@odata.nextLink`s cannot keep a caller busy forever.
+    ///
+    /// ```
+    /// # fn demo() -> Result<(), graph_odata_runtime::Error> {
+    /// use graph_odata_runtime::Client;
+    /// let client = Client::builder().max_pages(1_000_000).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages;
         self
     }
 
@@ -345,6 +367,9 @@ impl ClientBuilder {
                 "must be more than zero".to_owned(),
             ));
         }
+        if self.max_pages == 0 {
+            return Err(setting("max_pages", "must be more than zero".to_owned()));
+        }
         if let Some(scopes) = &self.scopes {
             if scopes.is_empty() {
                 return Err(setting(
@@ -369,12 +394,13 @@ impl ClientBuilder {
             let plain = !host.is_empty()
                 && host
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+                && crate::origin::split_host_port(host).is_some_and(|(h, _)| !h.is_empty());
             if !plain {
                 return Err(setting(
                     "allowed_host",
                     format!(
-                        "`{}` is not a host name; give the host alone, e.g. `files.contoso.com`",
+                        "`{}` is not a host name; give the host alone, or host:port for a port other than 443, e.g. `files.contoso.com` or `files.contoso.com:8443`",
                         crate::redact::printable(host, 80)
                     ),
                 ));
@@ -476,6 +502,7 @@ impl ClientBuilder {
                 try_timeout: self.try_timeout,
                 total_timeout: self.total_timeout,
                 max_response_size: self.max_response_size,
+                max_pages: self.max_pages,
                 allow_http: self.allow_http,
                 policies,
                 graph,

@@ -99,3 +99,28 @@ fn client_debug_hides_the_credential() {
         "{text}"
     );
 }
+
+#[test]
+fn build_checks_the_page_budget_and_allowed_host_ports() {
+    let c = Client::builder().build().unwrap();
+    assert_eq!(c.max_pages(), crate::limits::DEFAULT_MAX_PAGES);
+    assert_eq!(
+        Client::builder().max_pages(7).build().unwrap().max_pages(),
+        7
+    );
+    let err = Client::builder().max_pages(0).build().unwrap_err();
+    assert!(
+        err.to_string().contains("`ClientBuilder::max_pages`"),
+        "{err}"
+    );
+    let c = Client::builder()
+        .allowed_host("files.contoso.com:8443")
+        .build()
+        .unwrap();
+    assert!(c.token_allowed(&Url::parse("https://files.contoso.com:8443/x").unwrap()));
+    assert!(!c.token_allowed(&Url::parse("https://files.contoso.com/x").unwrap()));
+    for bad in ["files.contoso.com:0", "files.contoso.com:99999", ":443"] {
+        let err = Client::builder().allowed_host(bad).build().unwrap_err();
+        assert!(err.to_string().contains("host:port"), "{bad}: {err}");
+    }
+}

@@ -44,6 +44,12 @@ impl Duration {
     }
 }
 
+/// Nanoseconds in a day.
+const NANOS_PER_DAY: i128 = 86_400 * 1_000_000_000;
+
+/// The reason given when a duration does not fit the signed 128-bit nanosecond count.
+const TOO_LARGE: &str = "the duration is too large (more than about 5.4 * 10^21 years)";
+
 impl FromStr for Duration {
     type Err = EdmError;
     fn from_str(text: &str) -> Result<Self, EdmError> {
@@ -79,9 +85,12 @@ impl FromStr for Duration {
         if !days.is_empty() {
             let n = days
                 .strip_suffix('D')
-                .and_then(|n| n.parse::<u64>().ok())
+                .filter(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
                 .ok_or_else(|| err(EDM, text, "only days (`nD`) may come before `T`; years, months and weeks are not allowed"))?;
-            total += i128::from(n) * 86_400 * 1_000_000_000;
+            let n: i128 = n.parse().map_err(|_| err(EDM, text, TOO_LARGE))?;
+            total = n
+                .checked_mul(NANOS_PER_DAY)
+                .ok_or_else(|| err(EDM, text, TOO_LARGE))?;
         }
         if let Some(mut t) = time {
             for (unit, scale, fraction_ok) in [('H', 3600, false), ('M', 60, false), ('S', 1, true)]
@@ -104,15 +113,17 @@ impl FromStr for Duration {
                             "only seconds may have a fraction (up to 12 digits)",
                         ));
                     }
-                    let whole: i128 = whole
-                        .parse()
-                        .map_err(|_| err(EDM, text, "the number is too large"))?;
+                    let whole: i128 = whole.parse().map_err(|_| err(EDM, text, TOO_LARGE))?;
                     let mut nanos: i128 = 0;
                     for k in 0..9 {
                         nanos =
                             nanos * 10 + frac.as_bytes().get(k).map_or(0, |d| i128::from(d - b'0'));
                     }
-                    total += (whole * scale) * 1_000_000_000 + nanos;
+                    total = whole
+                        .checked_mul(scale * 1_000_000_000)
+                        .and_then(|n| n.checked_add(nanos))
+                        .and_then(|n| n.checked_add(total))
+                        .ok_or_else(|| err(EDM, text, TOO_LARGE))?;
                 }
             }
             if !t.is_empty() {

@@ -178,3 +178,64 @@ fn guids() {
     assert!("87d349ed44d743e19a835f2406dee5bd".parse::<Guid>().is_err());
     assert!("not-a-guid".parse::<Guid>().is_err());
 }
+
+#[test]
+fn durations_too_large_for_nanoseconds_are_errors_that_name_the_value() {
+    for huge in [
+        "P9999999999999999999999999999999999999999D",
+        "P99999999999999999999999999D",
+        "PT99999999999999999999999999999999999H",
+        "PT99999999999999999999999999999999999999S",
+        "PT999999999999999999999999999999M",
+        "P1999999999999999999999DT99999999999999999999999999H",
+        "-P99999999999999999999999999D",
+    ] {
+        let e = huge.parse::<Duration>().unwrap_err().to_string();
+        assert!(e.contains("too large"), "{huge}: {e}");
+        assert!(e.contains(&huge[..20]), "{huge}: {e}");
+    }
+    // Large values that still fit are read exactly.
+    let d: Duration = "P9999999999999999999D".parse().unwrap();
+    assert_eq!(
+        d.nanos(),
+        9_999_999_999_999_999_999i128 * 86_400_000_000_000
+    );
+    let d: Duration = "PT99999999999999999999S".parse().unwrap();
+    assert_eq!(d.nanos(), 99_999_999_999_999_999_999i128 * 1_000_000_000);
+    let many_fraction_digits = format!("PT1.{}S", "9".repeat(10_000));
+    let e = many_fraction_digits.parse::<Duration>().unwrap_err();
+    assert!(e.to_string().contains("12 digits"), "{e}");
+}
+
+#[test]
+fn durations_of_random_long_numbers_parse_or_say_too_large() {
+    // A deterministic sweep of digit counts and unit combinations around the i128 edge.
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    for _ in 0..20_000 {
+        let mut number = |max: u64| -> String {
+            let len = (next() % max) as usize + 1;
+            (0..len)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect()
+        };
+        let (d, h, m, s) = (number(45), number(45), number(45), number(45));
+        let text = match next() % 5 {
+            0 => format!("P{d}D"),
+            1 => format!("PT{h}H"),
+            2 => format!("PT{m}M{s}S"),
+            3 => format!("-P{d}DT{h}H{m}M{s}.5S"),
+            _ => format!("P{d}DT{s}S"),
+        };
+        // Must not panic; a value either parses or says it is too large.
+        match text.parse::<Duration>() {
+            Ok(v) => assert_eq!(v.to_string(), text),
+            Err(e) => assert!(e.to_string().contains("too large"), "{text}: {e}"),
+        }
+    }
+}

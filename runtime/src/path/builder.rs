@@ -104,7 +104,19 @@ impl PathBuilder {
         self
     }
 
-    /// Appends `('value')` (a string key in parentheses: quotes doubled, percent-encoded).
+    /// Appends a key in parentheses: `('value')` when `quoted` (a string: quotes doubled,
+    /// percent-encoded), else `(value)`, where the value must be a bare literal (a number, a GUID,
+    /// a date, `true`: letters, digits and `.`, `-`, `+`, `:` only). Other text in an unquoted
+    /// key is an error naming the placeholder: a server decodes the percent-encoding, so a `,`,
+    /// `=`, `'` or `)` there would add key parts or close the key early.
+    ///
+    /// ```
+    /// use graph_odata_runtime::path::PathBuilder;
+    /// let path = PathBuilder::new().segment("Products").paren_key("id", "42", false).finish();
+    /// assert_eq!(path.unwrap(), "/Products(42)");
+    /// let err = PathBuilder::new().segment("Products").paren_key("id", "1,x='y'", false).finish();
+    /// assert!(err.unwrap_err().to_string().contains("without quotes"));
+    /// ```
     pub fn paren_key(mut self, name: &str, value: &str, quoted: bool) -> PathBuilder {
         if value.is_empty() {
             self.fail(format!("the key `{{{name}}}` is empty"));
@@ -112,8 +124,18 @@ impl PathBuilder {
         self.path.push('(');
         if quoted {
             self.push_quoted(value);
-        } else {
+        } else if value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+' | b':'))
+        {
             self.push_key(name, value);
+        } else {
+            self.fail(format!(
+                "the key `{{{name}}}` is written without quotes in the path (`({{{name}}})`), so it must be \
+                 a number, GUID or other bare literal, and `{}` is not one; a string key is written \
+                 `('{{{name}}}')`",
+                crate::redact::printable(value, 80)
+            ));
         }
         self.path.push(')');
         self

@@ -6,13 +6,15 @@ use crate::path::PathBuilder;
 
 /// A value that can be a function parameter in a URL: `getByPath(path='a%2Fb')`, `f(n=3)`.
 ///
-/// Strings are quoted with `'` doubled; numbers, booleans, dates and GUIDs are written bare; `None`
-/// leaves the parameter out. `#[graph_enum]` types are written as their quoted member name.
+/// Strings are quoted with `'` doubled; numbers (`INF`, `-INF`, `NaN` for the special floats),
+/// booleans, dates and GUIDs are written bare; `None` leaves the parameter out. `#[graph_enum]`
+/// types are written as their quoted member name.
 ///
 /// ```
 /// use graph_odata_runtime::wire::ODataLiteral;
 /// assert_eq!("O'Neil".to_owned().literal().as_deref(), Some("'O''Neil'"));
 /// assert_eq!(3i32.literal().as_deref(), Some("3"));
+/// assert_eq!(f64::NEG_INFINITY.literal().as_deref(), Some("-INF"));
 /// assert_eq!(None::<bool>.literal(), None);
 /// ```
 pub trait ODataLiteral {
@@ -91,6 +93,31 @@ macro_rules! bare_literal {
 }
 
 value_types!(bare_literal);
+
+/// A floating-point literal: OData spells the special values `INF`, `-INF` and `NaN`.
+fn float_literal(value: f64, text: String) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value == f64::INFINITY {
+        "INF".to_owned()
+    } else if value == f64::NEG_INFINITY {
+        "-INF".to_owned()
+    } else {
+        text
+    }
+}
+
+impl ODataLiteral for f64 {
+    fn literal(&self) -> Option<String> {
+        Some(float_literal(*self, self.to_string()))
+    }
+}
+
+impl ODataLiteral for f32 {
+    fn literal(&self) -> Option<String> {
+        Some(float_literal(f64::from(*self), self.to_string()))
+    }
+}
 
 impl ODataLiteral for crate::edm::Int64 {
     fn literal(&self) -> Option<String> {

@@ -11,8 +11,8 @@ use serde::ser::SerializeMap;
 
 /// The one list of the value types graph-odata knows, handed to `$then!`: every one is an
 /// [`ODataValue`]; those under `bare` are written in a URL as their `Display` text
-/// ([`ODataLiteral`]); those under `other` have a literal form of their own (`String`, `Int64`,
-/// `Duration`) or none.
+/// ([`ODataLiteral`]); those under `other` have a literal form of their own (`f32` and `f64`
+/// with `INF`, `-INF`, `NaN`; `String`, `Int64`, `Duration`) or none.
 macro_rules! value_types {
     ($then:ident) => {
         $then! {
@@ -25,8 +25,6 @@ macro_rules! value_types {
                 u8,
                 u16,
                 u32,
-                f32,
-                f64,
                 crate::edm::DateTimeOffset,
                 crate::edm::Date,
                 crate::edm::TimeOfDay,
@@ -34,6 +32,8 @@ macro_rules! value_types {
                 crate::edm::Decimal,
             ],
             other: [
+                f32,
+                f64,
                 String,
                 serde_json::Value,
                 serde_json::Map<String, serde_json::Value>,
