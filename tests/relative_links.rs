@@ -1,7 +1,7 @@
 //! Relative links, as OData services that are not Graph write them (OData JSON Format 4.01 §4.3):
 //! a relative `@odata.nextLink` is resolved against the context URL (itself relative to the
-//! service root's `$metadata`), else against the request URL; the same-origin rule applies after
-//! resolution.
+//! request URL, or to the service root where only that names `{root}/$metadata`), else against the
+//! request URL; the same-origin rule applies after resolution.
 
 mod support;
 
@@ -323,4 +323,41 @@ async fn the_emulators_relative_location_resolves_and_a_foreign_one_gets_no_toke
     let seen = support::seen(&log);
     assert_eq!(seen.len(), 1);
     assert!(seen[0].get("authorization").is_none(), "{:?}", seen[0]);
+}
+
+/// A service that follows OData JSON 4.01 §4.3 to the letter writes its context URL relative to the
+/// request URL (`../$metadata#B` from `{root}/A(1)/b`); a service that writes `$metadata#…` at any
+/// depth means the service root's. Both lead the pager to `{root}/A(1)/b?$skiptoken=3`, and any
+/// other URL is a 404 here.
+#[tokio::test]
+async fn a_context_url_relative_to_the_request_url_leads_to_the_right_next_page() {
+    for context in ["../$metadata#B", "$metadata#A(1)/b"] {
+        let router = axum::Router::new()
+            .route(
+                "/svc/A(1)/b",
+                axum::routing::get(move |query: axum::extract::RawQuery| async move {
+                    let body = if query.0.as_deref() == Some("$skiptoken=3") {
+                        json!({"value": [3]})
+                    } else {
+                        json!({
+                            "@odata.context": context,
+                            "value": [1, 2],
+                            "@odata.nextLink": "A(1)/b?$skiptoken=3",
+                        })
+                    };
+                    axum::Json(body)
+                }),
+            )
+            .fallback(|uri: http::Uri| async move {
+                (http::StatusCode::NOT_FOUND, format!("no page at {uri}"))
+            });
+        let origin = support::serve(router).await;
+        let client = support::client_no_retry(&format!("{origin}/svc"));
+        let all: Vec<i64> = client
+            .stream(Request::<Page<i64>>::get("/A(1)/b"))
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("context {context}: {e}"));
+        assert_eq!(all, [1, 2, 3], "context {context}");
+    }
 }

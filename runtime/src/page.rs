@@ -40,9 +40,11 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Resolves a link of this page (`next_link`, `delta_link`, an `@odata.id`) to an absolute URL,
-    /// per OData JSON Format 4.01 §4.3: against the context URL when the page has one (a relative
-    /// context URL is itself resolved against `{service_root}/$metadata`), else against
-    /// `request_url`, the URL that fetched the page.
+    /// per OData JSON Format 4.01 §4.3: against the context URL when the page has one, else against
+    /// `request_url`, the URL that fetched the page. A relative context URL is resolved against
+    /// `request_url` as the standard says, or against `service_root` when only that reading names
+    /// the metadata document `{service_root}/$metadata` (services that write `$metadata#…` at any
+    /// depth).
     ///
     /// ```
     /// use graph_odata_runtime::{Page, url::Url};
@@ -62,7 +64,9 @@ impl<T> Page<T> {
         request_url: &url::Url,
     ) -> Result<url::Url, url::ParseError> {
         let base = match &self.context {
-            Some(context) => crate::response::context_base(service_root, context)?,
+            Some(context) => {
+                crate::response::context_base(service_root, Some(request_url), context)?
+            }
             None => request_url.clone(),
         };
         base.join(link)

@@ -78,8 +78,9 @@ impl<T> Response<T> {
     /// Makes a link found in this answer absolute: `@odata.id`, `@odata.editLink`,
     /// `@odata.readLink`, `@odata.mediaReadLink`, `@odata.mediaEditLink`, `@odata.nextLink`, or
     /// any URL a service wrote. As OData JSON Format 4.01 §4.3 says, a relative link is resolved
-    /// against the context URL (itself relative to `{service root}/$metadata`), else against the
-    /// request URL. An absolute link comes back as it is.
+    /// against the context URL, else against the request URL. A relative context URL is itself
+    /// resolved against the request URL, or against the service root when only that reading names
+    /// `{service root}/$metadata`. An absolute link comes back as it is.
     ///
     /// ```no_run
     /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
@@ -93,8 +94,9 @@ impl<T> Response<T> {
     /// ```
     pub fn resolve(&self, link: &str) -> Result<Url, Error> {
         let base = match (&self.context, &self.service_root, &self.url) {
-            (Some(context), Some(root), _) => Some(
-                context_base(root, context).map_err(|e| bad_link("@odata.context", context, e))?,
+            (Some(context), Some(root), url) => Some(
+                context_base(root, url.as_ref(), context)
+                    .map_err(|e| bad_link("@odata.context", context, e))?,
             ),
             (_, _, Some(url)) => Some(url.clone()),
             _ => None,
@@ -166,14 +168,43 @@ pub(crate) fn leading_context(body: &[u8]) -> Option<String> {
         .ok()
 }
 
-/// The base of a page's or a response's relative links when the body has a context URL: `context`
-/// resolved against `{root}/$metadata`.
-pub(crate) fn context_base(root: &Url, context: &str) -> Result<Url, url::ParseError> {
+/// The base of a page's or a response's relative links when the body has a context URL: the
+/// context URL made absolute.
+///
+/// OData JSON Format 4.01 §4.3 resolves a relative context URL against the request URL: a service
+/// answering `GET {root}/A(1)/b` writes `../$metadata#B`. Many services instead write
+/// `$metadata#A(1)/b` whatever the request's depth, relative to the service root. A context URL
+/// always names the metadata document, `{root}/$metadata`, so the reading that lands there wins:
+/// the request URL's first (the standard), then the service root's; when neither does, the
+/// request URL's.
+pub(crate) fn context_base(
+    root: &Url,
+    request_url: Option<&Url>,
+    context: &str,
+) -> Result<Url, url::ParseError> {
     let mut metadata = root.clone();
     let path = format!("{}/$metadata", root.path().trim_end_matches('/'));
     metadata.set_path(&path);
     metadata.set_query(None);
-    metadata.join(context)
+    metadata.set_fragment(None);
+    let names_metadata = |u: &Url| {
+        u.scheme() == metadata.scheme()
+            && u.host_str() == metadata.host_str()
+            && u.port_or_known_default() == metadata.port_or_known_default()
+            && u.path() == metadata.path()
+    };
+    let from_root = metadata.join(context);
+    let Some(request_url) = request_url else {
+        return from_root;
+    };
+    let from_request = request_url.join(context)?;
+    if names_metadata(&from_request) {
+        return Ok(from_request);
+    }
+    match from_root {
+        Ok(url) if names_metadata(&url) => Ok(url),
+        _ => Ok(from_request),
+    }
 }
 
 #[cfg(test)]
