@@ -107,7 +107,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("cloud", &self.cloud)
             .field("version", &self.version)
-            .field("service_root", &self.service_root)
+            .field(
+                "service_root",
+                &self.service_root.as_deref().map(crate::redact::redact_url),
+            )
             .field(
                 "credential",
                 &self.credential.as_ref().map(|_| "** redacted **"),

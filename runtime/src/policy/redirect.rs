@@ -53,7 +53,7 @@ impl Policy for Redirect {
                 if next_hop.cross_origin {
                     // The token and any credentials of the caller stay with the origin they
                     // were meant for.
-                    for name in SENSITIVE_HEADERS {
+                    for name in &SENSITIVE_HEADERS {
                         request.headers.remove(name);
                     }
                 }
