@@ -209,6 +209,36 @@ pub(crate) fn log_url(url: &Url) -> String {
     printable(&format!("{origin}{}", url.path()), 200)
 }
 
+/// The default of [`max_shown_text`]: 1 KiB.
+pub const DEFAULT_MAX_SHOWN_TEXT: usize = 1024;
+
+static MAX_SHOWN_TEXT: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(DEFAULT_MAX_SHOWN_TEXT);
+
+/// The most characters of one piece of server text (an error's `code` or `message`, a request-id)
+/// that `Display` of an error shows, [`DEFAULT_MAX_SHOWN_TEXT`] unless set with
+/// [`set_max_shown_text`]. Longer text is cut with `…` and its length in bytes; the whole text
+/// stays available through [`ApiError`](crate::ApiError)'s fields.
+pub fn max_shown_text() -> usize {
+    MAX_SHOWN_TEXT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets [`max_shown_text`] for the whole process (at least 16 characters).
+pub fn set_max_shown_text(chars: usize) {
+    MAX_SHOWN_TEXT.store(chars.max(16), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Server text for `Display`: [`printable`], on one line, at most [`max_shown_text`] characters;
+/// where it was cut, `…` and the original length follow (`…(10485760 bytes)`).
+pub(crate) fn shown_text(text: &str) -> String {
+    let max = max_shown_text();
+    let mut out = printable(text, max);
+    if out.ends_with('…') && text.chars().nth(max).is_some() {
+        out.push_str(&format!("({} bytes)", text.len()));
+    }
+    out
+}
+
 /// `text` made safe to print: control characters (and the invisible ones that reorder text in a
 /// terminal) written as escapes, at most `max` characters, a `…` where it was cut.
 pub(crate) fn printable(text: &str, max: usize) -> String {
@@ -278,6 +308,18 @@ mod tests {
             "https://up.example/…"
         );
         assert_eq!(origin_only("not a url"), REDACTED);
+    }
+
+    #[test]
+    fn shown_text_is_printable_and_bounded_with_its_length() {
+        assert_eq!(shown_text("a\nb"), "a\\nb");
+        let long = "x".repeat(5000);
+        let shown = shown_text(&long);
+        assert!(shown.ends_with("…(5000 bytes)"), "{shown}");
+        assert_eq!(
+            shown.chars().count(),
+            DEFAULT_MAX_SHOWN_TEXT + "…(5000 bytes)".len() - 2
+        );
     }
 
     #[test]
