@@ -142,6 +142,11 @@ impl Batch {
         let id = (index + 1).to_string();
         let mut error = request.build_error().map(str::to_owned);
         let url = request.url_path();
+        // The same path check as `Client::send`: a refused item is answered with the error and
+        // never sent.
+        if let Err(e) = crate::path::check(&url) {
+            error.get_or_insert(e.to_string());
+        }
         if !url.starts_with('/') {
             error.get_or_insert(format!(
                 "a $batch request needs a path relative to the service root, not `{}`",
