@@ -149,9 +149,10 @@ pub fn is_sensitive_header(name: &HeaderName) -> bool {
     SENSITIVE_HEADERS.contains(name)
 }
 
-/// The text shown for a header value: `** redacted **` for a sensitive header.
+/// The text shown for a header value: `** redacted **` for a sensitive header or a value marked
+/// sensitive (`HeaderValue::set_sensitive`).
 fn shown<'a>(name: &HeaderName, value: &'a http::HeaderValue) -> &'a str {
-    if is_sensitive_header(name) {
+    if is_sensitive_header(name) || value.is_sensitive() {
         REDACTED
     } else {
         value.to_str().unwrap_or("<binary>")
