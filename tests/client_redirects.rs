@@ -51,6 +51,10 @@ async fn redirector(target: String) -> String {
         .route(
             "/v1.0/get307",
             get(to(StatusCode::TEMPORARY_REDIRECT, target)),
+        )
+        .route(
+            "/v1.0/own401",
+            get(|| async { StatusCode::UNAUTHORIZED.into_response() }),
         );
     format!("{}/v1.0", serve(app).await)
 }
@@ -119,4 +123,58 @@ async fn a_cross_origin_307_or_308_with_a_body_is_refused() {
         assert!(text.contains(code) && text.contains("/blob"), "{text}");
     }
     assert!(seen(&elsewhere_seen).is_empty(), "the body went elsewhere");
+}
+
+#[tokio::test]
+async fn a_401_from_a_foreign_redirect_target_keeps_the_cached_token() {
+    use graph_odata::auth::{AccessToken, token_fn};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{Duration, SystemTime};
+
+    // The foreign origin answers 401 to anything (it never got the token).
+    let foreign = serve(Router::new().fallback(any(|| async {
+        (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"error": {"code": "nope"}})),
+        )
+    })))
+    .await;
+    let root = redirector(format!("{foreign}/blob")).await;
+    let calls = Arc::new(AtomicU32::new(0));
+    let counted = calls.clone();
+    let client = Client::builder()
+        .service_root(&root)
+        .credential(token_fn(move |_| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Ok(AccessToken::new("t").expires_at(SystemTime::now() + Duration::from_secs(3600)))
+            }
+        }))
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let e = client
+            .send(Request::<Value>::get("/get302"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.status(), Some(StatusCode::UNAUTHORIZED), "{e}");
+    }
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "one credential call in all"
+    );
+    // The service's own 401 still makes the next call ask the credential again.
+    let e = client
+        .send(Request::<Value>::get("/own401"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(StatusCode::UNAUTHORIZED), "{e}");
+    let before = calls.load(Ordering::SeqCst);
+    let _ = client.send(Request::<Value>::get("/own401")).await;
+    assert!(
+        calls.load(Ordering::SeqCst) > before,
+        "the rejected token is forgotten"
+    );
 }

@@ -38,7 +38,14 @@ impl Policy for Redirect {
             loop {
                 let location = match response.headers.get(http::header::LOCATION) {
                     Some(v) if is_redirect(response.status) => v.clone(),
-                    _ => return Ok(response),
+                    _ => {
+                        ctx.set_answered_elsewhere(
+                            current
+                                .as_ref()
+                                .is_some_and(|c| c.url.origin() != request.url.origin()),
+                        );
+                        return Ok(response);
+                    }
                 };
                 let request = current.get_or_insert_with(|| request.clone());
                 let refuse = |message: String| Error::kinded(ErrorKind::Redirect, message);
