@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::decode::{Decoder, decode_json};
-use crate::redact::{REDACTED, RedactedHeaders, is_sensitive_query_param, log_path, redact_url};
+use crate::redact::{
+    REDACTED, RedactedHeaders, is_sensitive_query_param, log_path, origin_only, redact_url,
+};
 
 /// One call to the service, built without a client: method, path, query, headers, body, and what the
 /// response decodes into (`T`).
@@ -322,9 +324,15 @@ impl<T> Request<T> {
     }
 
     /// `text` (a path or URL) with the secrets marked by [`Request::redact`] redacted, matched in the
-    /// percent-decoded text too (which is then shown decoded), and with what
-    /// [`redact_url`] redacts.
+    /// percent-decoded text too (which is then shown decoded), and with what [`redact_url`]
+    /// redacts; an absolute URL of a request [`without_auth`](Request::without_auth) shown by its
+    /// origin only.
     fn redacted(&self, text: &str) -> String {
+        // An absolute URL sent without the token is pre-authenticated (an upload session, a
+        // download link): its path and query are the credential, so only its origin is shown.
+        if self.anonymous && text.contains("://") {
+            return origin_only(text);
+        }
         let text = redact_url(text);
         if self.secrets.is_empty() {
             return text;
