@@ -334,3 +334,35 @@ async fn a_throttled_batch_item_is_not_resent_when_the_clients_classifier_refuse
     assert_eq!(classifier.seen(), [(Method::POST, 429)]);
     assert_eq!(emu.count("/groups"), Some(0));
 }
+
+#[tokio::test]
+async fn batch_items_with_paths_send_would_refuse_are_never_sent() {
+    let emu = emulator().await;
+    let client = client_for(&emu);
+    let mut batch = Batch::new();
+    let hostile = [
+        "/users/../admin",
+        "/users/%2e%2e/admin",
+        "/users/%2E./admin",
+        "/users/a#b",
+        "/users\\a",
+        "/users/a\u{7}b",
+        "/users/./x",
+    ];
+    let handles: Vec<_> = hostile
+        .iter()
+        .map(|p| batch.add(Request::<Value>::get(*p)))
+        .collect();
+    let results = client.send_batch(batch).await.unwrap();
+    for (path, handle) in hostile.iter().zip(&handles) {
+        let e = results.get(handle).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Build, "{path}: {e}");
+        let single = client.send(Request::<Value>::get(*path)).await.unwrap_err();
+        assert_eq!(single.kind(), ErrorKind::Build, "{path}: {single}");
+    }
+    assert!(
+        emu.requests().is_empty(),
+        "nothing reached the server: {:?}",
+        emu.requests()
+    );
+}

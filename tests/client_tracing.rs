@@ -68,3 +68,87 @@ async fn tracing_records_calls_and_tries_but_never_the_token() {
     assert!(!text.contains(TOKEN), "token logged: {text}");
     assert!(!text.contains("secret-token-value"), "token logged: {text}");
 }
+
+/// A function with a secret parameter, written into the path.
+#[graph_function(
+    "contoso.test.usage",
+    metadata = "tests/fixtures/contoso.csdl.xml",
+    returns = i64,
+    paths = ["GET /reports/usage"]
+)]
+pub struct Usage {
+    pub top: Option<i32>,
+    #[graph(secret)]
+    pub note: String,
+}
+
+#[tokio::test]
+async fn a_secret_function_parameter_stays_out_of_the_call_span() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emu = emulator().await;
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    let call = Usage {
+        top: Some(7),
+        note: "hunter2-secret".into(),
+    };
+    // The emulator knows no such function: the answer is an error, the span is written anyway.
+    let _ = client.send(call.reports()).await;
+
+    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(text.contains("graph_odata.call"), "{text}");
+    assert!(text.contains("path=/reports/usage(top=7"), "{text}");
+    assert!(!text.contains("hunter2"), "secret parameter logged: {text}");
+}
+
+#[tokio::test]
+async fn a_pre_authenticated_upload_url_stays_out_of_the_call_span() {
+    use graph_odata::upload::{UploadOptions, UploadSession};
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emu = emulator().await;
+    emu.insert("/me/drive/items", json!({"id": "root", "name": "root"}));
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .credential(StaticToken::new(TOKEN))
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    let session: Request<UploadSession> =
+        Request::post("/me/drive/root:/a.bin:/createUploadSession", &json!({}));
+    let _: Value = client
+        .upload(session, &b"abc"[..], 3, UploadOptions::default())
+        .await
+        .unwrap();
+
+    let upload_path = emu
+        .requests()
+        .into_iter()
+        .map(|r| r.path)
+        .find(|p| p.starts_with("/upload/"))
+        .unwrap();
+    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(text.contains("createUploadSession"), "{text}");
+    assert!(
+        !text.contains(&upload_path),
+        "the upload URL ({upload_path}) is a credential: {text}"
+    );
+}

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::decode::Decoder;
 use crate::error::ApiError;
+use crate::redact::{RedactedHeaders, printable};
 use crate::{Error, ErrorKind, Request};
 
 mod json;
@@ -40,11 +41,13 @@ pub struct Batch {
     per_call: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Item {
     id: String,
     method: http::Method,
     url: String,
+    /// `url` with its secrets redacted, for `Debug` output.
+    shown_url: String,
     headers: HeaderMap,
     eventual: bool,
     body: Option<Value>,
@@ -139,6 +142,11 @@ impl Batch {
         let id = (index + 1).to_string();
         let mut error = request.build_error().map(str::to_owned);
         let url = request.url_path();
+        // The same path check as `Client::send`: a refused item is answered with the error and
+        // never sent.
+        if let Err(e) = crate::path::check(&url) {
+            error.get_or_insert(e.to_string());
+        }
         if !url.starts_with('/') {
             error.get_or_insert(format!(
                 "a $batch request needs a path relative to the service root, not `{}`",
@@ -179,6 +187,7 @@ impl Batch {
             id: id.clone(),
             method: request.method(),
             url,
+            shown_url: request.shown_url_path(),
             headers: request.headers().clone(),
             eventual: request.is_eventual_consistency(),
             body,
@@ -248,8 +257,23 @@ impl Batch {
     }
 }
 
+impl std::fmt::Debug for Item {
+    /// Shows id, method, path and headers with their secrets redacted; the body by presence only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Item")
+            .field("id", &self.id)
+            .field("method", &self.method)
+            .field("url", &self.shown_url)
+            .field("headers", &RedactedHeaders::list(&self.headers))
+            .field("has_body", &self.body.is_some())
+            .field("depends_on", &self.depends_on)
+            .field("error", &self.error.as_deref().map(|e| printable(e, 200)))
+            .finish()
+    }
+}
+
 /// One item's answer.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Answer {
     status: StatusCode,
     headers: HeaderMap,
@@ -257,6 +281,18 @@ struct Answer {
     /// Still throttled (429/503/504) when the retry budget ran out: reported as
     /// [`ErrorKind::Throttled`], as a single call would be, after this many sends.
     gave_up_after: Option<u32>,
+}
+
+impl std::fmt::Debug for Answer {
+    /// Shows the status and the headers with their secrets redacted; the body by size only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders::list(&self.headers))
+            .field("body_len", &self.body.len())
+            .field("gave_up_after", &self.gave_up_after)
+            .finish()
+    }
 }
 
 /// A problem with one item that is not an HTTP answer (kept as parts: `Error` is not `Clone`).

@@ -11,7 +11,6 @@ use crate::auth::TokenCache;
 use crate::error::ApiError;
 use crate::origin::TokenScope;
 use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy, RetryClassifier};
-use crate::redact::log_path;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::RetryPolicy;
@@ -64,7 +63,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &*self.inner;
         f.debug_struct("Client")
-            .field("service_root", &i.root.as_str())
+            .field("service_root", &crate::redact::redact_url(i.root.as_str()))
             .field("credential", &i.tokens.as_ref().map(|_| "** redacted **"))
             .field("scopes", &i.tokens.as_ref().map(|t| t.scopes()))
             .field("allowed_hosts", &i.scope.allowed_hosts)
@@ -146,7 +145,7 @@ impl Client {
                 .unwrap_or(self.inner.max_response_size),
         );
         ctx.anonymous = request.is_anonymous();
-        ctx.log_path = Some(log_path(request.path()).to_owned());
+        ctx.log_path = Some(request.log_path());
         match self.http_request(request) {
             Ok(r) => Ok((r, ctx)),
             Err(mut e) => {

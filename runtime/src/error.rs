@@ -7,7 +7,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use crate::redact::{printable, snippet};
+use crate::redact::{printable, shown_text, snippet};
 
 /// Boxed source error.
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -163,17 +163,19 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Server text is shown printable and bounded (`redact::max_shown_text`); the fields keep
+        // it as sent.
         write!(f, "service answered {}", self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " ({code})")?;
+            write!(f, " ({})", shown_text(code))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", shown_text(message))?;
         } else if let Some(body) = &self.body_snippet {
-            write!(f, ": body `{body}`")?;
+            write!(f, ": body `{}`", shown_text(body))?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " [request-id {id}]")?;
+            write!(f, " [request-id {}]", shown_text(id))?;
         }
         Ok(())
     }
@@ -449,16 +451,18 @@ impl fmt::Display for Error {
             ErrorKind::NotModified => f.write_str("not modified")?,
         }
         if let Some(message) = &inner.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", shown_text(message))?;
         }
         if let Some(decode) = &inner.decode {
             write!(
                 f,
                 ": into `{}` at `{}` near `{}`",
-                decode.target, decode.path, decode.snippet
+                decode.target,
+                shown_text(&decode.path),
+                shown_text(&decode.snippet)
             )?;
             if let Some(source) = &inner.source {
-                write!(f, " ({source})")?;
+                write!(f, " ({})", shown_text(&source.to_string()))?;
             }
         }
         if let Some(api) = &inner.api {

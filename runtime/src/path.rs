@@ -78,11 +78,12 @@ pub fn encode_query_component(value: &str) -> Cow<'_, str> {
     utf8_percent_encode(value, QUERY).into()
 }
 
-/// The absolute URL of a request path: `root` plus `path` (which starts with `/` and may hold a
-/// query string), or `path` itself when it is an absolute http(s) URL. Refused before anything is
-/// sent: control characters, `#`, backslashes, `.`/`..` segments (raw or percent-encoded), and a
-/// scheme the client may not use (see [`check_scheme`](crate::origin::check_scheme)).
-pub(crate) fn resolve(root: &Url, path: &str, allow_http: bool) -> Result<Url, Error> {
+/// Checks a request path (relative, or an absolute http(s) URL, with its query) before anything is
+/// built from it: control characters, `#`, backslashes and `.`/`..` segments (raw or
+/// percent-encoded) are refused. The one check for every way a request is made: [`resolve`] runs
+/// it for `Client::send` (and so for pager links, uploads and downloads), and a `$batch` runs it
+/// for each item.
+pub(crate) fn check(path: &str) -> Result<(), Error> {
     if let Some(bad) = path
         .chars()
         .find(|c| c.is_control() || matches!(c, '#' | '\\'))
@@ -114,6 +115,15 @@ pub(crate) fn resolve(root: &Url, path: &str, allow_http: bool) -> Result<Url, E
             log_path(path)
         )));
     }
+    Ok(())
+}
+
+/// The absolute URL of a request path: `root` plus `path` (which starts with `/` and may hold a
+/// query string), or `path` itself when it is an absolute http(s) URL. Refused before anything is
+/// sent: what [`check`] refuses, and a scheme the client may not use (see
+/// [`check_scheme`](crate::origin::check_scheme)).
+pub(crate) fn resolve(root: &Url, path: &str, allow_http: bool) -> Result<Url, Error> {
+    check(path)?;
     let url = if path.starts_with('/') {
         // Extend the parsed root rather than parse a whole URL again (no host re-validation
         // per call).

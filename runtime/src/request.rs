@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::decode::{Decoder, decode_json};
-use crate::redact::RedactedHeaders;
+use crate::redact::{
+    REDACTED, RedactedHeaders, is_sensitive_query_param, log_path, origin_only, redact_url,
+};
 
 /// One call to the service, built without a client: method, path, query, headers, body, and what the
 /// response decodes into (`T`).
@@ -46,6 +48,8 @@ pub struct Request<T = serde_json::Value> {
     anonymous: bool,
     eventual: bool,
     max_response_size: Option<u64>,
+    /// Texts that never appear in `Debug` output or logs (see [`Request::redact`]).
+    secrets: Vec<String>,
     decode: Decoder<T>,
     _t: PhantomData<fn() -> T>,
 }
@@ -70,6 +74,7 @@ impl<T> Clone for Request<T> {
             anonymous: self.anonymous,
             eventual: self.eventual,
             max_response_size: self.max_response_size,
+            secrets: self.secrets.clone(),
             decode: self.decode,
             _t: PhantomData,
         }
@@ -90,6 +95,7 @@ impl<T: DeserializeOwned> Request<T> {
             anonymous: false,
             eventual: false,
             max_response_size: None,
+            secrets: Vec::new(),
             decode: decode_json::<T>,
             _t: PhantomData,
         }
@@ -287,6 +293,7 @@ impl<T> Request<T> {
             anonymous: self.anonymous,
             eventual: self.eventual,
             max_response_size: self.max_response_size,
+            secrets: self.secrets,
             decode,
             _t: PhantomData,
         }
@@ -311,6 +318,65 @@ impl<T> Request<T> {
     /// such as a single entity wrapped in `{"value": …}`).
     pub fn decode_with<U>(self, decode: Decoder<U>) -> Request<U> {
         self.with(decode)
+    }
+
+    /// Marks `text` (a secret written into the path or a query value, such as a password passed
+    /// to a function) as never to appear in `Debug` output or in the `graph_odata.call` span:
+    /// where it occurs it prints as `** redacted **`. `#[graph(secret)]` parameters are marked this
+    /// way by the generated code.
+    ///
+    /// ```
+    /// use graph_odata_runtime::Request;
+    /// let r: Request = Request::get("/unlock(password='hunter2')").redact("'hunter2'");
+    /// assert!(!format!("{r:?}").contains("hunter2"));
+    /// ```
+    pub fn redact(mut self, text: impl Into<String>) -> Request<T> {
+        let text = text.into();
+        if !text.is_empty() {
+            self.secrets.push(text);
+        }
+        self
+    }
+
+    /// `text` with every secret marked by [`Request::redact`] replaced.
+    fn hide_secrets(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            out = out.replace(secret.as_str(), REDACTED);
+        }
+        out
+    }
+
+    /// `text` (a path or URL) with the secrets marked by [`Request::redact`] redacted, matched in the
+    /// percent-decoded text too (which is then shown decoded), and with what [`redact_url`]
+    /// redacts; an absolute URL of a request [`without_auth`](Request::without_auth) shown by its
+    /// origin only.
+    fn redacted(&self, text: &str) -> String {
+        // An absolute URL sent without the token is pre-authenticated (an upload session, a
+        // download link): its path and query are the credential, so only its origin is shown.
+        if self.anonymous && text.contains("://") {
+            return origin_only(text);
+        }
+        let text = redact_url(text);
+        if self.secrets.is_empty() {
+            return text;
+        }
+        let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy();
+        if self.secrets.iter().any(|s| decoded.contains(s.as_str())) {
+            self.hide_secrets(&decoded)
+        } else {
+            self.hide_secrets(&text)
+        }
+    }
+
+    /// The path for logs: without its query, redacted.
+    pub(crate) fn log_path(&self) -> String {
+        self.redacted(log_path(&self.path))
+    }
+
+    /// The path and query ([`Request::url_path`]) for `Debug` output, redacted.
+    pub(crate) fn shown_url_path(&self) -> String {
+        self.redacted(&self.url_path())
     }
 
     /// The HTTP method.
@@ -380,13 +446,33 @@ impl<T> Request<T> {
 }
 
 impl<T> fmt::Debug for Request<T> {
-    /// Shows method, path, query and headers; `Authorization` is redacted and the body is shown by
-    /// size only, because it may hold secrets such as a sharing link's password.
+    /// Shows method, path, query and headers; the secrets of [`crate::redact`] (sensitive headers,
+    /// sensitive query values, every query value of an absolute URL, a password in the URL) and
+    /// those marked by [`Request::redact`] are redacted, and the body is shown by size only,
+    /// because it may hold secrets such as a sharing link's password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let absolute = self.path.contains("://");
+        let query: Vec<(&str, String)> = self
+            .query
+            .iter()
+            .map(|(k, v)| {
+                let hidden = absolute
+                    || is_sensitive_query_param(k)
+                    || self.secrets.iter().any(|s| v.contains(s.as_str()));
+                (
+                    k.as_str(),
+                    if hidden {
+                        REDACTED.to_owned()
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
+            .collect();
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("path", &self.path)
-            .field("query", &self.query)
+            .field("path", &self.redacted(&self.path))
+            .field("query", &query)
             .field("headers", &RedactedHeaders::list(&self.headers))
             .field("body_len", &self.body.as_ref().map_or(0, Bytes::len))
             .field("response", &std::any::type_name::<T>())

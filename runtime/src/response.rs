@@ -7,11 +7,11 @@ use http::{HeaderMap, StatusCode};
 use url::Url;
 
 use crate::Error;
-use crate::redact::{log_path, printable};
+use crate::redact::{RedactedHeaders, log_path, printable, redact_url};
 
 /// A decoded answer with its status and headers (e.g. `Location` after a create, `ETag`), and
 /// what is needed to resolve the relative links a service may write in it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
@@ -19,6 +19,19 @@ pub struct Response<T> {
     url: Option<Url>,
     service_root: Option<Arc<Url>>,
     context: Option<String>,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    /// Shows status, headers (`Set-Cookie` redacted), body and URL (query values redacted).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders::map(&self.headers))
+            .field("body", &self.body)
+            .field("url", &self.url.as_ref().map(|u| redact_url(u.as_str())))
+            .field("context", &self.context)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<T> Response<T> {

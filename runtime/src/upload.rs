@@ -18,7 +18,7 @@ pub const SLICE_UNIT: usize = 320 * 1024;
 pub const DEFAULT_SLICE: usize = 10 * SLICE_UNIT;
 
 /// An upload session, as `createUploadSession` and the session URL answer it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UploadSession {
@@ -31,6 +31,20 @@ pub struct UploadSession {
     /// The byte ranges the service still expects (`["26-"]`, `["0-25", "30-"]`).
     #[serde(default)]
     pub next_expected_ranges: Vec<String>,
+}
+
+impl fmt::Debug for UploadSession {
+    /// The pre-authenticated `upload_url` is a credential: only its scheme and host are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadSession")
+            .field(
+                "upload_url",
+                &self.upload_url.as_deref().map(crate::redact::origin_only),
+            )
+            .field("expiration_date_time", &self.expiration_date_time)
+            .field("next_expected_ranges", &self.next_expected_ranges)
+            .finish()
+    }
 }
 
 impl UploadSession {

@@ -215,6 +215,21 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
             }
         })
         .collect();
+    // `#[graph(secret)]` parameters: their literal text is redacted wherever the request is shown.
+    let secret_marks: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Property && f.secret)
+        .map(|f| {
+            let fi = &f.ident;
+            quote! {
+                let __request = match __p::wire::ODataLiteral::literal(&self.#fi) {
+                    __p::Option::Some(__l) => __request.redact(__l),
+                    __p::Option::None => __request,
+                };
+            }
+        })
+        .collect();
     let (alias_decl, alias_apply) = if m.aliases {
         (
             quote!(let mut __aliases: __p::Vec<(&'static str, __p::String)> = __p::Vec::new();),
@@ -249,6 +264,7 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
                 #close
                 let __request = __path.request::<#ret>(#method) #decode;
                 #alias_apply
+                #(#secret_marks)*
                 __request
             }
         } else {

@@ -91,6 +91,7 @@ pub struct ClientBuilder {
     total_timeout: Option<Duration>,
     user_agent: Option<String>,
     max_redirects: usize,
+    sensitive_headers: Vec<http::HeaderName>,
     max_response_size: u64,
     max_pages: u64,
     credential_timeout: Duration,
@@ -109,7 +110,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("cloud", &self.cloud)
             .field("version", &self.version)
-            .field("service_root", &self.service_root)
+            .field(
+                "service_root",
+                &self.service_root.as_deref().map(crate::redact::redact_url),
+            )
             .field(
                 "credential",
                 &self.credential.as_ref().map(|_| "** redacted **"),
@@ -135,6 +139,7 @@ impl Client {
             total_timeout: Some(DEFAULT_TIMEOUT),
             user_agent: None,
             max_redirects: 5,
+            sensitive_headers: Vec::new(),
             max_response_size: crate::limits::DEFAULT_MAX_RESPONSE_SIZE,
             max_pages: crate::limits::DEFAULT_MAX_PAGES,
             credential_timeout: crate::auth::DEFAULT_CREDENTIAL_TIMEOUT,
@@ -281,6 +286,21 @@ impl ClientBuilder {
     /// How many redirects one try follows (default 5).
     pub fn max_redirects(mut self, n: usize) -> Self {
         self.max_redirects = n;
+        self
+    }
+
+    /// Treats the header `name` as a credential, like those of
+    /// [`redact::SENSITIVE_HEADERS`](crate::redact::SENSITIVE_HEADERS) (`Authorization`, `Cookie`,
+    /// `x-api-key`, …): a redirect to another origin drops it. A header value marked with
+    /// `HeaderValue::set_sensitive(true)` is treated the same way, and is redacted in `Debug` output.
+    ///
+    /// ```
+    /// use graph_odata_runtime::{http::HeaderName, Client};
+    /// let builder = Client::builder().sensitive_header(HeaderName::from_static("x-tenant-key"));
+    /// # let _ = builder;
+    /// ```
+    pub fn sensitive_header(mut self, name: http::HeaderName) -> Self {
+        self.sensitive_headers.push(name);
         self
     }
 
@@ -485,6 +505,7 @@ impl ClientBuilder {
                 redirect: crate::policy::redirect::Redirect {
                     max_redirects: self.max_redirects,
                     allow_http: self.allow_http,
+                    sensitive: self.sensitive_headers.clone(),
                 },
                 transport: crate::policy::transport::Transport { http },
             },

@@ -10,8 +10,9 @@ use crate::origin::TokenScope;
 use crate::{Error, ErrorKind};
 
 /// Adds `Authorization: Bearer …` (marked sensitive) when the URL is in scope and the request is
-/// not anonymous; a fresh token per try, from the single-flight cache. An answer 401 to a token
-/// makes the cache forget it, so the next call (or retry) asks the credential again.
+/// not anonymous; a fresh token per try, from the single-flight cache. A 401 from the origin the
+/// token was sent to makes the cache forget it, so the next call (or retry) asks the credential
+/// again; a 401 from another origin reached through a redirect does not.
 #[derive(Debug)]
 pub(crate) struct Auth {
     pub(crate) tokens: Arc<TokenCache>,
@@ -41,7 +42,9 @@ impl Policy for Auth {
             value.set_sensitive(true);
             request.headers.insert(http::header::AUTHORIZATION, value);
             let response = next.send(ctx, request).await?;
-            if response.status == http::StatusCode::UNAUTHORIZED {
+            // Only the token's own origin can reject it: a 401 from another origin a redirect
+            // led to (which never saw the token) leaves the cache alone.
+            if response.status == http::StatusCode::UNAUTHORIZED && !ctx.answered_elsewhere() {
                 self.tokens.invalidate(&token).await;
             }
             Ok(response)

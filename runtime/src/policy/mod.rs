@@ -54,7 +54,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
@@ -134,6 +134,9 @@ pub struct Context {
     pub(crate) anonymous: bool,
     /// The path as the caller wrote it (without the query), for the call's span.
     pub(crate) log_path: Option<String>,
+    /// The latest answer came, through redirects, from another origin than the try's request
+    /// (where the token was not sent): set by the redirect policy, read by the auth policy.
+    answered_elsewhere: AtomicBool,
 }
 
 impl Context {
@@ -145,7 +148,17 @@ impl Context {
             streaming: false,
             anonymous: false,
             log_path: None,
+            answered_elsewhere: AtomicBool::new(false),
         }
+    }
+
+    pub(crate) fn set_answered_elsewhere(&self, elsewhere: bool) {
+        self.answered_elsewhere.store(elsewhere, Ordering::Relaxed);
+    }
+
+    /// Whether the latest answer came, through redirects, from another origin than the request.
+    pub(crate) fn answered_elsewhere(&self) -> bool {
+        self.answered_elsewhere.load(Ordering::Relaxed)
     }
 
     /// The `client-request-id` of the call, the same on every try.

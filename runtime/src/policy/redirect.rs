@@ -1,6 +1,6 @@
 //! The redirect policy: follows 301/302/303/307/308 safely.
 
-use http::{Method, StatusCode};
+use http::{HeaderName, Method, StatusCode};
 use url::Url;
 
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
@@ -8,14 +8,19 @@ use crate::origin::check_scheme;
 use crate::redact::{SENSITIVE_HEADERS, log_path, log_url};
 use crate::{Error, ErrorKind};
 
-/// Follows up to `max_redirects` hops. On another origin (scheme, host or port) the token and the
-/// caller's `Authorization` and `Cookie` headers are dropped, as Graph's pre-authenticated
-/// download URLs expect; https → http is refused; 301/302 turn a POST into a GET and 303 turns any
-/// method into GET (dropping the body).
+/// Follows up to `max_redirects` hops. On another origin (scheme, host or port) the token and
+/// every sensitive header are dropped (the [`SENSITIVE_HEADERS`] list, the headers named with
+/// [`ClientBuilder::sensitive_header`](crate::ClientBuilder::sensitive_header), and any header
+/// value marked with `HeaderValue::set_sensitive`), as Graph's pre-authenticated download URLs
+/// expect; a 307/308 that would carry a request body to another origin is refused (Graph never
+/// asks for it, and the body may hold secrets); https → http is refused; 301/302 turn a POST into
+/// a GET and 303 turns any method into GET (dropping the body).
 #[derive(Debug)]
 pub(crate) struct Redirect {
     pub(crate) max_redirects: usize,
     pub(crate) allow_http: bool,
+    /// Headers the caller named sensitive, dropped on another origin like [`SENSITIVE_HEADERS`].
+    pub(crate) sensitive: Vec<HeaderName>,
 }
 
 impl Policy for Redirect {
@@ -33,7 +38,14 @@ impl Policy for Redirect {
             loop {
                 let location = match response.headers.get(http::header::LOCATION) {
                     Some(v) if is_redirect(response.status) => v.clone(),
-                    _ => return Ok(response),
+                    _ => {
+                        ctx.set_answered_elsewhere(
+                            current
+                                .as_ref()
+                                .is_some_and(|c| c.url.origin() != request.url.origin()),
+                        );
+                        return Ok(response);
+                    }
                 };
                 let request = current.get_or_insert_with(|| request.clone());
                 let refuse = |message: String| Error::kinded(ErrorKind::Redirect, message);
@@ -51,9 +63,29 @@ impl Policy for Redirect {
                 check_scheme(&next_hop.url, self.allow_http)
                     .map_err(|e| refuse(format!("a redirect: {e}")))?;
                 if next_hop.cross_origin {
+                    if next_hop.method == request.method
+                        && request.body.as_ref().is_some_and(|b| !b.is_empty())
+                    {
+                        return Err(refuse(format!(
+                            "a {} redirect would send the request body to another origin (`{}`); \
+                             it was not followed",
+                            response.status.as_u16(),
+                            log_url(&next_hop.url)
+                        )));
+                    }
                     // The token and any credentials of the caller stay with the origin they
                     // were meant for.
-                    for name in SENSITIVE_HEADERS {
+                    let marked: Vec<HeaderName> = request
+                        .headers
+                        .iter()
+                        .filter(|(_, v)| v.is_sensitive())
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for name in SENSITIVE_HEADERS
+                        .iter()
+                        .chain(&self.sensitive)
+                        .chain(&marked)
+                    {
                         request.headers.remove(name);
                     }
                 }
@@ -134,6 +166,7 @@ mod tests {
         Arc::new(Redirect {
             max_redirects: 2,
             allow_http: false,
+            sensitive: Vec::new(),
         })
     }
 
