@@ -6,29 +6,14 @@ mod support;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{any, get, post};
 use graph_odata::prelude::*;
-use http::{HeaderMap, HeaderName, StatusCode};
+use http::{HeaderName, StatusCode};
 use serde_json::{Value, json};
-use support::{Seen, fast_retry, seen, serve};
+use support::{fast_retry, seen, serve};
 
 const TOKEN: &str = "eyJ0eXAiOiJKV1Qi.secret-token-value";
-
-/// A server that records headers and answers `{"ok": true}` to anything.
-async fn recorder() -> (String, Seen) {
-    let seen: Seen = Arc::default();
-    let app = Router::new()
-        .fallback(any(
-            |State(s): State<Seen>, headers: HeaderMap| async move {
-                s.lock().map(|mut v| v.push(headers)).ok();
-                axum::Json(json!({"ok": true}))
-            },
-        ))
-        .with_state(seen.clone());
-    (serve(app).await, seen)
-}
 
 /// The service: every route redirects to `target` with the status in its path.
 async fn redirector(target: String) -> String {
@@ -61,7 +46,7 @@ async fn redirector(target: String) -> String {
 
 #[tokio::test]
 async fn cross_origin_redirects_drop_every_credential_header() {
-    let (elsewhere, elsewhere_seen) = recorder().await;
+    let (elsewhere, elsewhere_seen) = support::recorder().await;
     let root = redirector(format!("{elsewhere}/blob")).await;
     let client = Client::builder()
         .service_root(&root)
@@ -102,7 +87,7 @@ async fn cross_origin_redirects_drop_every_credential_header() {
 
 #[tokio::test]
 async fn a_cross_origin_307_or_308_with_a_body_is_refused() {
-    let (elsewhere, elsewhere_seen) = recorder().await;
+    let (elsewhere, elsewhere_seen) = support::recorder().await;
     let root = redirector(format!("{elsewhere}/blob")).await;
     let client = Client::builder()
         .service_root(&root)

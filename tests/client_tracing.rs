@@ -30,8 +30,9 @@ impl std::io::Write for Captured {
     }
 }
 
-#[tokio::test]
-async fn tracing_records_calls_and_tries_but_never_the_token() {
+/// Everything traced at any level on this thread, until the guard drops, goes to the returned
+/// buffer (plain text, no colours).
+fn capture_traces() -> (Captured, tracing::subscriber::DefaultGuard) {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -39,7 +40,12 @@ async fn tracing_records_calls_and_tries_but_never_the_token() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn tracing_records_calls_and_tries_but_never_the_token() {
+    let (captured, _guard) = capture_traces();
 
     let emu = emulator().await;
     emu.insert("/users", json!({"id": "u"}));
@@ -84,14 +90,7 @@ pub struct Usage {
 
 #[tokio::test]
 async fn a_secret_function_parameter_stays_out_of_the_call_span() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_traces();
 
     let emu = emulator().await;
     let client = Client::builder()
@@ -115,14 +114,7 @@ async fn a_secret_function_parameter_stays_out_of_the_call_span() {
 #[tokio::test]
 async fn a_pre_authenticated_upload_url_stays_out_of_the_call_span() {
     use graph_odata::upload::{UploadOptions, UploadSession};
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_traces();
 
     let emu = emulator().await;
     emu.insert("/me/drive/items", json!({"id": "root", "name": "root"}));

@@ -17,20 +17,6 @@ use support::{Seen, client_for, emulator, fast_retry, seen, serve};
 
 const TOKEN: &str = "eyJ0eXAiOiJKV1Qi.secret-token-value";
 
-/// A server that records headers and answers `{"ok": true}` to anything.
-async fn recorder() -> (String, Seen) {
-    let seen: Seen = Arc::default();
-    let app = Router::new()
-        .fallback(any(
-            |State(s): State<Seen>, headers: HeaderMap| async move {
-                s.lock().map(|mut v| v.push(headers)).ok();
-                axum::Json(json!({"ok": true}))
-            },
-        ))
-        .with_state(seen.clone());
-    (serve(app).await, seen)
-}
-
 fn authed_client(root: &str) -> ClientBuilder {
     Client::builder()
         .service_root(root)
@@ -42,7 +28,7 @@ type ClientBuilder = graph_odata::ClientBuilder;
 
 #[tokio::test]
 async fn a_redirect_to_another_origin_drops_the_token() {
-    let (elsewhere, elsewhere_seen) = recorder().await;
+    let (elsewhere, elsewhere_seen) = support::recorder().await;
     let origin_seen: Seen = Arc::default();
     let target = format!("{elsewhere}/blob?tempauth=xyz");
     let app = Router::new()
@@ -131,7 +117,7 @@ async fn redirect_loops_stop_and_303_turns_post_into_get() {
 #[tokio::test]
 async fn absolute_urls_to_foreign_hosts_get_no_token_unless_allowed() {
     let emu = emulator().await;
-    let (foreign, foreign_seen) = recorder().await;
+    let (foreign, foreign_seen) = support::recorder().await;
     // `localhost` is another host than the emulator's `127.0.0.1`.
     let foreign = foreign.replace("127.0.0.1", "localhost");
     let next_link = format!("{foreign}/v1.0/users?$skiptoken=abc");
@@ -309,8 +295,8 @@ async fn user_agent_names_the_app_and_the_library() {
 #[tokio::test]
 async fn an_allowed_host_gets_the_token_only_on_its_own_port() {
     let emu = emulator().await;
-    let (allowed, allowed_seen) = recorder().await;
-    let (other_port, other_seen) = recorder().await;
+    let (allowed, allowed_seen) = support::recorder().await;
+    let (other_port, other_seen) = support::recorder().await;
     // Both on `localhost`, another host than the emulator's `127.0.0.1`; only the first port is allowed.
     let allowed = allowed.replace("127.0.0.1", "localhost");
     let other_port = other_port.replace("127.0.0.1", "localhost");

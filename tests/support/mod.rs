@@ -66,6 +66,22 @@ pub async fn serve(router: axum::Router) -> String {
 /// Headers seen by a purpose-built server, shared with the test.
 pub type Seen = std::sync::Arc<std::sync::Mutex<Vec<http::HeaderMap>>>;
 
+/// A server on loopback that records every request's headers and answers `{"ok": true}` to
+/// anything; returns its root URL and what it saw.
+pub async fn recorder() -> (String, Seen) {
+    use axum::extract::State;
+    let seen: Seen = Seen::default();
+    let app = axum::Router::new()
+        .fallback(axum::routing::any(
+            |State(s): State<Seen>, headers: http::HeaderMap| async move {
+                s.lock().map(|mut v| v.push(headers)).ok();
+                axum::Json(serde_json::json!({"ok": true}))
+            },
+        ))
+        .with_state(seen.clone());
+    (serve(app).await, seen)
+}
+
 /// Takes a snapshot of what a server recorded.
 pub fn seen(s: &Seen) -> Vec<http::HeaderMap> {
     s.lock().map(|v| v.clone()).unwrap_or_default()
