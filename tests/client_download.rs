@@ -300,3 +300,34 @@ async fn a_content_range_past_any_body_is_a_protocol_error_not_an_overflow() {
     assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
     assert!(err.to_string().contains("past any body"), "{err}");
 }
+
+#[tokio::test]
+async fn an_unsolicited_partial_answer_is_refused_naming_its_content_range() {
+    let (root, _holder) = holding_server(|_| {
+        let mut r = b"HTTP/1.1 206 Partial Content\r\ncontent-length: 1000\r\ncontent-range: bytes 1000-1999/2000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(2000)[1000..]);
+        vec![r]
+    })
+    .await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let err = client.download(Request::<()>::get("/f")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("bytes 1000-1999/2000"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unsolicited_partial_answer_covering_the_whole_resource_is_the_body() {
+    let (root, _holder) = holding_server(|_| {
+        let mut r = b"HTTP/1.1 206 Partial Content\r\ncontent-length: 2000\r\ncontent-range: bytes 0-1999/2000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(2000));
+        vec![r]
+    })
+    .await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let download = client.download(Request::<()>::get("/f")).await.unwrap();
+    let mut got = Vec::new();
+    tokio::io::copy(&mut download.into_reader(), &mut got)
+        .await
+        .unwrap();
+    assert!(got == content(2000));
+}

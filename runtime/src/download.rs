@@ -87,6 +87,11 @@ impl Client {
         let response = self.answer(&ctx, &mut http_request.clone()).await?;
         let headers = response.headers;
         let status = response.status;
+        if status == StatusCode::PARTIAL_CONTENT
+            && !http_request.headers.contains_key(http::header::RANGE)
+        {
+            check_unsolicited_range(&headers)?;
+        }
         let (start, end) = match content_range(&headers) {
             Some((first, last, _)) if status == StatusCode::PARTIAL_CONTENT => {
                 // A hostile `bytes 0-18446744073709551615/*` must not overflow the arithmetic.
@@ -307,6 +312,32 @@ impl Download {
         DownloadReader {
             stream: self.into_stream(),
             piece: Bytes::new(),
+        }
+    }
+}
+
+/// A `206` to a request without `Range` is the body only when its `Content-Range` covers the
+/// whole resource (`bytes 0-{total-1}/{total}`); any other part would pass for the whole file.
+fn check_unsolicited_range(headers: &HeaderMap) -> Result<(), Error> {
+    match content_range(headers) {
+        Some((0, last, Some(total))) if last.checked_add(1) == Some(total) => Ok(()),
+        _ => {
+            let shown = headers
+                .get(http::header::CONTENT_RANGE)
+                .map(|v| {
+                    String::from_utf8_lossy(v.as_bytes())
+                        .escape_debug()
+                        .to_string()
+                })
+                .unwrap_or_else(|| "no Content-Range".to_owned());
+            let shown: String = shown.chars().take(100).collect();
+            Err(Error::kinded(
+                ErrorKind::Protocol,
+                format!(
+                    "the server answered 206 with Content-Range `{shown}` to a request for the \
+                     whole body: a part would pass for the whole file"
+                ),
+            ))
         }
     }
 }
