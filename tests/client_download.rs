@@ -331,3 +331,81 @@ async fn an_unsolicited_partial_answer_covering_the_whole_resource_is_the_body()
         .unwrap();
     assert!(got == content(2000));
 }
+
+/// `GET /f` sends the first half of a 2000-byte body of version 1 with `first_headers` and
+/// stalls; a request with `Range` gets the second half of version 2 (206) with `second_headers`.
+async fn changing_server(
+    first_headers: &'static str,
+    second_headers: &'static str,
+) -> (String, Arc<support::Holder>) {
+    holding_server(move |_| {
+        let mut first = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: 2000\r\naccept-ranges: bytes\r\n{first_headers}\r\n"
+        )
+        .into_bytes();
+        first.extend_from_slice(&[1u8; 1000]);
+        let mut second = format!(
+            "HTTP/1.1 206 Partial Content\r\ncontent-length: 1000\r\ncontent-range: bytes 1000-1999/2000\r\n{second_headers}\r\n"
+        )
+        .into_bytes();
+        second.extend_from_slice(&[2u8; 1000]);
+        vec![first, second]
+    })
+    .await
+}
+
+async fn read_after_a_stall(root: &str) -> (Vec<u8>, Result<(), Error>) {
+    let client = Client::builder().service_root(root).build().unwrap();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .idle_timeout(Some(Duration::from_millis(200)));
+    let mut got = Vec::new();
+    loop {
+        match download.chunk().await {
+            Ok(Some(piece)) => got.extend_from_slice(&piece),
+            Ok(None) => return (got, Ok(())),
+            Err(e) => return (got, Err(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_body_without_a_validator_is_not_resumed_so_two_versions_are_never_spliced() {
+    let (root, _holder) = changing_server("", "").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    assert!(!got.contains(&2), "bytes of another version were appended");
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "the stall itself: {err:?}");
+    assert!(
+        err.to_string().contains("no strong ETag or Last-Modified"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_weak_etag_is_no_validator_either() {
+    let (root, _holder) = changing_server("etag: W/\"v1\"\r\n", "etag: W/\"v2\"\r\n").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    assert!(!got.contains(&2), "bytes of another version were appended");
+    assert!(result.is_err());
+}
+
+#[tokio::test]
+async fn a_resumed_part_with_another_etag_is_refused() {
+    let (root, _holder) = changing_server("etag: \"v1\"\r\n", "etag: \"v2\"\r\n").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    assert!(!got.contains(&2), "bytes of another version were appended");
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("\"v2\""), "{err}");
+}
+
+#[tokio::test]
+async fn a_resumed_part_with_the_same_etag_is_appended() {
+    let (root, _holder) = changing_server("etag: \"v1\"\r\n", "etag: \"v1\"\r\n").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    result.unwrap();
+    assert_eq!(got.len(), 2000);
+}

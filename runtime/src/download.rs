@@ -165,8 +165,13 @@ impl Download {
     }
 
     /// How many times a dropped or stalled body is resumed with `Range` (default 3). Resuming
-    /// needs a server that accepts ranges (`Accept-Ranges: bytes`, as Graph's download URLs do);
-    /// `If-Range` makes sure the bytes still belong to the same content.
+    /// needs a server that accepts ranges (`Accept-Ranges: bytes`, as Graph's download URLs do)
+    /// and a validator in its first answer (a strong `ETag`, else `Last-Modified`), sent as
+    /// `If-Range` so the rest belongs to the same content. Without a validator a dropped body is
+    /// an error, never resumed: the rest could come from a newer version. A resumed part whose
+    /// `ETag` differs from the first answer's, or a `200` with the whole body again (the content
+    /// changed), is an [`ErrorKind::Protocol`] error rather than bytes appended; the caller
+    /// restarts the download when it can discard what it has.
     #[must_use]
     pub fn max_resumes(mut self, n: u32) -> Download {
         self.resumes_left = n;
@@ -235,6 +240,20 @@ impl Download {
                 self.finished = true;
                 return Err(failure);
             }
+            if self.validator.is_none() {
+                // Without `If-Range` the rest could come from a newer version of the content and
+                // be spliced onto the first part: the download fails instead.
+                self.finished = true;
+                return Err(Error::kinded(
+                    failure.kind(),
+                    format!(
+                        "the body stopped at byte {} ({failure}) and is not resumed: the first \
+                         answer had no strong ETag or Last-Modified to send in If-Range",
+                        self.pos
+                    ),
+                )
+                .with_source(failure));
+            }
             self.resumes_left -= 1;
             tracing::info!(from = self.pos, error = %failure, "resuming the download with Range");
             if let Err(e) = self.resume().await {
@@ -276,6 +295,16 @@ impl Download {
                         ),
                     ));
                 }
+                if let Some(shown) = self.changed_etag(&response.headers) {
+                    return Err(Error::kinded(
+                        ErrorKind::Protocol,
+                        format!(
+                            "asked to resume at byte {}, the server answered a part of another \
+                             version (ETag `{shown}`)",
+                            self.pos
+                        ),
+                    ));
+                }
                 self.body = response.body;
                 Ok(())
             }
@@ -296,6 +325,23 @@ impl Download {
                 )))
             }
         }
+    }
+
+    /// The `ETag` of a resumed part (its first 100 characters; `Display` of the error makes them
+    /// safe to show), when it differs from the strong `ETag` of the first
+    /// answer.
+    fn changed_etag(&self, resumed: &HeaderMap) -> Option<String> {
+        let first = self.headers.get(http::header::ETAG)?;
+        if first.as_bytes().starts_with(b"W/") {
+            return None;
+        }
+        let now = resumed.get(http::header::ETAG)?;
+        (now != first).then(|| {
+            String::from_utf8_lossy(now.as_bytes())
+                .chars()
+                .take(100)
+                .collect()
+        })
     }
 
     /// The body as a [`Stream`](futures_core::Stream) of pieces; it ends after the first error.
@@ -324,11 +370,7 @@ fn check_unsolicited_range(headers: &HeaderMap) -> Result<(), Error> {
         _ => {
             let shown = headers
                 .get(http::header::CONTENT_RANGE)
-                .map(|v| {
-                    String::from_utf8_lossy(v.as_bytes())
-                        .escape_debug()
-                        .to_string()
-                })
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                 .unwrap_or_else(|| "no Content-Range".to_owned());
             let shown: String = shown.chars().take(100).collect();
             Err(Error::kinded(
