@@ -409,3 +409,60 @@ async fn a_resumed_part_with_the_same_etag_is_appended() {
     result.unwrap();
     assert_eq!(got.len(), 2000);
 }
+
+/// `GET /f` answers 200 with `head` (no length: the body ends when the connection closes),
+/// sends `sent` bytes and holds the connection open.
+async fn endless_server(sent: usize) -> (String, Arc<support::Holder>) {
+    holding_server(move |_| {
+        let mut r = b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(sent));
+        vec![r]
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_body_past_max_bytes_stops_with_too_large_naming_the_limit() {
+    let (root, _holder) = endless_server(5000).await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .max_bytes(Some(1000));
+    let mut got = 0;
+    let err = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match download.chunk().await {
+                Ok(Some(piece)) => got += piece.len(),
+                Ok(None) => panic!("the body ended after {got} bytes"),
+                Err(e) => break e,
+            }
+        }
+    })
+    .await
+    .expect("stopped at the cap, not waiting for the end");
+    assert!(got <= 1000, "{got} bytes delivered past the cap");
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err:?}");
+    assert!(err.to_string().contains("1000 bytes"), "{err}");
+    assert!(err.to_string().contains("max_bytes"), "{err}");
+}
+
+#[tokio::test]
+async fn a_declared_length_past_max_bytes_is_refused_before_any_byte() {
+    let (root, _holder) = holding_server(|_| {
+        let mut r = b"HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(5000));
+        vec![r]
+    })
+    .await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .max_bytes(Some(1000));
+    let err = download.chunk().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err:?}");
+    assert!(err.to_string().contains("5000"), "{err}");
+}

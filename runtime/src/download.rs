@@ -56,6 +56,7 @@ pub struct Download {
     resumable: bool,
     resumes_left: u32,
     idle_timeout: Option<Duration>,
+    max_bytes: Option<u64>,
     progress: Option<Progress>,
     finished: bool,
 }
@@ -130,6 +131,7 @@ impl Client {
             resumable,
             resumes_left: 3,
             idle_timeout: self.try_timeout(),
+            max_bytes: None,
             progress: None,
             finished: false,
         })
@@ -187,9 +189,24 @@ impl Download {
         self
     }
 
+    /// The most bytes this download delivers (default: no limit). A body that announces more, or
+    /// goes on past it, stops with [`ErrorKind::TooLarge`] naming the limit; no byte past it is
+    /// delivered. A body longer than its own `Content-Length` (or `Content-Range`) is an
+    /// [`ErrorKind::Protocol`] error whatever the limit.
+    #[must_use]
+    pub fn max_bytes(mut self, limit: Option<u64>) -> Download {
+        self.max_bytes = limit;
+        self
+    }
+
     /// The next piece of the body, `None` at the end. A connection dropped (or stalled) before
     /// the announced end is resumed from the next byte.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        if !self.finished
+            && let Some(err) = self.past_max_bytes(0)
+        {
+            return Err(err);
+        }
         loop {
             if self.finished {
                 return Ok(None);
@@ -207,6 +224,9 @@ impl Download {
             let failure = match read {
                 Ok(Some(piece)) => {
                     let len = piece.len() as u64;
+                    if let Some(err) = self.past_max_bytes(len) {
+                        return Err(err);
+                    }
                     if self
                         .end
                         .is_some_and(|end| self.pos.saturating_add(len) > end)
@@ -325,6 +345,29 @@ impl Download {
                 )))
             }
         }
+    }
+
+    /// The error for a download that would pass [`Download::max_bytes`] with `more` bytes (or
+    /// announces it would); the download is then over and its connection closed.
+    fn past_max_bytes(&mut self, more: u64) -> Option<Error> {
+        let limit = self.max_bytes?;
+        let announced = self.total().filter(|&total| total > limit);
+        let reached = self.received().saturating_add(more);
+        if announced.is_none() && reached <= limit {
+            return None;
+        }
+        self.finished = true;
+        self.body = ResponseBody::from(Bytes::new());
+        let what = match announced {
+            Some(total) => format!("the server announced {total} bytes"),
+            None => format!("the body went past byte {}", self.received()),
+        };
+        Some(Error::kinded(
+            ErrorKind::TooLarge,
+            format!(
+                "{what}, more than the download's limit of {limit} bytes (Download::max_bytes)"
+            ),
+        ))
     }
 
     /// The `ETag` of a resumed part (its first 100 characters; `Display` of the error makes them
