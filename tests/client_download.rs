@@ -466,3 +466,31 @@ async fn a_declared_length_past_max_bytes_is_refused_before_any_byte() {
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err:?}");
     assert!(err.to_string().contains("5000"), "{err}");
 }
+
+#[tokio::test]
+async fn a_trickling_body_stops_at_the_download_deadline() {
+    let (root, _holder) = endless_server(100).await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let started = std::time::Instant::now();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .idle_timeout(None)
+        .deadline(Some(Duration::from_millis(300)));
+    let err = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match download.chunk().await {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the held body ended"),
+                Err(e) => break e,
+            }
+        }
+    })
+    .await
+    .expect("the deadline stops the download");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(err.to_string().contains("deadline"), "{err}");
+    support::within(started.elapsed(), 300, 1500, "one deadline");
+    assert!(download.chunk().await.unwrap().is_none());
+}

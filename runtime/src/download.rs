@@ -56,6 +56,9 @@ pub struct Download {
     resumable: bool,
     resumes_left: u32,
     idle_timeout: Option<Duration>,
+    /// When [`Download::download`] began; the [deadline](Download::deadline) counts from here.
+    began: tokio::time::Instant,
+    deadline: Option<Duration>,
     max_bytes: Option<u64>,
     progress: Option<Progress>,
     finished: bool,
@@ -82,6 +85,7 @@ impl Client {
     /// A non-2xx answer is an error, as for [`Client::send`]. The request's answer type is not
     /// used (write `Request::<()>::get(…)` for a hand-built one).
     pub async fn download<T>(&self, request: Request<T>) -> Result<Download, Error> {
+        let began = tokio::time::Instant::now();
         let (http_request, mut ctx) = self.prepare(&request)?;
         ctx.streaming = true;
         let client_request_id = ctx.client_request_id().to_owned();
@@ -131,6 +135,8 @@ impl Client {
             resumable,
             resumes_left: 3,
             idle_timeout: self.try_timeout(),
+            began,
+            deadline: None,
             max_bytes: None,
             progress: None,
             finished: false,
@@ -199,9 +205,42 @@ impl Download {
         self
     }
 
+    /// How long the whole download may take, resumes included, counted from the call to
+    /// [`Client::download`] (default: no limit, since a large file on a slow link may take
+    /// hours; the client's deadline covers getting the headers, and the
+    /// [idle timeout](Download::idle_timeout) a stall). Past it [`Download::chunk`] fails with
+    /// [`ErrorKind::Timeout`] and the connection is closed.
+    #[must_use]
+    pub fn deadline(mut self, limit: Option<Duration>) -> Download {
+        self.deadline = limit;
+        self
+    }
+
     /// The next piece of the body, `None` at the end. A connection dropped (or stalled) before
     /// the announced end is resumed from the next byte.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let Some(limit) = self.deadline.filter(|_| !self.finished) else {
+            return self.next_piece().await;
+        };
+        match tokio::time::timeout_at(self.began + limit, self.next_piece()).await {
+            Ok(read) => read,
+            Err(_) => {
+                self.finished = true;
+                self.body = ResponseBody::from(Bytes::new());
+                Err(Error::kinded(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the download passed its deadline of {limit:?} (Download::deadline) at \
+                         byte {}",
+                        self.pos
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// [`Download::chunk`] without the deadline.
+    async fn next_piece(&mut self) -> Result<Option<Bytes>, Error> {
         if !self.finished
             && let Some(err) = self.past_max_bytes(0)
         {
