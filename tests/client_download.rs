@@ -494,3 +494,29 @@ async fn a_trickling_body_stops_at_the_download_deadline() {
     support::within(started.elapsed(), 300, 1500, "one deadline");
     assert!(download.chunk().await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn send_of_bytes_refuses_an_unsolicited_partial_answer_and_keeps_a_solicited_one() {
+    let part = || {
+        let mut r = b"HTTP/1.1 206 Partial Content\r\ncontent-length: 1000\r\ncontent-range: bytes 1000-1999/2000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(2000)[1000..]);
+        r
+    };
+    let (root, _holder) = holding_server(move |_| vec![part(), part()]).await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let err = client
+        .send(Request::<()>::get("/f").bytes())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("bytes 1000-1999/2000"), "{err}");
+    let asked = client
+        .send(
+            Request::<()>::get("/f")
+                .header("range", "bytes=1000-")
+                .bytes(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(asked.len(), 1000);
+}

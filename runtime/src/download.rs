@@ -446,7 +446,8 @@ impl Download {
 
 /// A `206` to a request without `Range` is the body only when its `Content-Range` covers the
 /// whole resource (`bytes 0-{total-1}/{total}`); any other part would pass for the whole file.
-fn check_unsolicited_range(headers: &HeaderMap) -> Result<(), Error> {
+/// Checked for downloads and for every [`Client::send`] / [`Client::execute`].
+pub(crate) fn check_unsolicited_range(headers: &HeaderMap) -> Result<(), Error> {
     match content_range(headers) {
         Some((0, last, Some(total))) if last.checked_add(1) == Some(total) => Ok(()),
         _ => {
