@@ -7,7 +7,13 @@
 //! [`Stream`](futures_core::Stream) of [`Bytes`] ([`Download::into_stream`]) or an
 //! [`AsyncRead`](tokio::io::AsyncRead) ([`Download::into_reader`]). Memory stays at one piece
 //! (tens of KiB) whatever the size: the [size limit](crate::ClientBuilder::max_response_size) of
-//! in-memory bodies does not apply.
+//! in-memory bodies does not apply; [`Download::max_bytes`] caps a download and
+//! [`Download::deadline`] bounds its whole duration (both off by default).
+//!
+//! What a server cannot pass off: a `206` to a request without `Range` is refused unless its
+//! `Content-Range` covers the whole resource; a resume is sent only with a validator of the first
+//! answer in `If-Range` (a strong `ETag`, else `Last-Modified`), and a resumed part of another
+//! version is refused, so two versions of a file are never spliced.
 //!
 //! ```no_run
 //! # async fn demo(client: graph_odata_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
