@@ -300,3 +300,223 @@ async fn a_content_range_past_any_body_is_a_protocol_error_not_an_overflow() {
     assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
     assert!(err.to_string().contains("past any body"), "{err}");
 }
+
+#[tokio::test]
+async fn an_unsolicited_partial_answer_is_refused_naming_its_content_range() {
+    let (root, _holder) = holding_server(|_| {
+        let mut r = b"HTTP/1.1 206 Partial Content\r\ncontent-length: 1000\r\ncontent-range: bytes 1000-1999/2000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(2000)[1000..]);
+        vec![r]
+    })
+    .await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let err = client.download(Request::<()>::get("/f")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("bytes 1000-1999/2000"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unsolicited_partial_answer_covering_the_whole_resource_is_the_body() {
+    let (root, _holder) = holding_server(|_| {
+        let mut r = b"HTTP/1.1 206 Partial Content\r\ncontent-length: 2000\r\ncontent-range: bytes 0-1999/2000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(2000));
+        vec![r]
+    })
+    .await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let download = client.download(Request::<()>::get("/f")).await.unwrap();
+    let mut got = Vec::new();
+    tokio::io::copy(&mut download.into_reader(), &mut got)
+        .await
+        .unwrap();
+    assert!(got == content(2000));
+}
+
+/// `GET /f` sends the first half of a 2000-byte body of version 1 with `first_headers` and
+/// stalls; a request with `Range` gets the second half of version 2 (206) with `second_headers`.
+async fn changing_server(
+    first_headers: &'static str,
+    second_headers: &'static str,
+) -> (String, Arc<support::Holder>) {
+    holding_server(move |_| {
+        let mut first = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: 2000\r\naccept-ranges: bytes\r\n{first_headers}\r\n"
+        )
+        .into_bytes();
+        first.extend_from_slice(&[1u8; 1000]);
+        let mut second = format!(
+            "HTTP/1.1 206 Partial Content\r\ncontent-length: 1000\r\ncontent-range: bytes 1000-1999/2000\r\n{second_headers}\r\n"
+        )
+        .into_bytes();
+        second.extend_from_slice(&[2u8; 1000]);
+        vec![first, second]
+    })
+    .await
+}
+
+async fn read_after_a_stall(root: &str) -> (Vec<u8>, Result<(), Error>) {
+    let client = Client::builder().service_root(root).build().unwrap();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .idle_timeout(Some(Duration::from_millis(200)));
+    let mut got = Vec::new();
+    loop {
+        match download.chunk().await {
+            Ok(Some(piece)) => got.extend_from_slice(&piece),
+            Ok(None) => return (got, Ok(())),
+            Err(e) => return (got, Err(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_body_without_a_validator_is_not_resumed_so_two_versions_are_never_spliced() {
+    let (root, _holder) = changing_server("", "").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    assert!(!got.contains(&2), "bytes of another version were appended");
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "the stall itself: {err:?}");
+    assert!(
+        err.to_string().contains("no strong ETag or Last-Modified"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_weak_etag_is_no_validator_either() {
+    let (root, _holder) = changing_server("etag: W/\"v1\"\r\n", "etag: W/\"v2\"\r\n").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    assert!(!got.contains(&2), "bytes of another version were appended");
+    assert!(result.is_err());
+}
+
+#[tokio::test]
+async fn a_resumed_part_with_another_etag_is_refused() {
+    let (root, _holder) = changing_server("etag: \"v1\"\r\n", "etag: \"v2\"\r\n").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    assert!(!got.contains(&2), "bytes of another version were appended");
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("\"v2\""), "{err}");
+}
+
+#[tokio::test]
+async fn a_resumed_part_with_the_same_etag_is_appended() {
+    let (root, _holder) = changing_server("etag: \"v1\"\r\n", "etag: \"v1\"\r\n").await;
+    let (got, result) = read_after_a_stall(&root).await;
+    result.unwrap();
+    assert_eq!(got.len(), 2000);
+}
+
+/// `GET /f` answers 200 with `head` (no length: the body ends when the connection closes),
+/// sends `sent` bytes and holds the connection open.
+async fn endless_server(sent: usize) -> (String, Arc<support::Holder>) {
+    holding_server(move |_| {
+        let mut r = b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(sent));
+        vec![r]
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_body_past_max_bytes_stops_with_too_large_naming_the_limit() {
+    let (root, _holder) = endless_server(5000).await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .max_bytes(Some(1000));
+    let mut got = 0;
+    let err = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match download.chunk().await {
+                Ok(Some(piece)) => got += piece.len(),
+                Ok(None) => panic!("the body ended after {got} bytes"),
+                Err(e) => break e,
+            }
+        }
+    })
+    .await
+    .expect("stopped at the cap, not waiting for the end");
+    assert!(got <= 1000, "{got} bytes delivered past the cap");
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err:?}");
+    assert!(err.to_string().contains("1000 bytes"), "{err}");
+    assert!(err.to_string().contains("max_bytes"), "{err}");
+}
+
+#[tokio::test]
+async fn a_declared_length_past_max_bytes_is_refused_before_any_byte() {
+    let (root, _holder) = holding_server(|_| {
+        let mut r = b"HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(5000));
+        vec![r]
+    })
+    .await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .max_bytes(Some(1000));
+    let err = download.chunk().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err:?}");
+    assert!(err.to_string().contains("5000"), "{err}");
+}
+
+#[tokio::test]
+async fn a_trickling_body_stops_at_the_download_deadline() {
+    let (root, _holder) = endless_server(100).await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let started = std::time::Instant::now();
+    let mut download = client
+        .download(Request::<()>::get("/f"))
+        .await
+        .unwrap()
+        .idle_timeout(None)
+        .deadline(Some(Duration::from_millis(300)));
+    let err = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match download.chunk().await {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the held body ended"),
+                Err(e) => break e,
+            }
+        }
+    })
+    .await
+    .expect("the deadline stops the download");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(err.to_string().contains("deadline"), "{err}");
+    support::within(started.elapsed(), 300, 1500, "one deadline");
+    assert!(download.chunk().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn send_of_bytes_refuses_an_unsolicited_partial_answer_and_keeps_a_solicited_one() {
+    let part = || {
+        let mut r = b"HTTP/1.1 206 Partial Content\r\ncontent-length: 1000\r\ncontent-range: bytes 1000-1999/2000\r\n\r\n".to_vec();
+        r.extend_from_slice(&content(2000)[1000..]);
+        r
+    };
+    let (root, _holder) = holding_server(move |_| vec![part(), part()]).await;
+    let client = Client::builder().service_root(&root).build().unwrap();
+    let err = client
+        .send(Request::<()>::get("/f").bytes())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("bytes 1000-1999/2000"), "{err}");
+    let asked = client
+        .send(
+            Request::<()>::get("/f")
+                .header("range", "bytes=1000-")
+                .bytes(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(asked.len(), 1000);
+}

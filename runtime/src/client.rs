@@ -113,6 +113,11 @@ impl Client {
             headers,
             body,
         } = response;
+        if status == http::StatusCode::PARTIAL_CONTENT
+            && !http_request.headers.contains_key(http::header::RANGE)
+        {
+            crate::download::check_unsolicited_range(&headers)?;
+        }
         let body = body.as_bytes().cloned().unwrap_or_default();
         let context = origin
             .then(|| crate::response::leading_context(&body))

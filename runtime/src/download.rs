@@ -7,7 +7,13 @@
 //! [`Stream`](futures_core::Stream) of [`Bytes`] ([`Download::into_stream`]) or an
 //! [`AsyncRead`](tokio::io::AsyncRead) ([`Download::into_reader`]). Memory stays at one piece
 //! (tens of KiB) whatever the size: the [size limit](crate::ClientBuilder::max_response_size) of
-//! in-memory bodies does not apply.
+//! in-memory bodies does not apply; [`Download::max_bytes`] caps a download and
+//! [`Download::deadline`] bounds its whole duration (both off by default).
+//!
+//! What a server cannot pass off: a `206` to a request without `Range` is refused unless its
+//! `Content-Range` covers the whole resource; a resume is sent only with a validator of the first
+//! answer in `If-Range` (a strong `ETag`, else `Last-Modified`), and a resumed part of another
+//! version is refused, so two versions of a file are never spliced.
 //!
 //! ```no_run
 //! # async fn demo(client: graph_odata_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -56,6 +62,10 @@ pub struct Download {
     resumable: bool,
     resumes_left: u32,
     idle_timeout: Option<Duration>,
+    /// When [`Download::download`] began; the [deadline](Download::deadline) counts from here.
+    began: tokio::time::Instant,
+    deadline: Option<Duration>,
+    max_bytes: Option<u64>,
     progress: Option<Progress>,
     finished: bool,
 }
@@ -81,12 +91,18 @@ impl Client {
     /// A non-2xx answer is an error, as for [`Client::send`]. The request's answer type is not
     /// used (write `Request::<()>::get(…)` for a hand-built one).
     pub async fn download<T>(&self, request: Request<T>) -> Result<Download, Error> {
+        let began = tokio::time::Instant::now();
         let (http_request, mut ctx) = self.prepare(&request)?;
         ctx.streaming = true;
         let client_request_id = ctx.client_request_id().to_owned();
         let response = self.answer(&ctx, &mut http_request.clone()).await?;
         let headers = response.headers;
         let status = response.status;
+        if status == StatusCode::PARTIAL_CONTENT
+            && !http_request.headers.contains_key(http::header::RANGE)
+        {
+            check_unsolicited_range(&headers)?;
+        }
         let (start, end) = match content_range(&headers) {
             Some((first, last, _)) if status == StatusCode::PARTIAL_CONTENT => {
                 // A hostile `bytes 0-18446744073709551615/*` must not overflow the arithmetic.
@@ -125,6 +141,9 @@ impl Client {
             resumable,
             resumes_left: 3,
             idle_timeout: self.try_timeout(),
+            began,
+            deadline: None,
+            max_bytes: None,
             progress: None,
             finished: false,
         })
@@ -160,8 +179,13 @@ impl Download {
     }
 
     /// How many times a dropped or stalled body is resumed with `Range` (default 3). Resuming
-    /// needs a server that accepts ranges (`Accept-Ranges: bytes`, as Graph's download URLs do);
-    /// `If-Range` makes sure the bytes still belong to the same content.
+    /// needs a server that accepts ranges (`Accept-Ranges: bytes`, as Graph's download URLs do)
+    /// and a validator in its first answer (a strong `ETag`, else `Last-Modified`), sent as
+    /// `If-Range` so the rest belongs to the same content. Without a validator a dropped body is
+    /// an error, never resumed: the rest could come from a newer version. A resumed part whose
+    /// `ETag` differs from the first answer's, or a `200` with the whole body again (the content
+    /// changed), is an [`ErrorKind::Protocol`] error rather than bytes appended; the caller
+    /// restarts the download when it can discard what it has.
     #[must_use]
     pub fn max_resumes(mut self, n: u32) -> Download {
         self.resumes_left = n;
@@ -177,9 +201,57 @@ impl Download {
         self
     }
 
+    /// The most bytes this download delivers (default: no limit). A body that announces more, or
+    /// goes on past it, stops with [`ErrorKind::TooLarge`] naming the limit; no byte past it is
+    /// delivered. A body longer than its own `Content-Length` (or `Content-Range`) is an
+    /// [`ErrorKind::Protocol`] error whatever the limit.
+    #[must_use]
+    pub fn max_bytes(mut self, limit: Option<u64>) -> Download {
+        self.max_bytes = limit;
+        self
+    }
+
+    /// How long the whole download may take, resumes included, counted from the call to
+    /// [`Client::download`] (default: no limit, since a large file on a slow link may take
+    /// hours; the client's deadline covers getting the headers, and the
+    /// [idle timeout](Download::idle_timeout) a stall). Past it [`Download::chunk`] fails with
+    /// [`ErrorKind::Timeout`] and the connection is closed.
+    #[must_use]
+    pub fn deadline(mut self, limit: Option<Duration>) -> Download {
+        self.deadline = limit;
+        self
+    }
+
     /// The next piece of the body, `None` at the end. A connection dropped (or stalled) before
     /// the announced end is resumed from the next byte.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let Some(limit) = self.deadline.filter(|_| !self.finished) else {
+            return self.next_piece().await;
+        };
+        match tokio::time::timeout_at(self.began + limit, self.next_piece()).await {
+            Ok(read) => read,
+            Err(_) => {
+                self.finished = true;
+                self.body = ResponseBody::from(Bytes::new());
+                Err(Error::kinded(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the download passed its deadline of {limit:?} (Download::deadline) at \
+                         byte {}",
+                        self.pos
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// [`Download::chunk`] without the deadline.
+    async fn next_piece(&mut self) -> Result<Option<Bytes>, Error> {
+        if !self.finished
+            && let Some(err) = self.past_max_bytes(0)
+        {
+            return Err(err);
+        }
         loop {
             if self.finished {
                 return Ok(None);
@@ -197,6 +269,9 @@ impl Download {
             let failure = match read {
                 Ok(Some(piece)) => {
                     let len = piece.len() as u64;
+                    if let Some(err) = self.past_max_bytes(len) {
+                        return Err(err);
+                    }
                     if self
                         .end
                         .is_some_and(|end| self.pos.saturating_add(len) > end)
@@ -229,6 +304,20 @@ impl Download {
             if !self.resumable || self.resumes_left == 0 {
                 self.finished = true;
                 return Err(failure);
+            }
+            if self.validator.is_none() {
+                // Without `If-Range` the rest could come from a newer version of the content and
+                // be spliced onto the first part: the download fails instead.
+                self.finished = true;
+                return Err(Error::kinded(
+                    failure.kind(),
+                    format!(
+                        "the body stopped at byte {} ({failure}) and is not resumed: the first \
+                         answer had no strong ETag or Last-Modified to send in If-Range",
+                        self.pos
+                    ),
+                )
+                .with_source(failure));
             }
             self.resumes_left -= 1;
             tracing::info!(from = self.pos, error = %failure, "resuming the download with Range");
@@ -271,6 +360,16 @@ impl Download {
                         ),
                     ));
                 }
+                if let Some(shown) = self.changed_etag(&response.headers) {
+                    return Err(Error::kinded(
+                        ErrorKind::Protocol,
+                        format!(
+                            "asked to resume at byte {}, the server answered a part of another \
+                             version (ETag `{shown}`)",
+                            self.pos
+                        ),
+                    ));
+                }
                 self.body = response.body;
                 Ok(())
             }
@@ -293,6 +392,46 @@ impl Download {
         }
     }
 
+    /// The error for a download that would pass [`Download::max_bytes`] with `more` bytes (or
+    /// announces it would); the download is then over and its connection closed.
+    fn past_max_bytes(&mut self, more: u64) -> Option<Error> {
+        let limit = self.max_bytes?;
+        let announced = self.total().filter(|&total| total > limit);
+        let reached = self.received().saturating_add(more);
+        if announced.is_none() && reached <= limit {
+            return None;
+        }
+        self.finished = true;
+        self.body = ResponseBody::from(Bytes::new());
+        let what = match announced {
+            Some(total) => format!("the server announced {total} bytes"),
+            None => format!("the body went past byte {}", self.received()),
+        };
+        Some(Error::kinded(
+            ErrorKind::TooLarge,
+            format!(
+                "{what}, more than the download's limit of {limit} bytes (Download::max_bytes)"
+            ),
+        ))
+    }
+
+    /// The `ETag` of a resumed part (its first 100 characters; `Display` of the error makes them
+    /// safe to show), when it differs from the strong `ETag` of the first
+    /// answer.
+    fn changed_etag(&self, resumed: &HeaderMap) -> Option<String> {
+        let first = self.headers.get(http::header::ETAG)?;
+        if first.as_bytes().starts_with(b"W/") {
+            return None;
+        }
+        let now = resumed.get(http::header::ETAG)?;
+        (now != first).then(|| {
+            String::from_utf8_lossy(now.as_bytes())
+                .chars()
+                .take(100)
+                .collect()
+        })
+    }
+
     /// The body as a [`Stream`](futures_core::Stream) of pieces; it ends after the first error.
     pub fn into_stream(self) -> DownloadStream {
         DownloadStream {
@@ -307,6 +446,29 @@ impl Download {
         DownloadReader {
             stream: self.into_stream(),
             piece: Bytes::new(),
+        }
+    }
+}
+
+/// A `206` to a request without `Range` is the body only when its `Content-Range` covers the
+/// whole resource (`bytes 0-{total-1}/{total}`); any other part would pass for the whole file.
+/// Checked for downloads and for every [`Client::send`] / [`Client::execute`].
+pub(crate) fn check_unsolicited_range(headers: &HeaderMap) -> Result<(), Error> {
+    match content_range(headers) {
+        Some((0, last, Some(total))) if last.checked_add(1) == Some(total) => Ok(()),
+        _ => {
+            let shown = headers
+                .get(http::header::CONTENT_RANGE)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_else(|| "no Content-Range".to_owned());
+            let shown: String = shown.chars().take(100).collect();
+            Err(Error::kinded(
+                ErrorKind::Protocol,
+                format!(
+                    "the server answered 206 with Content-Range `{shown}` to a request for the \
+                     whole body: a part would pass for the whole file"
+                ),
+            ))
         }
     }
 }
