@@ -20,6 +20,14 @@ fn http() -> reqwest::Client {
         .unwrap()
 }
 
+/// `GET url` without following redirects.
+async fn get(url: impl reqwest::IntoUrl) -> reqwest::Response {
+    match http().get(url).send().await {
+        Ok(r) => r,
+        Err(e) => panic!("GET failed: {e}"),
+    }
+}
+
 /// A user route that answers `"mine"` to `method pattern`.
 fn mine(emu: &Emulator, method: Method, pattern: &str) {
     emu.route(method, pattern, |_| {
@@ -37,11 +45,7 @@ async fn a_user_route_answers_before_count() {
     let emu = emulator().await;
     emu.insert("/users", json!({"displayName": "A"}));
     mine(&emu, Method::GET, "/users/$count");
-    let r = http()
-        .get(format!("{}/users/$count", emu.v1_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/users/$count", emu.v1_url())).await;
     assert_eq!(r.status(), 200);
     assert_eq!(body(r).await["answer"], "mine");
 }
@@ -52,11 +56,7 @@ async fn count_answers_after_a_route_that_passes() {
     emu.insert("/users", json!({"displayName": "A"}));
     emu.insert("/users", json!({"displayName": "B"}));
     emu.route(Method::GET, "/users/$count", |_| Reply::next());
-    let r = http()
-        .get(format!("{}/users/$count", emu.v1_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/users/$count", emu.v1_url())).await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()["content-type"].to_str().unwrap(),
@@ -70,11 +70,7 @@ async fn the_content_redirect_comes_before_user_routes() {
     let emu = emulator().await;
     emu.set_content("f1", &b"hello"[..]);
     mine(&emu, Method::GET, "/me/drive/items/{id}/content");
-    let r = http()
-        .get(format!("{}/me/drive/items/f1/content", emu.v1_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/me/drive/items/f1/content", emu.v1_url())).await;
     assert_eq!(r.status(), StatusCode::FOUND);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -85,11 +81,7 @@ async fn the_content_redirect_comes_before_user_routes() {
         "{location}"
     );
     // An item without content: the user route answers.
-    let r = http()
-        .get(format!("{}/me/drive/items/f2/content", emu.v1_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/me/drive/items/f2/content", emu.v1_url())).await;
     assert_eq!(r.status(), 200);
     assert_eq!(body(r).await["answer"], "mine");
 }
@@ -168,18 +160,14 @@ async fn upload_and_download_urls_need_no_token_and_everything_else_does() {
         .unwrap();
     assert_eq!(r.status(), 200);
     let upload_url = body(r).await["uploadUrl"].as_str().unwrap().to_owned();
-    let r = http().get(&upload_url).send().await.unwrap();
+    let r = get(&upload_url).await;
     assert_eq!(r.status(), 200, "the upload URL is pre-authenticated");
-    let r = http()
-        .get(format!("{}/upload/nothing", emu.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/upload/nothing", emu.base_url())).await;
     assert_eq!(r.status(), 404, "an unknown upload URL is a 404, not a 401");
 
     emu.set_content("f1", &b"hello"[..]);
     let content = format!("{}/me/drive/items/f1/content", emu.v1_url());
-    let r = http().get(&content).send().await.unwrap();
+    let r = get(&content).await;
     assert_eq!(r.status(), 401, "the /content redirect needs the token");
     let r = http()
         .get(&content)
@@ -189,14 +177,10 @@ async fn upload_and_download_urls_need_no_token_and_everything_else_does() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FOUND);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
-    let r = http().get(&location).send().await.unwrap();
+    let r = get(&location).await;
     assert_eq!(r.status(), 200, "the download URL is pre-authenticated");
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"hello");
-    let r = http()
-        .get(format!("{}/download/nothing", emu.download_base_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/download/nothing", emu.download_base_url())).await;
     assert_eq!(
         r.status(),
         404,
@@ -217,18 +201,10 @@ async fn faults_apply_before_every_endpoint() {
     let emu = emulator().await;
     emu.require_bearer(Some("t0k"));
     emu.fault(Fault::status(503).path("/upload/*"));
-    let r = http()
-        .get(format!("{}/upload/nothing", emu.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/upload/nothing", emu.base_url())).await;
     assert_eq!(r.status(), 503);
     emu.fault(Fault::status(503).path("/v1.0/users"));
-    let r = http()
-        .get(format!("{}/users", emu.v1_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = get(format!("{}/users", emu.v1_url())).await;
     assert_eq!(r.status(), 503, "a fault answers before the bearer check");
 }
 
