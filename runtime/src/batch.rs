@@ -316,6 +316,8 @@ impl ItemError {
 pub struct BatchResults {
     answers: Vec<Result<Answer, ItemError>>,
     calls: u32,
+    /// The client's `max_decoded_size` for one answer.
+    max_decoded_size: u64,
 }
 
 impl BatchResults {
@@ -326,7 +328,9 @@ impl BatchResults {
             None => Err(Error::build("this handle belongs to another batch")),
             Some(Err(e)) => Err(Error::kinded(e.kind, e.message.clone())),
             Some(Ok(a)) if a.status.is_success() => {
-                (handle.decode)(a.status, &a.headers, a.body.clone())
+                crate::decode::scoped(self.max_decoded_size, || {
+                    (handle.decode)(a.status, &a.headers, a.body.clone())
+                })
             }
             Some(Ok(a)) if a.gave_up_after.is_some() => Err(Error::throttled(
                 ApiError::from_response(a.status, &a.headers, &a.body),

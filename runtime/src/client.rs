@@ -51,6 +51,8 @@ struct Inner {
     try_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_response_size: u64,
+    /// The heap a decoded answer may take; `None`: three times the call's body limit.
+    max_decoded_size: Option<u64>,
     /// The default page budget of a pager.
     max_pages: u64,
     allow_http: bool,
@@ -71,6 +73,7 @@ impl fmt::Debug for Client {
             .field("try_timeout", &i.try_timeout)
             .field("total_timeout", &i.total_timeout)
             .field("max_response_size", &i.max_response_size)
+            .field("max_decoded_size", &i.max_decoded_size)
             .field("custom_policies", &i.policies)
             .finish_non_exhaustive()
     }
@@ -122,16 +125,28 @@ impl Client {
         let context = origin
             .then(|| crate::response::leading_context(&body))
             .flatten();
-        let decoded = request.decode(status, &headers, body).map_err(|mut e| {
-            e.set_call_info(ctx.attempt(), ctx.client_request_id(), self.inner.graph);
-            e
-        })?;
+        let limit = self.max_decoded_size(request.get_max_response_size());
+        let decoded = crate::decode::scoped(limit, || request.decode(status, &headers, body))
+            .map_err(|mut e| {
+                e.set_call_info(ctx.attempt(), ctx.client_request_id(), self.inner.graph);
+                e
+            })?;
         let response = Response::new(status, headers, decoded);
         Ok(if origin {
             // The pipeline borrowed the request: its URL is the base of relative links, no copy.
             response.with_origin(http_request.url, Arc::clone(&self.inner.root), context)
         } else {
             response
+        })
+    }
+
+    /// The heap a decoded answer may take, for a call whose body limit is `max_response_size`
+    /// (the request's own, else the client's).
+    pub(crate) fn max_decoded_size(&self, max_response_size: Option<u64>) -> u64 {
+        self.inner.max_decoded_size.unwrap_or_else(|| {
+            max_response_size
+                .unwrap_or(self.inner.max_response_size)
+                .saturating_mul(crate::limits::DECODED_SIZE_FACTOR)
         })
     }
 

@@ -7,6 +7,18 @@
 /// ([`Request::max_response_size`](crate::Request::max_response_size)) when you expect more.
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 * 1024 * 1024;
 
+/// How much heap a decoded response may take, as a multiple of the body limit: the default for
+/// [`ClientBuilder::max_decoded_size`](crate::ClientBuilder::max_decoded_size) is three times the
+/// call's [`max_response_size`](crate::ClientBuilder::max_response_size) (192 MiB for the default
+/// 64 MiB), so a call holds at most four times its body limit: the body and what it decodes into.
+///
+/// What a decode takes is charged as the value is built (see the rules at
+/// [`ClientBuilder::max_decoded_size`](crate::ClientBuilder::max_decoded_size)): typed structs pay
+/// for what they keep, and a `serde_json::Value` of tiny elements, where 8 bytes of JSON become
+/// hundreds of bytes of tree, stops with [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) naming
+/// `max_decoded_size` instead of taking gigabytes.
+pub const DECODED_SIZE_FACTOR: u64 = 3;
+
 /// How much of a non-2xx body is read: enough for Graph's error JSON and a snippet of anything
 /// else. The rest is never read; the connection is dropped.
 pub const ERROR_BODY_CAP: u64 = 16 * 1024;

@@ -2,6 +2,8 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::{Answer, Item};
@@ -49,19 +51,38 @@ pub(super) fn item_json(item: &Item, graph: bool) -> Value {
     Value::Object(o)
 }
 
-pub(super) fn answer_of(response: &Value) -> Option<(String, Answer)> {
-    let id = response.get("id")?.as_str()?.to_owned();
-    let status =
-        StatusCode::from_u16(u16::try_from(response.get("status")?.as_u64()?).ok()?).ok()?;
+/// The `responses` of a `$batch` answer, each kept as the raw JSON text it was sent as: nothing
+/// is parsed into a `serde_json::Value` tree, and an item's JSON body is a slice of the reply's
+/// bytes, so reading the answer holds it once.
+#[derive(Deserialize)]
+pub(super) struct Reply<'a> {
+    #[serde(borrow, default)]
+    pub(super) responses: Vec<&'a RawValue>,
+}
+
+/// One answer of a `$batch`, as far as the client reads it.
+#[derive(Deserialize)]
+struct WireAnswer<'a> {
+    id: String,
+    status: u16,
+    #[serde(default)]
+    headers: Option<Map<String, Value>>,
+    #[serde(borrow, default)]
+    body: Option<&'a RawValue>,
+}
+
+/// One answer of a `$batch` reply (`reply` is the whole body the raw value was read from); `None`
+/// when it has no readable id or status.
+pub(super) fn answer_of(reply: &Bytes, response: &RawValue) -> Option<(String, Answer)> {
+    let wire: WireAnswer<'_> = serde_json::from_str(response.get()).ok()?;
+    let status = StatusCode::from_u16(wire.status).ok()?;
     let mut headers = HeaderMap::new();
-    if let Some(Value::Object(h)) = response.get("headers") {
-        for (k, v) in h {
-            if let (Ok(k), Some(Ok(v))) = (
-                HeaderName::try_from(k.as_str()),
-                v.as_str().map(HeaderValue::try_from),
-            ) {
-                headers.insert(k, v);
-            }
+    for (k, v) in wire.headers.iter().flatten() {
+        if let (Ok(k), Some(Ok(v))) = (
+            HeaderName::try_from(k.as_str()),
+            v.as_str().map(HeaderValue::try_from),
+        ) {
+            headers.insert(k, v);
         }
     }
     // The body is JSON for JSON answers, a string for `text/*` (a `$count`, a CSV report) and
@@ -72,17 +93,24 @@ pub(super) fn answer_of(response: &Value) -> Option<(String, Answer)> {
         .unwrap_or("application/json")
         .to_ascii_lowercase();
     let json = content_type.starts_with("application/json") || content_type.contains("+json");
-    let body = match response.get("body") {
-        None | Some(Value::Null) => Bytes::new(),
-        Some(Value::String(s)) if content_type.starts_with("text/") => Bytes::from(s.clone()),
-        Some(Value::String(s)) if !json => match crate::edm::Binary::from_base64(s) {
-            Ok(b) => Bytes::from(b.0),
-            Err(_) => Bytes::from(s.clone()),
-        },
-        Some(v) => Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
+    let raw = wire.body.map(RawValue::get).unwrap_or("null");
+    let body = if raw == "null" {
+        Bytes::new()
+    } else if raw.starts_with('"') && !json {
+        let text: String = serde_json::from_str(raw).ok()?;
+        if content_type.starts_with("text/") {
+            Bytes::from(text)
+        } else {
+            match crate::edm::Binary::from_base64(&text) {
+                Ok(b) => Bytes::from(b.0),
+                Err(_) => Bytes::from(text),
+            }
+        }
+    } else {
+        slice_of(reply, raw.as_bytes())
     };
     Some((
-        id,
+        wire.id,
         Answer {
             status,
             headers,
@@ -90,6 +118,18 @@ pub(super) fn answer_of(response: &Value) -> Option<(String, Answer)> {
             gave_up_after: None,
         },
     ))
+}
+
+/// `part` as a slice of `whole` without a copy when it lies inside it (a raw value borrowed from
+/// the reply always does), else a copy.
+fn slice_of(whole: &Bytes, part: &[u8]) -> Bytes {
+    let start = whole.as_ptr() as usize;
+    let at = part.as_ptr() as usize;
+    if at >= start && at + part.len() <= start + whole.len() {
+        whole.slice_ref(part)
+    } else {
+        Bytes::copy_from_slice(part)
+    }
 }
 
 #[cfg(test)]

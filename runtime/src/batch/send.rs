@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use super::json::{answer_of, item_json};
+use super::json::{Reply, answer_of, item_json};
 use super::{Answer, Batch, BatchResults, ItemError, MAX_BATCH};
 use crate::policy::TryOutcome;
 use crate::{Client, Error, ErrorKind, Request};
@@ -46,18 +47,23 @@ impl Client {
             for chunk in batch.chunks(&pending, per_call)? {
                 let body = json!({"requests": chunk.iter().map(|&i| item_json(&batch.items[i], graph)).collect::<Vec<_>>()});
                 calls += 1;
-                let reply: Value = self.send(Request::post("/$batch", &body)).await?;
-                let responses = reply
-                    .get("responses")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
+                // Read as bytes and taken apart without a `Value` tree: each item's body is a
+                // slice of this reply, decoded when its handle is redeemed.
+                let reply: Bytes = self
+                    .send(Request::<Value>::post("/$batch", &body).bytes())
+                    .await?;
+                let parsed: Reply<'_> = serde_json::from_slice(&reply).map_err(|e| {
+                    Error::kinded(
+                        ErrorKind::Protocol,
+                        format!("the $batch response is not a JSON batch answer: {e}"),
+                    )
+                })?;
                 // Every answer is matched to its request by id; an id answered twice, never, or
                 // one that was not asked is a protocol error, never resolved by guessing.
                 let mut by_id: HashMap<String, Vec<Answer>> = HashMap::new();
                 let mut unreadable = 0usize;
-                for response in &responses {
-                    match answer_of(response) {
+                for response in parsed.responses {
+                    match answer_of(&reply, response) {
                         Some((id, answer)) => by_id.entry(id).or_default().push(answer),
                         None => unreadable += 1,
                     }
@@ -197,6 +203,7 @@ impl Client {
                 })
                 .collect(),
             calls,
+            max_decoded_size: self.max_decoded_size(None),
         })
     }
 }

@@ -93,6 +93,7 @@ pub struct ClientBuilder {
     max_redirects: usize,
     sensitive_headers: Vec<http::HeaderName>,
     max_response_size: u64,
+    max_decoded_size: Option<u64>,
     max_pages: u64,
     credential_timeout: Duration,
     http: Option<reqwest::Client>,
@@ -141,6 +142,7 @@ impl Client {
             max_redirects: 5,
             sensitive_headers: Vec::new(),
             max_response_size: crate::limits::DEFAULT_MAX_RESPONSE_SIZE,
+            max_decoded_size: None,
             max_pages: crate::limits::DEFAULT_MAX_PAGES,
             credential_timeout: crate::auth::DEFAULT_CREDENTIAL_TIMEOUT,
             http: None,
@@ -249,6 +251,32 @@ impl ClientBuilder {
     /// ```
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = bytes;
+        self
+    }
+
+    /// The most heap a decoded answer may take (default: three times the call's
+    /// [`max_response_size`](ClientBuilder::max_response_size), so 192 MiB with the defaults; see
+    /// [`DECODED_SIZE_FACTOR`](crate::limits::DECODED_SIZE_FACTOR)). Past it decoding stops and the
+    /// call fails with [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) naming
+    /// `max_decoded_size`; nothing is retried. It applies to the JSON decoders (every typed
+    /// request, each `$batch` item, each page), not to [`Request::bytes`](crate::Request::bytes).
+    ///
+    /// The cost is charged while the value is built, from the sizes of the Rust types it fills:
+    /// twice the element size for each sequence element (a growing `Vec`), three times the key
+    /// and value sizes for each map entry (eleven times for the first), and the length plus 16
+    /// bytes (at least 32) for each non-empty string kept; struct members, numbers and skipped members are free.
+    /// A typed model of Graph's answers takes one to three times its JSON; a
+    /// `serde_json::Value` three to ten times; a tree of tiny objects far more, and that is what
+    /// this stops.
+    ///
+    /// ```
+    /// # fn demo() -> Result<(), graph_odata_runtime::Error> {
+    /// use graph_odata_runtime::Client;
+    /// let client = Client::builder().max_decoded_size(1 << 30).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn max_decoded_size(mut self, bytes: u64) -> Self {
+        self.max_decoded_size = Some(bytes);
         self
     }
 
@@ -384,6 +412,12 @@ impl ClientBuilder {
         if self.max_response_size == 0 {
             return Err(setting(
                 "max_response_size",
+                "must be more than zero".to_owned(),
+            ));
+        }
+        if self.max_decoded_size == Some(0) {
+            return Err(setting(
+                "max_decoded_size",
                 "must be more than zero".to_owned(),
             ));
         }
@@ -523,6 +557,7 @@ impl ClientBuilder {
                 try_timeout: self.try_timeout,
                 total_timeout: self.total_timeout,
                 max_response_size: self.max_response_size,
+                max_decoded_size: self.max_decoded_size,
                 max_pages: self.max_pages,
                 allow_http: self.allow_http,
                 policies,
