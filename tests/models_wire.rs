@@ -600,3 +600,38 @@ fn rename_all_follows_the_service_s_case() {
         r#"{"CUSTOMER_ID":"42","Name1":"Contoso"}"#
     );
 }
+
+/// `microsoft.graph.geoCoordinates`: three `Edm.Double` properties.
+#[graph_complex]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoCoordinates {
+    pub altitude: Option<f64>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+#[test]
+fn special_doubles_travel_as_odata_strings_not_null() {
+    let at = GeoCoordinates {
+        altitude: Some(f64::INFINITY),
+        latitude: Some(f64::NEG_INFINITY),
+        longitude: Some(f64::NAN),
+    };
+    let text = to_string(&at);
+    assert_eq!(
+        text,
+        r#"{"altitude":"INF","latitude":"-INF","longitude":"NaN"}"#
+    );
+    let back: GeoCoordinates = serde_json::from_str(&text).expect("reads the strings back");
+    assert_eq!(back.altitude, Some(f64::INFINITY));
+    assert_eq!(back.latitude, Some(f64::NEG_INFINITY));
+    assert!(back.longitude.is_some_and(f64::is_nan));
+    let plain: GeoCoordinates =
+        serde_json::from_str(r#"{"altitude":12.5,"latitude":3,"longitude":null}"#).expect("reads");
+    assert_eq!(
+        (plain.altitude, plain.latitude, plain.longitude),
+        (Some(12.5), Some(3.0), None)
+    );
+    let err = serde_json::from_str::<GeoCoordinates>(r#"{"altitude":"Infinity"}"#).unwrap_err();
+    assert!(err.to_string().contains("INF"), "{err}");
+}

@@ -9,6 +9,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use super::float::{AsOData, FromOData};
 use super::raw::strip_hash;
 use super::{ODataStruct, ODataValue, Patch, WriteMode};
 
@@ -56,13 +57,16 @@ pub trait WriteOther {
 
 impl<T: ODataValue> WriteValue for Prop<'_, T> {
     fn write_value<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error> {
-        map.serialize_entry(name, self.0)
+        map.serialize_entry(name, &AsOData(self.0))
     }
 }
 
 impl<T: ODataValue> WriteValue for PatchProp<'_, T> {
     fn write_value<M: SerializeMap>(&self, map: &mut M, name: &str) -> Result<(), M::Error> {
-        self.0.write_member(map, name)
+        match self.0 {
+            Patch::Value(v) => map.serialize_entry(name, &AsOData(v)),
+            other => other.write_member(map, name),
+        }
     }
 }
 
@@ -101,7 +105,7 @@ pub trait ReadOther {
 impl<T: ODataValue> ReadValue for ReadProp<T> {
     type Value = T;
     fn read_value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<T, A::Error> {
-        map.next_value()
+        map.next_value::<FromOData<T>>().map(|v| v.0)
     }
 }
 

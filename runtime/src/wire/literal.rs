@@ -83,7 +83,11 @@ impl<T: ODataLiteral> ODataLiteral for Option<T> {
 }
 
 macro_rules! bare_literal {
-    (bare: [$($bare:ty),* $(,)?], other: [$($other:ty),* $(,)?] $(,)?) => {$(
+    (
+        bare: [$($bare:ty),* $(,)?],
+        float: [$($float:ty),* $(,)?],
+        other: [$($other:ty),* $(,)?] $(,)?
+    ) => {$(
         impl ODataLiteral for $bare {
             fn literal(&self) -> Option<String> {
                 Some(self.to_string())

@@ -11,8 +11,9 @@ use serde::ser::SerializeMap;
 
 /// The one list of the value types graph-odata knows, handed to `$then!`: every one is an
 /// [`ODataValue`]; those under `bare` are written in a URL as their `Display` text
-/// ([`ODataLiteral`]); those under `other` have a literal form of their own (`f32` and `f64`
-/// with `INF`, `-INF`, `NaN`; `String`, `Int64`, `Duration`) or none.
+/// ([`ODataLiteral`]); those under `float` spell their special values `INF`, `-INF` and `NaN`, in
+/// a URL and in a JSON body alike; those under `other` have a literal form of their own
+/// (`String`, `Int64`, `Duration`) or none.
 macro_rules! value_types {
     ($then:ident) => {
         $then! {
@@ -31,9 +32,8 @@ macro_rules! value_types {
                 crate::edm::Guid,
                 crate::edm::Decimal,
             ],
+            float: [f32, f64],
             other: [
-                f32,
-                f64,
                 String,
                 serde_json::Value,
                 serde_json::Map<String, serde_json::Value>,
@@ -48,12 +48,15 @@ macro_rules! value_types {
 
 pub(crate) mod codegen;
 mod flags;
+mod float;
 mod literal;
 mod mode;
 mod patch;
 pub(crate) mod raw;
 
 pub use flags::{Flags, FlagsEnum};
+#[doc(hidden)]
+pub use float::{AsOData, FromOData};
 pub use literal::ODataLiteral;
 pub use mode::{Lossless, current_mode};
 pub use patch::Patch;
@@ -147,19 +150,36 @@ pub trait ODataStruct: ODataType + Sized {
     note = "use an Edm type (`DateTimeOffset`, `Date`, `Guid`, `Int64`, …) or `String`, `bool`, `i32`, `f64`, `Vec<…>`, `Option<…>`; declare your own type with `#[graph_complex]` (a structured value) or `#[graph_enum]` (an enumeration)",
     note = "a flags enumeration (`#[graph_enum(flags)]`) is declared as `Flags<…>` (it holds several members at once), never bare"
 )]
-pub trait ODataValue: Serialize + serde::de::DeserializeOwned {}
+pub trait ODataValue: Serialize + serde::de::DeserializeOwned {
+    /// Writes the value as OData JSON: as its `Serialize` does, except that `f32` and `f64`
+    /// (alone, in an `Option`, a `Vec` or a `Box`) write `INF`, `-INF` and `NaN` as those strings,
+    /// where `serde_json` would write `null`.
+    #[doc(hidden)]
+    fn write_odata<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
+
+    /// Reads the value from OData JSON: as its `Deserialize` does, except that `f32` and `f64`
+    /// also accept `"INF"`, `"-INF"` and `"NaN"`.
+    #[doc(hidden)]
+    fn read_odata<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(deserializer)
+    }
+}
 
 macro_rules! odata_value {
-    (bare: [$($bare:ty),* $(,)?], other: [$($other:ty),* $(,)?] $(,)?) => {
+    (
+        bare: [$($bare:ty),* $(,)?],
+        float: [$($float:ty),* $(,)?],
+        other: [$($other:ty),* $(,)?] $(,)?
+    ) => {
         $(impl ODataValue for $bare {})*
         $(impl ODataValue for $other {})*
     };
 }
 
 value_types!(odata_value);
-impl<T: ODataValue> ODataValue for Option<T> {}
-impl<T: ODataValue> ODataValue for Vec<T> {}
-impl<T: ODataValue> ODataValue for Box<T> {}
+// `f32`, `f64`, and the containers that pass their spelling on: in `float.rs`.
 impl<T: FlagsEnum> ODataValue for Flags<T> {}
 
 /// An enumeration type: member names on the wire.
