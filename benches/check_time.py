@@ -4,9 +4,12 @@ models checked against the built-in Graph v1.0 index (the default), checked agai
 named by GRAPH_ODATA_METADATA_V1_0 (its index cached on disk), not checked (GRAPH_ODATA_CHECKS=off),
 and plain serde derives.
 
-usage: python3 benches/check_time.py "$GRAPH_ODATA_METADATA_V1_0" [N=200]
-Prints the medians of 5 runs each (dependencies are built first and not counted).
+usage: python3 benches/check_time.py "$GRAPH_ODATA_METADATA_V1_0" [N=200] [--quick]
+Prints the medians of 5 runs each (dependencies are built first and not counted), and one
+`FIGURE {json}` line per ratio for benches/figures.py. `--quick`: one run each, to check the
+figures can be produced (no timing claims).
 """
+import json
 import os
 import re
 import shutil
@@ -61,10 +64,10 @@ def write_crate(dir, decls, kind, repo):
         f.write("\n".join(lines) + "\n")
 
 
-def timed_check(dir, env):
+def timed_check(dir, env, runs):
     subprocess.run(["cargo", "check", "-q"], cwd=dir, env=env, check=True)  # dependencies
     times = []
-    for _ in range(5):
+    for _ in range(runs):
         os.utime(os.path.join(dir, "src", "lib.rs"))
         start = time.monotonic()
         subprocess.run(["cargo", "check", "-q"], cwd=dir, env=env, check=True)
@@ -73,8 +76,11 @@ def timed_check(dir, env):
 
 
 def main():
-    csdl = os.path.abspath(sys.argv[1])
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    quick = "--quick" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--quick"]
+    csdl = os.path.abspath(args[0])
+    n = int(args[1]) if len(args) > 1 else 200
+    runs = 1 if quick else 5
     repo = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
     decls = declarations(csdl, n)
     work = tempfile.mkdtemp(prefix="graph-odata-check-")
@@ -92,15 +98,34 @@ def main():
         ]:
             d = os.path.join(work, kind.replace("-", "_"))
             write_crate(d, decls, kind, repo)
-            results[kind] = timed_check(d, env)
+            results[kind] = timed_check(d, env, runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"cargo check of {len(decls)} declarations (median of 5):")
+    print(f"cargo check of {len(decls)} declarations (median of {runs}):")
     for k in ("serde", "unchecked", "built-in", "file"):
         print(f"  {k:<10} {results[k]:6.2f} s")
     for k in ("built-in", "file"):
         print(f"  {k} / unchecked = {results[k] / results['unchecked']:.2f}x (goal <= 1.2x)")
     print(f"  unchecked / serde = {results['unchecked'] / results['serde']:.2f}x")
+    rows = [
+        ("built-in", "serde derives", "<= 1.25x"),
+        ("unchecked", "serde derives", "none"),
+        ("built-in", "unchecked", "<= 1.2x"),
+        ("file", "unchecked", "<= 1.2x"),
+    ]
+    names = {"built-in": "checked against the built-in index", "unchecked": "not checked",
+             "file": "checked against the CSDL file", "serde derives": "serde derives"}
+    for ours, base, goal in rows:
+        base_key = "serde" if base == "serde derives" else base
+        print("FIGURE " + json.dumps({
+            "figure": f"cargo check, {len(decls)} declarations {names[ours]}",
+            "ours": f"{results[ours]:.2f} s",
+            "baseline": f"{names[base]} {results[base_key]:.2f} s",
+            "ratio": round(results[ours] / results[base_key], 3),
+            "spread": None,
+            "goal": goal,
+            "check": quick,
+        }, ensure_ascii=False))
 
 
 if __name__ == "__main__":

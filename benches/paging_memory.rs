@@ -111,7 +111,9 @@ fn main() {
     } else {
         &[10_000, 100_000, 1_000_000]
     };
+    let check = args.iter().any(|a| a == "--check");
     let mut failed = false;
+    let mut peaks: Vec<f64> = Vec::new();
     let me = std::env::current_exe().expect("own path");
     println!(
         "{:>10} {:>12} {:>14} {:>18}",
@@ -160,6 +162,18 @@ fn main() {
             items / secs,
             rss_mib
         );
+        println!(
+            "FIGURE {{\"figure\":\"stream {n} users from another process\",\"ours\":\"{rss_mib:.1} MiB peak, {:.2} M items/s\",\"baseline\":null,\"ratio\":null,\"spread\":null,\"goal\":\"flat: within 2 MiB of the smallest run\",\"check\":{check}}}",
+            items / secs / 1e6
+        );
+        peaks.push(rss_mib);
+    }
+    // Flat means flat: a hundred times the items may not take more than 2 MiB more memory.
+    if let (Some(first), Some(last)) = (peaks.first(), peaks.last())
+        && last - first > 2.0
+    {
+        println!("not flat: peak RSS grew from {first:.1} MiB to {last:.1} MiB");
+        failed = true;
     }
     if failed {
         std::process::exit(1);
