@@ -496,3 +496,8 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::
         });
     }
 }
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -52,3 +52,8 @@ pub use model::{
 };
 pub mod names;
 mod resolve;
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

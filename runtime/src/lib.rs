@@ -107,3 +107,8 @@ const _: () = {
     send::<Items<serde_json::Value>>();
     send_sync::<batch::Batch>();
 };
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
