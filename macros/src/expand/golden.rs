@@ -28,15 +28,10 @@ fn only_an_explicit_1_overwrites() {
 }
 
 fn check(name: &str, kind: MacroKind, args: TokenStream, item: TokenStream) {
-    // The golden files show the expansion without `$metadata` checks, whatever the environment says.
-    static NO_METADATA: std::sync::Once = std::sync::Once::new();
-    // SAFETY: done once, before any expansion in this process reads the variables.
-    NO_METADATA.call_once(|| unsafe {
-        std::env::set_var("GRAPH_ODATA_CHECKS", "off");
-        std::env::remove_var("GRAPH_ODATA_METADATA_V1_0");
-        std::env::remove_var("GRAPH_ODATA_METADATA_BETA");
-    });
-    let expanded = crate::pipeline::run(kind, args, item);
+    // The golden files show the expansion without `$metadata` checks, whatever the environment
+    // says; only this thread's expansion is affected.
+    let expanded =
+        crate::metadata_check::with_checks_off(|| crate::pipeline::run(kind, args, item));
     let file: syn::File = match syn::parse2(expanded.clone()) {
         Ok(f) => f,
         Err(e) => panic!("the expansion of {name} is not valid Rust: {e}\n{expanded}"),

@@ -30,6 +30,8 @@ use crate::ctxt::Ctxt;
 use crate::model::{Endpoint, EndpointKind, Model};
 use declarations::{check_enum, check_operation, check_poly, check_struct};
 use graph_odata_metadata::line::segments;
+#[cfg(test)]
+pub(crate) use schema::with_checks_off;
 use schema::{MODE_VAR, Mode, env_var, label, load, mode, source_for};
 
 struct Checker<'a> {

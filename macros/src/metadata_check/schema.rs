@@ -20,7 +20,32 @@ pub(super) enum Mode {
     Strict,
 }
 
+#[cfg(test)]
+std::thread_local! {
+    /// A mode set for this thread's expansions by [`with_checks_off`] (tests only).
+    static MODE_ON_THIS_THREAD: std::cell::Cell<Option<Mode>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `expand` with checks off on this thread only, whatever the process environment says: the
+/// golden tests show the expansion without checks while other tests of the same binary expand
+/// concurrently under the environment's mode.
+#[cfg(test)]
+pub(crate) fn with_checks_off<R>(expand: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Mode>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            MODE_ON_THIS_THREAD.set(self.0);
+        }
+    }
+    let _restore = Restore(MODE_ON_THIS_THREAD.replace(Some(Mode::Off)));
+    expand()
+}
+
 pub(super) fn mode() -> Result<Mode, String> {
+    #[cfg(test)]
+    if let Some(mode) = MODE_ON_THIS_THREAD.get() {
+        return Ok(mode);
+    }
     let Ok(raw) = std::env::var(MODE_VAR) else {
         return Ok(Mode::On);
     };
