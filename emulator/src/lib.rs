@@ -88,6 +88,7 @@ mod faults;
 mod filter;
 mod graph;
 mod log;
+mod notify;
 mod routes;
 mod service;
 mod store;
@@ -107,6 +108,11 @@ use tokio::sync::{Notify, watch};
 pub use download::pattern_byte;
 pub use faults::Fault;
 pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
+pub use notify::{
+    CHANGE_TRACKING_APP_ID, DEFAULT_APP_ID, DEFAULT_CALLBACK_TIMEOUT, DEFAULT_MAX_SUBSCRIPTIONS,
+    DEFAULT_REDELIVERY_SCHEDULE, DEFAULT_TENANT_ID, DELIVERY_QUEUE_CAPACITY, DeliveryStats,
+    LifecycleError, LifecycleEvent, SIGNING_KEY_ID,
+};
 pub use routes::{Call, Reply};
 pub use store::{Store, StorePath};
 
@@ -139,6 +145,37 @@ pub(crate) struct Shared {
     if_match: Mutex<Vec<String>>,
     relative_links: std::sync::atomic::AtomicBool,
     strict_collections: std::sync::atomic::AtomicBool,
+    pub(crate) notifier: notify::Notifier,
+}
+
+/// The store, locked. When it is released, the changes made meanwhile (whatever route made
+/// them) go to the change notifications: the one place where store changes meet subscriptions.
+pub(crate) struct StoreGuard<'a> {
+    store: MutexGuard<'a, Store>,
+    notifier: &'a notify::Notifier,
+}
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        if self.store.journal.is_empty() {
+            return;
+        }
+        let changes = std::mem::take(&mut self.store.journal);
+        self.notifier.on_changes(&self.store, changes);
+    }
 }
 
 /// Locks a mutex, recovering the data if a route handler panicked while holding it.
@@ -147,8 +184,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn lock_store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
+    pub(crate) fn lock_store(&self) -> StoreGuard<'_> {
+        StoreGuard {
+            store: lock(&self.store),
+            notifier: &self.notifier,
+        }
     }
     pub(crate) fn lock_log(&self) -> MutexGuard<'_, log::RequestLog> {
         lock(&self.log)
@@ -196,6 +236,7 @@ impl Emulator {
         // follows the redirect must drop its token.
         let downloads = TcpListener::bind(("127.0.0.1", 0)).await?;
         let download_addr = downloads.local_addr()?;
+        let (notifier, deliveries) = notify::Notifier::new();
         let shared = Arc::new(Shared {
             base_url: format!("http://{addr}"),
             download_url: format!("http://{download_addr}"),
@@ -210,8 +251,10 @@ impl Emulator {
             if_match: Mutex::new(Vec::new()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
             strict_collections: std::sync::atomic::AtomicBool::new(true),
+            notifier,
         });
         let (tx, rx) = watch::channel(());
+        tokio::spawn(notify::worker(shared.clone(), deliveries, rx.clone()));
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
         tokio::spawn(serve(downloads, shared.clone(), rx));
         Ok(Emulator {
