@@ -39,6 +39,8 @@ struct ReceiverState {
     fail_next: AtomicUsize,
     /// Answer every notification with 503.
     always_fail: std::sync::atomic::AtomicBool,
+    /// Never answer a notification (within the test's patience).
+    hang: std::sync::atomic::AtomicBool,
     attempts: AtomicUsize,
     tokens: std::sync::Mutex<Vec<String>>,
     tx: mpsc::UnboundedSender<(String, Value)>,
@@ -79,6 +81,9 @@ async fn hook(State(s): State<Arc<ReceiverState>>, uri: Uri, body: Bytes) -> Res
         };
     }
     s.attempts.fetch_add(1, Ordering::SeqCst);
+    if s.hang.load(Ordering::SeqCst) {
+        tokio::time::sleep(PATIENCE).await;
+    }
     if s.always_fail.load(Ordering::SeqCst)
         || s.fail_next
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -98,6 +103,7 @@ impl Receiver {
             handshake: std::sync::Mutex::new(Handshake::Echo),
             fail_next: AtomicUsize::new(0),
             always_fail: std::sync::atomic::AtomicBool::new(false),
+            hang: std::sync::atomic::AtomicBool::new(false),
             attempts: AtomicUsize::new(0),
             tokens: std::sync::Mutex::new(Vec::new()),
             tx,
@@ -136,6 +142,10 @@ impl Receiver {
 
     pub fn always_fail(&self) {
         self.state.always_fail.store(true, Ordering::SeqCst);
+    }
+
+    pub fn hang(&self) {
+        self.state.hang.store(true, Ordering::SeqCst);
     }
 
     /// Notification POSTs received (taken or refused), handshakes excluded.
