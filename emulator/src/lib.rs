@@ -41,6 +41,15 @@
 //! - **JSON `$batch`** (up to 20 requests, `dependsOn`, `$<id>` references to what an earlier
 //!   request created, 424 for failed dependencies, status faults per item, answers in reverse
 //!   order) and **delta** (`…/delta()` on any collection).
+//! - **Change notifications**: `POST /subscriptions` with Graph's rules (change types, loopback
+//!   notification URLs, lifetimes per resource, `clientState` length, the certificate for
+//!   `includeResourceData`) and the validation handshake before the `201` (a failed one is a `400`
+//!   naming why); `GET`, `PATCH` (renew) and `DELETE`. Every create, update and delete in the store
+//!   is delivered in the background to the matching subscriptions, redelivered on a schedule in
+//!   seconds ([`Emulator::set_redelivery_schedule`]); lifecycle events on request
+//!   ([`Emulator::send_lifecycle_event`], or `POST /emulator/subscriptions/{id}/lifecycle`); rich
+//!   notifications with encrypted content and `validationTokens` signed by a test key whose JWKS
+//!   it serves ([`Emulator::jwks_url`]). It calls only loopback hosts.
 //! - **A request log** for assertions: [`Emulator::requests`] (its `Debug` hides credentials),
 //!   the most recent requests within a bound ([`Emulator::set_log_capacity`]).
 //!
@@ -76,6 +85,9 @@
 //!   and at most [`DEFAULT_LOG_BODY_BUDGET`] (256 MiB) of their bodies; older ones are dropped
 //!   and counted ([`Emulator::set_log_capacity`], [`Emulator::set_log_body_budget`],
 //!   [`Emulator::dropped_requests`]).
+//! - **Callbacks to loopback only.** Change notifications go only to `127.0.0.0/8`, `::1` or
+//!   `localhost` (resolved by the emulator itself, never by a name server), without a proxy,
+//!   without following redirects, with a timeout and a cap on what is read back.
 //! - **Token off the command line.** The `graph-odata-emulator` program reads the bearer token
 //!   it requires from `--token-file PATH` or the environment variable
 //!   `GRAPH_ODATA_EMULATOR_TOKEN`; `--token T` works but warns, since the process list shows it
