@@ -431,3 +431,30 @@ async fn an_expired_subscription_is_gone_and_not_notified() {
     assert_eq!(send(Method::GET, &url, None).await.0, 404);
     assert_eq!(rx.attempts(), 0);
 }
+
+#[tokio::test]
+async fn a_resource_spelled_with_an_alternate_key_matches_the_stored_entity() {
+    let emu = todo_emulator().await;
+    let user = emu.insert(
+        "/users",
+        json!({"userPrincipalName": "alice@contoso.com", "displayName": "Alice"}),
+    );
+    let rx = Receiver::start().await;
+    let mut body = subscription("users/alice@contoso.com", &rx.hook_url());
+    body["changeType"] = json!("updated");
+    let (status, sub) = subscribe(&emu, &body).await;
+    assert_eq!(status, 201, "{sub}");
+    let (status, _) = send(
+        Method::PATCH,
+        &format!("{}/users/{user}", emu.v1_url()),
+        Some(&json!({"displayName": "Alice B."})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, n) = rx.next().await;
+    assert_eq!(n["value"][0]["resource"], format!("users/{user}"));
+    assert_eq!(
+        n["value"][0]["resourceData"]["@odata.type"],
+        "#microsoft.graph.user"
+    );
+}

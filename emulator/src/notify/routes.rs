@@ -14,6 +14,7 @@ use super::subscriptions::{self, now_nanos};
 use super::{LifecycleError, LifecycleEvent, rich};
 use crate::routes::Reply;
 use crate::service::Exchange;
+use crate::store::{Store, StorePath, Target};
 
 fn invalid(message: &str) -> Reply {
     Reply::error(StatusCode::BAD_REQUEST, "InvalidRequest", message)
@@ -91,10 +92,13 @@ async fn create(version: &str, exchange: &mut Exchange<'_>) -> Reply {
     };
     let notifier = &exchange.shared.notifier;
     let settings = notifier.settings();
-    let sub = match subscriptions::parse_new(body.as_ref(), now_nanos()) {
+    let mut sub = match subscriptions::parse_new(body.as_ref(), now_nanos()) {
         Ok(s) => s,
         Err(message) => return invalid(&message),
     };
+    // The resource as the store names it (a user by `userPrincipalName` becomes its id), so
+    // changes to it match whichever way the subscription spelled it.
+    sub.resource_path = canonical(&exchange.shared.lock_store(), sub.resource_path);
     let full = || {
         Reply::error(
             StatusCode::FORBIDDEN,
@@ -133,6 +137,24 @@ async fn create(version: &str, exchange: &mut Exchange<'_>) -> Reply {
         StatusCode::CREATED,
         with_context(answer, exchange, version, true),
     )
+}
+
+/// `path` with the store's canonical keys.
+fn canonical(store: &Store, path: Vec<String>) -> Vec<String> {
+    match store.resolve(&StorePath(path)) {
+        Target::Collection(c) | Target::Unknown(c) => c,
+        Target::Entity { mut collection, id } => {
+            collection.push(id);
+            collection
+        }
+        Target::Missing {
+            mut collection,
+            key,
+        } => {
+            collection.push(key);
+            collection
+        }
+    }
 }
 
 /// `/{version}/subscriptions/{id}`: `GET`, `PATCH` (renew), `DELETE`.

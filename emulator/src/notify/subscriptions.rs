@@ -31,8 +31,8 @@ pub(crate) struct Subscription {
     pub(crate) expiration_text: String,
     /// The encryption certificate and its id, when the subscription asks for resource data.
     pub(crate) rich: Option<Recipient>,
-    /// The properties as the client sent them (answered by GET), without the secrets' values
-    /// changed.
+    /// The properties as the client sent them, with Graph's defaults for those it left out
+    /// (what GET answers).
     pub(crate) body: Map<String, Value>,
 }
 
@@ -331,6 +331,77 @@ mod tests {
             4320
         );
         assert_eq!(max_lifetime_minutes(&segs("me/todo/lists/L1/tasks")), 4230);
+    }
+
+    #[test]
+    fn only_live_subscriptions_with_the_change_type_and_resource_match() {
+        let now = now_nanos();
+        let sub = |id: &str, resource: &str, kinds: Vec<ChangeKind>, expires: i128| Subscription {
+            id: id.to_owned(),
+            resource_path: segs(resource),
+            resource: resource.to_owned(),
+            change_types: kinds,
+            change_type: String::new(),
+            notification_url: handshake::check_url("n", "http://127.0.0.1:1/").unwrap(),
+            lifecycle_url: None,
+            client_state: None,
+            expires,
+            expiration_text: String::new(),
+            rich: None,
+            body: Map::new(),
+        };
+        let mut table = Table::default();
+        let hour = 3_600_000_000_000;
+        table.insert(sub("live", "users", vec![ChangeKind::Updated], now + hour));
+        table.insert(sub("expired", "users", vec![ChangeKind::Updated], now - 1));
+        table.insert(sub(
+            "deletes",
+            "users",
+            vec![ChangeKind::Deleted],
+            now + hour,
+        ));
+        table.insert(sub(
+            "entity",
+            "users/u1",
+            vec![ChangeKind::Updated],
+            now + hour,
+        ));
+        table.insert(sub(
+            "other",
+            "groups",
+            vec![ChangeKind::Updated],
+            now + hour,
+        ));
+        let path = segs("users/u1");
+        let mut ids: Vec<_> = table
+            .matching(&path, ChangeKind::Updated, now)
+            .map(|s| s.id.as_str())
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["entity", "live"]);
+        assert_eq!(table.prune(now), 4);
+        assert!(format!("{:?}", table.get("live", now)).contains("live"));
+    }
+
+    #[test]
+    fn debug_hides_the_client_state() {
+        let mut s = parse_new(
+            Some(&json!({
+                "changeType": "created",
+                "notificationUrl": "http://127.0.0.1:1/hook",
+                "resource": "me/messages",
+                "expirationDateTime": DateTimeOffset::from_unix_nanos(now_nanos() + 60_000_000_000).as_str(),
+                "clientState": "hush-hush",
+            })),
+            now_nanos(),
+        )
+        .unwrap();
+        s.id = "s1".into();
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("hush-hush") && shown.contains("redacted"),
+            "{shown}"
+        );
     }
 
     #[test]
