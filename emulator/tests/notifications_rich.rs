@@ -222,3 +222,84 @@ async fn bad_certificates_are_refused_with_the_reason() {
     );
     assert!(rx.tokens().is_empty());
 }
+
+/// Runs `openssl args…` with `input` on stdin; `None` when openssl is not installed (outside CI).
+fn openssl(args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let child = std::process::Command::new("openssl")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(_) if std::env::var_os("CI").is_none() => return None,
+        Err(e) => panic!("CI needs the openssl program: {e}"),
+    };
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(out.stdout)
+}
+
+/// An independent check of the scheme: openssl unwraps the key (RSA-OAEP, SHA-1) and decrypts
+/// the data (AES-256-CBC, IV = the key's first 16 bytes).
+#[tokio::test]
+async fn openssl_decrypts_the_content_too() {
+    let emu = emulator_with_list().await;
+    let rx = Receiver::start().await;
+    subscribe(&emu, &rich_subscription(&rx.hook_url())).await;
+    emu.insert(&format!("/{TASKS}"), json!({"title": "checked by openssl"}));
+    let (_, n) = rx.next().await;
+    let content = &n["value"][0]["encryptedContent"];
+    let dir = std::env::temp_dir().join(format!("graph-odata-notify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("key.pem");
+    std::fs::write(&key_file, KEY).unwrap();
+    let wrapped = STANDARD
+        .decode(content["dataKey"].as_str().unwrap())
+        .unwrap();
+    let unwrapped = openssl(
+        &[
+            "pkeyutl",
+            "-decrypt",
+            "-inkey",
+            key_file.to_str().unwrap(),
+            "-pkeyopt",
+            "rsa_padding_mode:oaep",
+            "-pkeyopt",
+            "rsa_oaep_md:sha1",
+            "-pkeyopt",
+            "rsa_mgf1_md:sha1",
+        ],
+        &wrapped,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let Some(key) = unwrapped else {
+        eprintln!("openssl is not installed: the independent check is skipped outside CI");
+        return;
+    };
+    assert_eq!(key.len(), 32);
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let data = STANDARD.decode(content["data"].as_str().unwrap()).unwrap();
+    let plain = openssl(
+        &[
+            "enc",
+            "-d",
+            "-aes-256-cbc",
+            "-K",
+            &hex(&key),
+            "-iv",
+            &hex(&key[..16]),
+        ],
+        &data,
+    )
+    .unwrap();
+    let entity: Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(entity["title"], "checked by openssl");
+}
