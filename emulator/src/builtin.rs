@@ -6,20 +6,26 @@
 //! 1. a pending [`Fault`](crate::Fault) that matches it;
 //! 2. `/upload/{id}` (any method): an upload session's pre-authenticated URL;
 //! 3. `/download/{id}` (any method): a pre-authenticated download URL;
-//! 4. the bearer check ([`Emulator::require_bearer`](crate::Emulator::require_bearer)): 401 without
+//! 4. `GET /common/discovery/v2.0/keys`: the JWKS of the key that signs `validationTokens`, and
+//!    `POST /emulator/subscriptions/{id}/lifecycle`: the admin API for lifecycle events (both
+//!    need no token: the JWKS is public, the admin API is the test's own);
+//! 5. the bearer check ([`Emulator::require_bearer`](crate::Emulator::require_bearer)): 401 without
 //!    the token;
-//! 5. `GET …/items/{id}/content` of an item with content: 302 to its download URL;
-//! 6. `POST /v1.0/$batch` and `POST /beta/$batch`;
-//! 7. `POST …/createUploadSession`;
-//! 8. the user's routes ([`Emulator::route`](crate::Emulator::route)), newest first;
-//! 9. the Graph routes;
-//! 10. `GET …/$count`;
-//! 11. the generic store.
+//! 6. `GET …/items/{id}/content` of an item with content: 302 to its download URL;
+//! 7. `POST /v1.0/$batch` and `POST /beta/$batch`;
+//! 8. `POST …/createUploadSession`;
+//! 9. `/{version}/subscriptions`, `/{version}/subscriptions/{id}` and
+//!    `POST /{version}/subscriptions/{id}/reauthorize` (see [`crate::notify`]);
+//! 10. the user's routes ([`Emulator::route`](crate::Emulator::route)), newest first;
+//! 11. the Graph routes, among them `/subscriptions` inside a `$batch` (refused: the handshake
+//!     needs the whole exchange);
+//! 12. `GET …/$count`;
+//! 13. the generic store.
 //!
-//! Rows 2 to 7 see the whole HTTP exchange and their patterns start at the origin
-//! ([`Handler::Endpoint`]); rows 8 to 10 run on a [`Call`] with the store locked and their
+//! Rows 2 to 9 see the whole HTTP exchange and their patterns start at the origin
+//! ([`Handler::Endpoint`]); rows 10 to 12 run on a [`Call`] with the store locked and their
 //! patterns start below the version (`/v1.0`, `/beta`). The requests inside a `$batch` meet rows
-//! 8 to 11 only.
+//! 10 to 13 only.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,15 +45,30 @@ pub(crate) enum Endpoint {
     Content,
     Batch,
     CreateUploadSession,
+    Keys,
+    Lifecycle,
+    Subscriptions,
+    Subscription,
+    Reauthorize,
 }
 
-/// The whole route table as the emulator starts: the endpoints (rows 2 to 7), the Graph routes
+/// The whole route table as the emulator starts: the endpoints (rows 2 to 9), the Graph routes
 /// and `$count`. [`Emulator::route`](crate::Emulator::route) inserts the user's routes after the
 /// endpoints ([`user_routes_at`]).
 pub(crate) fn table() -> Vec<Route> {
-    let endpoints: [(Option<Method>, &str, Endpoint); 6] = [
+    let endpoints: [(Option<Method>, &str, Endpoint); 11] = [
         (None, "/upload/{id}", Endpoint::Upload),
         (None, "/download/{id}", Endpoint::Download),
+        (
+            Some(Method::GET),
+            "/common/discovery/v2.0/keys",
+            Endpoint::Keys,
+        ),
+        (
+            Some(Method::POST),
+            "/emulator/subscriptions/{id}/lifecycle",
+            Endpoint::Lifecycle,
+        ),
         (None, "/**", Endpoint::Bearer),
         (
             Some(Method::GET),
@@ -60,8 +81,28 @@ pub(crate) fn table() -> Vec<Route> {
             "/**/createUploadSession",
             Endpoint::CreateUploadSession,
         ),
+        (None, "/{version}/subscriptions", Endpoint::Subscriptions),
+        (
+            None,
+            "/{version}/subscriptions/{id}",
+            Endpoint::Subscription,
+        ),
+        (
+            Some(Method::POST),
+            "/{version}/subscriptions/{id}/reauthorize",
+            Endpoint::Reauthorize,
+        ),
     ];
     let mut calls = crate::graph::routes();
+    calls.push((Method::POST, "/subscriptions", subscriptions_in_batch));
+    calls.push((Method::PATCH, "/subscriptions/{id}", subscriptions_in_batch));
+    calls.push((
+        Method::DELETE,
+        "/subscriptions/{id}",
+        subscriptions_in_batch,
+    ));
+    calls.push((Method::GET, "/subscriptions", subscriptions_in_batch));
+    calls.push((Method::GET, "/subscriptions/{id}", subscriptions_in_batch));
     calls.push((Method::GET, "/**/$count", count));
     let endpoints = endpoints
         .into_iter()
@@ -84,14 +125,37 @@ pub(crate) fn user_routes_at(table: &[Route]) -> usize {
 }
 
 /// Answers `exchange` as `endpoint`, or `None` to hand it to the next row.
-pub(crate) fn answer(
+pub(crate) async fn answer(
     endpoint: Endpoint,
     params: &HashMap<String, String>,
     exchange: &mut Exchange<'_>,
 ) -> Option<Response> {
     let param = |name: &str| params.get(name).map_or("", String::as_str);
     let shared = exchange.shared;
+    let graph_version = matches!(param("version"), "v1.0" | "beta");
     match endpoint {
+        Endpoint::Keys => Some(exchange.finish(crate::notify::routes::keys(), false)),
+        Endpoint::Lifecycle => {
+            let reply = crate::notify::routes::lifecycle(param("id"), exchange);
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::Subscriptions | Endpoint::Subscription | Endpoint::Reauthorize
+            if !graph_version =>
+        {
+            None
+        }
+        Endpoint::Subscriptions => {
+            let reply = crate::notify::routes::collection(param("version"), exchange).await;
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::Subscription => {
+            let reply = crate::notify::routes::one(param("version"), param("id"), exchange);
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::Reauthorize => {
+            let reply = crate::notify::routes::reauthorize(param("id"), exchange);
+            Some(exchange.finish(reply, false))
+        }
         Endpoint::Upload => {
             let reply = {
                 let mut uploads = shared.lock_uploads();
@@ -204,6 +268,14 @@ fn bearer(exchange: &Exchange<'_>) -> Option<Reply> {
             "WWW-Authenticate",
             "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
         ),
+    )
+}
+
+/// `/subscriptions` inside a `$batch`: refused, since the validation handshake needs the whole
+/// exchange (Graph's own `$batch` takes them; send them on their own here).
+fn subscriptions_in_batch(_: &mut Call<'_>) -> Reply {
+    Reply::bad_request(
+        "The emulator handles /subscriptions only outside $batch (the validation handshake needs its own request).",
     )
 }
 

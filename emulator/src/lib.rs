@@ -41,6 +41,15 @@
 //! - **JSON `$batch`** (up to 20 requests, `dependsOn`, `$<id>` references to what an earlier
 //!   request created, 424 for failed dependencies, status faults per item, answers in reverse
 //!   order) and **delta** (`…/delta()` on any collection).
+//! - **Change notifications**: `POST /subscriptions` with Graph's rules (change types, loopback
+//!   notification URLs, lifetimes per resource, `clientState` length, the certificate for
+//!   `includeResourceData`) and the validation handshake before the `201` (a failed one is a `400`
+//!   naming why); `GET`, `PATCH` (renew) and `DELETE`. Every create, update and delete in the store
+//!   is delivered in the background to the matching subscriptions, redelivered on a schedule in
+//!   seconds ([`Emulator::set_redelivery_schedule`]); lifecycle events on request
+//!   ([`Emulator::send_lifecycle_event`], or `POST /emulator/subscriptions/{id}/lifecycle`); rich
+//!   notifications with encrypted content and `validationTokens` signed by a test key whose JWKS
+//!   it serves ([`Emulator::jwks_url`]). It calls only loopback hosts.
 //! - **A request log** for assertions: [`Emulator::requests`] (its `Debug` hides credentials),
 //!   the most recent requests within a bound ([`Emulator::set_log_capacity`]).
 //!
@@ -76,6 +85,9 @@
 //!   and at most [`DEFAULT_LOG_BODY_BUDGET`] (256 MiB) of their bodies; older ones are dropped
 //!   and counted ([`Emulator::set_log_capacity`], [`Emulator::set_log_body_budget`],
 //!   [`Emulator::dropped_requests`]).
+//! - **Callbacks to loopback only.** Change notifications go only to `127.0.0.0/8`, `::1` or
+//!   `localhost` (resolved by the emulator itself, never by a name server), without a proxy,
+//!   without following redirects, with a timeout and a cap on what is read back.
 //! - **Token off the command line.** The `graph-odata-emulator` program reads the bearer token
 //!   it requires from `--token-file PATH` or the environment variable
 //!   `GRAPH_ODATA_EMULATOR_TOKEN`; `--token T` works but warns, since the process list shows it
@@ -88,6 +100,7 @@ mod faults;
 mod filter;
 mod graph;
 mod log;
+mod notify;
 mod routes;
 mod service;
 mod store;
@@ -107,6 +120,11 @@ use tokio::sync::{Notify, watch};
 pub use download::pattern_byte;
 pub use faults::Fault;
 pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
+pub use notify::{
+    CHANGE_TRACKING_APP_ID, DEFAULT_APP_ID, DEFAULT_CALLBACK_TIMEOUT, DEFAULT_MAX_SUBSCRIPTIONS,
+    DEFAULT_REDELIVERY_SCHEDULE, DEFAULT_TENANT_ID, DELIVERY_QUEUE_CAPACITY, DeliveryStats,
+    LifecycleError, LifecycleEvent, SIGNING_KEY_ID,
+};
 pub use routes::{Call, Reply};
 pub use store::{Store, StorePath};
 
@@ -139,6 +157,37 @@ pub(crate) struct Shared {
     if_match: Mutex<Vec<String>>,
     relative_links: std::sync::atomic::AtomicBool,
     strict_collections: std::sync::atomic::AtomicBool,
+    pub(crate) notifier: notify::Notifier,
+}
+
+/// The store, locked. When it is released, the changes made meanwhile (whatever route made
+/// them) go to the change notifications: the one place where store changes meet subscriptions.
+pub(crate) struct StoreGuard<'a> {
+    store: MutexGuard<'a, Store>,
+    notifier: &'a notify::Notifier,
+}
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        if self.store.journal.is_empty() {
+            return;
+        }
+        let changes = std::mem::take(&mut self.store.journal);
+        self.notifier.on_changes(&self.store, changes);
+    }
 }
 
 /// Locks a mutex, recovering the data if a route handler panicked while holding it.
@@ -147,8 +196,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn lock_store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
+    pub(crate) fn lock_store(&self) -> StoreGuard<'_> {
+        StoreGuard {
+            store: lock(&self.store),
+            notifier: &self.notifier,
+        }
     }
     pub(crate) fn lock_log(&self) -> MutexGuard<'_, log::RequestLog> {
         lock(&self.log)
@@ -196,6 +248,7 @@ impl Emulator {
         // follows the redirect must drop its token.
         let downloads = TcpListener::bind(("127.0.0.1", 0)).await?;
         let download_addr = downloads.local_addr()?;
+        let (notifier, deliveries) = notify::Notifier::new();
         let shared = Arc::new(Shared {
             base_url: format!("http://{addr}"),
             download_url: format!("http://{download_addr}"),
@@ -210,8 +263,10 @@ impl Emulator {
             if_match: Mutex::new(Vec::new()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
             strict_collections: std::sync::atomic::AtomicBool::new(true),
+            notifier,
         });
         let (tx, rx) = watch::channel(());
+        tokio::spawn(notify::worker(shared.clone(), deliveries, rx.clone()));
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
         tokio::spawn(serve(downloads, shared.clone(), rx));
         Ok(Emulator {

@@ -122,6 +122,25 @@ pub struct Store {
     collections: HashMap<Vec<String>, Collection>,
     /// Bumped by every change; delta tokens are versions.
     version: u64,
+    /// The changes since the store was last unlocked, for change notifications (drained by
+    /// [`StoreGuard`](crate::StoreGuard) when the lock is released).
+    pub(crate) journal: Vec<Change>,
+}
+
+/// What happened to an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChangeKind {
+    Created,
+    Updated,
+    Deleted,
+}
+
+/// One change to the store: the entity's collection (canonical segments) and id.
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    pub(crate) kind: ChangeKind,
+    pub(crate) collection: Vec<String>,
+    pub(crate) id: String,
 }
 
 /// What changed in a collection since a version (a delta query's answer).
@@ -222,6 +241,7 @@ impl Store {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             Some(_) => return Err("the property `id` must be a non-empty string".into()),
         };
+        let collection_key = collection.clone();
         let coll = self.collections.entry(collection).or_default();
         if coll.index.contains_key(&id) {
             return Err(format!("an item with id `{id}` already exists"));
@@ -232,6 +252,7 @@ impl Store {
         coll.index.insert(id.clone(), coll.items.len());
         coll.items.push((id.clone(), value.clone()));
         coll.changed.insert(id.clone(), self.version);
+        self.record(ChangeKind::Created, &collection_key, &id);
         Ok((id, value))
     }
 
@@ -255,6 +276,12 @@ impl Store {
         let i = *coll.index.get(id)?;
         self.version += 1;
         coll.changed.insert(id.to_owned(), self.version);
+        self.journal.push(Change {
+            kind: ChangeKind::Updated,
+            collection: collection.to_vec(),
+            id: id.to_owned(),
+        });
+        let coll = self.collections.get_mut(collection)?;
         Some(&mut coll.items[i].1)
     }
 
@@ -300,6 +327,14 @@ impl Store {
         }
     }
 
+    fn record(&mut self, kind: ChangeKind, collection: &[String], id: &str) {
+        self.journal.push(Change {
+            kind,
+            collection: collection.to_vec(),
+            id: id.to_owned(),
+        });
+    }
+
     /// Merges `patch` into an entity: members overwrite, `null` sets the property to null.
     pub(crate) fn merge(
         &mut self,
@@ -329,6 +364,7 @@ impl Store {
         self.version += 1;
         coll.changed.remove(id);
         coll.removed.push((id.to_owned(), self.version));
+        self.record(ChangeKind::Deleted, collection, id);
         let mut prefix = collection.to_vec();
         prefix.push(id.to_owned());
         self.collections

@@ -1,6 +1,7 @@
 //! Which handler answers when several could: faults, the pre-authenticated upload and download
-//! URLs, the bearer check, the `/content` redirect, `$batch`, `createUploadSession`, user routes,
-//! Graph routes, `$count`, then the store.
+//! URLs, the JWKS and the lifecycle admin route, the bearer check, the `/content` redirect,
+//! `$batch`, `createUploadSession`, `/subscriptions`, user routes, Graph routes, `$count`, then
+//! the store.
 
 use graph_odata_emulator::{Emulator, Fault, Reply};
 use http::{Method, StatusCode};
@@ -241,4 +242,76 @@ async fn batch_items_reach_user_routes_and_count_but_not_the_http_endpoints() {
     assert_eq!(by_id("2")["body"]["answer"], "mine");
     assert_eq!(by_id("3")["status"], 404, "{}", by_id("3"));
     assert_eq!(by_id("4")["status"], 404, "{}", by_id("4"));
+}
+
+#[tokio::test]
+async fn subscriptions_come_before_user_routes() {
+    let emu = emulator().await;
+    mine(&emu, Method::POST, "/subscriptions");
+    mine(&emu, Method::GET, "/subscriptions/{id}");
+    let r = http()
+        .post(format!("{}/subscriptions", emu.v1_url()))
+        .json(&json!({"changeType": "created"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let b = body(r).await;
+    assert_eq!(b["error"]["code"], "InvalidRequest", "{b}");
+    let r = get(format!("{}/subscriptions/nope", emu.beta_url())).await;
+    assert_eq!(
+        r.status(),
+        404,
+        "the subscriptions endpoint answers, not the user route"
+    );
+}
+
+#[tokio::test]
+async fn the_jwks_and_the_lifecycle_admin_route_need_no_token_and_subscriptions_do() {
+    let emu = emulator().await;
+    emu.require_bearer(Some("t0k"));
+    let r = get(emu.jwks_url()).await;
+    assert_eq!(r.status(), 200);
+    assert!(body(r).await["keys"][0]["n"].is_string());
+    let r = http()
+        .post(format!(
+            "{}/emulator/subscriptions/nope/lifecycle",
+            emu.base_url()
+        ))
+        .json(&json!({"event": "missed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "the admin route answers without a token");
+    let r = get(format!("{}/subscriptions", emu.v1_url())).await;
+    assert_eq!(r.status(), 401, "/subscriptions needs the token");
+    let r = http()
+        .get(format!("{}/subscriptions", emu.v1_url()))
+        .bearer_auth("t0k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn subscriptions_inside_batch_are_refused_not_stored() {
+    let emu = emulator().await;
+    let r = http()
+        .post(format!("{}/$batch", emu.v1_url()))
+        .json(&json!({"requests": [
+            {"id": "1", "method": "POST", "url": "/subscriptions", "body": {"changeType": "created"}},
+            {"id": "2", "method": "GET", "url": "/subscriptions"},
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let b = body(r).await;
+    for item in b["responses"].as_array().unwrap() {
+        assert_eq!(item["status"], 400, "{item}");
+        let message = item["body"]["error"]["message"].as_str().unwrap();
+        assert!(message.contains("outside $batch"), "{message}");
+    }
+    assert!(emu.subscriptions().is_empty());
 }

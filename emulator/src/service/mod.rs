@@ -135,7 +135,7 @@ pub(crate) async fn handle(
         })
         .collect();
     for (endpoint, params) in endpoints {
-        if let Some(response) = crate::builtin::answer(endpoint, &params, &mut exchange) {
+        if let Some(response) = crate::builtin::answer(endpoint, &params, &mut exchange).await {
             return Ok(response);
         }
     }
