@@ -54,6 +54,8 @@ pub use graph_odata_macros::{
 };
 pub use graph_odata_runtime::*;
 
+pub mod permissions;
+
 /// The names most programs need: `use graph_odata::prelude::*;`.
 pub mod prelude {
     pub use graph_odata_macros::{
@@ -75,6 +77,7 @@ pub mod prelude {
 /// Paths used by code the macros generate. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::permissions;
     pub use core::convert::Into;
     pub use core::default::Default;
     pub use core::marker::PhantomData;

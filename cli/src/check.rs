@@ -83,13 +83,32 @@ pub fn check_file(md: &Metadata, file: &str, text: &str, report: &mut Report) {
 }
 
 fn visit_items(md: &Metadata, file: &str, items: &[syn::Item], report: &mut Report) {
+    for_each_declaration(items, &mut |name, ident, tokens| {
+        check_declaration(
+            md,
+            file,
+            name,
+            &ident.to_string(),
+            ident.span(),
+            tokens,
+            report,
+        );
+    });
+}
+
+/// Calls `f` with the macro name, the item's name and the attribute's arguments of every
+/// graph-odata attribute on a struct or enum, in inline modules too.
+pub(crate) fn for_each_declaration(
+    items: &[syn::Item],
+    f: &mut dyn FnMut(&str, &syn::Ident, TokenStream),
+) {
     for item in items {
         let (attrs, ident) = match item {
             syn::Item::Struct(s) => (&s.attrs, &s.ident),
             syn::Item::Enum(e) => (&e.attrs, &e.ident),
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    visit_items(md, file, inner, report);
+                    for_each_declaration(inner, f);
                 }
                 continue;
             }
@@ -106,34 +125,28 @@ fn visit_items(md: &Metadata, file: &str, items: &[syn::Item], report: &mut Repo
                 syn::Meta::List(list) => list.tokens.clone(),
                 _ => TokenStream::new(),
             };
-            check_declaration(
-                md,
-                file,
-                &name,
-                &ident.to_string(),
-                ident.span(),
-                tokens,
-                report,
-            );
+            f(&name, ident, tokens);
         }
     }
 }
 
 /// A string literal of the attribute, with where it is.
-struct Lit {
-    value: String,
-    span: Span,
+pub(crate) struct Lit {
+    pub(crate) value: String,
+    pub(crate) span: Span,
 }
 
 /// The parts of an attribute's arguments the check needs.
 #[derive(Default)]
-struct Parsed {
+pub(crate) struct Parsed {
     /// The first argument when it is a string: the qualified name.
     first: Option<Lit>,
     namespace: Option<String>,
     /// Why the declaration cannot be checked against this schema.
     skip: Option<&'static str>,
-    endpoints: Vec<Lit>,
+    /// `metadata = "…"`: another service's schema.
+    pub(crate) own_metadata: bool,
+    pub(crate) endpoints: Vec<Lit>,
 }
 
 fn check_declaration(
@@ -197,7 +210,7 @@ fn check_declaration(
     }
 }
 
-fn parse_args(tokens: TokenStream) -> Parsed {
+pub(crate) fn parse_args(tokens: TokenStream) -> Parsed {
     let mut parsed = Parsed::default();
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     if let Some(TokenTree::Literal(l)) = trees.first()
@@ -221,7 +234,10 @@ fn parse_args(tokens: TokenStream) -> Parsed {
             };
             match (key.as_str(), value.as_deref()) {
                 ("namespace", Some(ns)) => parsed.namespace = Some(ns.to_owned()),
-                ("metadata", Some(_)) => parsed.skip = Some("names its own metadata file"),
+                ("metadata", Some(_)) => {
+                    parsed.own_metadata = true;
+                    parsed.skip = Some("names its own metadata file");
+                }
                 ("version", Some("beta")) => parsed.skip = Some("targets beta"),
                 // `unchecked = "beta"` leaves out only the beta parts, which are skipped anyway.
                 ("unchecked", Some("beta")) => {}

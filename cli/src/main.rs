@@ -1,9 +1,10 @@
 //! `graph-odata-cli`: generates graph-odata declarations from an OData CSDL (`$metadata`) document,
-//! and checks the declarations in Rust files against one.
+//! checks the declarations in Rust files against one, and lists the Graph permissions they need.
 //!
 //! ```text
 //! graph-odata-cli generate --metadata v1.0.csdl.xml --actions microsoft.graph.linkedResource
 //! graph-odata-cli check --metadata v1.0.csdl.xml src/models.rs
+//! graph-odata-cli permissions --compare app.json src/
 //! ```
 
 use std::path::PathBuf;
@@ -14,6 +15,8 @@ use graph_odata_metadata::Metadata;
 use graph_odata_metadata::generate::{Options, generate_report};
 
 mod check;
+mod permissions;
+mod permissions_index;
 
 const EXAMPLES: &str = "Examples:
   # Declarations for To Do's linked resources and connected organizations, with bound actions
@@ -22,6 +25,9 @@ const EXAMPLES: &str = "Examples:
 
   # Check every endpoint line and type name in these files against the same schema
   graph-odata-cli check --metadata v1.0.csdl.xml src/graph_types.rs src/models.rs
+
+  # The Graph permissions those declarations need, against an app registration's manifest
+  graph-odata-cli permissions --compare app.json src/
 
 Without --metadata, Graph v1.0 built in is used; a newer schema: save
 https://graph.microsoft.com/v1.0/$metadata (or /beta/$metadata) to a file.";
@@ -56,12 +62,34 @@ enum Command {
         after_help = "Example:\n  graph-odata-cli index --metadata v1.0.csdl.xml --document 'microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadata.xml' \\\n      --commit f54f11b60956ea7b185ca0447b2b80805836ec7b --date 2026-08-04 --out metadata/builtin/graph-v1.0.idx"
     )]
     Index(IndexArgs),
+    /// Write the compact permissions index of Microsoft's permissions reference (permissions.json),
+    /// recording where it came from; with --check, compare with an index already written instead
+    /// (exit 1 when they differ). This is how graph-odata-metadata's built-in permissions index is
+    /// made and kept honest.
+    #[command(
+        name = "permissions-index",
+        after_help = "Example:\n  graph-odata-cli permissions-index --reference ../shared/graph/permissions.json \\\n      --document 'microsoftgraph/microsoft-graph-devx-content permissions/new/permissions.json' \\\n      --commit 6cbd6bbd665a877560fdefbad74f3bdb5b57af88 --date 2026-08-07 --out metadata/builtin/graph-permissions.idx"
+    )]
+    PermissionsIndex(PermissionsIndexArgs),
+    /// The Graph permissions the declarations in Rust FILEs or crate DIRectories need: the least
+    /// privileged set per scheme, with admin-consent flags, and which declaration needs which.
+    /// With --compare, exits with 1 when the app registration lacks one.
+    #[command(after_help = permissions::EXAMPLES)]
+    Permissions(permissions::PermissionsArgs),
 }
 
 #[derive(Debug, Args)]
-struct IndexArgs {
+struct PermissionsIndexArgs {
+    /// Microsoft's permissions reference (permissions.json)
+    #[arg(long, value_name = "FILE", env = "GRAPH_ODATA_PERMISSIONS")]
+    reference: PathBuf,
     #[command(flatten)]
-    schema: Schema,
+    origin: Origin,
+}
+
+/// Where a source document came from, recorded in the index made from it.
+#[derive(Debug, Args)]
+struct Origin {
     /// What the document is (repository and file)
     #[arg(long)]
     document: String,
@@ -77,6 +105,14 @@ struct IndexArgs {
     /// Compare with the index at --out instead of writing it
     #[arg(long)]
     check: bool,
+}
+
+#[derive(Debug, Args)]
+struct IndexArgs {
+    #[command(flatten)]
+    schema: Schema,
+    #[command(flatten)]
+    origin: Origin,
 }
 
 #[derive(Debug, Args)]
@@ -137,67 +173,112 @@ fn read_document(path: &std::path::Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn index(args: &IndexArgs) -> Result<bool, String> {
+/// The bytes of `path` (a regular file of at most 256 MiB) as text, with their SHA-256 in hex.
+fn read_with_digest(path: &std::path::Path) -> Result<(String, String), String> {
     use sha2::Digest;
+    let text = read_document(path)?;
+    let sha256: String = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((text, sha256))
+}
+
+impl Origin {
+    fn source(&self, sha256: String) -> Result<graph_odata_metadata::Source, String> {
+        if self.date.len() != 10 || self.date.chars().filter(|c| *c == '-').count() != 2 {
+            return Err(format!("--date `{}` is not YYYY-MM-DD", self.date));
+        }
+        Ok(graph_odata_metadata::Source {
+            document: self.document.clone(),
+            commit: self.commit.clone(),
+            date: self.date.clone(),
+            sha256,
+        })
+    }
+
+    /// Writes `index` to --out, or with --check compares it with what is there.
+    fn write_or_check(&self, index: &str, from: &std::path::Path) -> Result<bool, String> {
+        if self.check {
+            let existing = std::fs::read_to_string(&self.out)
+                .map_err(|e| format!("cannot read {}: {e}", self.out.display()))?;
+            if existing == index {
+                println!(
+                    "{} is up to date ({} bytes)",
+                    self.out.display(),
+                    index.len()
+                );
+                return Ok(true);
+            }
+            eprintln!(
+                "{} differs from the index of {}: regenerate it without --check",
+                self.out.display(),
+                from.display()
+            );
+            return Ok(false);
+        }
+        std::fs::write(&self.out, index)
+            .map_err(|e| format!("cannot write {}: {e}", self.out.display()))?;
+        Ok(true)
+    }
+}
+
+fn index(args: &IndexArgs) -> Result<bool, String> {
     let path = args
         .schema
         .metadata
         .as_ref()
         .ok_or("index needs the document: --metadata FILE")?;
-    let bytes = read_document(path)?.into_bytes();
-    let sha256: String = sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", path.display()))?;
-    if args.date.len() != 10 || args.date.chars().filter(|c| *c == '-').count() != 2 {
-        return Err(format!("--date `{}` is not YYYY-MM-DD", args.date));
-    }
+    let (text, sha256) = read_with_digest(path)?;
     let md = Metadata::parse(&text)
         .map_err(|e| format!("{}: {e}", path.display()))?
-        .with_source(graph_odata_metadata::Source {
-            document: args.document.clone(),
-            commit: args.commit.clone(),
-            date: args.date.clone(),
-            sha256,
-        });
+        .with_source(args.origin.source(sha256)?);
     let index = md.to_index();
-    if args.check {
-        let existing = std::fs::read_to_string(&args.out)
-            .map_err(|e| format!("cannot read {}: {e}", args.out.display()))?;
-        if existing == index {
-            println!(
-                "{} is up to date ({} bytes)",
-                args.out.display(),
-                index.len()
-            );
-            return Ok(true);
-        }
-        eprintln!(
-            "{} differs from the index of {}: regenerate it without --check",
-            args.out.display(),
-            path.display()
-        );
+    let checking = args.origin.check;
+    if !args.origin.write_or_check(&index, path)? {
         return Ok(false);
     }
-    std::fs::write(&args.out, &index)
-        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
-    let totals = md.totals();
-    println!(
-        "wrote {} ({} bytes): {} types, {} entity sets, {} singletons, {} operations",
-        args.out.display(),
-        index.len(),
-        totals.types,
-        totals.entity_sets,
-        totals.singletons,
-        totals.operations
-    );
+    if !checking {
+        let totals = md.totals();
+        println!(
+            "wrote {} ({} bytes): {} types, {} entity sets, {} singletons, {} operations",
+            args.origin.out.display(),
+            index.len(),
+            totals.types,
+            totals.entity_sets,
+            totals.singletons,
+            totals.operations
+        );
+    }
+    Ok(true)
+}
+
+fn permissions_index(args: &PermissionsIndexArgs) -> Result<bool, String> {
+    let (text, sha256) = read_with_digest(&args.reference)?;
+    let index = permissions_index::index_text(&text, &args.origin.source(sha256)?)
+        .map_err(|e| format!("{}: {e}", args.reference.display()))?;
+    if !args.origin.write_or_check(&index, &args.reference)? {
+        return Ok(false);
+    }
+    if !args.origin.check {
+        let read = graph_odata_metadata::permissions::Permissions::parse(&index)
+            .map_err(|e| e.to_string())?;
+        println!(
+            "wrote {} ({} bytes): {} permissions, {} templates",
+            args.origin.out.display(),
+            index.len(),
+            read.permissions().len(),
+            read.templates()
+        );
+    }
     Ok(true)
 }
 
 fn run(cli: Cli) -> Result<bool, String> {
     match cli.command {
         Command::Index(args) => index(&args),
+        Command::PermissionsIndex(args) => permissions_index(&args),
+        Command::Permissions(args) => permissions::run(&args),
         Command::Generate(args) => {
             let md = load(&args.schema)?;
             let options = Options {

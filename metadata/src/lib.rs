@@ -32,7 +32,8 @@
 //!
 //! The crate is also the compile-time core shared by the macros, `graph-odata-cli` and the
 //! generator: the HTTP-line grammar ([`line`](mod@line)), the case rules and suggestions
-//! ([`names`]) and the Edm primitive table ([`edm`]).
+//! ([`names`]) and the Edm primitive table ([`edm`]); and which Graph permissions grant a call
+//! ([`permissions`]).
 
 mod error;
 pub use error::{Error, ErrorKind};
@@ -51,6 +52,7 @@ pub use model::{
     TypeDef, TypeRef,
 };
 pub mod names;
+pub mod permissions;
 mod resolve;
 
 /// The README's examples, compiled as doc tests.

@@ -111,11 +111,14 @@ pub(crate) fn entity(m: &StructModel) -> TokenStream {
     let ident = &m.ident;
     let vis = &m.vis;
     let patch = m.patch_body();
+    let index = super::permissions::index_for(m.name.metadata.is_some());
+    let permissions = super::permissions::consts(index, vis, &m.endpoints);
     let methods = m.endpoints.iter().map(|e| {
         let name = &e.name;
         let (chain, params) = path_chain(e, false);
         let method = method_tokens(e);
         let doc = doc_line(e);
+        let needs = super::permissions::doc(index, e).map(|d| quote!(#[doc = ""] #[doc = #d]));
         let build = quote!(__p::path::PathBuilder::new() #chain);
         let (extra_param, ret, finish) = match e.kind {
             EndpointKind::Create => (
@@ -151,6 +154,7 @@ pub(crate) fn entity(m: &StructModel) -> TokenStream {
         };
         quote! {
             #[doc = #doc]
+            #needs
                         #vis fn #name(#(#params),* #sep #extra_param) -> #ret {
                 #finish
             }
@@ -158,6 +162,7 @@ pub(crate) fn entity(m: &StructModel) -> TokenStream {
     });
     quote! {
         impl #ident {
+            #permissions
             #(#methods)*
         }
     }
@@ -243,9 +248,12 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
     } else {
         (quote!(), quote!())
     };
+    let index = super::permissions::index_for(s.name.metadata.is_some());
+    let permissions = super::permissions::consts(index, vis, &m.endpoints);
     let methods = m.endpoints.iter().map(|e| {
         let name = &e.name;
         let doc = doc_line(e);
+        let needs = super::permissions::doc(index, e).map(|d| quote!(#[doc = ""] #[doc = #d]));
         let method = method_tokens(e);
         let ends_in_literal = matches!(e.line.segments.last(), Some(Segment::Literal(_)));
         let (chain, params) = path_chain(e, is_function);
@@ -277,6 +285,7 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
         };
         quote! {
             #[doc = #doc]
+            #needs
                         #vis fn #name(&self #(, #params)*) -> __p::Request<#ret> {
                 #body
             }
@@ -312,6 +321,7 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
             /// The binding type named by `bound = …`, if any.
             #[allow(dead_code)]
             #vis const BINDING_TYPE: __p::Option<&'static str> = #bound;
+            #permissions
 
             #(#methods)*
         }

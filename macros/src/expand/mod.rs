@@ -3,6 +3,7 @@
 
 mod endpoints;
 mod enums;
+mod permissions;
 mod poly;
 mod structs;
 mod tracking;

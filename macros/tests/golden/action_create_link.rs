@@ -163,7 +163,58 @@ const _: () = {
         pub const BINDING_TYPE: __p::Option<&'static str> = __p::Option::Some(
             "microsoft.graph.driveItem",
         );
+        /// The Microsoft Graph permissions each endpoint method needs: the least privileged one
+        /// per scheme, from Microsoft's permissions reference (`graph_odata::permissions`).
+        #[allow(dead_code)]
+        pub const PERMISSIONS: &'static [__p::permissions::Endpoint] = &[
+            __p::permissions::Endpoint {
+                method: "drives_items",
+                line: "POST /drives/{driveId}/items/{itemId}/createLink",
+                known: true,
+                least: &[
+                    __p::permissions::Permission {
+                        name: "Files.ReadWrite",
+                        scheme: __p::permissions::Scheme::DelegatedWork,
+                        admin_consent: false,
+                    },
+                    __p::permissions::Permission {
+                        name: "Files.ReadWrite",
+                        scheme: __p::permissions::Scheme::DelegatedPersonal,
+                        admin_consent: false,
+                    },
+                    __p::permissions::Permission {
+                        name: "Files.ReadWrite.All",
+                        scheme: __p::permissions::Scheme::Application,
+                        admin_consent: true,
+                    },
+                ],
+            },
+            __p::permissions::Endpoint {
+                method: "seed",
+                line: "POST /users/{id|userPrincipalName}/drive/items('{itemId}')/createLink",
+                known: true,
+                least: &[
+                    __p::permissions::Permission {
+                        name: "Files.ReadWrite",
+                        scheme: __p::permissions::Scheme::DelegatedWork,
+                        admin_consent: false,
+                    },
+                    __p::permissions::Permission {
+                        name: "Files.ReadWrite",
+                        scheme: __p::permissions::Scheme::DelegatedPersonal,
+                        admin_consent: false,
+                    },
+                    __p::permissions::Permission {
+                        name: "Files.ReadWrite.All",
+                        scheme: __p::permissions::Scheme::Application,
+                        admin_consent: true,
+                    },
+                ],
+            },
+        ];
         ///Invokes the action: `POST /drives/{driveId}/items/{itemId}/createLink`
+        ///
+        ///Least privileged (Microsoft's permissions reference): delegated work `Files.ReadWrite`; delegated personal `Files.ReadWrite`; application `Files.ReadWrite.All` (admin consent)
         pub fn drives_items(
             &self,
             drive_id: &str,
@@ -180,6 +231,8 @@ const _: () = {
                 .decode_with(__p::decode_operation::<Permission>)
         }
         ///Invokes the action: `POST /users/{id|userPrincipalName}/drive/items('{itemId}')/createLink`
+        ///
+        ///Least privileged (Microsoft's permissions reference): delegated work `Files.ReadWrite`; delegated personal `Files.ReadWrite`; application `Files.ReadWrite.All` (admin consent)
         pub fn seed(
             &self,
             id_or_user_principal_name: &str,
