@@ -360,12 +360,37 @@ async fn a_stuck_credential_fails_the_call_after_the_credential_timeout() {
     assert!(emu.requests().is_empty(), "nothing is sent without a token");
 }
 
-#[test]
-fn every_call_has_a_deadline_by_default() {
-    let client = Client::builder().build().unwrap();
-    let shown = format!("{client:?}");
-    assert!(shown.contains("total_timeout: Some(180s)"), "{shown}");
-    assert!(shown.contains("max_response_size: 67108864"), "{shown}");
+#[tokio::test(start_paused = true)]
+async fn every_call_has_a_deadline_by_default() {
+    // A server that accepts and never answers, on a thread of its own so the paused clock of this
+    // test does not touch it; the default client gives up at its 3-minute deadline, retries of
+    // the 100 s tries included, and not a second later.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for socket in listener.incoming() {
+            match socket {
+                Ok(s) => held.push(s),
+                Err(_) => break,
+            }
+        }
+    });
+    let client = Client::builder()
+        .service_root(format!("http://{addr}/v1.0"))
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let err = client
+        .send(Request::<Value>::get("/users"))
+        .await
+        .unwrap_err();
+    let waited = start.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(
+        waited >= Duration::from_secs(180) && waited < Duration::from_secs(181),
+        "gave up after {waited:?}"
+    );
 }
 
 /// A purpose-built `$batch` endpoint answering with a duplicated id, an unknown id, and a missing one.
