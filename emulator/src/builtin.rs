@@ -5,7 +5,9 @@
 //!
 //! 1. a pending [`Fault`](crate::Fault) that matches it;
 //! 2. `/upload/{id}` (any method): an upload session's pre-authenticated URL;
-//! 3. `/download/{id}` (any method): a pre-authenticated download URL;
+//! 3. `/download/{id}` (any method): a pre-authenticated download URL; `/monitor/{id}` (any
+//!    method): a long-running operation's monitor (see [`lro`](crate::lro)), pre-authenticated
+//!    on the second origin, behind the bearer check on the service's own;
 //! 4. the bearer check ([`Emulator::require_bearer`](crate::Emulator::require_bearer)): 401 without
 //!    the token;
 //! 5. `GET …/items/{id}/content` of an item with content: 302 to its download URL;
@@ -35,6 +37,7 @@ use crate::store::{StorePath, Target};
 pub(crate) enum Endpoint {
     Upload,
     Download,
+    Monitor,
     Bearer,
     Content,
     Batch,
@@ -45,9 +48,10 @@ pub(crate) enum Endpoint {
 /// and `$count`. [`Emulator::route`](crate::Emulator::route) inserts the user's routes after the
 /// endpoints ([`user_routes_at`]).
 pub(crate) fn table() -> Vec<Route> {
-    let endpoints: [(Option<Method>, &str, Endpoint); 6] = [
+    let endpoints: [(Option<Method>, &str, Endpoint); 7] = [
         (None, "/upload/{id}", Endpoint::Upload),
         (None, "/download/{id}", Endpoint::Download),
+        (None, "/monitor/{id}", Endpoint::Monitor),
         (None, "/**", Endpoint::Bearer),
         (
             Some(Method::GET),
@@ -62,6 +66,7 @@ pub(crate) fn table() -> Vec<Route> {
         ),
     ];
     let mut calls = crate::graph::routes();
+    calls.extend(crate::lro::routes());
     calls.push((Method::GET, "/**/$count", count));
     let endpoints = endpoints
         .into_iter()
@@ -108,6 +113,7 @@ pub(crate) fn answer(
             Some(exchange.finish(reply, exchange.truncate))
         }
         Endpoint::Download => Some(download(param("id"), exchange)),
+        Endpoint::Monitor => monitor(param("id"), exchange),
         Endpoint::Bearer => bearer(exchange).map(|reply| exchange.finish(reply, false)),
         Endpoint::Content => {
             let id = param("id");
@@ -180,6 +186,38 @@ fn download(id: &str, exchange: &Exchange<'_>) -> Response {
     *response.headers_mut() = served.headers;
     exchange.common_headers(response.headers_mut());
     response
+}
+
+/// `/monitor/{id}`: answered only on the origin the operation's monitor lives on; a
+/// pre-authenticated monitor refuses a request that carries a token (a client leaking it).
+fn monitor(id: &str, exchange: &Exchange<'_>) -> Option<Response> {
+    let shared = exchange.shared;
+    let home = crate::lro::home(&shared.lock_store(), id)?;
+    let second = exchange
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| shared.download_url.strip_prefix("http://") == Some(h));
+    match home {
+        crate::lro::Home::Second if !second => return None,
+        crate::lro::Home::Second if exchange.headers.contains_key(http::header::AUTHORIZATION) => {
+            let reply = Reply::error(
+                StatusCode::BAD_REQUEST,
+                "tokenSentToMonitor",
+                "The monitor URL is pre-authenticated; the request carried an Authorization header.",
+            );
+            return Some(exchange.finish(reply, false));
+        }
+        crate::lro::Home::Service if second => return None,
+        crate::lro::Home::Service => {
+            if let Some(refusal) = bearer(exchange) {
+                return Some(exchange.finish(refusal, false));
+            }
+        }
+        crate::lro::Home::Second => {}
+    }
+    let reply = crate::lro::monitor(&mut shared.lock_store(), exchange.method, id);
+    Some(exchange.finish(reply, false))
 }
 
 /// The 401 for a request without the required bearer token, if one is required.

@@ -88,6 +88,7 @@ mod faults;
 mod filter;
 mod graph;
 mod log;
+mod lro;
 mod routes;
 mod service;
 mod store;
@@ -211,6 +212,7 @@ impl Emulator {
             relative_links: std::sync::atomic::AtomicBool::new(false),
             strict_collections: std::sync::atomic::AtomicBool::new(true),
         });
+        shared.lock_store().operations.second_origin = shared.download_url.clone();
         let (tx, rx) = watch::channel(());
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
         tokio::spawn(serve(downloads, shared.clone(), rx));

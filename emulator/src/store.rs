@@ -122,6 +122,8 @@ pub struct Store {
     collections: HashMap<Vec<String>, Collection>,
     /// Bumped by every change; delta tokens are versions.
     version: u64,
+    /// Long-running operations in progress.
+    pub(crate) operations: crate::lro::Operations,
 }
 
 /// What changed in a collection since a version (a delta query's answer).

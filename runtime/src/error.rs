@@ -53,6 +53,9 @@ pub enum ErrorKind {
     /// The service answered 304 to a request with `If-None-Match`: the entity still has the tag
     /// you sent, so the copy you hold is current. Never retried.
     NotModified,
+    /// A long-running operation ended in a failed state; [`Error::api`] holds the operation's
+    /// `error` (code and message) as the monitor reported it.
+    OperationFailed,
 }
 
 impl fmt::Display for ErrorKind {
@@ -71,6 +74,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Certificate => "certificate",
             ErrorKind::PreconditionFailed => "precondition failed",
             ErrorKind::NotModified => "not modified",
+            ErrorKind::OperationFailed => "operation failed",
         })
     }
 }
@@ -272,6 +276,12 @@ impl Error {
         err
     }
 
+    pub(crate) fn operation_failed(api: ApiError) -> Error {
+        let mut err = Error::new(ErrorKind::OperationFailed);
+        err.inner.api = Some(api);
+        err
+    }
+
     pub(crate) fn throttled(api: ApiError) -> Error {
         let mut err = Error::new(ErrorKind::Throttled);
         err.inner.api = Some(api);
@@ -449,6 +459,7 @@ impl fmt::Display for Error {
             ErrorKind::Certificate => f.write_str("certificate refused")?,
             ErrorKind::PreconditionFailed => f.write_str("precondition failed")?,
             ErrorKind::NotModified => f.write_str("not modified")?,
+            ErrorKind::OperationFailed => f.write_str("the long-running operation failed")?,
         }
         if let Some(message) = &inner.message {
             write!(f, ": {}", shown_text(message))?;

@@ -19,8 +19,8 @@
 //!
 //! Where to go next: [`ClientBuilder`] for every setting (limits, deadlines, retries, your own
 //! `reqwest::Client`); [`policy`] to add behaviour to every call; [`Client::pages`] and
-//! [`Client::stream`] for collections, [`batch`], [`delta`], [`upload`] and [`download`] for the
-//! bigger operations; [`Error`] for what can go wrong.
+//! [`Client::stream`] for collections, [`batch`], [`delta`], [`upload`], [`download`] and [`lro`]
+//! for the bigger operations; [`Error`] for what can go wrong.
 //!
 //! # Layers
 //!
@@ -37,7 +37,8 @@
 //! 6. `query` and `delta`.
 //! 7. `policy`: the pipeline and the built-in policies.
 //! 8. `client`: [`Client`], and [`ClientBuilder`], which assembles the pipeline.
-//! 9. What runs over a client: `pager`, `batch`, `upload` and `download`.
+//! 9. What runs over a client: `pager`, `batch`, `upload`, `download` and `lro` (long-running
+//!    operations).
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -50,6 +51,7 @@ pub mod download;
 pub mod edm;
 mod error;
 pub mod limits;
+pub mod lro;
 mod origin;
 mod page;
 mod pager;

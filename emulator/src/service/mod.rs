@@ -148,6 +148,13 @@ pub(crate) async fn handle(
         exchange.body.take(),
         &exchange.ctx,
     );
+    // `Prefer: respond-async` on a creation: the answer becomes an operation to poll.
+    let prefer = parts.headers.get("prefer").and_then(|v| v.to_str().ok());
+    let reply = match parts.method == Method::POST && crate::lro::prefers_async(prefer) {
+        true => crate::lro::respond_async(&mut shared.lock_store(), &shared.base_url, &reply)
+            .unwrap_or(reply),
+        false => reply,
+    };
     Ok(exchange.finish(reply, truncate))
 }
 

@@ -132,6 +132,9 @@ pub struct Context {
     pub(crate) max_response_size: u64,
     pub(crate) streaming: bool,
     pub(crate) anonymous: bool,
+    /// Redirects are handed back as answers instead of followed (a long-running operation's
+    /// monitor answers `303 See Other` on another origin than the result).
+    pub(crate) keep_redirects: bool,
     /// The path as the caller wrote it (without the query), for the call's span.
     pub(crate) log_path: Option<String>,
     /// The latest answer came, through redirects, from another origin than the try's request
@@ -147,6 +150,7 @@ impl Context {
             max_response_size,
             streaming: false,
             anonymous: false,
+            keep_redirects: false,
             log_path: None,
             answered_elsewhere: AtomicBool::new(false),
         }
