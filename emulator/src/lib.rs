@@ -83,6 +83,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod builtin;
+mod delta;
 mod download;
 mod faults;
 mod filter;
@@ -105,6 +106,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+pub use delta::TOKEN_CAPACITY;
 pub use download::pattern_byte;
 pub use faults::Fault;
 pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
@@ -221,6 +223,13 @@ impl Emulator {
             shared,
             _shutdown: tx,
         })
+    }
+
+    /// Forgets every delta token issued so far, as Graph does when a token expires: the next
+    /// request with one answers `410 Gone` (`resyncRequired`) for a `$deltatoken` and `400
+    /// syncStateNotFound` for a `$skiptoken` (see [`TOKEN_CAPACITY`]).
+    pub fn expire_delta_tokens(&self) {
+        self.shared.lock_store().delta_tokens.forget_all();
     }
 
     /// The socket address it listens on.

@@ -124,6 +124,8 @@ pub struct Store {
     version: u64,
     /// Long-running operations in progress.
     pub(crate) operations: crate::lro::Operations,
+    /// The `$skiptoken`s and `$deltatoken`s of delta links issued.
+    pub(crate) delta_tokens: crate::delta::Tokens,
 }
 
 /// What changed in a collection since a version (a delta query's answer).

@@ -34,11 +34,11 @@
 //!    `retry::rules` (what is retried) and `auth` (where tokens come from).
 //! 4. `request`.
 //! 5. `path::PathBuilder`, `page` and `wire`.
-//! 6. `query` and `delta`.
+//! 6. `query` and `delta` (but `delta::sync`, which runs over a client, is layer 9).
 //! 7. `policy`: the pipeline and the built-in policies.
 //! 8. `client`: [`Client`], and [`ClientBuilder`], which assembles the pipeline.
-//! 9. What runs over a client: `pager`, `batch`, `upload`, `download` and `lro` (long-running
-//!    operations).
+//! 9. What runs over a client: `pager`, `batch`, `upload`, `download`, `lro` (long-running
+//!    operations) and `delta::sync` (resuming and starting over).
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
