@@ -9,7 +9,9 @@
 //!    method): a long-running operation's monitor (see [`lro`](crate::lro)), pre-authenticated
 //!    on the second origin, behind the bearer check on the service's own;
 //! 4. the bearer check ([`Emulator::require_bearer`](crate::Emulator::require_bearer)): 401 without
-//!    the token;
+//!    the token; then `/_emulator/{what}`, the admin routes ([`admin`](crate::admin)), and
+//!    `PUT …/content`, a simple upload of any bytes (`…/root:/{name}:/content`,
+//!    `…/items/{parent}:/{name}:/content`, `…/items/{id}/content`);
 //! 5. `GET …/items/{id}/content` of an item with content: 302 to its download URL;
 //! 6. `POST /v1.0/$batch` and `POST /beta/$batch`;
 //! 7. `POST …/createUploadSession`;
@@ -39,6 +41,8 @@ pub(crate) enum Endpoint {
     Download,
     Monitor,
     Bearer,
+    Admin,
+    SimpleUpload,
     Content,
     Batch,
     CreateUploadSession,
@@ -48,11 +52,13 @@ pub(crate) enum Endpoint {
 /// and `$count`. [`Emulator::route`](crate::Emulator::route) inserts the user's routes after the
 /// endpoints ([`user_routes_at`]).
 pub(crate) fn table() -> Vec<Route> {
-    let endpoints: [(Option<Method>, &str, Endpoint); 7] = [
+    let endpoints: [(Option<Method>, &str, Endpoint); 9] = [
         (None, "/upload/{id}", Endpoint::Upload),
         (None, "/download/{id}", Endpoint::Download),
         (None, "/monitor/{id}", Endpoint::Monitor),
         (None, "/**", Endpoint::Bearer),
+        (None, "/_emulator/{what}", Endpoint::Admin),
+        (Some(Method::PUT), "/**/content", Endpoint::SimpleUpload),
         (
             Some(Method::GET),
             "/**/items/{id}/content",
@@ -114,6 +120,27 @@ pub(crate) fn answer(
         }
         Endpoint::Download => Some(download(param("id"), exchange)),
         Endpoint::Monitor => monitor(param("id"), exchange),
+        Endpoint::Admin => {
+            let body = exchange.body.as_ref().and_then(|b| b.as_ref().ok());
+            let reply = crate::admin::answer(shared, exchange.method, param("what"), body);
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::SimpleUpload => {
+            let reply = match StorePath::parse(exchange.path) {
+                Ok(p) => {
+                    let mut uploads = shared.lock_uploads();
+                    let mut store = shared.lock_store();
+                    crate::upload::simple(
+                        &mut uploads,
+                        &mut store,
+                        p.segments().get(1..).unwrap_or_default(),
+                        exchange.bytes,
+                    )?
+                }
+                Err(message) => Reply::bad_request(&message),
+            };
+            Some(exchange.finish(reply, exchange.truncate))
+        }
         Endpoint::Bearer => bearer(exchange).map(|reply| exchange.finish(reply, false)),
         Endpoint::Content => {
             let id = param("id");
@@ -192,7 +219,15 @@ fn download(id: &str, exchange: &Exchange<'_>) -> Response {
 /// pre-authenticated monitor refuses a request that carries a token (a client leaking it).
 fn monitor(id: &str, exchange: &Exchange<'_>) -> Option<Response> {
     let shared = exchange.shared;
-    let home = crate::lro::home(&shared.lock_store(), id)?;
+    let home = crate::lro::home(&shared.lock_store(), id);
+    let Some(home) = home else {
+        let reply = Reply::error(
+            StatusCode::NOT_FOUND,
+            "itemNotFound",
+            "The operation does not exist or has finished.",
+        );
+        return Some(exchange.finish(reply, false));
+    };
     let second = exchange
         .headers
         .get(http::header::HOST)

@@ -82,12 +82,14 @@
 //!   to every user of the machine.
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod admin;
 mod builtin;
 mod delta;
 mod download;
 mod faults;
 mod filter;
 mod graph;
+mod lag;
 mod log;
 mod lro;
 mod routes;
@@ -140,6 +142,7 @@ pub(crate) struct Shared {
     max_body_size: AtomicUsize,
     pub(crate) uploads: Mutex<upload::Uploads>,
     if_match: Mutex<Vec<String>>,
+    lag: Mutex<lag::Lag>,
     relative_links: std::sync::atomic::AtomicBool,
     strict_collections: std::sync::atomic::AtomicBool,
 }
@@ -170,6 +173,9 @@ impl Shared {
     }
     pub(crate) fn lock_if_match(&self) -> MutexGuard<'_, Vec<String>> {
         lock(&self.if_match)
+    }
+    pub(crate) fn lock_lag(&self) -> MutexGuard<'_, lag::Lag> {
+        lock(&self.lag)
     }
     pub(crate) fn strict_collections(&self) -> bool {
         self.strict_collections.load(Ordering::Relaxed)
@@ -211,6 +217,7 @@ impl Emulator {
             max_body_size: AtomicUsize::new(DEFAULT_MAX_BODY_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
+            lag: Mutex::new(lag::Lag::default()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
             strict_collections: std::sync::atomic::AtomicBool::new(true),
         });
@@ -223,6 +230,14 @@ impl Emulator {
             shared,
             _shutdown: tx,
         })
+    }
+
+    /// Plays replication lag: for `lag` after a `POST` creates an entity, a `GET` of it (or of
+    /// anything below it) answers `404 Request_ResourceNotFound`, as a directory object read
+    /// from a replica that has not seen it yet. `None` (the default) or zero turns it off. Over
+    /// HTTP: `PUT /_emulator/replication-lag` with `{"ms": 2000}`.
+    pub fn set_replication_lag(&self, lag: Option<std::time::Duration>) {
+        self.shared.lock_lag().set(lag);
     }
 
     /// Forgets every delta token issued so far, as Graph does when a token expires: the next
