@@ -6,7 +6,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use graph_odata::lro::{Lro, Monitor, Started};
+use graph_odata::lro::{Monitor, Started};
 use graph_odata::prelude::*;
 use serde_json::{Value, json};
 use support::{emulator, fast_retry, serve};
@@ -38,7 +38,7 @@ async fn drive_copy_polls_the_second_origin_without_the_token() {
         json!({"id": "i1", "name": "plan.txt", "size": 3}),
     );
     let client = client_with_token(&emu.v1_url());
-    let copy = Request::<Value>::post(
+    let copy = Request::<Lro<Value>>::post(
         "/me/drive/items/i1/copy",
         &json!({"name": "plan (copy).txt"}),
     );
@@ -80,7 +80,7 @@ async fn team_operation_location_is_below_the_service_root() {
     let emu = emulator().await;
     emu.require_bearer(Some(TOKEN));
     let client = client_with_token(&emu.v1_url());
-    let create = Request::<Value>::post("/teams", &json!({"displayName": "Architecture"}));
+    let create = Request::<Lro<Value>>::post("/teams", &json!({"displayName": "Architecture"}));
     let lro = running(client.start(create).await.unwrap());
     assert!(
         lro.monitor()
@@ -97,15 +97,18 @@ async fn respond_async_follows_see_other_to_the_result() {
     let emu = emulator().await;
     emu.create_collection("/widgets");
     let client = support::client_for(&emu);
-    let create =
-        Request::<Value>::post("/widgets", &json!({"name": "w"})).header("Prefer", "respond-async");
+    let create = Request::<Lro<Value>>::post("/widgets", &json!({"name": "w"}))
+        .header("Prefer", "respond-async");
     let lro = running(client.start(create).await.unwrap());
     let widget = lro.wait(&client).await.unwrap();
     assert_eq!(widget["name"], "w");
     assert_eq!(emu.count("/widgets"), Some(1));
     // Without the preference the same request answers at once.
     let now = client
-        .start(Request::<Value>::post("/widgets", &json!({"name": "v"})))
+        .start(Request::<Lro<Value>>::post(
+            "/widgets",
+            &json!({"name": "v"}),
+        ))
         .await
         .unwrap();
     assert!(matches!(now, Started::Finished(ref v) if v["name"] == "v"));
@@ -116,7 +119,7 @@ async fn a_dropped_wait_resumes_from_a_saved_monitor() {
     let emu = emulator().await;
     emu.insert("/me/drive/items", json!({"id": "i1", "name": "a.txt"}));
     let client = support::client_for(&emu);
-    let copy = Request::<Value>::post("/me/drive/items/i1/copy", &json!({}));
+    let copy = Request::<Lro<Value>>::post("/me/drive/items/i1/copy", &json!({}));
     let lro = running(client.start(copy).await.unwrap());
     // A wait cut short loses nothing: the operation is still there to poll.
     let cut = tokio::time::timeout(Duration::from_millis(1), lro.wait(&client)).await;
@@ -202,7 +205,7 @@ async fn a_monitor_on_another_origin_never_receives_the_token() {
     let service = service_with_monitor(format!("{monitor}/jobs/1?tempauth=secret")).await;
     *result_root.lock().unwrap() = service.clone();
     let client = client_with_token(&format!("{service}/v1.0"));
-    let request = Request::<Value>::post("/start", &json!({})).header("x-api-key", "k");
+    let request = Request::<Lro<Value>>::post("/start", &json!({})).header("x-api-key", "k");
     let lro = running(client.start(request).await.unwrap());
     assert!(!format!("{lro:?}").contains("tempauth"), "{lro:?}");
     let result = lro.wait(&client).await.unwrap();
@@ -238,7 +241,7 @@ async fn in_progress_forever_stops_at_the_deadline() {
     let client = client_with_token(&format!("{service}/v1.0"));
     let lro = running(
         client
-            .start(Request::<Value>::post("/start", &json!({})))
+            .start(Request::<Lro<Value>>::post("/start", &json!({})))
             .await
             .unwrap(),
     )
@@ -275,7 +278,7 @@ async fn an_endless_monitor_body_is_bounded() {
         .unwrap();
     let lro = running(
         client
-            .start(Request::<Value>::post("/start", &json!({})))
+            .start(Request::<Lro<Value>>::post("/start", &json!({})))
             .await
             .unwrap(),
     );
@@ -294,7 +297,7 @@ async fn a_monitor_redirect_loop_is_bounded() {
     let client = client_with_token(&format!("{service}/v1.0"));
     let lro = running(
         client
-            .start(Request::<Value>::post("/start", &json!({})))
+            .start(Request::<Lro<Value>>::post("/start", &json!({})))
             .await
             .unwrap(),
     );
@@ -319,7 +322,7 @@ async fn a_failed_operation_is_a_typed_error() {
     let client = client_with_token(&format!("{service}/v1.0"));
     let lro = running(
         client
-            .start(Request::<Value>::post("/start", &json!({})))
+            .start(Request::<Lro<Value>>::post("/start", &json!({})))
             .await
             .unwrap(),
     );
@@ -337,7 +340,7 @@ async fn a_202_without_location_is_refused() {
     let service = serve(app).await;
     let client = client_with_token(&format!("{service}/v1.0"));
     let err = client
-        .start(Request::<Value>::post("/start", &json!({})))
+        .start(Request::<Lro<Value>>::post("/start", &json!({})))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
@@ -350,8 +353,55 @@ async fn a_completed_operation_without_a_result_reads_as_unit() {
     let service = service_with_monitor(format!("{monitor}/jobs/5")).await;
     let client = client_with_token(&format!("{service}/v1.0"));
     let started = client
-        .start(Request::<()>::post("/start", &json!({})))
+        .start(Request::<Lro<()>>::post("/start", &json!({})))
         .await
         .unwrap();
     started.wait(&client).await.unwrap();
+}
+
+#[tokio::test]
+async fn sending_an_operation_with_send_says_to_use_start() {
+    let emu = emulator().await;
+    emu.insert("/me/drive/items", json!({"id": "i1", "name": "a.txt"}));
+    let client = support::client_for(&emu);
+    let copy = Request::<Lro<Value>>::post("/me/drive/items/i1/copy", &json!({}));
+    let err = client.send(copy).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(err.to_string().contains("Client::start"), "{err}");
+}
+
+/// A drive item, as much of it as these tests read.
+#[graph_entity]
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriveItem {
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// `driveItem: copy`, declared as the long-running operation it is.
+#[graph_action("microsoft.graph.copy", returns = Lro<DriveItem>, paths = ["POST /me/drive/items/{itemId}/copy"])]
+#[derive(Default)]
+pub struct Copy {
+    pub name: Option<String>,
+}
+
+#[tokio::test]
+async fn a_declared_lro_action_is_started_and_typed() {
+    let emu = emulator().await;
+    emu.insert("/me/drive/items", json!({"id": "i1", "name": "a.txt"}));
+    let client = support::client_for(&emu);
+    let request = Copy {
+        name: Some("b.txt".into()),
+    }
+    .me_drive_items("i1");
+    let copy: DriveItem = client
+        .start(request)
+        .await
+        .unwrap()
+        .wait(&client)
+        .await
+        .unwrap();
+    assert_eq!(copy.name.as_deref(), Some("b.txt"));
+    assert_ne!(copy.id.as_deref(), Some("i1"));
 }

@@ -1,8 +1,9 @@
 //! Long-running operations: a call answered `202 Accepted` with a monitor URL in `Location`,
 //! polled until the operation ends.
 //!
-//! [`Client::start`] sends the request; a `202` becomes an [`Lro`], any other 2xx answer is the
-//! result at once ([`Started::Finished`]). [`Lro::wait`] polls until a terminal state:
+//! [`Client::start`] sends a `Request<Lro<T>>`; a `202` becomes an [`Lro`], any other 2xx answer
+//! is the result at once ([`Started::Finished`]). The macros declare such an action with
+//! `returns = Lro<T>`. [`Lro::wait`] polls until a terminal state:
 //!
 //! - Waits between polls: the monitor's `Retry-After` when it sends one, else 1 s doubling to
 //!   30 s ([`FIRST_WAIT`], [`MAX_WAIT`]); never less than [`MIN_WAIT`] (100 ms), so a monitor
@@ -127,6 +128,17 @@ impl<T> std::fmt::Debug for Lro<T> {
             .field("monitor", &self.monitor)
             .field("deadline", &self.deadline)
             .finish()
+    }
+}
+
+/// A request typed `Request<Lro<T>>` declares an operation that answers `202 Accepted`: send it
+/// with [`Client::start`]. Sent with [`Client::send`] instead, its answer does not decode: the
+/// error says to use `start`.
+impl<'de, T> Deserialize<'de> for Lro<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom(
+            "this request starts a long-running operation: send it with `Client::start`, which polls its monitor",
+        ))
     }
 }
 
@@ -413,18 +425,23 @@ impl Client {
     /// Other services than Graph answer `202` when asked with `Prefer: respond-async`
     /// (add it with [`Request::header`]).
     ///
+    /// The request's type, `Request<Lro<T>>`, says it answers `202` (the macros declare it with
+    /// `returns = Lro<T>`); the result is a `T`.
+    ///
     /// ```no_run
     /// # async fn demo(client: graph_odata_runtime::Client) -> Result<(), graph_odata_runtime::Error> {
-    /// use graph_odata_runtime::{lro::Started, Request};
+    /// use graph_odata_runtime::{lro::Lro, Request};
     /// use serde_json::{json, Value};
-    /// let copy = Request::<Value>::post("/me/drive/items/01ABC/copy", &json!({"name": "plan (copy).txt"}));
+    /// let copy = Request::<Lro<Value>>::post("/me/drive/items/01ABC/copy", &json!({"name": "plan (copy).txt"}));
     /// let item: Value = client.start(copy).await?.wait(&client).await?;
     /// # let _ = item; Ok(()) }
     /// ```
     pub async fn start<T: DeserializeOwned>(
         &self,
-        request: Request<T>,
+        request: Request<Lro<T>>,
     ) -> Result<Started<T>, Error> {
+        let items = drive_items(&request);
+        let request = request.expect::<T>();
         let (mut http_request, ctx) = self.prepare(&request)?;
         let response = self.answer(&ctx, &mut http_request).await?;
         if response.status != http::StatusCode::ACCEPTED {
@@ -463,7 +480,7 @@ impl Client {
             })
         }?;
         let mut monitor = Monitor::new(url.as_str())?;
-        monitor.items = drive_items(&request);
+        monitor.items = items;
         Ok(Started::Running(Lro::resume(monitor)))
     }
 }
