@@ -216,10 +216,12 @@ impl<T: DeserializeOwned> Lro<T> {
     pub async fn wait(&self, client: &Client) -> Result<T, Error> {
         let end = tokio::time::Instant::now() + self.deadline;
         let mut backoff = FIRST_WAIT;
+        // The status of the latest answer, for the deadline's message.
+        let mut last: Option<String> = None;
         loop {
             let progress = match tokio::time::timeout_at(end, self.poll(client)).await {
                 Ok(progress) => progress?,
-                Err(_) => return Err(self.past_deadline(None)),
+                Err(_) => return Err(self.past_deadline(last.as_deref())),
             };
             let (status, retry_after) = match progress {
                 Progress::Done(value) => return Ok(value),
@@ -231,8 +233,11 @@ impl<T: DeserializeOwned> Lro<T> {
             };
             let wait = retry_after.unwrap_or(backoff).max(MIN_WAIT);
             backoff = (backoff * 2).min(MAX_WAIT);
+            if status.is_some() {
+                last = status;
+            }
             if tokio::time::Instant::now() + wait >= end {
-                return Err(self.past_deadline(status.as_deref()));
+                return Err(self.past_deadline(last.as_deref()));
             }
             tracing::debug!(target: "graph_odata::lro", ?wait, "operation still running");
             tokio::time::sleep(wait).await;
@@ -502,3 +507,6 @@ fn drive_items<T>(request: &Request<T>) -> Option<String> {
         None => Some(source[..at + "/items".len()].to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests;
