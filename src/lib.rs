@@ -66,6 +66,7 @@ pub mod prelude {
     pub use graph_odata_runtime::edm::{
         Binary, Date, DateTimeOffset, Decimal, Guid, Int64, TimeOfDay,
     };
+    pub use graph_odata_runtime::lro::Lro;
     pub use graph_odata_runtime::path::encode_segment;
     pub use graph_odata_runtime::query::{Filter, Order};
     pub use graph_odata_runtime::wire::{Flags, Patch, RawObject};

@@ -125,9 +125,10 @@ async fn delta_rounds_work_over_relative_links() {
         .await
         .unwrap();
     assert_eq!(raw["@odata.context"], "$metadata#users/$delta");
-    assert_eq!(
-        raw["@odata.nextLink"],
-        "users/delta()?$skiptoken=0-2&$top=2"
+    let next = raw["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.starts_with("users/delta()?$skiptoken=") && next.ends_with("&$top=2"),
+        "{next}"
     );
 
     let (first, cursor) = read_round(&client, UsersDelta.users().top(2)).await;

@@ -5,20 +5,24 @@
 //!
 //! 1. a pending [`Fault`](crate::Fault) that matches it;
 //! 2. `/upload/{id}` (any method): an upload session's pre-authenticated URL;
-//! 3. `/download/{id}` (any method): a pre-authenticated download URL;
+//! 3. `/download/{id}` (any method): a pre-authenticated download URL; `/monitor/{id}` (any
+//!    method): a long-running operation's monitor (see [`lro`](crate::lro)), pre-authenticated
+//!    on the second origin, behind the bearer check on the service's own;
 //! 4. `GET /common/discovery/v2.0/keys`: the JWKS of the key that signs `validationTokens`, and
 //!    `POST /emulator/subscriptions/{id}/lifecycle`: the admin API for lifecycle events (both
 //!    need no token: the JWKS is public, the admin API is the test's own);
 //! 5. the bearer check ([`Emulator::require_bearer`](crate::Emulator::require_bearer)): 401 without
-//!    the token;
+//!    the token; then `/_emulator/{what}`, the admin routes ([`admin`](crate::admin)), and
+//!    `PUT …/content`, a simple upload of any bytes (`…/root:/{name}:/content`,
+//!    `…/items/{parent}:/{name}:/content`, `…/items/{id}/content`);
 //! 6. `GET …/items/{id}/content` of an item with content: 302 to its download URL;
 //! 7. `POST /v1.0/$batch` and `POST /beta/$batch`;
 //! 8. `POST …/createUploadSession`;
 //! 9. `/{version}/subscriptions`, `/{version}/subscriptions/{id}` and
 //!    `POST /{version}/subscriptions/{id}/reauthorize` (see [`crate::notify`]);
 //! 10. the user's routes ([`Emulator::route`](crate::Emulator::route)), newest first;
-//! 11. the Graph routes, among them `/subscriptions` inside a `$batch` (refused: the handshake
-//!     needs the whole exchange);
+//! 11. the Graph routes (long-running operations among them), and `/subscriptions` inside a
+//!     `$batch` (refused: the handshake needs the whole exchange);
 //! 12. `GET …/$count`;
 //! 13. the generic store.
 //!
@@ -41,7 +45,10 @@ use crate::store::{StorePath, Target};
 pub(crate) enum Endpoint {
     Upload,
     Download,
+    Monitor,
     Bearer,
+    Admin,
+    SimpleUpload,
     Content,
     Batch,
     CreateUploadSession,
@@ -56,9 +63,10 @@ pub(crate) enum Endpoint {
 /// and `$count`. [`Emulator::route`](crate::Emulator::route) inserts the user's routes after the
 /// endpoints ([`user_routes_at`]).
 pub(crate) fn table() -> Vec<Route> {
-    let endpoints: [(Option<Method>, &str, Endpoint); 11] = [
+    let endpoints: [(Option<Method>, &str, Endpoint); 14] = [
         (None, "/upload/{id}", Endpoint::Upload),
         (None, "/download/{id}", Endpoint::Download),
+        (None, "/monitor/{id}", Endpoint::Monitor),
         (
             Some(Method::GET),
             "/common/discovery/v2.0/keys",
@@ -70,6 +78,8 @@ pub(crate) fn table() -> Vec<Route> {
             Endpoint::Lifecycle,
         ),
         (None, "/**", Endpoint::Bearer),
+        (None, "/_emulator/{what}", Endpoint::Admin),
+        (Some(Method::PUT), "/**/content", Endpoint::SimpleUpload),
         (
             Some(Method::GET),
             "/**/items/{id}/content",
@@ -103,6 +113,7 @@ pub(crate) fn table() -> Vec<Route> {
     ));
     calls.push((Method::GET, "/subscriptions", subscriptions_in_batch));
     calls.push((Method::GET, "/subscriptions/{id}", subscriptions_in_batch));
+    calls.extend(crate::lro::routes());
     calls.push((Method::GET, "/**/$count", count));
     let endpoints = endpoints
         .into_iter()
@@ -172,6 +183,28 @@ pub(crate) async fn answer(
             Some(exchange.finish(reply, exchange.truncate))
         }
         Endpoint::Download => Some(download(param("id"), exchange)),
+        Endpoint::Monitor => monitor(param("id"), exchange),
+        Endpoint::Admin => {
+            let body = exchange.body.as_ref().and_then(|b| b.as_ref().ok());
+            let reply = crate::admin::answer(shared, exchange.method, param("what"), body);
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::SimpleUpload => {
+            let reply = match StorePath::parse(exchange.path) {
+                Ok(p) => {
+                    let mut uploads = shared.lock_uploads();
+                    let mut store = shared.lock_store();
+                    crate::upload::simple(
+                        &mut uploads,
+                        &mut store,
+                        p.segments().get(1..).unwrap_or_default(),
+                        exchange.bytes,
+                    )?
+                }
+                Err(message) => Reply::bad_request(&message),
+            };
+            Some(exchange.finish(reply, exchange.truncate))
+        }
         Endpoint::Bearer => bearer(exchange).map(|reply| exchange.finish(reply, false)),
         Endpoint::Content => {
             let id = param("id");
@@ -244,6 +277,46 @@ fn download(id: &str, exchange: &Exchange<'_>) -> Response {
     *response.headers_mut() = served.headers;
     exchange.common_headers(response.headers_mut());
     response
+}
+
+/// `/monitor/{id}`: answered only on the origin the operation's monitor lives on; a
+/// pre-authenticated monitor refuses a request that carries a token (a client leaking it).
+fn monitor(id: &str, exchange: &Exchange<'_>) -> Option<Response> {
+    let shared = exchange.shared;
+    let home = crate::lro::home(&shared.lock_store(), id);
+    let Some(home) = home else {
+        let reply = Reply::error(
+            StatusCode::NOT_FOUND,
+            "itemNotFound",
+            "The operation does not exist or has finished.",
+        );
+        return Some(exchange.finish(reply, false));
+    };
+    let second = exchange
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| shared.download_url.strip_prefix("http://") == Some(h));
+    match home {
+        crate::lro::Home::Second if !second => return None,
+        crate::lro::Home::Second if exchange.headers.contains_key(http::header::AUTHORIZATION) => {
+            let reply = Reply::error(
+                StatusCode::BAD_REQUEST,
+                "tokenSentToMonitor",
+                "The monitor URL is pre-authenticated; the request carried an Authorization header.",
+            );
+            return Some(exchange.finish(reply, false));
+        }
+        crate::lro::Home::Service if second => return None,
+        crate::lro::Home::Service => {
+            if let Some(refusal) = bearer(exchange) {
+                return Some(exchange.finish(refusal, false));
+            }
+        }
+        crate::lro::Home::Second => {}
+    }
+    let reply = crate::lro::monitor(&mut shared.lock_store(), exchange.method, id);
+    Some(exchange.finish(reply, false))
 }
 
 /// The 401 for a request without the required bearer token, if one is required.

@@ -1,6 +1,6 @@
 //! Built-in Graph behaviour beyond the generic store: the `createLink` action on drive and list
 //! items, the client-chosen ids of external connections, the typed `identitySources` of connected
-//! organizations, and `delta()` on any collection. Installed by
+//! organizations, and `delta()` on any collection ([`delta`](crate::delta)). Installed by
 //! [`Emulator::start`](crate::Emulator::start); routes added by the user run first.
 
 use http::{Method, StatusCode};
@@ -24,8 +24,8 @@ pub(crate) fn routes() -> Vec<(Method, &'static str, GraphFn)> {
             "/**/connectedOrganizations",
             connected_organization,
         ),
-        (Method::GET, "/**/delta()", delta),
-        (Method::GET, "/**/delta", delta),
+        (Method::GET, "/**/delta()", crate::delta::delta),
+        (Method::GET, "/**/delta", crate::delta::delta),
     ]
 }
 
@@ -257,100 +257,4 @@ fn connected_organization(call: &mut Call<'_>) -> Reply {
         }
     }
     Reply::next()
-}
-
-/// `GET /{collection}/delta()`: the first round returns every member, later rounds (through the
-/// `@odata.deltaLink`) what changed since, removed members as `{"id", "@removed"}`. Pages follow
-/// `$top` (default 100) with `@odata.nextLink`; the last page carries `@odata.deltaLink`.
-fn delta(call: &mut Call<'_>) -> Reply {
-    let collection_path = StorePath(call.path[..call.path.len().saturating_sub(1)].to_vec());
-    let canon = match call.store.resolve(&collection_path) {
-        crate::store::Target::Collection(c) | crate::store::Target::Unknown(c) => c,
-        _ => {
-            return Reply::error(
-                StatusCode::NOT_FOUND,
-                "ResourceNotFound",
-                "delta() applies to a collection.",
-            );
-        }
-    };
-    let param = |k: &str| {
-        call.query
-            .iter()
-            .find(|(q, _)| q == k)
-            .map(|(_, v)| v.clone())
-    };
-    let number = |v: &str| {
-        v.parse::<u64>()
-            .map_err(|_| Reply::bad_request(&format!("The token `{v}` is not valid.")))
-    };
-    let (since, offset) = match (param("$skiptoken"), param("$deltatoken")) {
-        (Some(skip), _) => {
-            let (a, b) = skip.split_once('-').unwrap_or(("0", "0"));
-            match (number(a), number(b)) {
-                (Ok(a), Ok(b)) => (a, b as usize),
-                (Err(r), _) | (_, Err(r)) => return r,
-            }
-        }
-        (None, Some(token)) => match number(&token) {
-            Ok(t) => (t, 0),
-            Err(r) => return r,
-        },
-        (None, None) => (0, 0),
-    };
-    let size = match param("$top").map(|t| t.parse::<usize>()) {
-        None => crate::DEFAULT_PAGE_SIZE,
-        Some(Ok(n)) if n > 0 => n.min(999),
-        Some(_) => return Reply::bad_request("Invalid value for $top."),
-    };
-    let changes = call.store.changes(&canon, since);
-    let mut all = changes.changed;
-    all.extend(
-        changes
-            .removed
-            .into_iter()
-            .map(|id| json!({"id": id, "@removed": {"reason": "deleted"}})),
-    );
-    let page: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
-    // Relative links: the context is relative to the service root's `$metadata`, and the links
-    // relative to the context URL, hence to the service root.
-    let root = if call.relative_links {
-        String::new()
-    } else {
-        format!("{}/{}/", call.base_url, call.version)
-    };
-    let mut link = root.trim_end_matches('/').to_owned();
-    for (i, s) in call.path.iter().enumerate() {
-        if i > 0 || !call.relative_links {
-            link.push('/');
-        }
-        // Graph writes the function call as `delta()`, parentheses unencoded.
-        link.push_str(
-            &graph_odata_runtime::path::encode_segment(s)
-                .map_or_else(|_| s.clone(), |c| c.into_owned())
-                .replace("%28", "(")
-                .replace("%29", ")"),
-        );
-    }
-    let mut out = serde_json::Map::new();
-    out.insert(
-        "@odata.context".into(),
-        Value::String(format!("{root}$metadata#{}/$delta", canon.join("/"))),
-    );
-    out.insert("value".into(), Value::Array(page));
-    if offset + size < all.len() {
-        out.insert(
-            "@odata.nextLink".into(),
-            Value::String(format!(
-                "{link}?$skiptoken={since}-{}&$top={size}",
-                offset + size
-            )),
-        );
-    } else {
-        out.insert(
-            "@odata.deltaLink".into(),
-            Value::String(format!("{link}?$deltatoken={}", changes.version)),
-        );
-    }
-    Reply::json(StatusCode::OK, Value::Object(out))
 }

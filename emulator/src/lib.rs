@@ -94,12 +94,16 @@
 //!   to every user of the machine.
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod admin;
 mod builtin;
+mod delta;
 mod download;
 mod faults;
 mod filter;
 mod graph;
+mod lag;
 mod log;
+mod lro;
 mod notify;
 mod routes;
 mod service;
@@ -117,6 +121,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+pub use delta::TOKEN_CAPACITY;
 pub use download::pattern_byte;
 pub use faults::Fault;
 pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
@@ -155,6 +160,7 @@ pub(crate) struct Shared {
     max_body_size: AtomicUsize,
     pub(crate) uploads: Mutex<upload::Uploads>,
     if_match: Mutex<Vec<String>>,
+    lag: Mutex<lag::Lag>,
     relative_links: std::sync::atomic::AtomicBool,
     strict_collections: std::sync::atomic::AtomicBool,
     pub(crate) notifier: notify::Notifier,
@@ -220,6 +226,9 @@ impl Shared {
     pub(crate) fn lock_if_match(&self) -> MutexGuard<'_, Vec<String>> {
         lock(&self.if_match)
     }
+    pub(crate) fn lock_lag(&self) -> MutexGuard<'_, lag::Lag> {
+        lock(&self.lag)
+    }
     pub(crate) fn strict_collections(&self) -> bool {
         self.strict_collections.load(Ordering::Relaxed)
     }
@@ -261,10 +270,12 @@ impl Emulator {
             max_body_size: AtomicUsize::new(DEFAULT_MAX_BODY_SIZE),
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
+            lag: Mutex::new(lag::Lag::default()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
             strict_collections: std::sync::atomic::AtomicBool::new(true),
             notifier,
         });
+        shared.lock_store().operations.second_origin = shared.download_url.clone();
         let (tx, rx) = watch::channel(());
         tokio::spawn(notify::worker(shared.clone(), deliveries, rx.clone()));
         tokio::spawn(serve(listener, shared.clone(), rx.clone()));
@@ -274,6 +285,21 @@ impl Emulator {
             shared,
             _shutdown: tx,
         })
+    }
+
+    /// Plays replication lag: for `lag` after a `POST` creates an entity, a `GET` of it (or of
+    /// anything below it) answers `404 Request_ResourceNotFound`, as a directory object read
+    /// from a replica that has not seen it yet. `None` (the default) or zero turns it off. Over
+    /// HTTP: `PUT /_emulator/replication-lag` with `{"ms": 2000}`.
+    pub fn set_replication_lag(&self, lag: Option<std::time::Duration>) {
+        self.shared.lock_lag().set(lag);
+    }
+
+    /// Forgets every delta token issued so far, as Graph does when a token expires: the next
+    /// request with one answers `410 Gone` (`resyncRequired`) for a `$deltatoken` and `400
+    /// syncStateNotFound` for a `$skiptoken` (see [`TOKEN_CAPACITY`]).
+    pub fn expire_delta_tokens(&self) {
+        self.shared.lock_store().delta_tokens.forget_all();
     }
 
     /// The socket address it listens on.

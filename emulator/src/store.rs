@@ -125,6 +125,10 @@ pub struct Store {
     /// The changes since the store was last unlocked, for change notifications (drained by
     /// [`StoreGuard`](crate::StoreGuard) when the lock is released).
     pub(crate) journal: Vec<Change>,
+    /// Long-running operations in progress.
+    pub(crate) operations: crate::lro::Operations,
+    /// The `$skiptoken`s and `$deltatoken`s of delta links issued.
+    pub(crate) delta_tokens: crate::delta::Tokens,
 }
 
 /// What happened to an entity.

@@ -170,3 +170,66 @@ pub(crate) fn session_request(
         ),
     }
 }
+
+/// `PUT …/content` (path without the version): a simple upload. Graph takes any bytes here.
+/// `…/root:/{name}:/content` and `…/items/{parent}:/{name}:/content` create the item (201) or
+/// replace the content of the item of that name (200); `…/items/{id}/content` replaces an
+/// existing item's content. `None` for a path that is none of these (the next row answers).
+pub(crate) fn simple(
+    uploads: &mut Uploads,
+    store: &mut Store,
+    segments: &[String],
+    body: &Bytes,
+) -> Option<Reply> {
+    let n = segments.len();
+    if n < 3 || segments[n - 1] != "content" {
+        return None;
+    }
+    let drive_end = segments.iter().position(|s| s == "root:" || s == "items")?;
+    let collection = format!("/{}/items", segments[..drive_end].join("/"));
+    let canon = StorePath::parse(&collection).ok()?.0;
+    let before = &segments[n - 2];
+    let (id, created) = match before.strip_suffix(':') {
+        Some(name) if before != "root:" => {
+            let existing = store.items(&collection).and_then(|items| {
+                items
+                    .iter()
+                    .find(|v| v["name"] == name)
+                    .and_then(|v| v["id"].as_str().map(str::to_owned))
+            });
+            match existing {
+                Some(id) => (id, false),
+                None => match store.insert(&collection, json!({"name": name, "file": {}})) {
+                    Ok(id) => (id, true),
+                    Err(message) => return Some(Reply::bad_request(&message)),
+                },
+            }
+        }
+        _ if segments[n - 3] == "items" => {
+            if store.entity(&canon, before).is_none() {
+                return Some(Reply::error(
+                    StatusCode::NOT_FOUND,
+                    "itemNotFound",
+                    "The item does not exist.",
+                ));
+            }
+            (before.clone(), false)
+        }
+        _ => return None,
+    };
+    if let Some(item) = store.entity_mut(&canon, &id)
+        && let Some(object) = item.as_object_mut()
+    {
+        object.insert("size".into(), json!(body.len()));
+    }
+    uploads
+        .contents
+        .insert(id.clone(), crate::download::Content::Bytes(body.clone()));
+    let item = store.entity(&canon, &id).cloned().unwrap_or(Value::Null);
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Some(Reply::json(status, item))
+}

@@ -53,6 +53,9 @@ pub enum ErrorKind {
     /// The service answered 304 to a request with `If-None-Match`: the entity still has the tag
     /// you sent, so the copy you hold is current. Never retried.
     NotModified,
+    /// A long-running operation ended in a failed state; [`Error::api`] holds the operation's
+    /// `error` (code and message) as the monitor reported it.
+    OperationFailed,
 }
 
 impl fmt::Display for ErrorKind {
@@ -71,6 +74,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Certificate => "certificate",
             ErrorKind::PreconditionFailed => "precondition failed",
             ErrorKind::NotModified => "not modified",
+            ErrorKind::OperationFailed => "operation failed",
         })
     }
 }
@@ -99,6 +103,9 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The first bytes of a body that was not Graph's error JSON (lossy UTF-8, at most 200 chars).
     pub body_snippet: Option<String>,
+    /// The `Location` header sent with the error, if any: a `410 Gone` from a delta query names
+    /// the fresh start of the enumeration there (see [`delta::Resync`](crate::delta::Resync)).
+    pub location: Option<String>,
 }
 
 impl ApiError {
@@ -143,6 +150,7 @@ impl ApiError {
             date: None,
             retry_after,
             body_snippet: None,
+            location: header("location"),
         };
         match serde_json::from_slice::<Envelope>(body) {
             Ok(Envelope { error }) => {
@@ -268,6 +276,12 @@ impl Error {
             _ => ErrorKind::Api,
         };
         let mut err = Error::new(kind);
+        err.inner.api = Some(api);
+        err
+    }
+
+    pub(crate) fn operation_failed(api: ApiError) -> Error {
+        let mut err = Error::new(ErrorKind::OperationFailed);
         err.inner.api = Some(api);
         err
     }
@@ -449,6 +463,7 @@ impl fmt::Display for Error {
             ErrorKind::Certificate => f.write_str("certificate refused")?,
             ErrorKind::PreconditionFailed => f.write_str("precondition failed")?,
             ErrorKind::NotModified => f.write_str("not modified")?,
+            ErrorKind::OperationFailed => f.write_str("the long-running operation failed")?,
         }
         if let Some(message) = &inner.message {
             write!(f, ": {}", shown_text(message))?;
@@ -528,58 +543,4 @@ fn certificate_failure(err: &reqwest::Error) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn graph_error_json_is_read_into_fields() {
-        let body = br#"{"error":{"code":"itemNotFound","message":"The resource could not be found.",
-            "innerError":{"date":"2026-11-24T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
-        let api =
-            ApiError::from_response(http::StatusCode::NOT_FOUND, &http::HeaderMap::new(), body);
-        assert_eq!(api.code.as_deref(), Some("itemNotFound"));
-        assert_eq!(
-            api.message.as_deref(),
-            Some("The resource could not be found.")
-        );
-        assert_eq!(api.request_id.as_deref(), Some("r-1"));
-        assert_eq!(api.client_request_id.as_deref(), Some("c-1"));
-        assert_eq!(api.date.as_deref(), Some("2026-11-24T10:00:00"));
-        assert_eq!(api.body_snippet, None);
-        let mut err = Error::from_api(api);
-        assert_eq!(
-            err.to_string(),
-            "API error: service answered 404 Not Found (itemNotFound): \
-             The resource could not be found. [request-id r-1]"
-        );
-        err.set_call_info(1, "c-1", true);
-        assert!(err.to_string().starts_with("Graph API error: "), "{err}");
-    }
-
-    #[test]
-    fn non_json_error_keeps_a_snippet_and_header_ids() {
-        let mut headers = http::HeaderMap::new();
-        headers.insert("request-id", http::HeaderValue::from_static("hdr-id"));
-        let api = ApiError::from_response(
-            http::StatusCode::BAD_GATEWAY,
-            &headers,
-            b"<html>\n<body>Bad gateway</body></html>",
-        );
-        assert_eq!(api.code, None);
-        assert_eq!(api.request_id.as_deref(), Some("hdr-id"));
-        assert_eq!(
-            api.body_snippet.as_deref(),
-            Some("<html> <body>Bad gateway</body></html>")
-        );
-    }
-
-    #[test]
-    fn unauthorized_is_an_auth_error() {
-        let api =
-            ApiError::from_response(http::StatusCode::UNAUTHORIZED, &http::HeaderMap::new(), b"");
-        let err = Error::from_api(api);
-        assert!(err.is_auth());
-        assert!(err.is_api());
-        assert_eq!(err.status(), Some(http::StatusCode::UNAUTHORIZED));
-    }
-}
+mod tests;

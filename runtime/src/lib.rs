@@ -19,8 +19,8 @@
 //!
 //! Where to go next: [`ClientBuilder`] for every setting (limits, deadlines, retries, your own
 //! `reqwest::Client`); [`policy`] to add behaviour to every call; [`Client::pages`] and
-//! [`Client::stream`] for collections, [`batch`], [`delta`], [`upload`] and [`download`] for the
-//! bigger operations; [`Error`] for what can go wrong.
+//! [`Client::stream`] for collections, [`batch`], [`delta`], [`upload`], [`download`] and [`lro`]
+//! for the bigger operations; [`Error`] for what can go wrong.
 //!
 //! # Layers
 //!
@@ -34,10 +34,11 @@
 //!    `retry::rules` (what is retried) and `auth` (where tokens come from).
 //! 4. `request`.
 //! 5. `path::PathBuilder`, `page` and `wire`.
-//! 6. `query` and `delta`.
+//! 6. `query` and `delta` (but `delta::sync`, which runs over a client, is layer 9).
 //! 7. `policy`: the pipeline and the built-in policies.
 //! 8. `client`: [`Client`], and [`ClientBuilder`], which assembles the pipeline.
-//! 9. What runs over a client: `pager`, `batch`, `upload` and `download`.
+//! 9. What runs over a client: `pager`, `batch`, `upload`, `download`, `lro` (long-running
+//!    operations) and `delta::sync` (resuming and starting over).
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -50,6 +51,7 @@ pub mod download;
 pub mod edm;
 mod error;
 pub mod limits;
+pub mod lro;
 mod origin;
 mod page;
 mod pager;

@@ -74,6 +74,8 @@ pub struct Pager<T> {
     max_pages: u64,
     prefetch: bool,
     resume: Option<crate::delta::DeltaCursor>,
+    /// What the round was started with, recorded in every cursor.
+    fingerprint: crate::delta::Fingerprint,
 }
 
 impl<T> std::fmt::Debug for Pager<T> {
@@ -92,6 +94,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         let headers = client.headers_of(&first);
         let settings = first.settings();
         let max_pages = client.max_pages();
+        let fingerprint = crate::delta::Fingerprint::of(&first);
         Pager {
             client,
             next_url,
@@ -104,7 +107,15 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             max_pages,
             prefetch: true,
             resume: None,
+            fingerprint,
         }
+    }
+
+    /// Records `fingerprint` in the cursors instead of the first request's (a resumed round
+    /// keeps the fingerprint of the request that started it).
+    pub(crate) fn with_fingerprint(mut self, fingerprint: crate::delta::Fingerprint) -> Pager<T> {
+        self.fingerprint = fingerprint;
+        self
     }
 
     /// Turns prefetching of the next page off (on by default).
@@ -181,8 +192,16 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             );
         }
         self.resume = match (&page.next_link, &page.delta_link) {
-            (Some(next), _) => Some(crate::delta::DeltaCursor::at(next, false)),
-            (None, Some(delta)) => Some(crate::delta::DeltaCursor::at(delta, true)),
+            (Some(next), _) => Some(crate::delta::DeltaCursor::at(
+                next,
+                false,
+                Some(self.fingerprint.clone()),
+            )),
+            (None, Some(delta)) => Some(crate::delta::DeltaCursor::at(
+                delta,
+                true,
+                Some(self.fingerprint.clone()),
+            )),
             (None, None) => None,
         };
         if let Some(url) = next_url {

@@ -85,7 +85,11 @@ pub(crate) async fn handle(
         (!bytes.is_empty()).then(|| serde_json::from_slice(&bytes));
     log(&bytes, parsed.as_ref().and_then(|r| r.as_ref().ok()));
 
-    let fault = take_fault(&shared, &parts.method, &path, false);
+    // The admin routes stay reachable whatever faults are pending.
+    let fault = match path.starts_with("/_emulator/") {
+        true => None,
+        false => take_fault(&shared, &parts.method, &path, false),
+    };
     let mut truncate = false;
     match fault {
         Some(FaultAction::Status {
@@ -139,6 +143,11 @@ pub(crate) async fn handle(
             return Ok(response);
         }
     }
+    if parts.method == Method::GET
+        && let Some(refusal) = shared.lock_lag().refuse(&path)
+    {
+        return Ok(exchange.finish(refusal, truncate));
+    }
     let reply = dispatch(
         &shared,
         &parts.method,
@@ -148,6 +157,21 @@ pub(crate) async fn handle(
         exchange.body.take(),
         &exchange.ctx,
     );
+    if reply.status == http::StatusCode::CREATED
+        && let Some((_, location)) = reply
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+    {
+        shared.lock_lag().created(location);
+    }
+    // `Prefer: respond-async` on a creation: the answer becomes an operation to poll.
+    let prefer = parts.headers.get("prefer").and_then(|v| v.to_str().ok());
+    let reply = match parts.method == Method::POST && crate::lro::prefers_async(prefer) {
+        true => crate::lro::respond_async(&mut shared.lock_store(), &shared.base_url, &reply)
+            .unwrap_or(reply),
+        false => reply,
+    };
     Ok(exchange.finish(reply, truncate))
 }
 

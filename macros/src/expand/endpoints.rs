@@ -193,7 +193,8 @@ pub(crate) fn operation(m: &OperationModel) -> TokenStream {
     // A `Page<…>` (delta, paged functions) keeps its links: decoded whole, not unwrapped.
     let is_page = |t: &syn::Type| matches!(t, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Page"));
     let decode = match &m.returns {
-        Some(t) if is_page(t) => quote!(),
+        // `Page<…>` keeps its links; `Lro<…>` is sent with `Client::start`, which decodes it.
+        Some(t) if is_page(t) || crate::model::types::lro_result(t).is_some() => quote!(),
         Some(t) => quote!(.decode_with(__p::decode_operation::<#t>)),
         None => quote!(.no_content()),
     };

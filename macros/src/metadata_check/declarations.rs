@@ -231,7 +231,16 @@ fn check_signature(
             }
         }
     }
-    match (&m.returns, &op.returns) {
+    // `Lro<T>` is checked as `T`; `Lro<()>` as no result.
+    let returns = match &m.returns {
+        Some(r) => match crate::model::types::lro_result(r) {
+            Some(Some(syn::Type::Tuple(t))) if t.elems.is_empty() => None,
+            Some(Some(inner)) => Some(inner.clone()),
+            _ => Some(r.clone()),
+        },
+        None => None,
+    };
+    match (&returns, &op.returns) {
         (Some(r), None) => c.cx.error_spanned(
             r,
             format!("`{name}` returns nothing in {src} (204): remove `returns`"),

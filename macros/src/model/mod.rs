@@ -10,7 +10,7 @@ mod enumeration;
 mod operation;
 mod poly;
 mod structs;
-mod types;
+pub(crate) mod types;
 mod variants;
 
 pub(crate) use ast::*;

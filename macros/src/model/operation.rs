@@ -111,6 +111,16 @@ pub(super) fn build_operation(
         });
     }
     let returns = args.returns.clone();
+    // `returns = Lro<T>`: the action answers 202 Accepted and a monitor; a function is a GET.
+    if let Some(r) = &returns
+        && let Some(inner) = super::types::lro_result(r)
+    {
+        if inner.is_none() {
+            cx.error_spanned(r, format!("{}: `Lro` needs the result type: `returns = Lro<DriveItem>`, or `Lro<()>` for an operation without one", kind.name()));
+        } else if kind != MacroKind::Action {
+            cx.error_spanned(r, format!("{}: `Lro<…>` declares an action answered `202 Accepted`; a function is a GET and answers at once: `returns = T`", kind.name()));
+        }
+    }
     let bound = args.bound.as_ref().map(|b| b.value());
     let aliases = args.aliases.is_some();
     if let (Some(span), MacroKind::Action) = (args.aliases, kind) {

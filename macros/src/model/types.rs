@@ -70,6 +70,23 @@ pub(super) fn l_span(given: &Option<syn::LitStr>) -> proc_macro2::Span {
         .map_or_else(proc_macro2::Span::call_site, syn::LitStr::span)
 }
 
+/// `Lro<T>` (a long-running operation's declared return): `Some(Some(T))`, or `Some(None)` for an
+/// `Lro` without exactly one type argument; `None` for any other type.
+pub(crate) fn lro_result(ty: &Type) -> Option<Option<&Type>> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Lro" {
+        return None;
+    }
+    Some(match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) if a.args.len() == 1 => match a.args.first() {
+            Some(syn::GenericArgument::Type(t)) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_known_type;

@@ -100,6 +100,7 @@ pub struct ClientBuilder {
     per_call: Vec<Arc<dyn Policy>>,
     per_try: Vec<Arc<dyn Policy>>,
     classifier: Arc<dyn RetryClassifier>,
+    read_after_write: crate::policy::ReadAfterWrite,
 }
 
 /// The default deadline of one logical call, retries and waits included: 3 minutes. With every
@@ -149,6 +150,7 @@ impl Client {
             per_call: Vec::new(),
             per_try: Vec::new(),
             classifier: Arc::new(crate::policy::DefaultClassifier),
+            read_after_write: crate::policy::ReadAfterWrite::default(),
         }
     }
 }
@@ -308,6 +310,13 @@ impl ClientBuilder {
     /// Your application's product token, sent before graph-odata's: `myapp/1.2 graph-odata/0.1.0`.
     pub fn user_agent(mut self, product: impl Into<String>) -> Self {
         self.user_agent = Some(product.into());
+        self
+    }
+
+    /// How a `GET` that answers 404 right after this client created the entity is retried
+    /// (on by default; [`ReadAfterWrite::off`](crate::policy::ReadAfterWrite::off) turns it off).
+    pub fn read_after_write(mut self, settings: crate::policy::ReadAfterWrite) -> Self {
+        self.read_after_write = settings;
         self
     }
 
@@ -527,6 +536,7 @@ impl ClientBuilder {
         let pipeline = crate::policy::chain(
             crate::policy::ChainParts {
                 telemetry: crate::policy::telemetry::Telemetry { user_agent },
+                read_after_write: self.read_after_write.policy(),
                 retry: crate::policy::retry::Retry {
                     policy: self.retry.clone(),
                     classifier: Arc::clone(&self.classifier),

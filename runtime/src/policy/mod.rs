@@ -13,6 +13,7 @@
 //! | telemetry | once per call | `client-request-id` (kept from the request or a new UUID), `User-Agent` |
 //! | tracing | once per call | the `graph_odata.call` span: method, path, status, attempts |
 //! | *your per-call policies* | once per call | [`ClientBuilder::per_call_policy`](crate::ClientBuilder::per_call_policy) |
+//! | read-after-write | once per call | sends a `GET` again when it answers 404 for an id this client created moments ago ([`ReadAfterWrite`]) |
 //! | retry | once per call | tries, `Retry-After`, backoff, the per-try timeout; what is retried is a [`RetryClassifier`] |
 //! | auth | every try | the bearer token, to the service's own origin only; forgets a token answered 401 |
 //! | *your per-try policies* | every try | [`ClientBuilder::policy`](crate::ClientBuilder::policy) |
@@ -65,6 +66,7 @@ use crate::redact::{RedactedHeaders, log_url};
 
 pub(crate) mod auth;
 pub(crate) mod limits;
+pub(crate) mod read_after_write;
 pub(crate) mod redirect;
 pub(crate) mod retry;
 pub(crate) mod telemetry;
@@ -72,6 +74,7 @@ pub(crate) mod trace;
 pub(crate) mod transport;
 
 pub use crate::retry::rules::{DefaultClassifier, RetryClassifier, TryOutcome};
+pub use read_after_write::ReadAfterWrite;
 
 #[doc(inline)]
 pub use crate::auth::BoxFuture;
@@ -132,6 +135,9 @@ pub struct Context {
     pub(crate) max_response_size: u64,
     pub(crate) streaming: bool,
     pub(crate) anonymous: bool,
+    /// Redirects are handed back as answers instead of followed (a long-running operation's
+    /// monitor answers `303 See Other` on another origin than the result).
+    pub(crate) keep_redirects: bool,
     /// The path as the caller wrote it (without the query), for the call's span.
     pub(crate) log_path: Option<String>,
     /// The latest answer came, through redirects, from another origin than the try's request
@@ -147,6 +153,7 @@ impl Context {
             max_response_size,
             streaming: false,
             anonymous: false,
+            keep_redirects: false,
             log_path: None,
             answered_elsewhere: AtomicBool::new(false),
         }
@@ -320,10 +327,13 @@ pub(crate) fn chain(
     per_call: Vec<Arc<dyn Policy>>,
     per_try: Vec<Arc<dyn Policy>>,
 ) -> Arc<[Arc<dyn Policy>]> {
-    let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(7 + per_call.len() + per_try.len());
+    let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(8 + per_call.len() + per_try.len());
     chain.push(Arc::new(parts.telemetry));
     chain.push(Arc::new(trace::Trace));
     chain.extend(per_call);
+    if let Some(read_after_write) = parts.read_after_write {
+        chain.push(Arc::new(read_after_write));
+    }
     chain.push(Arc::new(parts.retry));
     if let Some(auth) = parts.auth {
         chain.push(Arc::new(auth));
@@ -338,6 +348,7 @@ pub(crate) fn chain(
 /// The configured built-in policies.
 pub(crate) struct ChainParts {
     pub(crate) telemetry: telemetry::Telemetry,
+    pub(crate) read_after_write: Option<read_after_write::ReadAfterWritePolicy>,
     pub(crate) retry: retry::Retry,
     pub(crate) auth: Option<auth::Auth>,
     pub(crate) redirect: redirect::Redirect,

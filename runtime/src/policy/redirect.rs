@@ -32,6 +32,9 @@ impl Policy for Redirect {
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async move {
             let mut response = next.send(ctx, &mut *request).await?;
+            if ctx.keep_redirects {
+                return Ok(response);
+            }
             // The hops work on a copy: a retry sends the caller's request as it was.
             let mut current: Option<HttpRequest> = None;
             let mut hop = 0;
