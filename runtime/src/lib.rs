@@ -37,7 +37,8 @@
 //! 6. `query` and `delta`.
 //! 7. `policy`: the pipeline and the built-in policies.
 //! 8. `client`: [`Client`], and [`ClientBuilder`], which assembles the pipeline.
-//! 9. What runs over a client: `pager`, `batch`, `upload` and `download`.
+//! 9. What runs over a client: `pager`, `batch`, `upload`, `download` and `notify` (change
+//!    notifications, feature `notifications`).
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -50,6 +51,9 @@ pub mod download;
 pub mod edm;
 mod error;
 pub mod limits;
+#[cfg(feature = "notifications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "notifications")))]
+pub mod notify;
 mod origin;
 mod page;
 mod pager;
