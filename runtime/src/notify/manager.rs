@@ -21,7 +21,6 @@ use crate::{Client, Error, Page, Request};
 /// `clientState` and the certificate.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 pub struct Subscription {
     /// The subscription's id (read only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
