@@ -9,7 +9,8 @@
 //! - `decode`: a 50-notification body decoded the receiver's way into `#[graph_entity]` resource
 //!   data versus plain serde into a `#[derive(Deserialize)]` mirror of the same structs (goal ≤ 1.10×).
 //!
-//! `cargo bench --bench notifications` runs it; `-- --test` runs each benchmark once.
+//! `cargo bench --bench notifications` runs it; `-- --test` runs each benchmark once;
+//! `-- --ratios` prints the decode ratios measured alternately (robust on a busy machine).
 
 use std::sync::LazyLock;
 
@@ -23,7 +24,57 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 fn main() {
+    if std::env::args().any(|a| a == "--ratios") {
+        decode_ratios();
+        return;
+    }
     divan::main();
+}
+
+/// `-- --ratios`: the decode pairs run alternately (the order flips each round), 41 rounds of 200
+/// decodes each; prints the median of the per-round ratios, which drift in machine load hits alike.
+fn decode_ratios() {
+    use std::time::Instant;
+    fn time(f: &dyn Fn()) -> f64 {
+        let start = Instant::now();
+        for _ in 0..200 {
+            f();
+        }
+        start.elapsed().as_secs_f64()
+    }
+    let receiver = || {
+        black_box(graph_odata::notify::decode::<TodoTask>(black_box(&DECODE_BODY)).is_ok());
+    };
+    let same = || {
+        let r: Result<ChangeNotificationCollection<TodoTask>, _> =
+            serde_json::from_slice(black_box(&DECODE_BODY));
+        black_box(r.is_ok());
+    };
+    let mirror = || {
+        let r: Result<SerdeCollection, _> = serde_json::from_slice(black_box(&DECODE_BODY));
+        black_box(r.is_ok());
+    };
+    for (name, base) in [
+        ("serde on the same struct", &same as &dyn Fn()),
+        ("serde derive on a mirror", &mirror as &dyn Fn()),
+    ] {
+        let mut ratios = Vec::new();
+        for round in 0..41 {
+            let (a, b) = if round % 2 == 0 {
+                let a = time(&receiver);
+                (a, time(base))
+            } else {
+                let b = time(base);
+                (time(&receiver), b)
+            };
+            ratios.push(a / b);
+        }
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "decode_receiver / {name}: median ratio {:.3}",
+            ratios[ratios.len() / 2]
+        );
+    }
 }
 
 #[graph_entity(get = "GET /me/todo/lists/{todoTaskListId}/tasks/{todoTaskId}")]
@@ -243,7 +294,7 @@ fn answer_202(bencher: Bencher, server: &str) {
 
 static DECODE_BODY: LazyLock<Bytes> = LazyLock::new(|| body(50, false));
 
-#[divan::bench]
+#[divan::bench(sample_count = 1000)]
 fn decode_receiver(bencher: Bencher) {
     bencher.counter(ItemsCount::new(50usize)).bench(|| {
         let batch: ChangeNotificationCollection<TodoTask> =
@@ -252,8 +303,17 @@ fn decode_receiver(bencher: Bencher) {
     });
 }
 
-#[divan::bench]
-fn decode_serde(bencher: Bencher) {
+#[divan::bench(sample_count = 1000)]
+fn decode_serde_same_struct(bencher: Bencher) {
+    bencher.counter(ItemsCount::new(50usize)).bench(|| {
+        let batch: ChangeNotificationCollection<TodoTask> =
+            serde_json::from_slice(black_box(&DECODE_BODY)).expect("decodes");
+        black_box(batch)
+    });
+}
+
+#[divan::bench(sample_count = 1000)]
+fn decode_serde_mirror(bencher: Bencher) {
     bencher.counter(ItemsCount::new(50usize)).bench(|| {
         let batch: SerdeCollection =
             serde_json::from_slice(black_box(&DECODE_BODY)).expect("decodes");

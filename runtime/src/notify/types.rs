@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 /// ```
 /// use graph_odata_runtime::notify::{ChangeNotificationCollection, ChangeType};
 /// # #[derive(serde::Deserialize)] struct TodoTask { id: Option<String> }
-/// let body = br#"{"value":[{"subscriptionId":"7f1b","clientState":"s3cret","changeType":"created",
+/// let body = br##"{"value":[{"subscriptionId":"7f1b","clientState":"s3cret","changeType":"created",
 ///   "resource":"me/todo/lists/L/tasks/T","tenantId":"84bd","subscriptionExpirationDateTime":"2026-12-08T10:00:00Z",
-///   "resourceData":{"@odata.type":"#microsoft.graph.todoTask","id":"T"}}]}"#;
+///   "resourceData":{"@odata.type":"#microsoft.graph.todoTask","id":"T"}}]}"##;
 /// let batch: ChangeNotificationCollection<TodoTask> = serde_json::from_slice(body).unwrap();
 /// assert_eq!(batch.value[0].change_type, Some(ChangeType::Created));
 /// assert_eq!(batch.value[0].resource_data.as_ref().unwrap().id.as_deref(), Some("T"));
@@ -116,8 +116,7 @@ impl<T: std::fmt::Debug> std::fmt::Debug for ChangeNotification<T> {
 }
 
 /// `changeType`: what happened to the resource.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChangeType {
     /// `created`.
@@ -127,13 +126,40 @@ pub enum ChangeType {
     /// `deleted`.
     Deleted,
     /// A value this version does not know, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
 
+impl ChangeType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChangeType::Created => "created",
+            ChangeType::Updated => "updated",
+            ChangeType::Deleted => "deleted",
+            ChangeType::Other(other) => other,
+        }
+    }
+}
+
+impl Serialize for ChangeType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChangeType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(WireStr(|text: &str| match text {
+            "created" => ChangeType::Created,
+            "updated" => ChangeType::Updated,
+            "deleted" => ChangeType::Deleted,
+            other => ChangeType::Other(other.to_owned()),
+        }))
+    }
+}
+
 /// `lifecycleEvent`: something happened to the subscription itself.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LifecycleEvent {
     /// `subscriptionRemoved`: Graph removed the subscription; create it again.
@@ -143,8 +169,36 @@ pub enum LifecycleEvent {
     /// `missed`: some notifications were not delivered; catch up with a delta query.
     Missed,
     /// A value this version does not know, kept as sent.
-    #[serde(untagged)]
     Other(String),
+}
+
+impl LifecycleEvent {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LifecycleEvent::SubscriptionRemoved => "subscriptionRemoved",
+            LifecycleEvent::ReauthorizationRequired => "reauthorizationRequired",
+            LifecycleEvent::Missed => "missed",
+            LifecycleEvent::Other(other) => other,
+        }
+    }
+}
+
+impl Serialize for LifecycleEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LifecycleEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(WireStr(|text: &str| match text {
+            "subscriptionRemoved" => LifecycleEvent::SubscriptionRemoved,
+            "reauthorizationRequired" => LifecycleEvent::ReauthorizationRequired,
+            "missed" => LifecycleEvent::Missed,
+            other => LifecycleEvent::Other(other.to_owned()),
+        }))
+    }
 }
 
 /// `encryptedContent` (`microsoft.graph.changeNotificationEncryptedContent`): the resource,
@@ -179,5 +233,18 @@ impl std::fmt::Debug for EncryptedContent {
                 &self.encryption_certificate_thumbprint,
             )
             .finish()
+    }
+}
+
+/// Reads a JSON string without allocating when it is one of the known values.
+struct WireStr<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> T> serde::de::Visitor<'de> for WireStr<F> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
     }
 }
