@@ -123,7 +123,8 @@ async fn good_tokens_verify_and_every_bad_one_is_a_typed_error() {
     v.verify(&token("appid_only"))
         .await
         .expect("`appid` stands for `azp`");
-    let cases: [(&str, fn(&TokenError) -> bool); 8] = [
+    type Expect = fn(&TokenError) -> bool;
+    let cases: [(&str, Expect); 8] = [
         ("expired", |e| matches!(e, TokenError::Expired)),
         ("not_yet_valid", |e| matches!(e, TokenError::NotYetValid)),
         ("wrong_audience", |e| matches!(e, TokenError::Audience)),

@@ -121,10 +121,10 @@ impl Decryptor {
             .keys
             .get(id)
             .ok_or_else(|| DecryptError::UnknownCertificate(id.chars().take(80).collect()))?;
-        if let Some(expected) = &entry.thumbprint {
-            if !expected.eq_ignore_ascii_case(&content.encryption_certificate_thumbprint) {
-                return Err(DecryptError::Thumbprint);
-            }
+        if let Some(expected) = &entry.thumbprint
+            && !expected.eq_ignore_ascii_case(&content.encryption_certificate_thumbprint)
+        {
+            return Err(DecryptError::Thumbprint);
         }
         let wrapped = b64(&content.data_key, "dataKey")?;
         let signature = b64(&content.data_signature, "dataSignature")?;

@@ -167,11 +167,11 @@ impl<T: DeserializeOwned + Send + 'static> Receiver<T> {
         }
         let batch = decode::<T>(body)?;
         self.check_client_state(&batch)?;
-        if let Some(tokens) = &self.inner.tokens {
-            if batch.value.iter().any(|n| n.encrypted_content.is_some()) {
-                let presented = batch.validation_tokens.as_deref().unwrap_or_default();
-                tokens.check(presented).await.map_err(Rejection::Token)?;
-            }
+        if let Some(tokens) = &self.inner.tokens
+            && batch.value.iter().any(|n| n.encrypted_content.is_some())
+        {
+            let presented = batch.validation_tokens.as_deref().unwrap_or_default();
+            tokens.check(presented).await.map_err(Rejection::Token)?;
         }
         self.hand_out(batch.value)?;
         Ok(empty(StatusCode::ACCEPTED))
