@@ -41,6 +41,8 @@ fn serve_on_thread(app: axum::Router) -> String {
 struct FakeGraph {
     events: mpsc::UnboundedSender<(String, Value)>,
     next: Arc<Mutex<u32>>,
+    /// When set, every subscription is gone: `PATCH` answers 404.
+    gone: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// `POST /v1.0/subscriptions` as Graph does it: the handshake first, `400` when it fails.
@@ -84,12 +86,16 @@ async fn renew(
     State(g): State<FakeGraph>,
     Path(id): Path<String>,
     axum::Json(body): axum::Json<Value>,
-) -> axum::Json<Value> {
+) -> (http::StatusCode, axum::Json<Value>) {
     let _ = g.events.send((format!("renew {id}"), body.clone()));
-    axum::Json(
-        json!({"id": id, "resource": "me/todo/lists/L/tasks", "changeType": "created",
-        "notificationUrl": "http://127.0.0.1/n", "expirationDateTime": body["expirationDateTime"]}),
-    )
+    if g.gone.load(std::sync::atomic::Ordering::SeqCst) {
+        let error =
+            json!({"error": {"code": "ResourceNotFound", "message": "The object was not found."}});
+        return (http::StatusCode::NOT_FOUND, axum::Json(error));
+    }
+    let renewed = json!({"id": id, "resource": "me/todo/lists/L/tasks", "changeType": "created",
+        "notificationUrl": "http://127.0.0.1/n", "expirationDateTime": body["expirationDateTime"]});
+    (http::StatusCode::OK, axum::Json(renewed))
 }
 
 async fn remove(State(g): State<FakeGraph>, Path(id): Path<String>) -> http::StatusCode {
@@ -98,6 +104,7 @@ async fn remove(State(g): State<FakeGraph>, Path(id): Path<String>) -> http::Sta
 }
 
 struct Setup {
+    gone: Arc<std::sync::atomic::AtomicBool>,
     manager: SubscriptionManager,
     events: mpsc::UnboundedReceiver<(String, Value)>,
     notify_url: String,
@@ -106,12 +113,14 @@ struct Setup {
 
 fn setup() -> Setup {
     let (tx, events) = mpsc::unbounded_channel();
+    let gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let graph = axum::Router::new()
         .route("/v1.0/subscriptions", post(create))
         .route("/v1.0/subscriptions/{id}", patch(renew).delete(remove))
         .with_state(FakeGraph {
             events: tx,
             next: Arc::new(Mutex::new(0)),
+            gone: gone.clone(),
         });
     let graph_root = serve_on_thread(graph);
     let (receiver, notifications) = Receiver::<Value>::builder().client_state(STATE).build();
@@ -127,6 +136,7 @@ fn setup() -> Setup {
     let manager = SubscriptionManager::with_renew_before(client, Duration::from_secs(600));
     manager.lifetime_for("todo", Duration::from_secs(3600));
     Setup {
+        gone,
         manager,
         events,
         notify_url: format!("{notify_root}/notify"),
@@ -207,6 +217,32 @@ async fn renewals_come_before_each_expiration_on_the_paused_clock() {
             "renewed for one lifetime: {left}"
         );
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_subscription_the_service_lost_stops_being_renewed() {
+    let mut s = setup();
+    s.manager
+        .create(spec(&s.notify_url))
+        .await
+        .expect("created");
+    let _ = s.events.recv().await;
+    s.gone.store(true, std::sync::atomic::Ordering::SeqCst);
+    tokio::spawn(s.manager.clone().run());
+    assert_eq!(s.events.recv().await.expect("a renewal").0, "renew sub-1");
+    // The 404 is on the wire now; wait for it in real time (a paused-clock sleep would let
+    // the clock run ahead of the network), up to 5 s.
+    for _ in 0..500 {
+        if s.manager.ids().is_empty() {
+            break;
+        }
+        let _ = tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(10))).await;
+    }
+    assert!(
+        s.manager.ids().is_empty(),
+        "404 on renewal: no longer tracked"
+    );
+    assert!(s.events.try_recv().is_err(), "and not renewed again");
 }
 
 #[tokio::test(start_paused = true)]

@@ -396,7 +396,8 @@ impl SubscriptionManager {
     }
 
     /// Renews each subscription when it is due, forever; spawn it. A failed renewal is logged
-    /// (`tracing`, warn) and tried again after a minute, until the subscription expires.
+    /// (`tracing`, warn) and tried again after a minute; a subscription the service no longer
+    /// has (`404`) stops being tracked.
     pub async fn run(self) {
         loop {
             let wake = self.next_renewal();
@@ -413,11 +414,15 @@ impl SubscriptionManager {
                 }
             }
             for (id, result) in self.renew_due().await {
-                if let Err(e) = result {
-                    tracing::warn!(subscription = %id, error = %e, "renewal failed; retrying in a minute");
-                    if let Some(t) = lock(&self.inner.tracked).get_mut(&id) {
-                        t.renew_at = Instant::now() + Duration::from_secs(MINUTE);
-                    }
+                let Err(e) = result else { continue };
+                if e.status() == Some(http::StatusCode::NOT_FOUND) {
+                    tracing::warn!(subscription = %id, "the subscription is gone; no longer renewed");
+                    lock(&self.inner.tracked).remove(&id);
+                    continue;
+                }
+                tracing::warn!(subscription = %id, error = %e, "renewal failed; retrying in a minute");
+                if let Some(t) = lock(&self.inner.tracked).get_mut(&id) {
+                    t.renew_at = Instant::now() + Duration::from_secs(MINUTE);
                 }
             }
         }
