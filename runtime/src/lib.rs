@@ -38,7 +38,8 @@
 //! 7. `policy`: the pipeline and the built-in policies.
 //! 8. `client`: [`Client`], and [`ClientBuilder`], which assembles the pipeline.
 //! 9. What runs over a client: `pager`, `batch`, `upload`, `download`, `lro` (long-running
-//!    operations) and `delta::sync` (resuming and starting over).
+//!    operations), `delta::sync` (resuming and starting over) and `notify` (change notifications,
+//!    feature `notifications`).
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -52,6 +53,9 @@ pub mod edm;
 mod error;
 pub mod limits;
 pub mod lro;
+#[cfg(feature = "notifications")]
+#[cfg_attr(docsrs, doc(cfg(feature = "notifications")))]
+pub mod notify;
 mod origin;
 mod page;
 mod pager;
