@@ -151,6 +151,53 @@ mod tests {
         assert_eq!(r.body.as_bytes().unwrap().len(), 2000);
     }
 
+    /// An answer whose body is still to be read, as the transport hands it over.
+    fn streamed(code: u16, len: usize) -> HttpResponse {
+        let response = http::Response::builder()
+            .status(code)
+            .body(vec![b'x'; len])
+            .unwrap();
+        HttpResponse {
+            status: StatusCode::from_u16(code).unwrap(),
+            headers: HeaderMap::new(),
+            body: ResponseBody::stream(reqwest::Response::from(response)),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_streamed_success_is_read_up_to_the_limit_and_refused_past_it() {
+        // `ctx()` allows 1024 bytes.
+        let script = Script::new(vec![
+            Box::new(|_| Ok(streamed(200, 1024))),
+            Box::new(|_| Ok(streamed(200, 1025))),
+        ]);
+        let c = ctx();
+        let at = run(Arc::new(Limits), script.clone(), &c, get("https://h/x"))
+            .await
+            .unwrap();
+        assert_eq!(at.body.as_bytes().map(Bytes::len), Some(1024));
+        let past = run(Arc::new(Limits), script, &c, get("https://h/x"))
+            .await
+            .unwrap_err();
+        assert_eq!(past.kind(), ErrorKind::TooLarge, "{past}");
+        assert!(past.to_string().contains("1 KiB"), "{past}");
+    }
+
+    #[tokio::test]
+    async fn an_error_body_is_cut_at_its_cap_and_still_answered() {
+        let script = Script::new(vec![Box::new(|_| {
+            Ok(streamed(400, ERROR_BODY_CAP as usize * 4))
+        })]);
+        let r = run(Arc::new(Limits), script, &ctx(), get("https://h/x"))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.body.as_bytes().map(Bytes::len),
+            Some(ERROR_BODY_CAP as usize)
+        );
+    }
+
     #[test]
     fn sizes_read_as_people_write_them() {
         use crate::limits::DEFAULT_MAX_RESPONSE_SIZE;
