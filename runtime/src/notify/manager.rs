@@ -141,15 +141,16 @@ impl SubscriptionSpec {
 const MINUTE: u64 = 60;
 
 /// The longest lifetime Graph grants a subscription on `resource`, from the table of Graph's
-/// subscription resource page (minutes): Outlook mail, events, contacts and To Do tasks 10 080;
-/// users, groups and other directory resources 41 760; OneDrive/SharePoint `driveItem` and lists
-/// 42 300; security alerts 43 200; Teams resources 4 320 (1 440 with resource data), presence 60;
-/// call records and group conversations 4 230. Unknown resources get the smallest common value,
-/// 4 230 minutes. [`SubscriptionManager::lifetime_for`] overrides entries.
+/// subscription resource page (minutes): Outlook mail, events and contacts 10 080; users, groups
+/// and other directory resources 41 760; OneDrive/SharePoint `driveItem` and lists 42 300; security
+/// alerts 43 200; Teams resources 4 320 (1 440 with resource data), presence 60; To Do tasks, call
+/// records and group conversations 4 230. Unknown resources get the smallest common value, 4 230
+/// minutes. [`SubscriptionManager::lifetime_for`] overrides entries.
 ///
 /// ```
 /// use graph_odata_runtime::notify::max_lifetime;
-/// assert_eq!(max_lifetime("me/todo/lists/L/tasks", false).as_secs(), 10_080 * 60);
+/// assert_eq!(max_lifetime("me/todo/lists/L/tasks", false).as_secs(), 4_230 * 60);
+/// assert_eq!(max_lifetime("me/messages", false).as_secs(), 10_080 * 60);
 /// assert_eq!(max_lifetime("/users", false).as_secs(), 41_760 * 60);
 /// assert_eq!(max_lifetime("communications/presences/abc", false).as_secs(), 60 * 60);
 /// ```
@@ -158,7 +159,7 @@ pub fn max_lifetime(resource: &str, include_resource_data: bool) -> Duration {
     let has = |needle: &str| r.contains(needle);
     let minutes = if has("presences") {
         60
-    } else if has("callrecords") || has("conversations") || has("threads") {
+    } else if has("callrecords") || has("conversations") || has("threads") || has("todo") {
         4230
     } else if has("chats") || has("teams") || has("channels") || has("onlinemeetings") {
         if include_resource_data { 1440 } else { 4320 }
@@ -166,12 +167,7 @@ pub fn max_lifetime(resource: &str, include_resource_data: bool) -> Duration {
         43200
     } else if has("drive") || has("/lists") && has("sites") {
         42300
-    } else if has("messages")
-        || has("events")
-        || has("contacts")
-        || has("todo")
-        || has("mailfolders")
-    {
+    } else if has("messages") || has("events") || has("contacts") || has("mailfolders") {
         10080
     } else if r.starts_with("users")
         || r.starts_with("groups")
