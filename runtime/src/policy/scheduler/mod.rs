@@ -32,7 +32,8 @@ pub const MAX_THROTTLE: Duration = Duration::from_secs(300);
 ///
 /// - an Outlook or To Do partition has at most [`mailbox_concurrency`](Scheduler::mailbox_concurrency)
 ///   requests in flight (default [`MAILBOX_CONCURRENCY`], 4, Graph's limit); more wait their
-///   turn, first come first served. Other workloads are not limited;
+///   turn, first come first served. Other workloads have no concurrency limit and form one
+///   partition per origin and tenant (Graph throttles most of them per app and tenant);
 /// - a `429` or `503` with `Retry-After` makes the later requests *of that partition* wait until
 ///   the time it names (at most [`MAX_THROTTLE`]); other partitions keep going;
 /// - a `$batch` with Outlook or To Do items is sent in calls of at most the mailbox limit.
