@@ -97,7 +97,7 @@ async fn creates(client: &Client, tasks: &str, n: usize) -> Vec<Error> {
 async fn ten_concurrent_todo_writes_keep_four_in_flight_and_none_fails() {
     let (captured, _guard) = capture();
     let emu = emulator().await;
-    emu.set_mailbox_limit(Some(MailboxLimit::new(4).hold(Duration::from_millis(50))));
+    emu.set_mailbox_limit(Some(MailboxLimit::new(4).hold(Duration::from_millis(200))));
     let tasks = todo_list(&emu, "me");
     // No retries: a single 429 would be an error.
     let scheduled = client(&emu, Scheduler::new(), RetryPolicy::none());
@@ -121,7 +121,7 @@ async fn ten_concurrent_todo_writes_keep_four_in_flight_and_none_fails() {
     );
 
     // The same burst without the scheduler meets the limit.
-    emu.set_mailbox_limit(Some(MailboxLimit::new(4).hold(Duration::from_millis(50))));
+    emu.set_mailbox_limit(Some(MailboxLimit::new(4).hold(Duration::from_millis(200))));
     let naive = client(&emu, Scheduler::off(), RetryPolicy::none());
     let errors = creates(&naive, &tasks, 10).await;
     assert!(!errors.is_empty());
