@@ -42,6 +42,7 @@ def sources(quick):
     out = [
         ("interleaved pairs", ["cargo", "bench", "-q", "--bench", "interleaved"] + check, 5),
         ("$batch", ["cargo", "bench", "-q", "--bench", "batch"] + check, 2),
+        ("throttling", ["cargo", "bench", "-q", "--bench", "throttling"] + check, 2),
         ("paging memory", ["cargo", "bench", "-q", "--bench", "paging_memory"] + check, 1 if quick else 3),
         ("binary size", [os.path.join(REPO, "benches", "binary-size", "measure")]
          + (["--quick"] if quick else []), 1 if quick else 2),

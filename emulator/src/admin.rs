@@ -6,6 +6,8 @@
 //! | `POST /_emulator/faults` | a fault (below) | adds it, as [`Emulator::fault`](crate::Emulator::fault) |
 //! | `DELETE /_emulator/faults` | | removes every pending fault |
 //! | `PUT /_emulator/replication-lag` | `{"ms": 2000}` (0: off) | [`Emulator::set_replication_lag`](crate::Emulator::set_replication_lag) |
+//! | `PUT /_emulator/mailbox-limit` | `{"concurrent": 4, "holdMs": 20, "retryAfterMs": 1000}` (`concurrent` 0: off) | [`Emulator::set_mailbox_limit`](crate::Emulator::set_mailbox_limit) |
+//! | `GET /_emulator/mailbox-limit` | | the counts of [`Emulator::mailbox_counts`](crate::Emulator::mailbox_counts) as JSON |
 //! | `DELETE /_emulator/delta-tokens` | | [`Emulator::expire_delta_tokens`](crate::Emulator::expire_delta_tokens) |
 //!
 //! A fault: `{"kind": "status" | "drop" | "delay" | "truncate", "status": 429, "retryAfter":
@@ -41,6 +43,14 @@ struct FaultBody {
 #[serde(deny_unknown_fields)]
 struct LagBody {
     ms: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct MailboxBody {
+    concurrent: usize,
+    hold_ms: Option<u64>,
+    retry_after_ms: Option<u64>,
 }
 
 const MAX_DELAY_MS: u64 = 60_000;
@@ -86,6 +96,40 @@ pub(crate) fn answer(
             Ok(_) => Reply::bad_request(&format!("The lag is at most {MAX_DELAY_MS} ms.")),
             Err(reply) => reply,
         },
+        ("PUT", "mailbox-limit") => match parse("mailbox-limit").and_then(|b| {
+            serde_json::from_value::<MailboxBody>(b).map_err(|e| {
+                Reply::bad_request(&format!(
+                    "Expected {{\"concurrent\": n, \"holdMs\": ms, \"retryAfterMs\": ms}}: {e}."
+                ))
+            })
+        }) {
+            Ok(b) if b.hold_ms.unwrap_or(0).max(b.retry_after_ms.unwrap_or(0)) > MAX_DELAY_MS => {
+                Reply::bad_request(&format!(
+                    "`holdMs` and `retryAfterMs` are at most {MAX_DELAY_MS}."
+                ))
+            }
+            Ok(b) if b.concurrent > MAX_COUNT as usize => {
+                Reply::bad_request(&format!("`concurrent` is at most {MAX_COUNT}."))
+            }
+            Ok(b) => {
+                let limit = (b.concurrent > 0).then(|| {
+                    let mut l = crate::MailboxLimit::new(b.concurrent);
+                    if let Some(ms) = b.hold_ms {
+                        l = l.hold(Duration::from_millis(ms));
+                    }
+                    if let Some(ms) = b.retry_after_ms {
+                        l = l.retry_after(Duration::from_millis(ms));
+                    }
+                    l
+                });
+                crate::mailbox::set(emulator, limit);
+                Reply::no_content()
+            }
+            Err(reply) => reply,
+        },
+        ("GET", "mailbox-limit") => {
+            Reply::json(StatusCode::OK, crate::mailbox::counts_json(emulator))
+        }
         ("DELETE", "delta-tokens") => {
             emulator.lock_store().delta_tokens.forget_all();
             Reply::no_content()
@@ -93,7 +137,7 @@ pub(crate) fn answer(
         _ => Reply::error(
             StatusCode::NOT_FOUND,
             "ResourceNotFound",
-            "Admin routes: POST|DELETE /_emulator/faults, PUT /_emulator/replication-lag, DELETE /_emulator/delta-tokens.",
+            "Admin routes: POST|DELETE /_emulator/faults, PUT /_emulator/replication-lag, PUT|GET /_emulator/mailbox-limit, DELETE /_emulator/delta-tokens.",
         ),
     }
 }

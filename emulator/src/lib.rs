@@ -104,6 +104,7 @@ mod graph;
 mod lag;
 mod log;
 mod lro;
+mod mailbox;
 mod notify;
 mod routes;
 mod service;
@@ -125,6 +126,7 @@ pub use delta::TOKEN_CAPACITY;
 pub use download::pattern_byte;
 pub use faults::Fault;
 pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
+pub use mailbox::{MailboxCounts, MailboxLimit};
 pub use notify::{
     CHANGE_TRACKING_APP_ID, DEFAULT_APP_ID, DEFAULT_CALLBACK_TIMEOUT, DEFAULT_MAX_SUBSCRIPTIONS,
     DEFAULT_REDELIVERY_SCHEDULE, DEFAULT_TENANT_ID, DELIVERY_QUEUE_CAPACITY, DeliveryStats,
@@ -161,6 +163,7 @@ pub(crate) struct Shared {
     pub(crate) uploads: Mutex<upload::Uploads>,
     if_match: Mutex<Vec<String>>,
     lag: Mutex<lag::Lag>,
+    mailboxes: Mutex<mailbox::Mailboxes>,
     relative_links: std::sync::atomic::AtomicBool,
     strict_collections: std::sync::atomic::AtomicBool,
     pub(crate) notifier: notify::Notifier,
@@ -271,6 +274,7 @@ impl Emulator {
             uploads: Mutex::new(upload::Uploads::default()),
             if_match: Mutex::new(Vec::new()),
             lag: Mutex::new(lag::Lag::default()),
+            mailboxes: Mutex::new(mailbox::Mailboxes::default()),
             relative_links: std::sync::atomic::AtomicBool::new(false),
             strict_collections: std::sync::atomic::AtomicBool::new(true),
             notifier,

@@ -59,6 +59,8 @@ struct Inner {
     policies: usize,
     /// The root is one of Microsoft Graph's clouds.
     graph: bool,
+    /// The workload-aware scheduler (its policy is in the pipeline when it is on).
+    scheduler: crate::policy::Scheduler,
 }
 
 impl fmt::Debug for Client {
@@ -206,6 +208,25 @@ impl Client {
     /// The absolute URL a request goes to.
     pub(crate) fn url_of<T>(&self, request: &Request<T>) -> Result<Url, Error> {
         crate::path::resolve(&self.inner.root, &request.url_path(), self.inner.allow_http)
+    }
+
+    /// What the client's [`Scheduler`](crate::policy::Scheduler) is doing now: per workload, the
+    /// requests in flight and waiting, the throttled partitions and the `429`s seen. Clients
+    /// sharing a scheduler see the same counts.
+    ///
+    /// ```
+    /// use graph_odata_runtime::{policy::Workload, Client};
+    /// let client = Client::builder().build()?;
+    /// assert!(client.scheduler_stats().workload(Workload::Outlook).is_none());
+    /// # Ok::<(), graph_odata_runtime::Error>(())
+    /// ```
+    pub fn scheduler_stats(&self) -> crate::policy::SchedulerStats {
+        self.inner.scheduler.snapshot()
+    }
+
+    /// The client's scheduler (for the `$batch` chunk size).
+    pub(crate) fn scheduler(&self) -> &crate::policy::Scheduler {
+        &self.inner.scheduler
     }
 
     /// Whether the service root is one of Microsoft Graph's clouds.

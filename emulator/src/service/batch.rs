@@ -47,6 +47,8 @@ pub(super) fn batch(
     // Where each created entity lives (below the version root), for `$<id>` references.
     let mut created: HashMap<String, String> = HashMap::new();
     let mut responses = Vec::new();
+    // Items without `dependsOn` run at once on Graph: per mailbox, how many so far.
+    let mut running: HashMap<String, usize> = HashMap::new();
     for item in requests {
         let id = item
             .get("id")
@@ -138,6 +140,10 @@ pub(super) fn batch(
                 "FailedDependency",
                 "A request this one depends on failed.",
             )
+        } else if let Some(refusal) =
+            crate::mailbox::batch_item(shared, &full, depends.is_empty(), &mut running)
+        {
+            refusal
         } else {
             match take_fault(shared, &method, &full, true) {
                 Some(FaultAction::Status {

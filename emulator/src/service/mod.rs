@@ -117,6 +117,11 @@ pub(crate) async fn handle(
         None => {}
     }
 
+    // Outlook's per-mailbox concurrency (off by default): counted until the answer is made.
+    let _in_flight = match crate::mailbox::enter(&shared, &path).await {
+        Ok(counted) => counted,
+        Err(refusal) => return Ok(finish(refusal, &ctx, false)),
+    };
     let mut exchange = Exchange {
         shared: &shared,
         method: &parts.method,

@@ -14,8 +14,9 @@ use crate::policy::TryOutcome;
 use crate::{Client, Error, ErrorKind, Request};
 
 impl Client {
-    /// Sends a [`Batch`] as `$batch` calls of at most 20 requests. The whole call is retried like
-    /// any request. Each item's answer is shown to the client's
+    /// Sends a [`Batch`] as `$batch` calls of at most 20 requests (at most the
+    /// [`Scheduler`](crate::policy::Scheduler)'s mailbox limit, 4 by default, when an item is an
+    /// Outlook or To Do request). The whole call is retried like any request. Each item's answer is shown to the client's
     /// [`RetryClassifier`](crate::policy::RetryClassifier) (by default: 429 and 503, and 504 for
     /// idempotent methods); the items it retries are sent again in a later call after their own
     /// `Retry-After` (or the backoff), together with the requests that depend on them, within the
@@ -44,7 +45,23 @@ impl Client {
             let per_call = batch
                 .per_call
                 .unwrap_or(if graph { MAX_BATCH } else { usize::MAX });
-            for chunk in batch.chunks(&pending, per_call)? {
+            // Graph runs a batch's independent items at once, and answers 429 to Outlook and To
+            // Do items past the mailbox limit: batches holding such items go in calls of at most
+            // that many. A `dependsOn` group larger than that runs one item after the other on
+            // Graph, so it keeps the usual size.
+            let mailbox_limit = self.scheduler().get_mailbox_concurrency().filter(|_| {
+                pending.iter().any(|&i| {
+                    crate::policy::classify(&batch.items[i].url).workload
+                        == crate::policy::Workload::Outlook
+                })
+            });
+            let chunks = match mailbox_limit {
+                Some(limit) if limit < per_call => batch
+                    .chunks(&pending, limit)
+                    .or_else(|_| batch.chunks(&pending, per_call))?,
+                _ => batch.chunks(&pending, per_call)?,
+            };
+            for chunk in chunks {
                 let body = json!({"requests": chunk.iter().map(|&i| item_json(&batch.items[i], graph)).collect::<Vec<_>>()});
                 calls += 1;
                 // Read as bytes and taken apart without a `Value` tree: each item's body is a

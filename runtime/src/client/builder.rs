@@ -101,6 +101,7 @@ pub struct ClientBuilder {
     per_try: Vec<Arc<dyn Policy>>,
     classifier: Arc<dyn RetryClassifier>,
     read_after_write: crate::policy::ReadAfterWrite,
+    scheduler: crate::policy::Scheduler,
 }
 
 /// The default deadline of one logical call, retries and waits included: 3 minutes. With every
@@ -151,6 +152,7 @@ impl Client {
             per_try: Vec::new(),
             classifier: Arc::new(crate::policy::DefaultClassifier),
             read_after_write: crate::policy::ReadAfterWrite::default(),
+            scheduler: crate::policy::Scheduler::new(),
         }
     }
 }
@@ -317,6 +319,14 @@ impl ClientBuilder {
     /// (on by default; [`ReadAfterWrite::off`](crate::policy::ReadAfterWrite::off) turns it off).
     pub fn read_after_write(mut self, settings: crate::policy::ReadAfterWrite) -> Self {
         self.read_after_write = settings;
+        self
+    }
+
+    /// The workload-aware scheduler (default: a new [`Scheduler`](crate::policy::Scheduler) with
+    /// 4 requests in flight per Outlook or To Do mailbox); give clones of one to several clients
+    /// to share its partitions, or [`Scheduler::off`](crate::policy::Scheduler::off).
+    pub fn scheduler(mut self, scheduler: crate::policy::Scheduler) -> Self {
+        self.scheduler = scheduler;
         self
     }
 
@@ -542,6 +552,7 @@ impl ClientBuilder {
                     classifier: Arc::clone(&self.classifier),
                     try_timeout: self.try_timeout,
                 },
+                scheduler: self.scheduler.policy(&root),
                 auth: tokens.clone().map(|tokens| crate::policy::auth::Auth {
                     tokens,
                     scope: scope.clone(),
@@ -572,6 +583,7 @@ impl ClientBuilder {
                 allow_http: self.allow_http,
                 policies,
                 graph,
+                scheduler: self.scheduler,
             }),
         })
     }

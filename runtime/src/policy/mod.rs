@@ -15,6 +15,7 @@
 //! | *your per-call policies* | once per call | [`ClientBuilder::per_call_policy`](crate::ClientBuilder::per_call_policy) |
 //! | read-after-write | once per call | sends a `GET` again when it answers 404 for an id this client created moments ago ([`ReadAfterWrite`]) |
 //! | retry | once per call | tries, `Retry-After`, backoff, the per-try timeout; what is retried is a [`RetryClassifier`] |
+//! | scheduler | every try | waits for a place in the request's partition (4 per Outlook or To Do mailbox) and past its `Retry-After` ([`Scheduler`]) |
 //! | auth | every try | the bearer token, to the service's own origin only; forgets a token answered 401 |
 //! | *your per-try policies* | every try | [`ClientBuilder::policy`](crate::ClientBuilder::policy) |
 //! | limits | every try | reads the body up to the size limit (streams pass through) |
@@ -69,12 +70,17 @@ pub(crate) mod limits;
 pub(crate) mod read_after_write;
 pub(crate) mod redirect;
 pub(crate) mod retry;
+pub(crate) mod scheduler;
 pub(crate) mod telemetry;
 pub(crate) mod trace;
 pub(crate) mod transport;
 
 pub use crate::retry::rules::{DefaultClassifier, RetryClassifier, TryOutcome};
 pub use read_after_write::ReadAfterWrite;
+pub use scheduler::{
+    Classified, MAILBOX_CONCURRENCY, MAX_THROTTLE, Scheduler, SchedulerStats, Workload,
+    WorkloadStats, classify,
+};
 
 #[doc(inline)]
 pub use crate::auth::BoxFuture;
@@ -327,7 +333,7 @@ pub(crate) fn chain(
     per_call: Vec<Arc<dyn Policy>>,
     per_try: Vec<Arc<dyn Policy>>,
 ) -> Arc<[Arc<dyn Policy>]> {
-    let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(8 + per_call.len() + per_try.len());
+    let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(9 + per_call.len() + per_try.len());
     chain.push(Arc::new(parts.telemetry));
     chain.push(Arc::new(trace::Trace));
     chain.extend(per_call);
@@ -335,6 +341,9 @@ pub(crate) fn chain(
         chain.push(Arc::new(read_after_write));
     }
     chain.push(Arc::new(parts.retry));
+    if let Some(scheduler) = parts.scheduler {
+        chain.push(Arc::new(scheduler));
+    }
     if let Some(auth) = parts.auth {
         chain.push(Arc::new(auth));
     }
@@ -350,6 +359,7 @@ pub(crate) struct ChainParts {
     pub(crate) telemetry: telemetry::Telemetry,
     pub(crate) read_after_write: Option<read_after_write::ReadAfterWritePolicy>,
     pub(crate) retry: retry::Retry,
+    pub(crate) scheduler: Option<scheduler::SchedulerPolicy>,
     pub(crate) auth: Option<auth::Auth>,
     pub(crate) redirect: redirect::Redirect,
     pub(crate) transport: transport::Transport,
