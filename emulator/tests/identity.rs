@@ -190,7 +190,11 @@ async fn the_device_code_poll_is_pending_then_slowed_then_signed_in() {
         (400, Some("slow_down")),
         "polled at once"
     );
+    // After a slow_down the interval is 5 s longer: 5 s is still too soon, 10 s is not.
     tokio::time::advance(Duration::from_secs(5)).await;
+    let (status, body) = poll(&emu, &code).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("slow_down")));
+    tokio::time::advance(Duration::from_secs(15)).await;
     assert!(emu.approve_device_code(&user_code));
     assert!(!emu.approve_device_code("NOSUCHCODE"));
     let (status, body) = poll(&emu, &code).await;

@@ -144,6 +144,21 @@ impl Emulator {
         state.device_lifetime = lifetime;
     }
 
+    /// The next `times` device code polls (after a code's first, which answers as usual)
+    /// answer `slow_down` whatever their pace, as the identity platform under load; after each, the code's interval is 5 s longer, and a poll
+    /// sooner than that is answered `slow_down` too.
+    pub fn demand_slower_polling(&self, times: u32) {
+        self.shared.identity.lock().slow_downs = times;
+    }
+
+    /// Device codes are approved (by [`DEFAULT_USER_ID`]) when polled for the `nth` time (1:
+    /// at the first poll); `None` (the default) leaves approval to
+    /// [`approve_device_code`](Emulator::approve_device_code). For tests of a client that
+    /// hands the user code to a prompt the test cannot reach.
+    pub fn approve_device_codes_on_poll(&self, nth: Option<u32>) {
+        self.shared.identity.lock().approve_on_poll = nth;
+    }
+
     /// The user approves the device code whose `user_code` is given (as
     /// [`DEFAULT_USER_ID`]); `false` when no live code has it. Over
     /// HTTP: `POST /_emulator/device-approval` with `{"userCode": "…"}`.

@@ -82,6 +82,8 @@ pub(crate) struct DeviceGrant {
     pub(crate) expires: tokio::time::Instant,
     pub(crate) interval: Duration,
     pub(crate) last_poll: Option<tokio::time::Instant>,
+    /// How many times the token endpoint was polled with it.
+    pub(crate) polls: u32,
     /// The user (`oid`) who approved it.
     pub(crate) approved: Option<String>,
 }
@@ -118,6 +120,10 @@ pub(crate) struct State {
     pub(crate) challenge: Option<Challenge>,
     pub(crate) interval: Duration,
     pub(crate) device_lifetime: Duration,
+    /// Polls still to answer `slow_down` whatever their pace.
+    pub(crate) slow_downs: u32,
+    /// Device codes are approved (as [`DEFAULT_USER_ID`]) at their nth poll.
+    pub(crate) approve_on_poll: Option<u32>,
 }
 
 impl Default for State {
@@ -133,6 +139,8 @@ impl Default for State {
             challenge: None,
             interval: DEFAULT_DEVICE_CODE_INTERVAL,
             device_lifetime: DEFAULT_DEVICE_CODE_LIFETIME,
+            slow_downs: 0,
+            approve_on_poll: None,
         }
     }
 }

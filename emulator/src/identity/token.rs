@@ -124,6 +124,7 @@ pub(crate) fn devicecode(state: &mut State, base_url: &str, tenant: &str, body: 
         expires: tokio::time::Instant::now() + lifetime,
         interval,
         last_poll: None,
+        polls: 0,
         approved: None,
     });
     Reply::json(
@@ -258,6 +259,8 @@ fn device_code(
             "The provided device code is not valid or was already used.",
         );
     };
+    let slow_downs = state.slow_downs;
+    let approve_on = state.approve_on_poll;
     let grant = &mut state.device[at];
     if f.get("client_id") != Some(&grant.client_id) {
         return oauth_error(
@@ -278,7 +281,17 @@ fn device_code(
         .last_poll
         .is_some_and(|last| now.duration_since(last) < grant.interval);
     grant.last_poll = Some(now);
-    if too_soon {
+    grant.polls += 1;
+    let forced_slow_down = slow_downs > 0 && grant.polls >= 2;
+    if approve_on.is_some_and(|n| grant.polls >= n) && grant.approved.is_none() {
+        grant.approved = Some(super::DEFAULT_USER_ID.to_owned());
+    }
+    if too_soon || forced_slow_down {
+        // RFC 8628: the client waits 5 s more from now on; so does the check.
+        grant.interval += std::time::Duration::from_secs(5);
+        if forced_slow_down {
+            state.slow_downs -= 1;
+        }
         return oauth_error(
             "slow_down",
             70000,
