@@ -79,6 +79,9 @@ use std::time::{Duration, SystemTime};
 
 use crate::Error;
 
+#[cfg(feature = "signin")]
+pub mod signin;
+
 /// A boxed, sendable future, as credentials ([`TokenCredential::get_token`]) and policies
 /// ([`Policy::send`](crate::policy::Policy::send)) return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
