@@ -11,7 +11,7 @@ use sha1::{Digest, Sha1};
 use x509_cert::Certificate;
 use x509_cert::der::{DecodePem, Encode};
 
-use super::{Authority, CP1_CLAIMS, Http, access_token, auth_error, oauth_client};
+use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
 use crate::auth::{AccessToken, BoxFuture, Secret, TokenCredential};
 
@@ -74,18 +74,32 @@ impl ClientSecretCredential {
 
 impl TokenCredential for ClientSecretCredential {
     fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(async move {
+        Box::pin(self.fetch(scopes, None))
+    }
+
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        Box::pin(self.fetch(scopes, Some(claims)))
+    }
+}
+
+impl ClientSecretCredential {
+    async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        {
             let client = oauth_client(&self.authority, &self.client_id)?
                 .set_client_secret(oauth2::ClientSecret::new(self.secret.expose().to_owned()));
             let response = client
                 .exchange_client_credentials()
                 .add_scopes(scopes.iter().cloned().map(Scope::new))
-                .add_extra_param("claims", CP1_CLAIMS)
+                .add_extra_param("claims", claims_param(claims))
                 .request_async(&self.http)
                 .await
                 .map_err(|e| auth_error("client secret sign-in failed", e))?;
             Ok(access_token(&response))
-        })
+        }
     }
 }
 
@@ -169,18 +183,32 @@ impl ClientCertificateCredential {
 
 impl TokenCredential for ClientCertificateCredential {
     fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(async move {
+        Box::pin(self.fetch(scopes, None))
+    }
+
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        Box::pin(self.fetch(scopes, Some(claims)))
+    }
+}
+
+impl ClientCertificateCredential {
+    async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        {
             let assertion = self.assertion()?;
             let response = oauth_client(&self.authority, &self.client_id)?
                 .exchange_client_credentials()
                 .add_scopes(scopes.iter().cloned().map(Scope::new))
                 .add_extra_param("client_assertion_type", JWT_BEARER)
                 .add_extra_param("client_assertion", assertion)
-                .add_extra_param("claims", CP1_CLAIMS)
+                .add_extra_param("claims", claims_param(claims))
                 .request_async(&self.http)
                 .await
                 .map_err(|e| auth_error("client certificate sign-in failed", e))?;
             Ok(access_token(&response))
-        })
+        }
     }
 }

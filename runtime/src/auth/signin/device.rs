@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use oauth2::{RefreshToken, Scope, StandardDeviceAuthorizationResponse, TokenResponse};
 
-use super::{Authority, CP1_CLAIMS, Http, access_token, auth_error, oauth_client};
+use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
 use crate::auth::{AccessToken, BoxFuture, Secret, TokenCredential};
 
@@ -113,7 +113,11 @@ impl DeviceCodeCredential {
         self.refresh.lock().ok().and_then(|mut r| r.take())
     }
 
-    async fn device_code(&self, scopes: &[String]) -> Result<AccessToken, Error> {
+    async fn device_code(
+        &self,
+        scopes: &[String],
+        claims: Option<&str>,
+    ) -> Result<AccessToken, Error> {
         let client = oauth_client(&self.authority, &self.client_id)?;
         let details: StandardDeviceAuthorizationResponse = client
             .exchange_device_code()
@@ -129,7 +133,7 @@ impl DeviceCodeCredential {
         });
         let response = client
             .exchange_device_access_token(&details)
-            .add_extra_param("claims", CP1_CLAIMS)
+            .add_extra_param("claims", claims_param(claims))
             .request_async(&self.http, tokio::time::sleep, None)
             .await
             .map_err(|e| auth_error("device code sign-in failed", e))?;
@@ -137,13 +141,18 @@ impl DeviceCodeCredential {
         Ok(access_token(&response))
     }
 
-    async fn refreshed(&self, scopes: &[String], refresh: Secret) -> Result<AccessToken, Error> {
+    async fn refreshed(
+        &self,
+        scopes: &[String],
+        refresh: Secret,
+        claims: Option<&str>,
+    ) -> Result<AccessToken, Error> {
         let client = oauth_client(&self.authority, &self.client_id)?;
         let rt = RefreshToken::new(refresh.expose().to_owned());
         let response = client
             .exchange_refresh_token(&rt)
             .add_scopes(scopes.iter().cloned().map(Scope::new))
-            .add_extra_param("claims", CP1_CLAIMS)
+            .add_extra_param("claims", claims_param(claims))
             .request_async(&self.http)
             .await
             .map_err(|e| auth_error("refreshing the sign-in failed", e))?;
@@ -154,16 +163,31 @@ impl DeviceCodeCredential {
 
 impl TokenCredential for DeviceCodeCredential {
     fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(async move {
+        Box::pin(self.fetch(scopes, None))
+    }
+
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        Box::pin(self.fetch(scopes, Some(claims)))
+    }
+}
+
+impl DeviceCodeCredential {
+    /// A token from the refresh token if there is one, else from a new device code.
+    async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        {
             if let Some(refresh) = self.take_refresh() {
-                match self.refreshed(scopes, refresh).await {
+                match self.refreshed(scopes, refresh, claims).await {
                     Ok(token) => return Ok(token),
                     Err(e) => {
                         tracing::warn!(error = %e, "the refresh token was refused; signing in again")
                     }
                 }
             }
-            self.device_code(scopes).await
-        })
+            self.device_code(scopes, claims).await
+        }
     }
 }

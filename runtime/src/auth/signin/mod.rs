@@ -16,7 +16,9 @@
 //! logs or errors.
 //!
 //! Token requests advertise the client capability `cp1` (Continuous Access Evaluation): the
-//! `claims` parameter `{"access_token":{"xms_cc":{"values":["cp1"]}}}`.
+//! `claims` parameter `{"access_token":{"xms_cc":{"values":["cp1"]}}}`; after a claims
+//! challenge the client asks once more with the challenge's claims merged in
+//! ([`TokenCredential::get_token_with_claims`](super::TokenCredential::get_token_with_claims)).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -43,6 +45,26 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The `claims` parameter advertising the `cp1` client capability.
 pub(crate) const CP1_CLAIMS: &str = r#"{"access_token":{"xms_cc":{"values":["cp1"]}}}"#;
+
+/// The `claims` parameter: `cp1`, merged into a challenge's claims when there is one.
+pub(crate) fn claims_param(challenge: Option<&str>) -> String {
+    let Some(mut claims) =
+        challenge.and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+    else {
+        return CP1_CLAIMS.to_owned();
+    };
+    if let Some(at) = claims
+        .as_object_mut()
+        .map(|o| {
+            o.entry("access_token")
+                .or_insert_with(|| serde_json::json!({}))
+        })
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        at.insert("xms_cc".into(), serde_json::json!({"values": ["cp1"]}));
+    }
+    claims.to_string()
+}
 
 /// Where tokens come from: the identity platform's v2.0 endpoints of a tenant
 /// (`{host}/{tenant}/oauth2/v2.0/token` and `…/devicecode`).
@@ -242,4 +264,36 @@ pub(crate) fn auth_error<T: serde::Serialize + oauth2::ErrorResponse>(
         }
     };
     Error::kinded(ErrorKind::Auth, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cp1_is_merged_into_a_challenge() {
+        assert_eq!(claims_param(None), CP1_CLAIMS);
+        let merged = claims_param(Some(
+            r#"{"access_token":{"nbf":{"essential":true,"value":"1"}}}"#,
+        ));
+        let v: serde_json::Value = serde_json::from_str(&merged).unwrap();
+        assert_eq!(v["access_token"]["nbf"]["value"], "1");
+        assert_eq!(v["access_token"]["xms_cc"]["values"][0], "cp1");
+        assert_eq!(claims_param(Some("not json")), CP1_CLAIMS);
+    }
+
+    #[test]
+    fn authorities_refuse_plain_http_off_loopback_and_odd_tenants() {
+        assert!(Authority::at("http://login.example.com", "common").is_err());
+        assert!(Authority::at("https://login.example.com", "a/b").is_err());
+        assert!(Authority::at("https://login.example.com", "..").is_err());
+        assert!(Authority::at("https://login.example.com", "").is_err());
+        assert!(Authority::at("http://127.0.0.1:1", "common").is_ok());
+        let us = Authority::for_graph(crate::origin::US_GOV_ENDPOINT, "t").unwrap();
+        assert!(
+            us.token_url()
+                .as_str()
+                .starts_with("https://login.microsoftonline.us/t/")
+        );
+    }
 }
