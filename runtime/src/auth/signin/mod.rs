@@ -92,7 +92,7 @@ impl Authority {
     /// `consumers`).
     ///
     /// # Errors
-    /// [`ErrorKind::Build`](crate::ErrorKind::Build) when `host` is not an https URL (or an http
+    /// [`ErrorKind::Build`] when `host` is not an https URL (or an http
     /// one to loopback), or `tenant` is not one path segment.
     pub fn at(host: &str, tenant: &str) -> Result<Authority, Error> {
         let bad = |why: &str| Error::build(format!("bad sign-in authority: {why}"));
