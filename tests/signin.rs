@@ -193,3 +193,20 @@ fn jwt_claims(jwt: &str) -> Value {
         .unwrap();
     serde_json::from_slice(&raw).unwrap()
 }
+
+#[tokio::test]
+async fn an_expired_device_code_is_an_auth_error_and_an_unknown_client_too() {
+    let emu = emulator().await;
+    emu.set_device_code_timing(std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let credential = DeviceCodeCredential::new(authority(&emu), CLIENT_ID, |_| {}).unwrap();
+    let scopes = vec!["https://graph.microsoft.com/User.Read".to_owned()];
+    let e = credential.get_token(&scopes).await.unwrap_err();
+    assert!(e.is_auth(), "{e}");
+    assert!(e.to_string().contains("expired"), "{e}");
+    let stranger = DeviceCodeCredential::new(authority(&emu), "nobody", |_| {}).unwrap();
+    let e = stranger.get_token(&scopes).await.unwrap_err();
+    assert!(
+        e.is_auth() && e.to_string().contains("unauthorized_client"),
+        "{e}"
+    );
+}
