@@ -57,13 +57,15 @@ pub(crate) enum Endpoint {
     Subscriptions,
     Subscription,
     Reauthorize,
+    Token,
+    DeviceCode,
 }
 
 /// The whole route table as the emulator starts: the endpoints (rows 2 to 9), the Graph routes
 /// and `$count`. [`Emulator::route`](crate::Emulator::route) inserts the user's routes after the
 /// endpoints ([`user_routes_at`]).
 pub(crate) fn table() -> Vec<Route> {
-    let endpoints: [(Option<Method>, &str, Endpoint); 14] = [
+    let endpoints: [(Option<Method>, &str, Endpoint); 16] = [
         (None, "/upload/{id}", Endpoint::Upload),
         (None, "/download/{id}", Endpoint::Download),
         (None, "/monitor/{id}", Endpoint::Monitor),
@@ -76,6 +78,16 @@ pub(crate) fn table() -> Vec<Route> {
             Some(Method::POST),
             "/emulator/subscriptions/{id}/lifecycle",
             Endpoint::Lifecycle,
+        ),
+        (
+            Some(Method::POST),
+            "/{tenant}/oauth2/v2.0/token",
+            Endpoint::Token,
+        ),
+        (
+            Some(Method::POST),
+            "/{tenant}/oauth2/v2.0/devicecode",
+            Endpoint::DeviceCode,
         ),
         (None, "/**", Endpoint::Bearer),
         (None, "/_emulator/{what}", Endpoint::Admin),
@@ -146,6 +158,26 @@ pub(crate) async fn answer(
     let graph_version = matches!(param("version"), "v1.0" | "beta");
     match endpoint {
         Endpoint::Keys => Some(exchange.finish(crate::notify::routes::keys(), false)),
+        Endpoint::Token => {
+            let tenant_id = shared.notifier.lock_settings().tenant_id.clone();
+            let reply = crate::identity::token::token(
+                &mut shared.identity.lock(),
+                &shared.base_url,
+                &tenant_id,
+                param("tenant"),
+                exchange.bytes,
+            );
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::DeviceCode => {
+            let reply = crate::identity::token::devicecode(
+                &mut shared.identity.lock(),
+                &shared.base_url,
+                param("tenant"),
+                exchange.bytes,
+            );
+            Some(exchange.finish(reply, false))
+        }
         Endpoint::Lifecycle => {
             let reply = crate::notify::routes::lifecycle(param("id"), exchange);
             Some(exchange.finish(reply, false))
@@ -186,7 +218,10 @@ pub(crate) async fn answer(
         Endpoint::Monitor => monitor(param("id"), exchange),
         Endpoint::Admin => {
             let body = exchange.body.as_ref().and_then(|b| b.as_ref().ok());
-            let reply = crate::admin::answer(shared, exchange.method, param("what"), body);
+            let reply = crate::identity::admin_answer(shared, exchange.method, param("what"), body)
+                .unwrap_or_else(|| {
+                    crate::admin::answer(shared, exchange.method, param("what"), body)
+                });
             Some(exchange.finish(reply, false))
         }
         Endpoint::SimpleUpload => {
@@ -319,16 +354,31 @@ fn monitor(id: &str, exchange: &Exchange<'_>) -> Option<Response> {
     Some(exchange.finish(reply, false))
 }
 
-/// The 401 for a request without the required bearer token, if one is required.
+/// The 401 for a request without the required bearer token, if one is required: the static
+/// token of [`Emulator::require_bearer`](crate::Emulator::require_bearer), or a token of the
+/// identity endpoint when identity is on (which may also answer 401 for a claims challenge, or
+/// 403 for a permission the token lacks; see [`crate::identity`]).
 fn bearer(exchange: &Exchange<'_>) -> Option<Reply> {
-    let expected = exchange.shared.lock_bearer().clone()?;
     let got = exchange
         .headers
         .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let message = match got.and_then(|v| v.strip_prefix("Bearer ")) {
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let identity_on =
+        match crate::identity::check(exchange.shared, exchange.method, exchange.path, got) {
+            crate::identity::Verdict::Pass => return None,
+            crate::identity::Verdict::Refuse(reply) => return Some(reply),
+            crate::identity::Verdict::NotMine => exchange.shared.identity.lock().on,
+        };
+    let expected = exchange.shared.lock_bearer().clone();
+    if expected.is_none() && !identity_on {
+        return None;
+    }
+    let message = match got {
         None => "Access token is empty.",
-        Some(t) if t != expected => "Access token validation failure. Invalid audience.",
+        Some(t) if Some(t) != expected.as_deref() => {
+            "Access token validation failure. Invalid audience."
+        }
         Some(_) => return None,
     };
     Some(

@@ -101,6 +101,7 @@ mod download;
 mod faults;
 mod filter;
 mod graph;
+mod identity;
 mod lag;
 mod log;
 mod lro;
@@ -125,6 +126,10 @@ use tokio::sync::{Notify, watch};
 pub use delta::TOKEN_CAPACITY;
 pub use download::pattern_byte;
 pub use faults::Fault;
+pub use identity::{
+    App, DEFAULT_DEVICE_CODE_INTERVAL, DEFAULT_DEVICE_CODE_LIFETIME, DEFAULT_USER_ID,
+    GRAPH_RESOURCE,
+};
 pub use log::{DEFAULT_LOG_BODY_BUDGET, DEFAULT_LOG_CAPACITY, LoggedRequest, gaps};
 pub use mailbox::{MailboxCounts, MailboxLimit};
 pub use notify::{
@@ -167,6 +172,7 @@ pub(crate) struct Shared {
     relative_links: std::sync::atomic::AtomicBool,
     strict_collections: std::sync::atomic::AtomicBool,
     pub(crate) notifier: notify::Notifier,
+    pub(crate) identity: identity::Identity,
 }
 
 /// The store, locked. When it is released, the changes made meanwhile (whatever route made
@@ -278,6 +284,7 @@ impl Emulator {
             relative_links: std::sync::atomic::AtomicBool::new(false),
             strict_collections: std::sync::atomic::AtomicBool::new(true),
             notifier,
+            identity: identity::Identity::default(),
         });
         shared.lock_store().operations.second_origin = shared.download_url.clone();
         let (tx, rx) = watch::channel(());

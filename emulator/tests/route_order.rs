@@ -1,7 +1,7 @@
 //! Which handler answers when several could: faults, the pre-authenticated upload and download
 //! URLs, the JWKS and the lifecycle admin route, the bearer check, the `/content` redirect,
 //! `$batch`, `createUploadSession`, `/subscriptions`, user routes, Graph routes, `$count`, then
-//! the store.
+//! the store. The identity endpoint (token, device code) answers before the bearer check.
 
 use graph_odata_emulator::{Emulator, Fault, Reply};
 use http::{Method, StatusCode};
@@ -314,4 +314,44 @@ async fn subscriptions_inside_batch_are_refused_not_stored() {
         assert!(message.contains("outside $batch"), "{message}");
     }
     assert!(emu.subscriptions().is_empty());
+}
+
+#[tokio::test]
+async fn the_identity_endpoint_needs_no_token_and_its_tokens_pass_the_bearer_check() {
+    let emu = emulator().await;
+    emu.insert("/users", json!({"displayName": "A"}));
+    emu.register_app(graph_odata_emulator::App::new("app").secret("s"));
+    emu.require_bearer(Some("t0k"));
+    emu.require_signed_tokens(true);
+    // A user route cannot reach the endpoint: user patterns start below the version.
+    mine(&emu, Method::POST, "/common/oauth2/v2.0/token");
+    let r = http()
+        .post(format!("{}/common/oauth2/v2.0/token", emu.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials&client_id=app&client_secret=s&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        200,
+        "the token endpoint answers before the bearer check"
+    );
+    let token = body(r).await["access_token"].as_str().unwrap().to_owned();
+    let r = http()
+        .post(format!("{}/common/oauth2/v2.0/devicecode", emu.base_url()))
+        .body("client_id=app&scope=User.Read")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "so does the device code endpoint");
+    let r = http()
+        .get(format!("{}/users", emu.v1_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "an issued token passes the bearer check");
+    let r = get(format!("{}/users", emu.v1_url())).await;
+    assert_eq!(r.status(), 401, "no token: 401");
 }

@@ -79,6 +79,10 @@ use std::time::{Duration, SystemTime};
 
 use crate::Error;
 
+pub(crate) mod challenge;
+#[cfg(feature = "signin")]
+pub mod signin;
+
 /// A boxed, sendable future, as credentials ([`TokenCredential::get_token`]) and policies
 /// ([`Policy::send`](crate::policy::Policy::send)) return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -202,6 +206,19 @@ impl AccessToken {
 pub trait TokenCredential: Send + Sync {
     /// Gets a token for `scopes`.
     fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>>;
+
+    /// Gets a token for `scopes` that satisfies `claims` (the JSON of a Continuous Access
+    /// Evaluation claims challenge, `{"access_token":{"nbf":{…}}}`), which the client asks for
+    /// once after a `401` with `error="insufficient_claims"`. The default asks
+    /// [`get_token`](TokenCredential::get_token) again; the `signin` flows send the claims.
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        let _ = claims;
+        self.get_token(scopes)
+    }
 }
 
 /// A fixed token, e.g. one pasted from Graph Explorer into `GRAPH_TOKEN`.
@@ -313,7 +330,20 @@ impl TokenCache {
     /// held across the credential call), and the whole wait, lock included, is bounded by the
     /// credential timeout.
     pub(crate) async fn token(&self) -> Result<Secret, Error> {
-        match tokio::time::timeout(self.timeout, self.token_unbounded()).await {
+        self.bounded(self.fetch(None)).await
+    }
+
+    /// A fresh token that satisfies `claims` (a claims challenge), cached in place of the old
+    /// one; bounded by the credential timeout as [`token`](TokenCache::token) is.
+    pub(crate) async fn token_with_claims(&self, claims: &str) -> Result<Secret, Error> {
+        self.bounded(self.fetch(Some(claims))).await
+    }
+
+    async fn bounded(
+        &self,
+        fetch: impl Future<Output = Result<Secret, Error>>,
+    ) -> Result<Secret, Error> {
+        match tokio::time::timeout(self.timeout, fetch).await {
             Ok(result) => result,
             Err(_) => Err(Error::kinded(
                 crate::ErrorKind::Auth,
@@ -325,15 +355,21 @@ impl TokenCache {
         }
     }
 
-    async fn token_unbounded(&self) -> Result<Secret, Error> {
+    /// The cached token (unless `claims` asks for a new one), else one from the credential.
+    async fn fetch(&self, claims: Option<&str>) -> Result<Secret, Error> {
         let mut cached = self.cached.lock().await;
         let now = SystemTime::now();
         if let Some(c) = cached.as_ref()
+            && claims.is_none()
             && !c.token.expires_within(now, c.margin)
         {
             return Ok(c.token.token.clone());
         }
-        let fresh = self.credential.get_token(&self.scopes).await.map_err(|e| {
+        let asked = match claims {
+            Some(claims) => self.credential.get_token_with_claims(&self.scopes, claims),
+            None => self.credential.get_token(&self.scopes),
+        };
+        let fresh = asked.await.map_err(|e| {
             if e.is_auth() {
                 e
             } else {

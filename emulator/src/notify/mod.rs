@@ -19,7 +19,7 @@ mod admin;
 mod delivery;
 mod handshake;
 mod lifecycle;
-mod rich;
+pub(crate) mod rich;
 pub(crate) mod routes;
 mod subscriptions;
 
@@ -146,7 +146,7 @@ impl Notifier {
         lock(&self.settings).clone()
     }
 
-    fn lock_settings(&self) -> MutexGuard<'_, Settings> {
+    pub(crate) fn lock_settings(&self) -> MutexGuard<'_, Settings> {
         lock(&self.settings)
     }
 

@@ -77,7 +77,6 @@ pub(crate) fn jwks() -> Result<Value, String> {
 /// A `validationToken`: an RS256 JWT with `iss` `https://sts.windows.net/{tenant}/`, `aud` the
 /// app id, `azp` Graph's change-tracking app, `tid`, and `iat`/`nbf`/`exp` (one hour).
 pub(crate) fn validation_token(tenant_id: &str, app_id: &str) -> Result<String, String> {
-    let key = signing_key()?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -92,10 +91,27 @@ pub(crate) fn validation_token(tenant_id: &str, app_id: &str) -> Result<String, 
         "tid": tenant_id,
         "ver": "1.0",
     });
+    sign(&claims)
+}
+
+/// `claims` as an RS256 JWT signed by the emulator's key (`kid` [`SIGNING_KEY_ID`]): the
+/// `validationTokens` here and the access tokens of [`crate::identity`].
+pub(crate) fn sign(claims: &Value) -> Result<String, String> {
+    let key = signing_key()?;
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = Some(SIGNING_KEY_ID.to_owned());
-    jsonwebtoken::encode(&header, &claims, &key.encoding)
-        .map_err(|e| format!("cannot sign a validation token: {e}"))
+    jsonwebtoken::encode(&header, claims, &key.encoding)
+        .map_err(|e| format!("cannot sign a token: {e}"))
+}
+
+/// The public half of the signing key, to verify the tokens [`sign`] made.
+pub(crate) fn verifying_key() -> Result<jsonwebtoken::DecodingKey, String> {
+    let key = signing_key()?;
+    jsonwebtoken::DecodingKey::from_rsa_components(
+        &URL_SAFE_NO_PAD.encode(key.public.n().to_bytes_be()),
+        &URL_SAFE_NO_PAD.encode(key.public.e().to_bytes_be()),
+    )
+    .map_err(|e| format!("the emulator's signing key cannot verify: {e}"))
 }
 
 /// Who rich notifications are encrypted for: the subscription's certificate.

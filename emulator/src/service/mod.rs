@@ -57,7 +57,14 @@ pub(crate) async fn handle(
     };
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
+    // The identity endpoint's forms carry secrets (client secrets, assertions, refresh tokens,
+    // device codes): the log keeps a placeholder instead.
+    let secret_form = path.contains("/oauth2/v2.0/");
     let log = |raw_body: &Bytes, body: Option<&Value>| {
+        let raw_body = match secret_form {
+            true => &Bytes::from_static(b"** redacted **"),
+            false => raw_body,
+        };
         shared.lock_log().push(LoggedRequest {
             method: parts.method.clone(),
             path: path.clone(),

@@ -47,6 +47,16 @@ impl Cloud {
     pub fn default_scope(self) -> String {
         format!("{}/.default", self.endpoint())
     }
+
+    /// The cloud's sign-in authority for `tenant` (`login.microsoftonline.com`,
+    /// `login.microsoftonline.us`, `login.chinacloudapi.cn`).
+    ///
+    /// # Errors
+    /// When `tenant` is not one path segment.
+    #[cfg(feature = "signin")]
+    pub fn authority(self, tenant: &str) -> Result<crate::auth::signin::Authority, crate::Error> {
+        crate::auth::signin::Authority::for_graph(self.endpoint(), tenant)
+    }
 }
 
 /// The Graph API version.

@@ -1,0 +1,193 @@
+//! A user signing in on another device (OAuth 2.0 device authorization grant), with the refresh
+//! token kept in memory and rotated.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oauth2::{RefreshToken, Scope, StandardDeviceAuthorizationResponse, TokenResponse};
+
+use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
+use crate::Error;
+use crate::auth::{AccessToken, BoxFuture, Secret, TokenCredential};
+
+/// What the user must do to sign in: open `verification_uri` and enter `user_code`.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct DeviceCodePrompt {
+    /// The code the user enters.
+    pub user_code: String,
+    /// The page where the user enters it.
+    pub verification_uri: String,
+    /// How long the code is valid.
+    pub expires_in: Duration,
+}
+
+impl fmt::Display for DeviceCodePrompt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "To sign in, open {} and enter the code {}",
+            crate::redact::printable(&self.verification_uri, 200),
+            crate::redact::printable(&self.user_code, 40)
+        )
+    }
+}
+
+type Prompt = Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync>;
+
+/// A user signing in with a code entered on another device (a CLI, a headless machine):
+/// delegated permissions (`scp`).
+///
+/// The first token asks the identity platform for a device code, hands the user code to the
+/// prompt (a callback: print it, show it), and polls the token endpoint every `interval`
+/// seconds while the answer is `authorization_pending`, 5 s slower after each `slow_down`,
+/// until the user signs in or the code expires (`expired_token`, an
+/// [`ErrorKind::Auth`](crate::ErrorKind::Auth) error). It asks for `offline_access` too, and
+/// later tokens use the refresh token, kept in memory and replaced by the new one each answer
+/// brings (rotation); a refused refresh token starts a new device code.
+///
+/// ```
+/// # fn main() -> Result<(), graph_odata_runtime::Error> {
+/// use graph_odata_runtime::auth::signin::DeviceCodeCredential;
+/// use graph_odata_runtime::Cloud;
+/// let credential = DeviceCodeCredential::new(
+///     Cloud::Global.authority("organizations")?,
+///     "11111111-2222-3333-4444-555555555555",
+///     |prompt| eprintln!("{prompt}"),
+/// )?;
+/// # let _ = credential;
+/// # Ok(()) }
+/// ```
+pub struct DeviceCodeCredential {
+    authority: Authority,
+    client_id: String,
+    prompt: Prompt,
+    refresh: Mutex<Option<Secret>>,
+    http: Http,
+}
+
+impl fmt::Debug for DeviceCodeCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let has_refresh = self.refresh.lock().map(|r| r.is_some()).unwrap_or(false);
+        f.debug_struct("DeviceCodeCredential")
+            .field("authority", &self.authority)
+            .field("client_id", &self.client_id)
+            .field(
+                "refresh_token",
+                &has_refresh.then_some(crate::redact::REDACTED),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeviceCodeCredential {
+    /// A credential for the public client app `client_id` at `authority`; `prompt` shows the
+    /// user what to do.
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn new(
+        authority: Authority,
+        client_id: &str,
+        prompt: impl Fn(&DeviceCodePrompt) + Send + Sync + 'static,
+    ) -> Result<DeviceCodeCredential, Error> {
+        Ok(DeviceCodeCredential {
+            authority,
+            client_id: client_id.to_owned(),
+            prompt: Arc::new(prompt),
+            refresh: Mutex::new(None),
+            http: Http::new()?,
+        })
+    }
+
+    fn keep<R: TokenResponse>(&self, response: &R) {
+        if let Some(rt) = response.refresh_token()
+            && let Ok(mut kept) = self.refresh.lock()
+        {
+            *kept = Some(Secret::new(rt.secret().clone()));
+        }
+    }
+
+    fn take_refresh(&self) -> Option<Secret> {
+        self.refresh.lock().ok().and_then(|mut r| r.take())
+    }
+
+    async fn device_code(
+        &self,
+        scopes: &[String],
+        claims: Option<&str>,
+    ) -> Result<AccessToken, Error> {
+        let client = oauth_client(&self.authority, &self.client_id)?;
+        let details: StandardDeviceAuthorizationResponse = client
+            .exchange_device_code()
+            .add_scopes(scopes.iter().cloned().map(Scope::new))
+            .add_scope(Scope::new("offline_access".into()))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| auth_error("device code sign-in could not start", e))?;
+        (self.prompt)(&DeviceCodePrompt {
+            user_code: details.user_code().secret().clone(),
+            verification_uri: details.verification_uri().to_string(),
+            expires_in: details.expires_in(),
+        });
+        let response = client
+            .exchange_device_access_token(&details)
+            .add_extra_param("claims", claims_param(claims))
+            .request_async(&self.http, tokio::time::sleep, None)
+            .await
+            .map_err(|e| auth_error("device code sign-in failed", e))?;
+        self.keep(&response);
+        Ok(access_token(&response))
+    }
+
+    async fn refreshed(
+        &self,
+        scopes: &[String],
+        refresh: Secret,
+        claims: Option<&str>,
+    ) -> Result<AccessToken, Error> {
+        let client = oauth_client(&self.authority, &self.client_id)?;
+        let rt = RefreshToken::new(refresh.expose().to_owned());
+        let response = client
+            .exchange_refresh_token(&rt)
+            .add_scopes(scopes.iter().cloned().map(Scope::new))
+            .add_extra_param("claims", claims_param(claims))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| auth_error("refreshing the sign-in failed", e))?;
+        self.keep(&response);
+        Ok(access_token(&response))
+    }
+}
+
+impl TokenCredential for DeviceCodeCredential {
+    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        Box::pin(self.fetch(scopes, None))
+    }
+
+    fn get_token_with_claims<'a>(
+        &'a self,
+        scopes: &'a [String],
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
+        Box::pin(self.fetch(scopes, Some(claims)))
+    }
+}
+
+impl DeviceCodeCredential {
+    /// A token from the refresh token if there is one, else from a new device code.
+    async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        {
+            if let Some(refresh) = self.take_refresh() {
+                match self.refreshed(scopes, refresh, claims).await {
+                    Ok(token) => return Ok(token),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the refresh token was refused; signing in again")
+                    }
+                }
+            }
+            self.device_code(scopes, claims).await
+        }
+    }
+}
