@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use graph_odata::prelude::*;
 use graph_odata_emulator::Fault;
 use serde_json::{Value, json};
@@ -14,38 +12,9 @@ use support::{emulator, fast_retry};
 
 const TOKEN: &str = "eyJ0eXAiOiJKV1Qi.secret-token-value";
 
-/// Collects everything written by the fmt subscriber.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut v) = self.0.lock() {
-            v.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Everything traced at any level on this thread, until the guard drops, goes to the returned
-/// buffer (plain text, no colours).
-fn capture_traces() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
-
 #[tokio::test]
 async fn tracing_records_calls_and_tries_but_never_the_token() {
-    let (captured, _guard) = capture_traces();
+    let (captured, _guard) = support::trace::capture(tracing::Level::TRACE);
 
     let emu = emulator().await;
     emu.insert("/users", json!({"id": "u"}));
@@ -61,7 +30,7 @@ async fn tracing_records_calls_and_tries_but_never_the_token() {
         .await
         .unwrap();
 
-    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let text = captured.text();
     assert!(text.contains("graph_odata.call"), "{text}");
     assert!(text.contains("graph_odata.try"), "{text}");
     assert!(text.contains("attempt=2"), "{text}");
@@ -90,7 +59,7 @@ pub struct Usage {
 
 #[tokio::test]
 async fn a_secret_function_parameter_stays_out_of_the_call_span() {
-    let (captured, _guard) = capture_traces();
+    let (captured, _guard) = support::trace::capture(tracing::Level::TRACE);
 
     let emu = emulator().await;
     let client = Client::builder()
@@ -105,7 +74,7 @@ async fn a_secret_function_parameter_stays_out_of_the_call_span() {
     // The emulator knows no such function: the answer is an error, the span is written anyway.
     let _ = client.send(call.reports()).await;
 
-    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let text = captured.text();
     assert!(text.contains("graph_odata.call"), "{text}");
     assert!(text.contains("path=/reports/usage(top=7"), "{text}");
     assert!(!text.contains("hunter2"), "secret parameter logged: {text}");
@@ -114,7 +83,7 @@ async fn a_secret_function_parameter_stays_out_of_the_call_span() {
 #[tokio::test]
 async fn a_pre_authenticated_upload_url_stays_out_of_the_call_span() {
     use graph_odata::upload::{UploadOptions, UploadSession};
-    let (captured, _guard) = capture_traces();
+    let (captured, _guard) = support::trace::capture(tracing::Level::TRACE);
 
     let emu = emulator().await;
     emu.insert("/me/drive/items", json!({"id": "root", "name": "root"}));
@@ -137,7 +106,7 @@ async fn a_pre_authenticated_upload_url_stays_out_of_the_call_span() {
         .map(|r| r.path)
         .find(|p| p.starts_with("/upload/"))
         .unwrap();
-    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let text = captured.text();
     assert!(text.contains("createUploadSession"), "{text}");
     assert!(
         !text.contains(&upload_path),

@@ -5,41 +5,12 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use graph_odata::policy::ReadAfterWrite;
 use graph_odata::prelude::*;
 use serde_json::{Value, json};
 use support::{emulator, fast_retry};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut v) = self.0.lock() {
-            v.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Everything traced on this thread, until the guard drops. Every test of this binary installs
-/// one, so no test registers a callsite while no subscriber exists.
-fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
 
 fn client(root: &str, settings: ReadAfterWrite) -> Client {
     Client::builder()
@@ -60,7 +31,7 @@ async fn create_user(client: &Client) -> String {
 
 #[tokio::test]
 async fn a_read_right_after_a_create_waits_for_replication() {
-    let (captured, _guard) = capture();
+    let (captured, _guard) = support::trace::capture(tracing::Level::INFO);
 
     let emu = emulator().await;
     emu.set_replication_lag(Some(Duration::from_millis(250)));
@@ -80,7 +51,7 @@ async fn a_read_right_after_a_create_waits_for_replication() {
         .filter(|r| r.method == http::Method::GET)
         .count();
     assert!(gets >= 2, "the first read met the lag: {gets} GETs");
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     assert!(text.contains("graph_odata::read_after_write"), "{text}");
     assert!(text.contains("reading again"), "{text}");
 
@@ -96,7 +67,7 @@ async fn a_read_right_after_a_create_waits_for_replication() {
 
 #[tokio::test]
 async fn turned_off_the_first_404_is_the_answer() {
-    let (captured, _guard) = capture();
+    let (captured, _guard) = support::trace::capture(tracing::Level::INFO);
     let emu = emulator().await;
     emu.set_replication_lag(Some(Duration::from_secs(60)));
     let client = client(&emu.v1_url(), ReadAfterWrite::off());
@@ -107,13 +78,13 @@ async fn turned_off_the_first_404_is_the_answer() {
         .unwrap_err();
     assert_eq!(err.code(), Some("Request_ResourceNotFound"));
     assert_eq!(emu.requests().len(), 2, "one POST, one GET");
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     assert!(!text.contains("reading again"), "{text}");
 }
 
 #[tokio::test]
 async fn retries_stop_within_the_window() {
-    let (_captured, _guard) = capture();
+    let (_captured, _guard) = support::trace::capture(tracing::Level::INFO);
     let emu = emulator().await;
     emu.set_replication_lag(Some(Duration::from_secs(60)));
     let client = client(

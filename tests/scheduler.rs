@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use graph_odata::batch::Batch;
@@ -16,40 +15,6 @@ use graph_odata::prelude::*;
 use graph_odata_emulator::{Emulator, Fault, MailboxLimit};
 use serde_json::{Value, json};
 use support::{emulator, fast_retry};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut v) = self.0.lock() {
-            v.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-/// Everything traced on this thread, until the guard drops. Every test of this binary installs
-/// one, so no test registers a callsite while no subscriber exists.
-fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
 
 fn client(emu: &Emulator, scheduler: Scheduler, retry: RetryPolicy) -> Client {
     Client::builder()
@@ -95,7 +60,7 @@ async fn creates(client: &Client, tasks: &str, n: usize) -> Vec<Error> {
 
 #[tokio::test]
 async fn ten_concurrent_todo_writes_keep_four_in_flight_and_none_fails() {
-    let (captured, _guard) = capture();
+    let (captured, _guard) = support::trace::capture(tracing::Level::DEBUG);
     let emu = emulator().await;
     emu.set_mailbox_limit(Some(MailboxLimit::new(4).hold(Duration::from_millis(200))));
     let tasks = todo_list(&emu, "me");
@@ -135,7 +100,7 @@ async fn ten_concurrent_todo_writes_keep_four_in_flight_and_none_fails() {
 
 #[tokio::test]
 async fn a_throttled_mailbox_waits_and_another_keeps_going() {
-    let (captured, _guard) = capture();
+    let (captured, _guard) = support::trace::capture(tracing::Level::DEBUG);
     let emu = emulator().await;
     let slow = todo_list(&emu, "users/a");
     let fast = todo_list(&emu, "users/b");
@@ -211,7 +176,7 @@ async fn a_throttled_mailbox_waits_and_another_keeps_going() {
 
 #[tokio::test]
 async fn tenants_sharing_a_scheduler_throttled_one_does_not_stall_the_other() {
-    let (_captured, _guard) = capture();
+    let (_captured, _guard) = support::trace::capture(tracing::Level::DEBUG);
     let emu = emulator().await;
     emu.create_collection("/groups");
     let shared = Scheduler::new();
@@ -256,7 +221,7 @@ async fn tenants_sharing_a_scheduler_throttled_one_does_not_stall_the_other() {
 
 #[tokio::test]
 async fn a_batch_of_ten_todo_creates_is_sent_in_fours_and_none_is_throttled() {
-    let (_captured, _guard) = capture();
+    let (_captured, _guard) = support::trace::capture(tracing::Level::DEBUG);
     let emu = emulator().await;
     emu.set_mailbox_limit(Some(MailboxLimit::new(4)));
     let tasks = todo_list(&emu, "me");
@@ -305,7 +270,7 @@ async fn a_batch_of_ten_todo_creates_is_sent_in_fours_and_none_is_throttled() {
 
 #[tokio::test]
 async fn a_dependent_chain_longer_than_the_limit_keeps_one_call() {
-    let (_captured, _guard) = capture();
+    let (_captured, _guard) = support::trace::capture(tracing::Level::DEBUG);
     let emu = emulator().await;
     emu.set_mailbox_limit(Some(MailboxLimit::new(4)));
     let tasks = todo_list(&emu, "me");

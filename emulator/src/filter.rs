@@ -488,8 +488,9 @@ pub(crate) fn parse_order(text: &str) -> Result<Vec<(Vec<String>, bool)>, String
 }
 
 /// Sorts by the keys; `null` (and missing) sorts first ascending, as in OData.
-pub(crate) fn sort(items: &mut [Value], keys: &[(Vec<String>, bool)]) {
+pub(crate) fn sort<T: std::borrow::Borrow<Value>>(items: &mut [T], keys: &[(Vec<String>, bool)]) {
     items.sort_by(|a, b| {
+        let (a, b) = (a.borrow(), b.borrow());
         for (path, desc) in keys {
             let (x, y) = (lookup(a, path, &Vec::new()), lookup(b, path, &Vec::new()));
             let o = match (&x, &y) {

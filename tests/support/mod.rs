@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 mod rss;
+pub mod trace;
 #[allow(unused_imports)]
 pub use rss::peak_rss_kib;
 

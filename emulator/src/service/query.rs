@@ -209,11 +209,11 @@ pub(super) fn list(
     };
     let page = top.unwrap_or(default_page).min(MAX_PAGE_SIZE);
     let offset = skip.saturating_add(token);
-    // Filter and order the whole collection, then page through the result.
-    let mut selected: Vec<Value> = coll
+    // Filter and order the whole collection by reference (a page of a million entities must not
+    // copy them all), then copy only the page.
+    let mut selected: Vec<&Value> = coll
         .page(0, usize::MAX)
         .filter(|v| filter.as_ref().is_none_or(|f| crate::filter::matches(f, v)))
-        .cloned()
         .collect();
     if let Some(keys) = &order {
         crate::filter::sort(&mut selected, keys);
@@ -226,7 +226,13 @@ pub(super) fn list(
         .map(|v| {
             let id = v.get("id").and_then(Value::as_str).unwrap_or_default();
             let etag = store.etag(collection, id).unwrap_or_default();
-            let entity = expanded(store, collection, id, with_etag(v.clone(), &etag), &expand);
+            let entity = expanded(
+                store,
+                collection,
+                id,
+                with_etag((*v).clone(), &etag),
+                &expand,
+            );
             project(entity, fields.as_deref(), &expand)
         })
         .collect();
