@@ -13,7 +13,7 @@ use x509_cert::der::{DecodePem, Encode};
 
 use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
-use crate::auth::{AccessToken, BoxFuture, Secret, TokenCredential};
+use crate::auth::{AccessToken, Secret};
 
 /// The `client_assertion_type` of a JWT client assertion.
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -72,19 +72,7 @@ impl ClientSecretCredential {
     }
 }
 
-impl TokenCredential for ClientSecretCredential {
-    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(self.fetch(scopes, None))
-    }
-
-    fn get_token_with_claims<'a>(
-        &'a self,
-        scopes: &'a [String],
-        claims: &'a str,
-    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(self.fetch(scopes, Some(claims)))
-    }
-}
+credential_through_fetch!(ClientSecretCredential);
 
 impl ClientSecretCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
@@ -181,19 +169,7 @@ impl ClientCertificateCredential {
     }
 }
 
-impl TokenCredential for ClientCertificateCredential {
-    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(self.fetch(scopes, None))
-    }
-
-    fn get_token_with_claims<'a>(
-        &'a self,
-        scopes: &'a [String],
-        claims: &'a str,
-    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(self.fetch(scopes, Some(claims)))
-    }
-}
+credential_through_fetch!(ClientCertificateCredential);
 
 impl ClientCertificateCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {

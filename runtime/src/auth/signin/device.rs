@@ -9,7 +9,7 @@ use oauth2::{RefreshToken, Scope, StandardDeviceAuthorizationResponse, TokenResp
 
 use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
-use crate::auth::{AccessToken, BoxFuture, Secret, TokenCredential};
+use crate::auth::{AccessToken, Secret};
 
 /// What the user must do to sign in: open `verification_uri` and enter `user_code`.
 #[derive(Clone, Debug)]
@@ -161,19 +161,7 @@ impl DeviceCodeCredential {
     }
 }
 
-impl TokenCredential for DeviceCodeCredential {
-    fn get_token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(self.fetch(scopes, None))
-    }
-
-    fn get_token_with_claims<'a>(
-        &'a self,
-        scopes: &'a [String],
-        claims: &'a str,
-    ) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(self.fetch(scopes, Some(claims)))
-    }
-}
+credential_through_fetch!(DeviceCodeCredential);
 
 impl DeviceCodeCredential {
     /// A token from the refresh token if there is one, else from a new device code.

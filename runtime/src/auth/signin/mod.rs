@@ -31,6 +31,29 @@ use url::Url;
 use super::AccessToken;
 use crate::{Error, ErrorKind};
 
+/// `TokenCredential` for a flow whose `fetch(scopes, claims)` gets a token: without claims for
+/// `get_token`, with a challenge's claims for `get_token_with_claims`.
+macro_rules! credential_through_fetch {
+    ($flow:ty) => {
+        impl crate::auth::TokenCredential for $flow {
+            fn get_token<'a>(
+                &'a self,
+                scopes: &'a [String],
+            ) -> crate::auth::BoxFuture<'a, Result<crate::auth::AccessToken, crate::Error>> {
+                Box::pin(self.fetch(scopes, None))
+            }
+
+            fn get_token_with_claims<'a>(
+                &'a self,
+                scopes: &'a [String],
+                claims: &'a str,
+            ) -> crate::auth::BoxFuture<'a, Result<crate::auth::AccessToken, crate::Error>> {
+                Box::pin(self.fetch(scopes, Some(claims)))
+            }
+        }
+    };
+}
+
 mod app;
 mod device;
 
