@@ -60,6 +60,16 @@ pub fn decode_json<T: DeserializeOwned>(
         &body
     };
     let limit = current_limit();
+    // Decoded once without tracking where it is; only a failure is decoded again, with the path.
+    {
+        let budget = Budget::new(limit);
+        let mut de = serde_json::Deserializer::from_slice(text);
+        if let Ok(value) = T::deserialize(Budgeted::new(&mut de, &budget))
+            && de.end().is_ok()
+        {
+            return Ok(value);
+        }
+    }
     let budget = Budget::new(limit);
     let mut de = serde_json::Deserializer::from_slice(text);
     let fail = |path: String, inner: serde_json::Error| {

@@ -79,8 +79,23 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 
 /// Whether a path segment is `.` or `..`, also when written percent-encoded (`%2e`, `.%2E`, …).
 pub(crate) fn is_dot_segment(seg: &str) -> bool {
-    let decoded = seg.replace("%2e", ".").replace("%2E", ".");
-    decoded == "." || decoded == ".."
+    // At most two dots, each `.` or `%2e`/`%2E`: six bytes; checked without a copy.
+    let b = seg.as_bytes();
+    if b.is_empty() || b.len() > 6 {
+        return false;
+    }
+    let (mut i, mut dots) = (0, 0);
+    while i < b.len() {
+        if b[i] == b'.' {
+            i += 1;
+        } else if b[i..].len() >= 3 && b[i] == b'%' && b[i + 1] == b'2' && b[i + 2] | 0x20 == b'e' {
+            i += 3;
+        } else {
+            return false;
+        }
+        dots += 1;
+    }
+    dots <= 2
 }
 
 /// Whether a service root is Microsoft Graph or shaped like it: a host of one of Graph's national

@@ -26,6 +26,10 @@ impl Policy for Trace {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
+        if span.is_disabled() {
+            // No subscriber records it: nothing to enter or fill in.
+            return next.send(ctx, request);
+        }
         let record = span.clone();
         Box::pin(
             async move {

@@ -23,15 +23,15 @@ impl Policy for Transport {
         if request.body.is_none() {
             headers.remove(http::header::CONTENT_TYPE);
         }
-        let mut builder = self
-            .http
-            .request(request.method.clone(), request.url.clone())
-            .headers(headers);
+        // Built whole rather than through the builder, which would copy the headers again.
+        let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
+        *outgoing.headers_mut() = headers;
         if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
+            *outgoing.body_mut() = Some(body.clone().into());
         }
+        let send = self.http.execute(outgoing);
         Box::pin(async move {
-            let mut response = builder.send().await.map_err(Error::transport)?;
+            let mut response = send.await.map_err(Error::transport)?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             Ok(HttpResponse {

@@ -78,41 +78,93 @@ pub struct Classified {
 /// assert_eq!(classify("/groups").workload, Workload::Other);
 /// ```
 pub fn classify(path: &str) -> Classified {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let mut segments = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy());
     let other = Classified {
         workload: Workload::Other,
         mailbox: None,
     };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    // Segments are decoded without a copy unless they hold escapes; the mailbox key is only made
+    // for an Outlook path, so most requests classify without allocating.
+    let mut segments = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy());
     let Some(first) = segments.next() else {
         return other;
     };
-    let first = first.to_lowercase();
-    let mailbox = if first == "me" {
-        "me".to_owned()
-    } else if first == "users" {
+    // The mailbox, made only once the path is known to be Outlook's.
+    enum Mailbox<'a> {
+        Me,
+        User(std::borrow::Cow<'a, str>),
+        Predicate(&'a str),
+    }
+    let mailbox = if keyword(&first, "me") {
+        Mailbox::Me
+    } else if keyword(&first, "users") {
         match segments.next() {
-            Some(id) => format!("users/{}", key(&id.to_lowercase())),
+            Some(id) => Mailbox::User(id),
             None => return other,
         }
-    } else if let Some(id) = first
-        .strip_prefix("users(")
-        .and_then(|rest| rest.strip_suffix(')'))
+    } else if first
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("users("))
+        && first.ends_with(')')
     {
-        let id = id.strip_prefix("id=").unwrap_or(id).trim_matches('\'');
-        format!("users/{}", key(id))
+        match &first {
+            std::borrow::Cow::Borrowed(f) => Mailbox::Predicate(&f[6..f.len() - 1]),
+            // A percent-encoded predicate: rare enough to decide on a copy.
+            std::borrow::Cow::Owned(f) => {
+                return predicate_mailbox(&f[6..f.len() - 1], segments.next().as_deref());
+            }
+        }
     } else {
         return other;
     };
     match segments.next() {
-        Some(next) if OUTLOOK_SEGMENTS.contains(&next.to_lowercase().as_str()) => Classified {
+        Some(next) if is_outlook(&next) => Classified {
             workload: Workload::Outlook,
-            mailbox: Some(mailbox),
+            mailbox: Some(match mailbox {
+                Mailbox::Me => "me".to_owned(),
+                Mailbox::User(id) => format!("users/{}", key(&id.to_lowercase())),
+                Mailbox::Predicate(id) => predicate_key(id),
+            }),
         },
         _ => other,
+    }
+}
+
+/// Whether a segment below a mailbox is one Outlook and To Do serve.
+fn is_outlook(segment: &str) -> bool {
+    OUTLOOK_SEGMENTS.iter().any(|s| keyword(segment, s))
+}
+
+/// The mailbox of `users({id})`, `users(id='{id}')`: lower-cased, quotes dropped.
+fn predicate_key(id: &str) -> String {
+    let id = id.to_lowercase();
+    let id = id.strip_prefix("id=").unwrap_or(&id).trim_matches('\'');
+    format!("users/{}", key(id))
+}
+
+fn predicate_mailbox(id: &str, next: Option<&str>) -> Classified {
+    match next {
+        Some(next) if is_outlook(next) => Classified {
+            workload: Workload::Outlook,
+            mailbox: Some(predicate_key(id)),
+        },
+        _ => Classified {
+            workload: Workload::Other,
+            mailbox: None,
+        },
+    }
+}
+
+/// Whether a decoded segment is `word` (lower-case ASCII) without regard to case, as
+/// `to_lowercase` compares (an ASCII segment needs no copy).
+fn keyword(segment: &str, word: &str) -> bool {
+    if segment.is_ascii() {
+        segment.eq_ignore_ascii_case(word)
+    } else {
+        segment.to_lowercase() == word
     }
 }
 
@@ -197,6 +249,33 @@ mod tests {
         assert_eq!(
             mailbox("/users/%FF%FE%/messages").as_deref(),
             Some("users/\u{fffd}\u{fffd}%")
+        );
+    }
+
+    #[test]
+    fn predicates_case_and_escapes_in_every_spelling() {
+        for path in [
+            "/USERS('Ada@Contoso.com')/Events",
+            "/users(id='ada@contoso.com')/events",
+            "/users%28%27ada%40contoso.com%27%29/events",
+            "/Users(%27ADA@contoso.com%27)/calendar",
+        ] {
+            assert_eq!(
+                mailbox(path).as_deref(),
+                Some("users/ada@contoso.com"),
+                "{path}"
+            );
+        }
+        assert_eq!(mailbox("/users('ada')/drive"), None);
+        assert_eq!(mailbox("/users(/messages"), None);
+        assert_eq!(mailbox("/users()/messages").as_deref(), Some("users/"));
+        // Non-ASCII segments compare as `to_lowercase` does: the Kelvin sign is a `k`, so this is
+        // not `me`, and `İ` never equals an ASCII keyword.
+        assert_eq!(mailbox("/ME/\u{212a}essages"), None);
+        assert_eq!(mailbox("/\u{130}/messages"), None);
+        assert_eq!(
+            mailbox("/users/\u{212a}ate/messages").as_deref(),
+            Some("users/kate")
         );
     }
 

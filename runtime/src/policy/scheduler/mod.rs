@@ -127,6 +127,7 @@ impl Scheduler {
         self.shared.on.then(|| SchedulerPolicy {
             scheduler: self.clone(),
             root: root.clone(),
+            origin: root.origin().ascii_serialization().into(),
         })
     }
 }
@@ -178,19 +179,28 @@ pub struct WorkloadStats {
 pub(crate) struct SchedulerPolicy {
     scheduler: Scheduler,
     root: Url,
+    /// The root's origin, as partition keys hold it.
+    origin: Arc<str>,
 }
 
 impl SchedulerPolicy {
     fn key(&self, url: &Url) -> Key {
-        let root_path = self.root.path().trim_end_matches('/');
-        let same_origin = url.origin() == self.root.origin();
-        let path = match same_origin {
-            true => url.path().strip_prefix(root_path).unwrap_or(url.path()),
-            false => url.path(),
+        let root = &self.root;
+        let same_origin = url.scheme() == root.scheme()
+            && url.host() == root.host()
+            && url.port_or_known_default() == root.port_or_known_default();
+        let (origin, path) = if same_origin {
+            let root_path = root.path().trim_end_matches('/');
+            (
+                Arc::clone(&self.origin),
+                url.path().strip_prefix(root_path).unwrap_or(url.path()),
+            )
+        } else {
+            (url.origin().ascii_serialization().into(), url.path())
         };
         let Classified { workload, mailbox } = classify(path);
         Key {
-            origin: url.origin().ascii_serialization(),
+            origin,
             tenant: self.scheduler.tenant.clone(),
             workload,
             mailbox,

@@ -17,7 +17,7 @@ const MAX_PARTITIONS: usize = 4096;
 /// Where a request belongs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Key {
-    pub(crate) origin: String,
+    pub(crate) origin: Arc<str>,
     pub(crate) tenant: Option<Arc<str>>,
     pub(crate) workload: Workload,
     pub(crate) mailbox: Option<String>,
@@ -80,7 +80,11 @@ impl Shared {
     /// Runs `f` on the partition of `key`, making it if needed.
     fn with<R>(&self, key: &Key, f: impl FnOnce(&mut Partition) -> R) -> R {
         let mut map = self.lock();
-        if !map.contains_key(key) && map.len() >= MAX_PARTITIONS {
+        // The key is copied only when its partition is new.
+        if let Some(partition) = map.get_mut(key) {
+            return f(partition);
+        }
+        if map.len() >= MAX_PARTITIONS {
             let now = Instant::now();
             map.retain(|_, p| !p.idle(now));
         }
@@ -98,6 +102,25 @@ impl Shared {
     /// Waits until `key`'s partition may send one more request: past its `Retry-After`, with a
     /// place under its limit. Cancellation-safe: the counts are undone when the future is dropped.
     pub(crate) async fn admit<'a>(&'a self, key: &'a Key) -> Result<Admitted<'a>, Error> {
+        // The common case, in one look at the partition: no concurrency limit and no
+        // `Retry-After` running.
+        let admitted_at_once = self.with(key, |p| {
+            let free = p.permits.is_none()
+                && p.throttled_until
+                    .is_none_or(|until| until <= Instant::now());
+            if free {
+                p.in_flight += 1;
+                p.max_in_flight = p.max_in_flight.max(p.in_flight);
+            }
+            free
+        });
+        if admitted_at_once {
+            return Ok(Admitted {
+                shared: self,
+                key,
+                _permit: None,
+            });
+        }
         let waiting = Waiting::new(self, key);
         let started = Instant::now();
         loop {
