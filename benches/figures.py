@@ -44,6 +44,8 @@ def sources(quick):
         ("$batch", ["cargo", "bench", "-q", "--bench", "batch"] + check, 2),
         ("throttling", ["cargo", "bench", "-q", "--bench", "throttling"] + check, 2),
         ("paging memory", ["cargo", "bench", "-q", "--bench", "paging_memory"] + check, 1 if quick else 3),
+        ("download", ["cargo", "run", "-q", "--release", "--example", "download"]
+         + (["--", "16"] if quick else []), 1),
         ("binary size", [os.path.join(REPO, "benches", "binary-size", "measure")]
          + (["--quick"] if quick else []), 1 if quick else 2),
     ]

@@ -46,6 +46,9 @@ impl AsyncWrite for CheckingSink {
     }
 }
 
+/// The most the peak resident memory may grow while streaming, whatever the size.
+const MAX_GROWTH_MIB: f64 = 32.0;
+
 /// `VmHWM` (peak resident memory) of this process in MiB, on Linux.
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -102,12 +105,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if token_followed {
         return Err("the token followed the redirect to the download URL".into());
     }
+    let after = peak_rss_mib();
     println!(
         "copied {mib} MiB in {:.2} s ({:.0} MiB/s); peak RSS {} MiB before, {} MiB after",
         took.as_secs_f64(),
         mib as f64 / took.as_secs_f64(),
         before.map_or("?".into(), |m| format!("{m:.1}")),
-        peak_rss_mib().map_or("?".into(), |m| format!("{m:.1}")),
+        after.map_or("?".into(), |m| format!("{m:.1}")),
+    );
+    // Streamed, not buffered: the peak grows by far less than the download.
+    if let (Some(before), Some(after)) = (before, after)
+        && after - before > MAX_GROWTH_MIB
+    {
+        return Err(format!(
+            "peak RSS grew by {:.1} MiB while streaming (at most {MAX_GROWTH_MIB} MiB)",
+            after - before
+        )
+        .into());
+    }
+    // One machine-readable line for `benches/figures.py` (a check run below the full size).
+    println!(
+        "FIGURE {{\"figure\":\"download of {mib} MiB through the /content redirect\",\"ours\":\"{:.2} s, peak RSS {} MiB ({} MiB before)\",\"baseline\":null,\"ratio\":null,\"spread\":null,\"goal\":\"flat: peak RSS within {MAX_GROWTH_MIB} MiB of the start\",\"check\":{}}}",
+        took.as_secs_f64(),
+        after.map_or("?".into(), |m| format!("{m:.1}")),
+        before.map_or("?".into(), |m| format!("{m:.1}")),
+        mib < 1024,
     );
     Ok(())
 }
