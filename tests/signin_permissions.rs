@@ -106,3 +106,21 @@ async fn one_permission_less_is_graphs_403() {
     // The rest of the manifest still works.
     run::sharing_link(&client, Some(&emu)).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_batch_cannot_smuggle_a_call_the_token_does_not_grant() {
+    let emu = enforcing().await;
+    let client = signed_in(&emu, manifest().scopes());
+    // The manifest reads and writes To Do lists; it reads no users.
+    let mut batch = graph_odata::batch::Batch::new();
+    let lists = batch.add(Request::<Value>::post(
+        "/me/todo/lists",
+        &serde_json::json!({"displayName": "Groceries"}),
+    ));
+    let users = batch.add(Request::<Value>::get("/users"));
+    let results = client.send_batch(batch).await.unwrap();
+    assert_eq!(results.get(&lists).unwrap()["displayName"], "Groceries");
+    let e = results.get(&users).unwrap_err();
+    assert_eq!(results.status(&users).map(|s| s.as_u16()), Some(403));
+    assert_eq!(e.code(), Some("Authorization_RequestDenied"), "{e}");
+}

@@ -14,11 +14,15 @@ use crate::routes::Reply;
 
 /// JSON `$batch`: each request runs in order (dependencies first), a request whose dependency failed
 /// gets 424, status faults apply to items as to single requests, and the responses come back in
-/// reverse order (clients must match them by `id`, as the spec allows any order).
+/// reverse order (clients must match them by `id`, as the spec allows any order). With the
+/// identity endpoint's permission enforcement on, each item is checked against the permissions of
+/// the `$batch` call's token (`bearer`) like a request of its own: one it does not grant gets its
+/// own `403` inside the answer.
 pub(super) fn batch(
     shared: &Shared,
     batch_path: &str,
     body: Option<Result<Value, serde_json::Error>>,
+    bearer: Option<&str>,
     ctx: &Ctx<'_>,
 ) -> Reply {
     let version = batch_path
@@ -140,6 +144,10 @@ pub(super) fn batch(
                 "FailedDependency",
                 "A request this one depends on failed.",
             )
+        } else if let crate::identity::Verdict::Refuse(refusal) =
+            crate::identity::check(shared, &method, &full, bearer)
+        {
+            refusal
         } else if let Some(refusal) =
             crate::mailbox::batch_item(shared, &full, depends.is_empty(), &mut running)
         {

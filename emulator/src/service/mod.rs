@@ -229,10 +229,17 @@ impl Exchange<'_> {
 
 /// JSON `$batch` for the request in `exchange` (see [`batch::batch`]).
 pub(crate) fn answer_batch(exchange: &mut Exchange<'_>) -> Reply {
+    let bearer = exchange
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
     batch(
         exchange.shared,
         exchange.path,
         exchange.body.take(),
+        bearer.as_deref(),
         &exchange.ctx,
     )
 }
