@@ -2,12 +2,14 @@
 """`cargo check` time of a crate with N declarations taken from a CSDL file, four ways: graph-odata
 models checked against the built-in Graph v1.0 index (the default), checked against the CSDL file
 named by GRAPH_ODATA_METADATA_V1_0 (its index cached on disk), not checked (GRAPH_ODATA_CHECKS=off),
-and plain serde derives.
+and plain serde derives; then the incremental rebuild after editing one declaration (one field of
+the first struct removed, then put back), for the default and for serde derives.
 
 usage: python3 benches/check_time.py "$GRAPH_ODATA_METADATA_V1_0" [N=200] [--quick]
-Prints the medians of 5 runs each (dependencies are built first and not counted), and one
-`FIGURE {json}` line per ratio for benches/figures.py. `--quick`: one run each, to check the
-figures can be produced (no timing claims).
+Runs the crates in interleaved rounds (each round times every crate once, in turn, so a change in
+machine load hits all of them alike) and prints the medians of 5 rounds (dependencies are built
+first and not counted), and one `FIGURE {json}` line per ratio for benches/figures.py. `--quick`:
+one round, to check the figures can be produced (no timing claims).
 """
 import json
 import os
@@ -48,31 +50,48 @@ def declarations(csdl, n):
     return out
 
 
-def write_crate(dir, decls, kind, repo):
-    os.makedirs(os.path.join(dir, "src"), exist_ok=True)
-    deps = f'graph-odata = {{ path = "{repo}" }}\nserde = {{ version = "1", features = ["derive"] }}\nserde_json = "1"\n'
-    with open(os.path.join(dir, "Cargo.toml"), "w") as f:
-        f.write(f'[package]\nname = "check_{kind}"\nversion = "0.0.0"\nedition = "2024"\n\n[dependencies]\n{deps}\n[workspace]\n')
+def source(decls, kind, edited=False):
+    """The crate's lib.rs; `edited` leaves out the last field of the first declaration."""
     lines = ["#![allow(dead_code, unused_imports)]", "use graph_odata::graph_entity;", "use serde::{Deserialize, Serialize};"]
     for i, (name, props) in enumerate(decls):
+        if edited and i == 0 and len(props) > 1:
+            props = props[:-1]
         fields = "\n".join(f"    pub {rust_ident(p)}: Option<String>," for p in props)
         if kind == "serde":
             lines.append(f'#[derive(Serialize, Deserialize)]\n#[serde(rename_all = "camelCase")]\npub struct T{i} {{\n{fields}\n}}')
         else:
             lines.append(f'#[graph_entity("microsoft.graph.{name}")]\npub struct T{i} {{\n{fields}\n}}')
+    return "\n".join(lines) + "\n"
+
+
+def write_crate(dir, decls, kind, repo):
+    os.makedirs(os.path.join(dir, "src"), exist_ok=True)
+    deps = f'graph-odata = {{ path = "{repo}" }}\nserde = {{ version = "1", features = ["derive"] }}\nserde_json = "1"\n'
+    with open(os.path.join(dir, "Cargo.toml"), "w") as f:
+        f.write(f'[package]\nname = "check_{kind.replace("-", "_")}"\nversion = "0.0.0"\nedition = "2024"\n\n[dependencies]\n{deps}\n[workspace]\n')
     with open(os.path.join(dir, "src", "lib.rs"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write(source(decls, kind))
 
 
-def timed_check(dir, env, runs):
-    subprocess.run(["cargo", "check", "-q"], cwd=dir, env=env, check=True)  # dependencies
-    times = []
-    for _ in range(runs):
-        os.utime(os.path.join(dir, "src", "lib.rs"))
-        start = time.monotonic()
-        subprocess.run(["cargo", "check", "-q"], cwd=dir, env=env, check=True)
-        times.append(time.monotonic() - start)
-    return statistics.median(times)
+def check(dir, env):
+    """Seconds one `cargo check` takes."""
+    start = time.monotonic()
+    subprocess.run(["cargo", "check", "-q"], cwd=dir, env=env, check=True)
+    return time.monotonic() - start
+
+
+def interleaved(crates, runs, step):
+    """Medians of `runs` rounds; each round calls `step(name, dir, env, round)` for every crate in
+    turn (the order rotates each round) and times the `cargo check` that follows it."""
+    times = {name: [] for name, _, _ in crates}
+    for name, dir, env in crates:
+        subprocess.run(["cargo", "check", "-q"], cwd=dir, env=env, check=True)  # dependencies
+    for r in range(runs):
+        shift = r % len(crates)
+        for name, dir, env in crates[shift:] + crates[:shift]:
+            step(name, dir, env, r)
+            times[name].append(check(dir, env))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main():
@@ -90,6 +109,7 @@ def main():
     base_env.pop("GRAPH_ODATA_CHECKS", None)
     results = {}
     try:
+        crates = []
         for kind, env in [
             ("serde", base_env),
             ("unchecked", dict(base_env, GRAPH_ODATA_CHECKS="off")),
@@ -98,12 +118,27 @@ def main():
         ]:
             d = os.path.join(work, kind.replace("-", "_"))
             write_crate(d, decls, kind, repo)
-            results[kind] = timed_check(d, env, runs)
+            crates.append((kind, d, dict(env, CARGO_INCREMENTAL="0")))
+
+        def touch(name, dir, env, r):
+            os.utime(os.path.join(dir, "src", "lib.rs"))
+
+        results = interleaved(crates, runs, touch)
+        # Incremental: the same crates with incremental compilation (cargo's default for `check`),
+        # each round editing one declaration (a field taken out, then put back).
+        incremental = [(k, d, dict(e, CARGO_INCREMENTAL="1")) for k, d, e in crates if k in ("serde", "built-in")]
+
+        def edit(name, dir, env, r):
+            with open(os.path.join(dir, "src", "lib.rs"), "w") as f:
+                f.write(source(decls, "serde" if name == "serde" else "graph", edited=r % 2 == 0))
+
+        for k, v in interleaved(incremental, runs + 1 if runs > 1 else 1, edit).items():
+            results[f"{k} incremental"] = v
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"cargo check of {len(decls)} declarations (median of {runs}):")
-    for k in ("serde", "unchecked", "built-in", "file"):
-        print(f"  {k:<10} {results[k]:6.2f} s")
+    print(f"cargo check of {len(decls)} declarations (median of {runs} interleaved rounds):")
+    for k in ("serde", "unchecked", "built-in", "file", "serde incremental", "built-in incremental"):
+        print(f"  {k:<21} {results[k]:6.2f} s")
     for k in ("built-in", "file"):
         print(f"  {k} / unchecked = {results[k] / results['unchecked']:.2f}x (goal <= 1.2x)")
     print(f"  unchecked / serde = {results['unchecked'] / results['serde']:.2f}x")
@@ -112,11 +147,14 @@ def main():
         ("unchecked", "serde derives", "none"),
         ("built-in", "unchecked", "<= 1.2x"),
         ("file", "unchecked", "<= 1.2x"),
+        ("built-in incremental", "serde derives incremental", "<= 1.1x"),
     ]
     names = {"built-in": "checked against the built-in index", "unchecked": "not checked",
-             "file": "checked against the CSDL file", "serde derives": "serde derives"}
+             "file": "checked against the CSDL file", "serde derives": "serde derives",
+             "built-in incremental": "checked against the built-in index, incremental rebuild after editing one",
+             "serde derives incremental": "serde derives"}
     for ours, base, goal in rows:
-        base_key = "serde" if base == "serde derives" else base
+        base_key = {"serde derives": "serde", "serde derives incremental": "serde incremental"}.get(base, base)
         print("FIGURE " + json.dumps({
             "figure": f"cargo check, {len(decls)} declarations {names[ours]}",
             "ours": f"{results[ours]:.2f} s",

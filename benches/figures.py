@@ -52,7 +52,7 @@ def sources(quick):
     schema = csdl()
     if schema:
         out.append(("check time", [sys.executable, os.path.join(REPO, "benches", "check_time.py"),
-                                   schema, "3" if quick else "200"] + (["--quick"] if quick else []), 4))
+                                   schema, "3" if quick else "200"] + (["--quick"] if quick else []), 5))
     return out
 
 

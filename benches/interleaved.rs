@@ -46,6 +46,15 @@ fn pair<A, B>(
     mut a: impl FnMut() -> A,
     mut b: impl FnMut() -> B,
 ) {
+    // `-- --only <text>`: run only the pairs whose name holds the text (for profiling one pair).
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
+    if only.is_some_and(|only| !name.contains(only.as_str())) {
+        return;
+    }
     let check = CHECK.load(std::sync::atomic::Ordering::Relaxed);
     let rounds = if check { 3 } else { rounds };
     let batch = if check { 1 } else { batch };

@@ -36,91 +36,36 @@ const _: () = {
         fn read_fields<'de, __A: __p::serde::de::MapAccess<'de>>(
             mut __map: __A,
         ) -> __p::Result<Self, __A::Error> {
-            #[allow(non_camel_case_types, clippy::enum_variant_names)]
-            enum __Field {
-                __F0,
-                __F1,
-                __Ignore,
-            }
-            struct __FieldVisitor;
-            impl<'de> __p::serde::de::Visitor<'de> for __FieldVisitor {
-                type Value = __Field;
-                fn expecting(
-                    &self,
-                    __f: &mut __p::fmt::Formatter<'_>,
-                ) -> __p::fmt::Result {
-                    __f.write_str("a property name")
-                }
-                fn visit_str<__E: __p::serde::de::Error>(
-                    self,
-                    __v: &str,
-                ) -> __p::Result<__Field, __E> {
-                    __p::Result::Ok(
-                        match __v {
-                            "type" => __Field::__F0,
-                            "password" => __Field::__F1,
-                            __k if __p::wire::is_annotation(__k) => __Field::__Ignore,
-                            _ => __Field::__Ignore,
-                        },
-                    )
+            fn __names(__k: &str) -> __p::Option<::core::primitive::usize> {
+                match __k {
+                    "type" => __p::Option::Some(0),
+                    "password" => __p::Option::Some(1),
+                    _ => __p::Option::None,
                 }
             }
-            impl<'de> __p::serde::Deserialize<'de> for __Field {
-                fn deserialize<__D: __p::serde::Deserializer<'de>>(
-                    __d: __D,
-                ) -> __p::Result<Self, __D::Error> {
-                    __d.deserialize_identifier(__FieldVisitor)
-                }
-            }
+            const __MEMBERS: __p::wire::Members = __p::wire::Members {
+                names: __names,
+                keep_other: false,
+            };
             let mut __v0: __p::Option<String> = __p::Option::None;
             let mut __v1: __p::Option<Option<String>> = __p::Option::None;
-            while let __p::Option::Some(__key) = __map.next_key::<__Field>()? {
+            while let __p::Option::Some(__key) = __map.next_key_seed(__MEMBERS)? {
                 match __key {
-                    __Field::__F0 => {
-                        if __v0.is_none() {
-                            __v0 = __p::Option::Some(
-                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        } else {
-                            __p::wire::repeated_member(
-                                &mut __v0,
-                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        }
+                    __p::wire::Member::Known(0) => {
+                        (&__p::wire::ReadProp::<String>(__p::PhantomData))
+                            .read_into(&mut __v0, &mut __map)?
                     }
-                    __Field::__F1 => {
-                        if __v1.is_none() {
-                            __v1 = __p::Option::Some(
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        } else {
-                            __p::wire::repeated_member(
-                                &mut __v1,
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        }
+                    __p::wire::Member::Known(1) => {
+                        (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                            .read_into(&mut __v1, &mut __map)?
                     }
-                    __Field::__Ignore => {
+                    _ => {
                         __map.next_value::<__p::serde::de::IgnoredAny>()?;
                     }
                 }
             }
-            let __v0 = match __v0 {
-                __p::Option::Some(__v) => __v,
-                __p::Option::None => {
-                    return __p::Result::Err(
-                        <__A::Error as __p::serde::de::Error>::missing_field("type"),
-                    );
-                }
-            };
-            let __v1 = match __v1 {
-                __p::Option::Some(__v) => __v,
-                __p::Option::None => __p::Option::None,
-            };
+            let __v0 = __p::wire::required(__v0, "type")?;
+            let __v1 = __v1.flatten();
             __p::Result::Ok(CreateLink {
                 r#type: __v0,
                 password: __v1,

@@ -63,146 +63,59 @@ const _: () = {
         fn read_fields<'de, __A: __p::serde::de::MapAccess<'de>>(
             mut __map: __A,
         ) -> __p::Result<Self, __A::Error> {
-            #[allow(non_camel_case_types, clippy::enum_variant_names)]
-            enum __Field {
-                __F0,
-                __F1,
-                __F2,
-                __F3,
-                __ETag,
-                __Other(__p::String),
-                __Ignore,
-            }
-            struct __FieldVisitor;
-            impl<'de> __p::serde::de::Visitor<'de> for __FieldVisitor {
-                type Value = __Field;
-                fn expecting(
-                    &self,
-                    __f: &mut __p::fmt::Formatter<'_>,
-                ) -> __p::fmt::Result {
-                    __f.write_str("a property name")
-                }
-                fn visit_str<__E: __p::serde::de::Error>(
-                    self,
-                    __v: &str,
-                ) -> __p::Result<__Field, __E> {
-                    __p::Result::Ok(
-                        match __v {
-                            "id" => __Field::__F0,
-                            "webUrl" => __Field::__F1,
-                            "applicationName" => __Field::__F2,
-                            "displayName" => __Field::__F3,
-                            "@odata.etag" | "@etag" => __Field::__ETag,
-                            __k if __p::wire::is_annotation(__k) => __Field::__Ignore,
-                            __k => __Field::__Other(__p::String::from(__k)),
-                        },
-                    )
+            fn __names(__k: &str) -> __p::Option<::core::primitive::usize> {
+                match __k {
+                    "id" => __p::Option::Some(0),
+                    "webUrl" => __p::Option::Some(1),
+                    "applicationName" => __p::Option::Some(2),
+                    "displayName" => __p::Option::Some(3),
+                    "@odata.etag" | "@etag" => __p::Option::Some(4),
+                    _ => __p::Option::None,
                 }
             }
-            impl<'de> __p::serde::Deserialize<'de> for __Field {
-                fn deserialize<__D: __p::serde::Deserializer<'de>>(
-                    __d: __D,
-                ) -> __p::Result<Self, __D::Error> {
-                    __d.deserialize_identifier(__FieldVisitor)
-                }
-            }
+            const __MEMBERS: __p::wire::Members = __p::wire::Members {
+                names: __names,
+                keep_other: true,
+            };
             let mut __v0: __p::Option<Option<String>> = __p::Option::None;
             let mut __v1: __p::Option<Option<String>> = __p::Option::None;
             let mut __v2: __p::Option<Option<String>> = __p::Option::None;
             let mut __v3: __p::Option<String> = __p::Option::None;
             let mut __ann_etag = __p::Option::None;
             let mut __extra: serde_json::Map<String, serde_json::Value> = __p::Default::default();
-            while let __p::Option::Some(__key) = __map.next_key::<__Field>()? {
+            while let __p::Option::Some(__key) = __map.next_key_seed(__MEMBERS)? {
                 match __key {
-                    __Field::__F0 => {
-                        if __v0.is_none() {
-                            __v0 = __p::Option::Some(
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        } else {
-                            __p::wire::repeated_member(
-                                &mut __v0,
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        }
+                    __p::wire::Member::Known(0) => {
+                        (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                            .read_into(&mut __v0, &mut __map)?
                     }
-                    __Field::__F1 => {
-                        if __v1.is_none() {
-                            __v1 = __p::Option::Some(
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        } else {
-                            __p::wire::repeated_member(
-                                &mut __v1,
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        }
+                    __p::wire::Member::Known(1) => {
+                        (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                            .read_into(&mut __v1, &mut __map)?
                     }
-                    __Field::__F2 => {
-                        if __v2.is_none() {
-                            __v2 = __p::Option::Some(
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        } else {
-                            __p::wire::repeated_member(
-                                &mut __v2,
-                                (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        }
+                    __p::wire::Member::Known(2) => {
+                        (&__p::wire::ReadProp::<Option<String>>(__p::PhantomData))
+                            .read_into(&mut __v2, &mut __map)?
                     }
-                    __Field::__F3 => {
-                        if __v3.is_none() {
-                            __v3 = __p::Option::Some(
-                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        } else {
-                            __p::wire::repeated_member(
-                                &mut __v3,
-                                (&__p::wire::ReadProp::<String>(__p::PhantomData))
-                                    .read_value(&mut __map)?,
-                            );
-                        }
+                    __p::wire::Member::Known(3) => {
+                        (&__p::wire::ReadProp::<String>(__p::PhantomData))
+                            .read_into(&mut __v3, &mut __map)?
                     }
-                    __Field::__ETag => {
+                    __p::wire::Member::Known(4) => {
                         __ann_etag = __map.next_value()?;
                     }
-                    __Field::__Other(__k) => {
+                    __p::wire::Member::Other(__k) => {
                         __extra.insert(__k, __map.next_value()?);
                     }
-                    __Field::__Ignore => {
+                    _ => {
                         __map.next_value::<__p::serde::de::IgnoredAny>()?;
                     }
                 }
             }
-            let __v0 = match __v0 {
-                __p::Option::Some(__v) => __v,
-                __p::Option::None => __p::Option::None,
-            };
-            let __v1 = match __v1 {
-                __p::Option::Some(__v) => __v,
-                __p::Option::None => __p::Option::None,
-            };
-            let __v2 = match __v2 {
-                __p::Option::Some(__v) => __v,
-                __p::Option::None => __p::Option::None,
-            };
-            let __v3 = match __v3 {
-                __p::Option::Some(__v) => __v,
-                __p::Option::None => {
-                    return __p::Result::Err(
-                        <__A::Error as __p::serde::de::Error>::missing_field(
-                            "displayName",
-                        ),
-                    );
-                }
-            };
+            let __v0 = __v0.flatten();
+            let __v1 = __v1.flatten();
+            let __v2 = __v2.flatten();
+            let __v3 = __p::wire::required(__v3, "displayName")?;
             __p::Result::Ok(LinkedResource {
                 id: __v0,
                 web_url: __v1,

@@ -9,6 +9,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+pub use super::member::{Member, Members};
+
 use super::float::{AsOData, FromOData};
 use super::raw::strip_hash;
 use super::{ODataStruct, ODataValue, Patch, WriteMode};
@@ -92,6 +94,32 @@ pub trait ReadValue {
     type Value;
     /// Reads the value of the current member.
     fn read_value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<Self::Value, A::Error>;
+
+    /// Reads the value of the current member into `slot` (the last one wins when a member
+    /// repeats): one call per property in the generated `read_fields`.
+    #[inline]
+    fn read_into<'de, A: MapAccess<'de>>(
+        &self,
+        slot: &mut Option<Self::Value>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let value = self.read_value(map)?;
+        store(slot, value);
+        Ok(())
+    }
+
+    /// As [`read_into`](Self::read_into) for an `Option<Option<T>>` property: a member that is
+    /// present, even as `null`, is `Some`.
+    #[inline]
+    fn read_some_into<'de, A: MapAccess<'de>>(
+        &self,
+        slot: &mut Option<Option<Self::Value>>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let value = self.read_value(map)?;
+        store(slot, Some(value));
+        Ok(())
+    }
 }
 
 /// The fallback of [`ReadValue`] for types that are not OData values.
@@ -100,6 +128,34 @@ pub trait ReadOther {
     type Value;
     /// Fails.
     fn read_value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<Self::Value, A::Error>;
+
+    /// Fails.
+    fn read_into<'de, A: MapAccess<'de>>(
+        &self,
+        _: &mut Option<Self::Value>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        self.read_value(map).map(drop)
+    }
+
+    /// Fails.
+    fn read_some_into<'de, A: MapAccess<'de>>(
+        &self,
+        _: &mut Option<Option<Self::Value>>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        self.read_value(map).map(drop)
+    }
+}
+
+/// Puts a read value into its slot, keeping the common case (each member once) free of drop code.
+#[inline(always)]
+fn store<T>(slot: &mut Option<T>, value: T) {
+    if slot.is_none() {
+        *slot = Some(value);
+    } else {
+        repeated_member(slot, value);
+    }
 }
 
 impl<T: ODataValue> ReadValue for ReadProp<T> {
@@ -375,6 +431,15 @@ impl<'de> Deserialize<'de> for TypeValue<'de> {
 #[cold]
 pub fn repeated_member<T>(slot: &mut Option<T>, value: T) {
     *slot = Some(value);
+}
+
+/// The value of a required property, or the error naming it when the object left it out.
+#[inline]
+pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    match value {
+        Some(v) => Ok(v),
+        None => Err(E::missing_field(name)),
+    }
 }
 
 /// Reads the rest of a map as JSON members (the slow path of polymorphic reads).

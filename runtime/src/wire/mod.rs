@@ -50,6 +50,7 @@ pub(crate) mod codegen;
 mod flags;
 mod float;
 mod literal;
+mod member;
 mod mode;
 mod patch;
 pub(crate) mod raw;
