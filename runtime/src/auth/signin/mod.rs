@@ -1,5 +1,6 @@
 //! Sign-in flows owned by the crate (feature `signin`), on the [`oauth2`] crate: a user on
-//! another device ([`DeviceCodeCredential`]), an app with a client secret
+//! another device ([`DeviceCodeCredential`]) or in a browser redirected back to a loopback
+//! listener ([`InteractiveBrowserCredential`]), an app with a client secret
 //! ([`ClientSecretCredential`]) or a certificate ([`ClientCertificateCredential`]).
 //!
 //! Each is a [`TokenCredential`](super::TokenCredential), so the client's token policies apply
@@ -55,9 +56,13 @@ macro_rules! credential_through_fetch {
 }
 
 mod app;
+mod browser;
 mod device;
+mod listener;
+mod refresh;
 
 pub use app::{ClientCertificateCredential, ClientSecretCredential};
+pub use browser::{DEFAULT_SIGN_IN_WAIT, InteractiveBrowserCredential};
 pub use device::{DeviceCodeCredential, DeviceCodePrompt};
 
 /// The most bytes of an identity platform answer read.
@@ -148,6 +153,13 @@ impl Authority {
     pub fn token_url(&self) -> Url {
         self.base
             .join("token")
+            .unwrap_or_else(|_| self.base.clone())
+    }
+
+    /// The authorization endpoint (`…/authorize`), where a browser sign-in starts.
+    pub fn authorize_url(&self) -> Url {
+        self.base
+            .join("authorize")
             .unwrap_or_else(|_| self.base.clone())
     }
 
