@@ -1,7 +1,8 @@
 //! Sign-in flows owned by the crate (feature `signin`), on the [`oauth2`] crate: a user on
 //! another device ([`DeviceCodeCredential`]) or in a browser redirected back to a loopback
 //! listener ([`InteractiveBrowserCredential`]), an app with a client secret
-//! ([`ClientSecretCredential`]) or a certificate ([`ClientCertificateCredential`]).
+//! ([`ClientSecretCredential`]) or a certificate ([`ClientCertificateCredential`]), an API
+//! calling Graph for the user who called it ([`OnBehalfOfCredential`]).
 //!
 //! Each is a [`TokenCredential`](super::TokenCredential), so the client's token policies apply
 //! (single flight, refresh before expiry, a new token after a 401). The scopes are the client's
@@ -13,8 +14,8 @@
 //! The token requests go through their own `reqwest` client (no redirects, a 30 s timeout,
 //! answers read up to 1 MiB), not through the Graph pipeline: the identity platform is another
 //! service, and its answers carry secrets the pipeline's retry and trace policies must never
-//! see. Client secrets, assertions, device codes and refresh tokens never appear in `Debug`,
-//! logs or errors.
+//! see. Client secrets, assertions (client and user), device codes, authorization codes and
+//! refresh tokens never appear in `Debug`, logs or errors.
 //!
 //! Token requests advertise the client capability `cp1` (Continuous Access Evaluation): the
 //! `claims` parameter `{"access_token":{"xms_cc":{"values":["cp1"]}}}`; after a claims
@@ -57,6 +58,7 @@ macro_rules! credential_through_fetch {
 
 mod app;
 mod browser;
+mod client_auth;
 mod device;
 mod listener;
 mod refresh;
