@@ -45,6 +45,7 @@ mod admin;
 mod assertion;
 pub(crate) mod code;
 mod enforce;
+mod obo;
 mod scopes;
 pub(crate) mod token;
 

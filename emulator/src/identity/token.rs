@@ -130,6 +130,13 @@ pub(crate) fn token(
         DEVICE_CODE => device_code(state, &f, &tid, &asked),
         "refresh_token" => refresh(state, &f, &asked),
         "authorization_code" => super::code::redeem(state, &f, &tid, &asked),
+        super::obo::JWT_BEARER_GRANT => super::obo::exchange(
+            state,
+            &f,
+            &format!("{base_url}/{tenant}/oauth2/v2.0/token"),
+            &tid,
+            &asked,
+        ),
         other => oauth_error(
             "unsupported_grant_type",
             70003,
