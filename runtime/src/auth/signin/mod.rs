@@ -61,11 +61,13 @@ mod browser;
 mod client_auth;
 mod device;
 mod listener;
+mod obo;
 mod refresh;
 
 pub use app::{ClientCertificateCredential, ClientSecretCredential};
 pub use browser::{DEFAULT_SIGN_IN_WAIT, InteractiveBrowserCredential};
 pub use device::{DeviceCodeCredential, DeviceCodePrompt};
+pub use obo::OnBehalfOfCredential;
 
 /// The most bytes of an identity platform answer read.
 const MAX_ANSWER: usize = 1024 * 1024;
