@@ -8,9 +8,11 @@
 //! 3. `/download/{id}` (any method): a pre-authenticated download URL; `/monitor/{id}` (any
 //!    method): a long-running operation's monitor (see [`lro`](crate::lro)), pre-authenticated
 //!    on the second origin, behind the bearer check on the service's own;
-//! 4. `GET /common/discovery/v2.0/keys`: the JWKS of the key that signs `validationTokens`, and
-//!    `POST /emulator/subscriptions/{id}/lifecycle`: the admin API for lifecycle events (both
-//!    need no token: the JWKS is public, the admin API is the test's own);
+//! 4. `GET /common/discovery/v2.0/keys`: the JWKS of the key that signs `validationTokens`,
+//!    `POST /emulator/subscriptions/{id}/lifecycle`: the admin API for lifecycle events, and the
+//!    identity endpoint (`POST /{tenant}/oauth2/v2.0/token`, `…/devicecode`,
+//!    `GET …/authorize`) (none needs a token: the JWKS is public, the admin API is the test's
+//!    own, the identity endpoint is where tokens come from);
 //! 5. the bearer check ([`Emulator::require_bearer`](crate::Emulator::require_bearer)): 401 without
 //!    the token; then `/_emulator/{what}`, the admin routes ([`admin`](crate::admin)), and
 //!    `PUT …/content`, a simple upload of any bytes (`…/root:/{name}:/content`,
@@ -59,13 +61,14 @@ pub(crate) enum Endpoint {
     Reauthorize,
     Token,
     DeviceCode,
+    Authorize,
 }
 
 /// The whole route table as the emulator starts: the endpoints (rows 2 to 9), the Graph routes
 /// and `$count`. [`Emulator::route`](crate::Emulator::route) inserts the user's routes after the
 /// endpoints ([`user_routes_at`]).
 pub(crate) fn table() -> Vec<Route> {
-    let endpoints: [(Option<Method>, &str, Endpoint); 16] = [
+    let endpoints: [(Option<Method>, &str, Endpoint); 17] = [
         (None, "/upload/{id}", Endpoint::Upload),
         (None, "/download/{id}", Endpoint::Download),
         (None, "/monitor/{id}", Endpoint::Monitor),
@@ -88,6 +91,11 @@ pub(crate) fn table() -> Vec<Route> {
             Some(Method::POST),
             "/{tenant}/oauth2/v2.0/devicecode",
             Endpoint::DeviceCode,
+        ),
+        (
+            Some(Method::GET),
+            "/{tenant}/oauth2/v2.0/authorize",
+            Endpoint::Authorize,
         ),
         (None, "/**", Endpoint::Bearer),
         (None, "/_emulator/{what}", Endpoint::Admin),
@@ -175,6 +183,14 @@ pub(crate) async fn answer(
                 &shared.base_url,
                 param("tenant"),
                 exchange.bytes,
+            );
+            Some(exchange.finish(reply, false))
+        }
+        Endpoint::Authorize => {
+            let reply = crate::identity::code::authorize(
+                &mut shared.identity.lock(),
+                param("tenant"),
+                exchange.query.unwrap_or(""),
             );
             Some(exchange.finish(reply, false))
         }

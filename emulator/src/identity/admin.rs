@@ -11,7 +11,7 @@ use sha1::{Digest, Sha1};
 use x509_cert::Certificate;
 use x509_cert::der::{DecodePem, Encode};
 
-use super::{Challenge, DEFAULT_USER_ID, now_secs};
+use super::{Challenge, DEFAULT_USER_ID, SignIns, now_secs};
 use crate::Emulator;
 use crate::routes::Reply;
 
@@ -184,6 +184,27 @@ impl Emulator {
         }
     }
 
+    /// Browser sign-ins (`GET /{tenant}/oauth2/v2.0/authorize`) succeed from now on: the user
+    /// [`DEFAULT_USER_ID`] signs in and consents, and the endpoint redirects with a code. Until
+    /// this or [`refuse_sign_ins`](Emulator::refuse_sign_ins), it redirects with
+    /// `error=interaction_required`. Over HTTP: `PUT /_emulator/sign-ins` with
+    /// `{"approve": true}` (and `"userId": "…"` for another user).
+    pub fn approve_sign_ins(&self) {
+        self.approve_sign_ins_as(DEFAULT_USER_ID);
+    }
+
+    /// As [`approve_sign_ins`](Emulator::approve_sign_ins), by the user whose object id is `oid`.
+    pub fn approve_sign_ins_as(&self, oid: &str) {
+        self.shared.identity.lock().sign_ins = SignIns::Approve(oid.to_owned());
+    }
+
+    /// Browser sign-ins are declined from now on: the endpoint redirects with
+    /// `error=access_denied` and the request's `state`. Over HTTP: `PUT /_emulator/sign-ins`
+    /// with `{"approve": false}`.
+    pub fn refuse_sign_ins(&self) {
+        self.shared.identity.lock().sign_ins = SignIns::Refuse;
+    }
+
     /// Starts a Continuous Access Evaluation challenge: every request whose token was not asked
     /// with the claims it names answers `401` with `WWW-Authenticate: Bearer …,
     /// error="insufficient_claims", claims="…"`; a token asked with those claims passes (with
@@ -240,6 +261,20 @@ pub(crate) fn answer(
                 ),
             }
         }
+        ("PUT", "sign-ins") => match flag("approve") {
+            Some(true) => {
+                let oid = body
+                    .and_then(|b| b["userId"].as_str())
+                    .unwrap_or(DEFAULT_USER_ID);
+                shared.identity.lock().sign_ins = SignIns::Approve(oid.to_owned());
+                Reply::no_content()
+            }
+            Some(false) => {
+                shared.identity.lock().sign_ins = SignIns::Refuse;
+                Reply::no_content()
+            }
+            None => Reply::bad_request("Expected {\"approve\": true|false, \"userId\": \"…\"}."),
+        },
         ("POST", "claims-challenge") => {
             let stubborn = flag("stubborn").unwrap_or(false);
             let nbf = now_secs().to_string();

@@ -8,6 +8,17 @@
 //!   answers a new refresh token, and the old one is refused).
 //! - `POST /{tenant}/oauth2/v2.0/devicecode`: a device code, approved by the test
 //!   ([`Emulator::approve_device_code`](crate::Emulator::approve_device_code)).
+//! - `GET /{tenant}/oauth2/v2.0/authorize` ([`code`]): the browser sign-in with PKCE, answered
+//!   at once with a redirect to the app's loopback `redirect_uri`, carrying a code or the
+//!   refusal the test chose ([`Emulator::approve_sign_ins`](crate::Emulator::approve_sign_ins));
+//!   the code is redeemed with `authorization_code`.
+//! - `urn:ietf:params:oauth:grant-type:jwt-bearer` ([`obo`]): on-behalf-of, a confidential app
+//!   trading a user's token for its own API (`aud` `api://{client_id}`) for a Graph token for
+//!   the same user.
+//!
+//! A token is for Graph unless its scopes name a registered app's API
+//! (`api://{client_id}/access_as_user`): then its `aud` is `api://{client_id}`, and Graph
+//! calls refuse it.
 //!
 //! Access tokens are RS256 JWTs signed by the key whose JWKS the emulator serves at
 //! `GET /common/discovery/v2.0/keys` (the key of rich notifications, public and for tests only),
@@ -32,7 +43,10 @@ use crate::routes::Reply;
 
 mod admin;
 mod assertion;
+pub(crate) mod code;
 mod enforce;
+mod obo;
+mod scopes;
 pub(crate) mod token;
 
 pub use admin::App;
@@ -54,6 +68,9 @@ pub const DEFAULT_DEVICE_CODE_INTERVAL: Duration = Duration::from_secs(5);
 
 /// The default `expires_in` of a device code (Entra's: 15 minutes).
 pub const DEFAULT_DEVICE_CODE_LIFETIME: Duration = Duration::from_secs(900);
+
+/// How long an authorization code can be redeemed: 10 minutes (Entra's are short-lived too).
+const CODE_LIFETIME: Duration = Duration::from_secs(600);
 
 /// Live grants kept at most (device codes, refresh tokens, seen assertion ids); the oldest go.
 const MAX_GRANTS: usize = 10_000;
@@ -79,6 +96,8 @@ pub(crate) struct DeviceGrant {
     pub(crate) client_id: String,
     pub(crate) tenant: String,
     pub(crate) scopes: Vec<String>,
+    /// The resource the token is for (`aud`).
+    pub(crate) resource: String,
     pub(crate) expires: tokio::time::Instant,
     pub(crate) interval: Duration,
     pub(crate) last_poll: Option<tokio::time::Instant>,
@@ -94,7 +113,34 @@ pub(crate) struct RefreshGrant {
     pub(crate) client_id: String,
     pub(crate) tenant: String,
     pub(crate) scopes: Vec<String>,
+    pub(crate) resource: String,
     pub(crate) user: String,
+}
+
+/// What an authorization code stands for, and what its redemption must show.
+pub(crate) struct CodeGrant {
+    pub(crate) client_id: String,
+    pub(crate) tenant: String,
+    pub(crate) redirect_uri: String,
+    /// The PKCE `code_challenge` (S256: base64url of the verifier's SHA-256).
+    pub(crate) challenge: String,
+    /// Graph scope names, or the API's, with `offline_access` if asked.
+    pub(crate) scopes: Vec<String>,
+    pub(crate) resource: String,
+    pub(crate) user: String,
+    pub(crate) expires: tokio::time::Instant,
+}
+
+/// What the "user" does at the authorize endpoint.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum SignIns {
+    /// Nobody set it: `interaction_required`.
+    #[default]
+    Unset,
+    /// Signs in as this user (`oid`) and consents.
+    Approve(String),
+    /// Declines: `access_denied`.
+    Refuse,
 }
 
 /// A claims challenge in force.
@@ -118,6 +164,11 @@ pub(crate) struct State {
     refresh_order: std::collections::VecDeque<String>,
     pub(crate) seen_assertions: HashSet<String>,
     pub(crate) challenge: Option<Challenge>,
+    /// Authorization codes not yet redeemed.
+    pub(crate) codes: HashMap<String, CodeGrant>,
+    /// Codes already redeemed (or tried), to name a replay.
+    pub(crate) redeemed: HashSet<String>,
+    pub(crate) sign_ins: SignIns,
     pub(crate) interval: Duration,
     pub(crate) device_lifetime: Duration,
     /// Polls still to answer `slow_down` whatever their pace.
@@ -137,6 +188,9 @@ impl Default for State {
             refresh_order: std::collections::VecDeque::new(),
             seen_assertions: HashSet::new(),
             challenge: None,
+            codes: HashMap::new(),
+            redeemed: HashSet::new(),
+            sign_ins: SignIns::Unset,
             interval: DEFAULT_DEVICE_CODE_INTERVAL,
             device_lifetime: DEFAULT_DEVICE_CODE_LIFETIME,
             slow_downs: 0,
@@ -167,6 +221,34 @@ impl State {
         self.seen_assertions.insert(jti.to_owned())
     }
 
+    /// Issues an authorization code for `grant`, forgetting expired ones (and all past
+    /// [`MAX_GRANTS`]).
+    pub(crate) fn new_code(&mut self, grant: CodeGrant) -> String {
+        let now = tokio::time::Instant::now();
+        self.codes.retain(|_, g| g.expires > now);
+        if self.codes.len() >= MAX_GRANTS {
+            self.codes.clear();
+        }
+        let code = format!("ac.{}{}", random_hex(), random_hex());
+        self.codes.insert(code.clone(), grant);
+        code
+    }
+
+    /// Takes the code out for its one redemption; `Err(true)` when it was redeemed before,
+    /// `Err(false)` when it was never issued.
+    pub(crate) fn redeem_code(&mut self, code: &str) -> Result<CodeGrant, bool> {
+        if self.redeemed.len() >= MAX_GRANTS {
+            self.redeemed.clear();
+        }
+        match self.codes.remove(code) {
+            Some(grant) => {
+                self.redeemed.insert(code.to_owned());
+                Ok(grant)
+            }
+            None => Err(self.redeemed.contains(code)),
+        }
+    }
+
     /// Adds a device code, forgetting expired ones (and the oldest past [`MAX_GRANTS`]).
     pub(crate) fn add_device_grant(&mut self, grant: DeviceGrant) {
         let now = tokio::time::Instant::now();
@@ -192,8 +274,12 @@ pub(crate) fn now_secs() -> u64 {
 
 /// Who a token is for.
 pub(crate) enum Grantee<'a> {
-    /// A signed-in user: `scp`.
-    User { oid: &'a str, scopes: &'a [String] },
+    /// A signed-in user: `scp`, for `resource` (`aud`).
+    User {
+        oid: &'a str,
+        scopes: &'a [String],
+        resource: &'a str,
+    },
     /// The app itself: `roles`.
     App { roles: &'a [String] },
 }
@@ -231,8 +317,12 @@ pub(crate) fn access_token(
     asked: &AskedClaims,
 ) -> Result<(String, u64), String> {
     let now = now_secs();
+    let aud = match &grantee {
+        Grantee::User { resource, .. } => *resource,
+        Grantee::App { .. } => GRAPH_RESOURCE,
+    };
     let mut claims = json!({
-        "aud": GRAPH_RESOURCE,
+        "aud": aud,
         "iss": format!("https://sts.windows.net/{tenant_id}/"),
         "iat": now,
         "nbf": now,
@@ -244,7 +334,7 @@ pub(crate) fn access_token(
         "ver": "1.0",
     });
     match grantee {
-        Grantee::User { oid, scopes } => {
+        Grantee::User { oid, scopes, .. } => {
             claims["oid"] = json!(oid);
             claims["scp"] = json!(scopes.join(" "));
         }

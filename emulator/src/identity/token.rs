@@ -1,11 +1,13 @@
 //! `POST /{tenant}/oauth2/v2.0/devicecode` and `POST /{tenant}/oauth2/v2.0/token`: form bodies
-//! in, the identity platform's JSON out.
+//! in, the identity platform's JSON out. The grants of the browser sign-in and of on-behalf-of
+//! are in [`code`](super::code) and [`obo`](super::obo).
 
 use std::collections::HashMap;
 
 use http::StatusCode;
 use serde_json::json;
 
+use super::scopes::{requested, short};
 use super::{
     AskedClaims, DeviceGrant, GRAPH_RESOURCE, Grantee, RefreshGrant, State, access_token,
     assertion, oauth_error, random_hex,
@@ -15,12 +17,9 @@ use crate::routes::Reply;
 /// The device code grant type.
 pub(crate) const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
-/// OpenID Connect scopes: asked for alongside Graph's, never in `scp`.
-const OIDC: [&str; 4] = ["openid", "profile", "offline_access", "email"];
-
 /// The tenant a token is issued in: the path's, or the emulator's for `common`,
 /// `organizations` and `consumers`.
-fn tenant_id(tenant: &str, default: &str) -> String {
+pub(crate) fn tenant_id(tenant: &str, default: &str) -> String {
     match tenant {
         "common" | "organizations" | "consumers" => default.to_owned(),
         t => t.to_owned(),
@@ -28,7 +27,7 @@ fn tenant_id(tenant: &str, default: &str) -> String {
 }
 
 /// The form fields of `body` (a repeated field: the first).
-fn form(body: &[u8]) -> HashMap<String, String> {
+pub(crate) fn form(body: &[u8]) -> HashMap<String, String> {
     let mut fields = HashMap::new();
     for (k, v) in form_urlencoded::parse(body) {
         fields
@@ -38,40 +37,7 @@ fn form(body: &[u8]) -> HashMap<String, String> {
     fields
 }
 
-/// Graph's delegated scopes among `scope`, without the resource prefix and the OpenID ones;
-/// `Err` names one the index does not know.
-fn graph_scopes(scope: &str, app: &super::App) -> Result<Vec<String>, Reply> {
-    let index = graph_odata_metadata::permissions::Permissions::graph().ok();
-    let mut scopes = Vec::new();
-    for s in scope.split_whitespace() {
-        if OIDC.contains(&s) {
-            continue;
-        }
-        let name = s
-            .strip_prefix(GRAPH_RESOURCE)
-            .map_or(s, |rest| rest.trim_start_matches('/'));
-        if name == ".default" {
-            scopes.extend(app.scopes.iter().cloned());
-            continue;
-        }
-        if index.is_some_and(|i| i.permission(name).is_none()) {
-            return Err(oauth_error(
-                "invalid_scope",
-                70011,
-                &format!(
-                    "The provided value for the input parameter 'scope' is not valid: `{}` is no Microsoft Graph permission.",
-                    name.chars().take(80).collect::<String>()
-                ),
-            ));
-        }
-        scopes.push(name.to_owned());
-    }
-    scopes.sort();
-    scopes.dedup();
-    Ok(scopes)
-}
-
-fn missing(name: &str) -> Reply {
+pub(crate) fn missing(name: &str) -> Reply {
     oauth_error(
         "invalid_request",
         900144,
@@ -79,13 +45,13 @@ fn missing(name: &str) -> Reply {
     )
 }
 
-fn unknown_app(client_id: &str) -> Reply {
+pub(crate) fn unknown_app(client_id: &str) -> Reply {
     oauth_error(
         "unauthorized_client",
         700016,
         &format!(
             "Application with identifier '{}' was not found in the directory.",
-            client_id.chars().take(80).collect::<String>()
+            short(client_id)
         ),
     )
 }
@@ -102,13 +68,10 @@ pub(crate) fn devicecode(state: &mut State, base_url: &str, tenant: &str, body: 
     let Some(app) = state.apps.get(client_id).cloned() else {
         return unknown_app(client_id);
     };
-    let mut scopes = match graph_scopes(scope, &app) {
-        Ok(s) => s,
+    let (resource, scopes) = match requested(scope, &app, &state.apps) {
+        Ok(asked) => asked,
         Err(reply) => return reply,
     };
-    if scope.split_whitespace().any(|s| s == "offline_access") {
-        scopes.push("offline_access".to_owned());
-    }
     let device_code = format!("dc.{}{}", random_hex(), random_hex());
     let hex = random_hex().to_uppercase();
     let user_code = hex.get(..9).unwrap_or("EMULATOR0").to_owned();
@@ -121,6 +84,7 @@ pub(crate) fn devicecode(state: &mut State, base_url: &str, tenant: &str, body: 
         client_id: client_id.clone(),
         tenant: tenant.to_owned(),
         scopes,
+        resource,
         expires: tokio::time::Instant::now() + lifetime,
         interval,
         last_poll: None,
@@ -165,12 +129,20 @@ pub(crate) fn token(
         ),
         DEVICE_CODE => device_code(state, &f, &tid, &asked),
         "refresh_token" => refresh(state, &f, &asked),
+        "authorization_code" => super::code::redeem(state, &f, &tid, &asked),
+        super::obo::JWT_BEARER_GRANT => super::obo::exchange(
+            state,
+            &f,
+            &format!("{base_url}/{tenant}/oauth2/v2.0/token"),
+            &tid,
+            &asked,
+        ),
         other => oauth_error(
             "unsupported_grant_type",
             70003,
             &format!(
                 "The app requested an unsupported grant type '{}'.",
-                other.chars().take(80).collect::<String>()
+                short(other)
             ),
         ),
     }
@@ -199,39 +171,8 @@ fn client_credentials(
             "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (https://graph.microsoft.com/.default).",
         );
     }
-    match (
-        f.get("client_secret"),
-        f.get("client_assertion_type"),
-        f.get("client_assertion"),
-    ) {
-        (Some(secret), _, _) => {
-            if app.secret.as_ref() != Some(secret) {
-                return oauth_error(
-                    "invalid_client",
-                    7000215,
-                    "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
-                );
-            }
-        }
-        (None, Some(kind), Some(jwt)) if kind == assertion::JWT_BEARER => {
-            if let Err(reply) = assertion::verify(state, &app, audience, jwt) {
-                return reply;
-            }
-        }
-        (None, Some(_), _) => {
-            return oauth_error(
-                "invalid_client",
-                50027,
-                "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer, with a client_assertion.",
-            );
-        }
-        (None, None, _) => {
-            return oauth_error(
-                "invalid_client",
-                7000218,
-                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-            );
-        }
+    if let Err(reply) = authenticate(state, &app, f, audience) {
+        return reply;
     }
     issue(
         tid,
@@ -240,6 +181,50 @@ fn client_credentials(
         asked,
         None,
     )
+}
+
+/// Checks the client authentication of a confidential `app` in the form `f`: its
+/// `client_secret`, or a client assertion signed with a registered certificate's key for the
+/// token endpoint `audience`; `Err` is the `invalid_client` answer.
+pub(crate) fn authenticate(
+    state: &mut State,
+    app: &super::App,
+    f: &HashMap<String, String>,
+    audience: &str,
+) -> Result<(), Reply> {
+    match (
+        f.get("client_secret"),
+        f.get("client_assertion_type"),
+        f.get("client_assertion"),
+    ) {
+        (Some(secret), _, _) => {
+            if app.secret.as_ref() != Some(secret) {
+                return Err(oauth_error(
+                    "invalid_client",
+                    7000215,
+                    "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+                ));
+            }
+        }
+        (None, Some(kind), Some(jwt)) if kind == assertion::JWT_BEARER => {
+            assertion::verify(state, app, audience, jwt)?;
+        }
+        (None, Some(_), _) => {
+            return Err(oauth_error(
+                "invalid_client",
+                50027,
+                "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer, with a client_assertion.",
+            ));
+        }
+        (None, None, _) => {
+            return Err(oauth_error(
+                "invalid_client",
+                7000218,
+                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn device_code(
@@ -317,6 +302,7 @@ fn device_code(
             client_id: grant.client_id.clone(),
             tenant: grant.tenant.clone(),
             scopes: scopes.clone(),
+            resource: grant.resource.clone(),
             user: user.clone(),
         })
     });
@@ -326,6 +312,7 @@ fn device_code(
         Grantee::User {
             oid: &user,
             scopes: &scopes,
+            resource: &grant.resource,
         },
         asked,
         refresh,
@@ -358,13 +345,15 @@ fn refresh(state: &mut State, f: &HashMap<String, String>, asked: &AskedClaims) 
         Grantee::User {
             oid: &grant.user,
             scopes: &grant.scopes,
+            resource: &grant.resource,
         },
         asked,
         Some(next),
     )
 }
 
-fn issue(
+/// The token answer: an access token for `grantee`, and `refresh_token` if given.
+pub(crate) fn issue(
     tid: &str,
     client_id: &str,
     grantee: Grantee<'_>,
@@ -372,9 +361,11 @@ fn issue(
     refresh_token: Option<String>,
 ) -> Reply {
     let scope = match &grantee {
-        Grantee::User { scopes, .. } => scopes
+        Grantee::User {
+            scopes, resource, ..
+        } => scopes
             .iter()
-            .map(|s| format!("{GRAPH_RESOURCE}/{s}"))
+            .map(|s| format!("{resource}/{s}"))
             .collect::<Vec<_>>()
             .join(" "),
         Grantee::App { .. } => format!("{GRAPH_RESOURCE}/.default"),

@@ -133,6 +133,7 @@ pub(crate) async fn handle(
         shared: &shared,
         method: &parts.method,
         path: &path,
+        query: query.as_deref(),
         headers: &parts.headers,
         bytes: &bytes,
         body: parsed,
@@ -203,6 +204,8 @@ pub(crate) struct Exchange<'a> {
     pub(crate) method: &'a Method,
     /// The path as sent, with the version.
     pub(crate) path: &'a str,
+    /// The query as sent, if any.
+    pub(crate) query: Option<&'a str>,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) bytes: &'a Bytes,
     /// The body parsed as JSON, if there is one (taken by whoever answers).

@@ -177,3 +177,58 @@ pub fn aadsts(body: &Value) -> String {
         .unwrap_or("")
         .to_owned()
 }
+
+/// A public client app's id, for the user sign-ins of the tests.
+pub const PUBLIC_ID: &str = "22222222-3333-4444-5555-666666666666";
+
+/// A user's token for `scope` (Graph's or `api://{client_id}/…`), through the browser sign-in
+/// of the public app `PUBLIC_ID` (registered here) as the user `oid`.
+pub async fn user_token(emu: &Emulator, scope: &str, oid: &str) -> String {
+    use sha2::{Digest, Sha256};
+    emu.register_app(App::new(PUBLIC_ID));
+    emu.approve_sign_ins_as(oid);
+    let verifier = "a-verifier-of-forty-three-characters-or-more-1234567";
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let redirect = "http://localhost:1";
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("client_id", PUBLIC_ID),
+            ("response_type", "code"),
+            ("redirect_uri", redirect),
+            ("scope", scope),
+            ("state", "s"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!(
+            "{}/common/oauth2/v2.0/authorize?{query}",
+            emu.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let location = reqwest::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let (status, body) = post_form(
+        &token_url(emu),
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", PUBLIC_ID),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}

@@ -1,25 +1,14 @@
 //! App-only sign-in (OAuth 2.0 client credentials): with a client secret, or with a JWT client
-//! assertion signed by the key of the app's certificate.
+//! assertion signed by the key of the app's certificate ([`ClientAuth`]).
 
 use std::fmt;
-use std::time::SystemTime;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use oauth2::Scope;
-use sha1::{Digest, Sha1};
-use x509_cert::Certificate;
-use x509_cert::der::{DecodePem, Encode};
 
+use super::client_auth::ClientAuth;
 use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
 use crate::auth::{AccessToken, Secret};
-
-/// The `client_assertion_type` of a JWT client assertion.
-const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-/// How long a client assertion is valid: 10 minutes.
-const ASSERTION_LIFETIME_SECS: u64 = 600;
 
 /// An app signing in as itself with a client secret: application permissions (`roles`), for
 /// the scope `{resource}/.default`.
@@ -39,7 +28,7 @@ const ASSERTION_LIFETIME_SECS: u64 = 600;
 pub struct ClientSecretCredential {
     authority: Authority,
     client_id: String,
-    secret: Secret,
+    auth: ClientAuth,
     http: Http,
 }
 
@@ -48,7 +37,7 @@ impl fmt::Debug for ClientSecretCredential {
         f.debug_struct("ClientSecretCredential")
             .field("authority", &self.authority)
             .field("client_id", &self.client_id)
-            .field("secret", &self.secret)
+            .field("secret", &self.auth)
             .finish()
     }
 }
@@ -66,7 +55,7 @@ impl ClientSecretCredential {
         Ok(ClientSecretCredential {
             authority,
             client_id: client_id.to_owned(),
-            secret: secret.into(),
+            auth: ClientAuth::Secret(secret.into()),
             http: Http::new()?,
         })
     }
@@ -76,18 +65,15 @@ credential_through_fetch!(ClientSecretCredential);
 
 impl ClientSecretCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
-        {
-            let client = oauth_client(&self.authority, &self.client_id)?
-                .set_client_secret(oauth2::ClientSecret::new(self.secret.expose().to_owned()));
-            let response = client
-                .exchange_client_credentials()
-                .add_scopes(scopes.iter().cloned().map(Scope::new))
-                .add_extra_param("claims", claims_param(claims))
-                .request_async(&self.http)
-                .await
-                .map_err(|e| auth_error("client secret sign-in failed", e))?;
-            Ok(access_token(&response))
-        }
+        client_credentials(
+            &self.authority,
+            &self.client_id,
+            &self.auth,
+            &self.http,
+            (scopes, claims),
+        )
+        .await
+        .map_err(|e| e.context("client secret sign-in failed"))
     }
 }
 
@@ -98,17 +84,20 @@ impl ClientSecretCredential {
 pub struct ClientCertificateCredential {
     authority: Authority,
     client_id: String,
-    key: jsonwebtoken::EncodingKey,
-    x5t: String,
+    auth: ClientAuth,
     http: Http,
 }
 
 impl fmt::Debug for ClientCertificateCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x5t = match &self.auth {
+            ClientAuth::Certificate { x5t, .. } => x5t.as_str(),
+            ClientAuth::Secret(_) => "",
+        };
         f.debug_struct("ClientCertificateCredential")
             .field("authority", &self.authority)
             .field("client_id", &self.client_id)
-            .field("x5t", &self.x5t)
+            .field("x5t", &x5t)
             .field("key", &crate::redact::REDACTED)
             .finish()
     }
@@ -128,43 +117,11 @@ impl ClientCertificateCredential {
         certificate_pem: &str,
         private_key_pem: &str,
     ) -> Result<ClientCertificateCredential, Error> {
-        let der = Certificate::from_pem(certificate_pem.trim())
-            .and_then(|c| c.to_der())
-            .map_err(|_| Error::build("the client certificate is not a PEM X.509 certificate"))?;
-        let key =
-            jsonwebtoken::EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|_| {
-                Error::build("the client certificate's key is not a PEM RSA private key")
-            })?;
         Ok(ClientCertificateCredential {
             authority,
             client_id: client_id.to_owned(),
-            key,
-            x5t: URL_SAFE_NO_PAD.encode(Sha1::digest(&der)),
+            auth: ClientAuth::certificate(certificate_pem, private_key_pem)?,
             http: Http::new()?,
-        })
-    }
-
-    /// A signed client assertion for the token endpoint.
-    fn assertion(&self) -> Result<String, Error> {
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let claims = serde_json::json!({
-            "aud": self.authority.token_url().as_str(),
-            "iss": self.client_id,
-            "sub": self.client_id,
-            "jti": uuid::Uuid::new_v4().to_string(),
-            "nbf": now,
-            "iat": now,
-            "exp": now + ASSERTION_LIFETIME_SECS,
-        });
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-        header.x5t = Some(self.x5t.clone());
-        jsonwebtoken::encode(&header, &claims, &self.key).map_err(|e| {
-            Error::kinded(
-                crate::ErrorKind::Auth,
-                format!("cannot sign the client assertion: {e}"),
-            )
         })
     }
 }
@@ -173,18 +130,50 @@ credential_through_fetch!(ClientCertificateCredential);
 
 impl ClientCertificateCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
-        {
-            let assertion = self.assertion()?;
-            let response = oauth_client(&self.authority, &self.client_id)?
-                .exchange_client_credentials()
-                .add_scopes(scopes.iter().cloned().map(Scope::new))
-                .add_extra_param("client_assertion_type", JWT_BEARER)
-                .add_extra_param("client_assertion", assertion)
-                .add_extra_param("claims", claims_param(claims))
-                .request_async(&self.http)
-                .await
-                .map_err(|e| auth_error("client certificate sign-in failed", e))?;
-            Ok(access_token(&response))
+        client_credentials(
+            &self.authority,
+            &self.client_id,
+            &self.auth,
+            &self.http,
+            (scopes, claims),
+        )
+        .await
+        .map_err(|e| e.context("client certificate sign-in failed"))
+    }
+}
+
+/// A client credentials token request, authenticated by `auth`.
+async fn client_credentials(
+    authority: &Authority,
+    client_id: &str,
+    auth: &ClientAuth,
+    http: &Http,
+    request: (&[String], Option<&str>),
+) -> Result<AccessToken, Failed> {
+    let (scopes, claims) = request;
+    let client = oauth_client(authority, client_id).map_err(Failed::Ready)?;
+    let mut exchange = client
+        .exchange_client_credentials()
+        .add_scopes(scopes.iter().cloned().map(Scope::new))
+        .add_extra_param("claims", claims_param(claims));
+    for (name, value) in auth.params(authority, client_id).map_err(Failed::Ready)? {
+        exchange = exchange.add_extra_param(name, value);
+    }
+    let response = exchange.request_async(http).await.map_err(Failed::Token)?;
+    Ok(access_token(&response))
+}
+
+/// Why a client credentials request failed: before it was sent, or its answer.
+enum Failed {
+    Ready(Error),
+    Token(oauth2::RequestTokenError<super::HttpError, oauth2::basic::BasicErrorResponse>),
+}
+
+impl Failed {
+    fn context(self, what: &str) -> Error {
+        match self {
+            Failed::Ready(e) => e,
+            Failed::Token(e) => auth_error(what, e),
         }
     }
 }

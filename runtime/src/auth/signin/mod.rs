@@ -1,6 +1,8 @@
 //! Sign-in flows owned by the crate (feature `signin`), on the [`oauth2`] crate: a user on
-//! another device ([`DeviceCodeCredential`]), an app with a client secret
-//! ([`ClientSecretCredential`]) or a certificate ([`ClientCertificateCredential`]).
+//! another device ([`DeviceCodeCredential`]) or in a browser redirected back to a loopback
+//! listener ([`InteractiveBrowserCredential`]), an app with a client secret
+//! ([`ClientSecretCredential`]) or a certificate ([`ClientCertificateCredential`]), an API
+//! calling Graph for the user who called it ([`OnBehalfOfCredential`]).
 //!
 //! Each is a [`TokenCredential`](super::TokenCredential), so the client's token policies apply
 //! (single flight, refresh before expiry, a new token after a 401). The scopes are the client's
@@ -12,8 +14,8 @@
 //! The token requests go through their own `reqwest` client (no redirects, a 30 s timeout,
 //! answers read up to 1 MiB), not through the Graph pipeline: the identity platform is another
 //! service, and its answers carry secrets the pipeline's retry and trace policies must never
-//! see. Client secrets, assertions, device codes and refresh tokens never appear in `Debug`,
-//! logs or errors.
+//! see. Client secrets, assertions (client and user), device codes, authorization codes and
+//! refresh tokens never appear in `Debug`, logs or errors.
 //!
 //! Token requests advertise the client capability `cp1` (Continuous Access Evaluation): the
 //! `claims` parameter `{"access_token":{"xms_cc":{"values":["cp1"]}}}`; after a claims
@@ -55,10 +57,17 @@ macro_rules! credential_through_fetch {
 }
 
 mod app;
+mod browser;
+mod client_auth;
 mod device;
+mod listener;
+mod obo;
+mod refresh;
 
 pub use app::{ClientCertificateCredential, ClientSecretCredential};
+pub use browser::{DEFAULT_SIGN_IN_WAIT, InteractiveBrowserCredential};
 pub use device::{DeviceCodeCredential, DeviceCodePrompt};
+pub use obo::OnBehalfOfCredential;
 
 /// The most bytes of an identity platform answer read.
 const MAX_ANSWER: usize = 1024 * 1024;
@@ -148,6 +157,13 @@ impl Authority {
     pub fn token_url(&self) -> Url {
         self.base
             .join("token")
+            .unwrap_or_else(|_| self.base.clone())
+    }
+
+    /// The authorization endpoint (`…/authorize`), where a browser sign-in starts.
+    pub fn authorize_url(&self) -> Url {
+        self.base
+            .join("authorize")
             .unwrap_or_else(|_| self.base.clone())
     }
 
