@@ -16,7 +16,8 @@ use graph_odata_emulator::Fault;
 use serde_json::{Value, json};
 use support::{emulator, fast_retry};
 
-/// Counts what passes and stamps a header with the count.
+/// Counts what passes and stamps a header with the count, the attempt, and whether the request
+/// carried an `Authorization` header when it reached this policy (where it sits against auth).
 #[derive(Debug, Default)]
 struct Counter {
     name: &'static str,
@@ -31,7 +32,12 @@ impl Policy for Counter {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         let n = self.seen.fetch_add(1, Ordering::SeqCst) + 1;
-        if let Ok(v) = HeaderValue::try_from(format!("{n}/attempt {}", ctx.attempt())) {
+        let token = if request.headers.contains_key("authorization") {
+            "token"
+        } else {
+            "no token"
+        };
+        if let Ok(v) = HeaderValue::try_from(format!("{n}/attempt {}/{token}", ctx.attempt())) {
             request.headers.insert(self.name, v);
         }
         next.send(ctx, request)
@@ -81,12 +87,13 @@ async fn per_call_policies_run_once_and_per_try_policies_on_every_try_after_the_
     assert_eq!(per_call.0.seen.load(Ordering::SeqCst), 1);
     assert_eq!(per_try.0.seen.load(Ordering::SeqCst), 3);
     for (i, r) in log.iter().enumerate() {
-        // The per-call policy ran before the first try (attempt 0) and its header rides on
-        // every try; the per-try one sees each attempt.
-        assert_eq!(r.header("x-per-call"), Some("1/attempt 0"));
+        // The per-call policy ran before the first try (attempt 0), before auth (no token yet),
+        // and its header rides on every try; the per-try one sees each attempt, after auth put
+        // the token on.
+        assert_eq!(r.header("x-per-call"), Some("1/attempt 0/no token"));
         assert_eq!(
             r.header("x-per-try"),
-            Some(format!("{}/attempt {}", i + 1, i + 1).as_str())
+            Some(format!("{}/attempt {}/token", i + 1, i + 1).as_str())
         );
         assert_eq!(r.header("authorization"), Some("Bearer tok"));
         assert_eq!(

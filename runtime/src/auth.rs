@@ -18,7 +18,8 @@
 //!
 //! **Device code** (a CLI signing a user in on another device): the OAuth 2.0 device
 //! authorization grant against Microsoft's identity platform, with a public client app
-//! registration.
+//! registration, as a [`token_fn`] (the `signin` feature has it ready: `DeviceCodeCredential`).
+//! Compiled, not run: it needs Microsoft's identity platform and a person to sign in.
 //!
 //! ```no_run
 //! use std::time::{Duration, SystemTime};
@@ -432,6 +433,8 @@ mod azure {
     ///
     /// The client asks for `https://graph.microsoft.com/.default` (or the national cloud's
     /// scope) unless [`ClientBuilder::scopes`](crate::ClientBuilder::scopes) says otherwise.
+    /// The recipes are compiled, not run: each needs a real tenant and app registration (the
+    /// managed identity, an Azure host; the developer sign-in, the Azure CLI).
     ///
     /// **An app with a client secret** (daemon, service): application permissions.
     ///
@@ -450,24 +453,26 @@ mod azure {
     /// # let _ = client; Ok(()) }
     /// ```
     ///
-    /// **An app with a client certificate** (`azure_identity`'s `client_certificate` feature,
-    /// which builds OpenSSL; this recipe is not compiled here so that the tests need no system
-    /// OpenSSL): the certificate and its private key as PKCS #12 bytes.
+    /// **An app with a client certificate**: `azure_identity`'s `ClientCertificateCredential`
+    /// needs its `client_certificate` feature, which builds OpenSSL, so it is not shown here.
+    /// The `signin` feature has a `ClientCertificateCredential` of its own that takes the
+    /// certificate and its private key as PEM and needs no OpenSSL (compiled here with `signin`,
+    /// not run: it needs a tenant where the app is registered; the facade's README runs it against
+    /// the emulator's token endpoint):
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # #[cfg(feature = "signin")]
     /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// use azure_core::credentials::SecretBytes;
-    /// use azure_identity::ClientCertificateCredential;
-    /// use graph_odata_runtime::{auth::AzureCredential, Client};
+    /// use graph_odata_runtime::auth::signin::ClientCertificateCredential;
+    /// use graph_odata_runtime::{Client, Cloud};
     ///
-    /// let pfx = std::fs::read("app-cert.pfx")?;
     /// let credential = ClientCertificateCredential::new(
-    ///     std::env::var("AZURE_TENANT_ID")?,
-    ///     std::env::var("AZURE_CLIENT_ID")?,
-    ///     SecretBytes::new(pfx),
-    ///     None,
+    ///     Cloud::Global.authority(&std::env::var("AZURE_TENANT_ID")?)?,
+    ///     &std::env::var("AZURE_CLIENT_ID")?,
+    ///     &std::fs::read_to_string("app-cert.pem")?,     // -----BEGIN CERTIFICATE-----
+    ///     &std::fs::read_to_string("app-cert-key.pem")?, // its RSA key, PKCS #8 or #1
     /// )?;
-    /// let client = Client::builder().credential(AzureCredential::new(credential)).build()?;
+    /// let client = Client::builder().credential(credential).build()?;
     /// # let _ = client; Ok(()) }
     /// ```
     ///

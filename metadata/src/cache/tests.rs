@@ -63,17 +63,6 @@ fn a_corrupt_or_foreign_cache_entry_is_rebuilt() {
 }
 
 #[test]
-fn the_cache_is_per_user() {
-    let dir = Metadata::user_cache_dir();
-    assert!(
-        dir.ends_with(concat!("metadata-", env!("CARGO_PKG_VERSION"))),
-        "{}",
-        dir.display()
-    );
-    assert_ne!(dir.parent(), Some(std::env::temp_dir().as_path()));
-}
-
-#[test]
 fn only_regular_files_are_read() {
     let dir = std::env::temp_dir();
     let err = Metadata::load_cached(&dir, &dir.join("unused")).unwrap_err();
