@@ -55,6 +55,7 @@ macro_rules! credential_through_fetch {
 }
 
 mod app;
+pub mod cache;
 mod device;
 
 pub use app::{ClientCertificateCredential, ClientSecretCredential};
