@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use graph_odata::auth::signin::cache::{CacheKey, CachedTokens, FileTokenCache, TokenStore};
-use graph_odata::auth::signin::{Authority, DeviceCodeCredential};
+use graph_odata::auth::signin::{Authority, ClientSecretCredential, DeviceCodeCredential};
 use graph_odata::auth::{Secret, TokenCredential};
 use graph_odata::prelude::*;
 use graph_odata_emulator::{App, Emulator};
@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
 const OTHER_CLIENT_ID: &str = "99999999-8888-7777-6666-555555555555";
+const APP_SECRET: &str = "cache-test-secret";
 /// The child process's settings (JSON), set only by the parent test.
 const CHILD_ENV: &str = "GRAPH_ODATA_TEST_CACHE_CHILD";
 
@@ -35,7 +36,11 @@ fn scopes() -> Vec<String> {
 async fn emulator() -> Emulator {
     let emu = support::emulator().await;
     emu.register_app(App::new(CLIENT_ID));
-    emu.register_app(App::new(OTHER_CLIENT_ID));
+    emu.register_app(
+        App::new(OTHER_CLIENT_ID)
+            .secret(APP_SECRET)
+            .roles(["User.Read.All"]),
+    );
     emu.require_signed_tokens(true);
     emu.set_device_code_timing(Duration::ZERO, Duration::from_secs(60));
     emu.approve_device_codes_on_poll(Some(1));
@@ -386,4 +391,36 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
+}
+
+#[tokio::test]
+async fn an_app_only_flow_reuses_a_cached_access_token() {
+    let (log, _guard) = support::trace::capture(tracing::Level::WARN);
+    let emu = emulator().await;
+    let dir = TempDir::new("app");
+    let app_scope = vec!["https://graph.microsoft.com/.default".to_owned()];
+    let app = || {
+        ClientSecretCredential::new(authority(emu.base_url()), OTHER_CLIENT_ID, APP_SECRET)
+            .unwrap()
+            .with_cache(FileTokenCache::at(&dir.0))
+    };
+    let first = app().get_token(&app_scope).await.unwrap();
+    assert_eq!(identity_calls(&emu).1, 1);
+    let again = app().get_token(&app_scope).await.unwrap();
+    assert_eq!(again.token.expose(), first.token.expose());
+    assert_eq!(identity_calls(&emu).1, 1, "no new token request");
+    // A claims challenge needs a new token, cache or not.
+    app()
+        .get_token_with_claims(
+            &app_scope,
+            r#"{"access_token":{"nbf":{"essential":true,"value":"1"}}}"#,
+        )
+        .await
+        .unwrap();
+    assert_eq!(identity_calls(&emu).1, 2);
+    let key = CacheKey::new(&authority(emu.base_url()), OTHER_CLIENT_ID, &app_scope);
+    let kept = FileTokenCache::at(&dir.0).load(&key).unwrap();
+    assert!(kept.refresh_token.is_none());
+    assert!(!format!("{:?}", app()).contains(APP_SECRET));
+    assert_eq!(log.text(), "");
 }

@@ -11,6 +11,7 @@ use sha1::{Digest, Sha1};
 use x509_cert::Certificate;
 use x509_cert::der::{DecodePem, Encode};
 
+use super::cache::{Persisted, TokenStore};
 use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
 use crate::auth::{AccessToken, Secret};
@@ -40,6 +41,7 @@ pub struct ClientSecretCredential {
     authority: Authority,
     client_id: String,
     secret: Secret,
+    cache: Option<Persisted>,
     http: Http,
 }
 
@@ -49,6 +51,7 @@ impl fmt::Debug for ClientSecretCredential {
             .field("authority", &self.authority)
             .field("client_id", &self.client_id)
             .field("secret", &self.secret)
+            .field("cache", &self.cache)
             .finish()
     }
 }
@@ -67,8 +70,21 @@ impl ClientSecretCredential {
             authority,
             client_id: client_id.to_owned(),
             secret: secret.into(),
+            cache: None,
             http: Http::new()?,
         })
+    }
+
+    /// Keeps the access tokens in `store` too, so a program started again reuses a valid one
+    /// (see [`cache`](super::cache)).
+    #[must_use]
+    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> ClientSecretCredential {
+        self.cache = Some(Persisted::new(
+            std::sync::Arc::new(store),
+            &self.authority,
+            &self.client_id,
+        ));
+        self
     }
 }
 
@@ -76,6 +92,16 @@ credential_through_fetch!(ClientSecretCredential);
 
 impl ClientSecretCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        cached(
+            self.cache.as_ref(),
+            scopes,
+            claims,
+            self.request(scopes, claims),
+        )
+        .await
+    }
+
+    async fn request(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
         {
             let client = oauth_client(&self.authority, &self.client_id)?
                 .set_client_secret(oauth2::ClientSecret::new(self.secret.expose().to_owned()));
@@ -100,6 +126,7 @@ pub struct ClientCertificateCredential {
     client_id: String,
     key: jsonwebtoken::EncodingKey,
     x5t: String,
+    cache: Option<Persisted>,
     http: Http,
 }
 
@@ -110,6 +137,7 @@ impl fmt::Debug for ClientCertificateCredential {
             .field("client_id", &self.client_id)
             .field("x5t", &self.x5t)
             .field("key", &crate::redact::REDACTED)
+            .field("cache", &self.cache)
             .finish()
     }
 }
@@ -140,8 +168,21 @@ impl ClientCertificateCredential {
             client_id: client_id.to_owned(),
             key,
             x5t: URL_SAFE_NO_PAD.encode(Sha1::digest(&der)),
+            cache: None,
             http: Http::new()?,
         })
+    }
+
+    /// Keeps the access tokens in `store` too, so a program started again reuses a valid one
+    /// (see [`cache`](super::cache)).
+    #[must_use]
+    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> ClientCertificateCredential {
+        self.cache = Some(Persisted::new(
+            std::sync::Arc::new(store),
+            &self.authority,
+            &self.client_id,
+        ));
+        self
     }
 
     /// A signed client assertion for the token endpoint.
@@ -173,6 +214,16 @@ credential_through_fetch!(ClientCertificateCredential);
 
 impl ClientCertificateCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        cached(
+            self.cache.as_ref(),
+            scopes,
+            claims,
+            self.request(scopes, claims),
+        )
+        .await
+    }
+
+    async fn request(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
         {
             let assertion = self.assertion()?;
             let response = oauth_client(&self.authority, &self.client_id)?
@@ -187,4 +238,23 @@ impl ClientCertificateCredential {
             Ok(access_token(&response))
         }
     }
+}
+
+/// The cached access token if `cache` holds a valid one, else `request`'s, cached. App-only
+/// flows have no refresh token: their slot stays empty.
+async fn cached(
+    cache: Option<&Persisted>,
+    scopes: &[String],
+    claims: Option<&str>,
+    request: impl std::future::Future<Output = Result<AccessToken, Error>>,
+) -> Result<AccessToken, Error> {
+    let none = std::sync::Mutex::new(None);
+    if let Some(token) = cache.and_then(|c| c.recall(scopes, claims, &none)) {
+        return Ok(token);
+    }
+    let token = request.await?;
+    if let Some(cache) = cache {
+        cache.remember(scopes, &token, &std::sync::Mutex::new(None));
+    }
+    Ok(token)
 }
