@@ -21,26 +21,9 @@ use serde_json::Value;
 
 const CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
 
-/// A To Do list, as the README's "Calling Graph" section declares it.
-#[graph_entity(
-    create = "POST /me/todo/lists",
-    list = "GET /me/todo/lists",
-    get = "GET /me/todo/lists/{todoTaskListId}"
-)]
-pub struct TodoTaskList {
-    #[graph(key, read_only)]
-    pub id: Option<String>,
-    pub display_name: Option<String>,
-}
-
+/// The quickstart's manifest: the five declarations' `PERMISSIONS`.
 fn manifest() -> Manifest {
-    Manifest::of(&[
-        LinkedResource::PERMISSIONS,
-        CreateLink::PERMISSIONS,
-        ExternalConnection::PERMISSIONS,
-        ConnectedOrganization::PERMISSIONS,
-        TodoTaskList::PERMISSIONS,
-    ])
+    run::manifest(true)
 }
 
 async fn enforcing() -> Emulator {
@@ -123,4 +106,48 @@ async fn a_batch_cannot_smuggle_a_call_the_token_does_not_grant() {
     let e = results.get(&users).unwrap_err();
     assert_eq!(results.status(&users).map(|s| s.as_u16()), Some(403));
     assert_eq!(e.code(), Some("Authorization_RequestDenied"), "{e}");
+}
+
+/// The `scp` claim of the token of the emulator's last request, as a sorted list.
+fn last_token_scopes(emu: &Emulator) -> Vec<String> {
+    use base64::Engine;
+    let logged = emu.last_request().unwrap();
+    let header = logged.header("authorization").unwrap().to_owned();
+    let jwt = header.strip_prefix("Bearer ").unwrap();
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(jwt.split('.').nth(1).unwrap())
+        .unwrap();
+    let claims: Value = serde_json::from_slice(&raw).unwrap();
+    let mut scopes: Vec<String> = claims["scp"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .map(str::to_owned)
+        .collect();
+    scopes.sort();
+    scopes
+}
+
+#[tokio::test]
+async fn the_quickstart_signs_in_on_the_emulator_with_exactly_the_manifest() {
+    let (client, emu) = run::connect_emulator().await.unwrap();
+    run::sharing_link(&client, Some(&emu)).await.unwrap();
+    let mut names: Vec<String> = manifest()
+        .names(graph_odata::permissions::Scheme::DelegatedWork)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    assert_eq!(last_token_scopes(&emu), names);
+    // Without admin consent the quickstart leaves out the two admin steps and their scopes.
+    assert_eq!(
+        run::manifest(false).scopes(),
+        [
+            "https://graph.microsoft.com/Files.ReadWrite",
+            "https://graph.microsoft.com/Tasks.Read",
+            "https://graph.microsoft.com/Tasks.ReadWrite"
+        ]
+    );
+    assert!(names.contains(&"ExternalConnection.ReadWrite.OwnedBy".to_owned()));
+    assert!(names.contains(&"EntitlementManagement.ReadWrite.All".to_owned()));
 }

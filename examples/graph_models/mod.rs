@@ -1,7 +1,7 @@
 //! The types and operations of five Graph operations (create a To Do task's `linkedResource`,
 //! `driveItem: createLink`, create an `externalConnection`, create a `connectedOrganization`, with the
-//! beta forms their documentation pages once showed), declared as a user would from today's Graph v1.0
-//! metadata. Each struct also keeps the `@odata.type` it was read with, so the documentation's examples
+//! beta forms their documentation pages once showed), and the To Do list the task lives in, declared
+//! as a user would from today's Graph v1.0 metadata. Each struct also keeps the `@odata.type` it was read with, so the documentation's examples
 //! (which annotate even base types) re-encode unchanged.
 #![allow(dead_code)]
 
@@ -36,6 +36,22 @@ pub struct LinkedResource {
     pub display_name: Option<String>,
     pub external_id: Option<String>,
     pub web_url: Option<String>,
+}
+
+// ---- a. todoTaskList: where the linked resource's task lives ---------------------------------------
+
+/// `microsoft.graph.todoTaskList`: the list the quickstart makes its task in.
+#[graph_entity(
+    create = "POST /me/todo/lists",
+    list = "GET /me/todo/lists",
+    get = "GET /me/todo/lists/{todoTaskListId}",
+    delete = "DELETE /me/todo/lists/{todoTaskListId}"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TodoTaskList {
+    #[graph(key, read_only)]
+    pub id: Option<String>,
+    pub display_name: Option<String>,
 }
 
 // ---- c. createLink → permission ------------------------------------------------------------------

@@ -1,7 +1,12 @@
 //! The five operations as small programs: shared by `quickstart` and the one-per-operation examples.
 
+use std::time::Duration;
+
+use graph_odata::auth::signin::cache::FileTokenCache;
+use graph_odata::auth::signin::{Authority, DeviceCodeCredential, DeviceCodePrompt};
+use graph_odata::permissions::{Manifest, Scheme};
 use graph_odata::prelude::*;
-use graph_odata_emulator::{Emulator, Fault};
+use graph_odata_emulator::{App, Emulator, Fault};
 use serde_json::{Value, json};
 
 use super::*;
@@ -27,38 +32,137 @@ fn id_of(value: &Value, what: &str) -> Result<String, Failure> {
     }
 }
 
-/// A client for real Graph when `GRAPH_TOKEN` is set (at `GRAPH_BASE_URL` if given), else for a
-/// freshly started emulator, which the caller keeps alive.
-pub async fn connect() -> Result<(Client, Option<Emulator>), Failure> {
-    let token = std::env::var("GRAPH_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty());
-    match token {
-        Some(token) => {
-            let mut builder = Client::builder()
-                .credential(StaticToken::new(token.trim()))
-                .user_agent("graph-odata-examples");
-            if let Ok(root) = std::env::var("GRAPH_BASE_URL") {
-                println!("using {root} with the token in GRAPH_TOKEN");
-                builder = builder.service_root(root);
+/// The client id the quickstart signs in with on the emulator (any id registered there works).
+const EMULATOR_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000a11c";
+
+/// Whether the steps that need admin consent on real Graph run: `GRAPH_QUICKSTART_ADMIN=1`.
+pub fn admin_requested() -> bool {
+    std::env::var("GRAPH_QUICKSTART_ADMIN").is_ok_and(|v| v == "1")
+}
+
+/// What the operations need, from their declarations' `PERMISSIONS`: the To Do list, the linked
+/// resource and `createLink`, and with `admin` the external connection and the connected
+/// organization too (their permissions need an administrator's consent).
+pub fn manifest(admin: bool) -> Manifest {
+    let mut declarations = vec![
+        TodoTaskList::PERMISSIONS,
+        LinkedResource::PERMISSIONS,
+        CreateLink::PERMISSIONS,
+    ];
+    if admin {
+        declarations.push(ExternalConnection::PERMISSIONS);
+        declarations.push(ConnectedOrganization::PERMISSIONS);
+    }
+    Manifest::of(&declarations)
+}
+
+/// Prints the delegated scopes sign-in asks for, with the ones that need admin consent marked.
+fn print_scopes(manifest: &Manifest) {
+    println!("signing in with exactly the declarations' delegated permissions:");
+    for p in manifest.permissions() {
+        if p.scheme == Scheme::DelegatedWork {
+            let consent = if p.admin_consent {
+                "  (admin consent)"
             } else {
-                println!("using Microsoft Graph v1.0 with the token in GRAPH_TOKEN");
-            }
-            Ok((builder.build()?, None))
-        }
-        None => {
-            let emulator = Emulator::start().await?;
-            println!(
-                "using the local emulator at {} (set GRAPH_TOKEN to use Microsoft Graph)",
-                emulator.v1_url()
-            );
-            let client = Client::builder()
-                .service_root(emulator.v1_url())
-                .user_agent("graph-odata-examples")
-                .build()?;
-            Ok((client, Some(emulator)))
+                ""
+            };
+            println!("  {}{consent}", p.name);
         }
     }
+}
+
+/// Prints the device code prompt.
+fn prompt(p: &DeviceCodePrompt) {
+    println!("{p}");
+}
+
+/// A client for real Graph when `GRAPH_TOKEN` is set (a token you got yourself) or
+/// `GRAPH_CLIENT_ID` is (the device code flow with the manifest's scopes; tokens cached in the
+/// user's config directory), at `GRAPH_BASE_URL` if given; else for a freshly started emulator
+/// with its identity endpoint on (signed tokens, permissions enforced), signed in with the device
+/// code flow there. The caller keeps the emulator alive.
+pub async fn connect() -> Result<(Client, Option<Emulator>), Failure> {
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let graph = |builder: graph_odata::ClientBuilder| match var("GRAPH_BASE_URL") {
+        Some(root) => {
+            println!("using {root}");
+            builder.service_root(root)
+        }
+        None => {
+            println!("using Microsoft Graph v1.0");
+            builder
+        }
+    };
+    if let Some(token) = var("GRAPH_TOKEN") {
+        println!("with the token in GRAPH_TOKEN");
+        let builder = Client::builder()
+            .credential(StaticToken::new(token))
+            .user_agent("graph-odata-examples");
+        return Ok((graph(builder).build()?, None));
+    }
+    if let Some(client_id) = var("GRAPH_CLIENT_ID") {
+        let tenant = var("GRAPH_TENANT").unwrap_or_else(|| "organizations".to_owned());
+        println!("with a device code sign-in of the app {client_id} (tenant {tenant})");
+        let manifest = manifest(admin_requested());
+        print_scopes(&manifest);
+        let mut credential =
+            DeviceCodeCredential::new(Cloud::Global.authority(&tenant)?, &client_id, prompt)?;
+        match FileTokenCache::in_config_dir() {
+            Ok(cache) => {
+                println!(
+                    "tokens cached in {} (the next run does not ask)",
+                    cache.dir().display()
+                );
+                credential = credential.with_cache(cache);
+            }
+            Err(e) => println!("no token cache: {e}"),
+        }
+        let builder = Client::builder()
+            .credential(credential)
+            .scopes(manifest.scopes())
+            .user_agent("graph-odata-examples");
+        return Ok((graph(builder).build()?, None));
+    }
+    let (client, emulator) = connect_emulator().await?;
+    Ok((client, Some(emulator)))
+}
+
+/// A freshly started emulator with its identity endpoint on (signed tokens only, permissions
+/// enforced, device codes approved at the first poll), and a client signed in there with the
+/// device code flow asking for exactly [`manifest`]`(true)`'s scopes.
+pub async fn connect_emulator() -> Result<(Client, Emulator), Failure> {
+    let emulator = Emulator::start().await?;
+    println!(
+        "using the local emulator at {} (set GRAPH_CLIENT_ID or GRAPH_TOKEN to use Microsoft Graph)",
+        emulator.v1_url()
+    );
+    // The emulator plays the identity platform too: it issues signed tokens, takes only those,
+    // and refuses a call the token's permissions do not grant, as Graph does. The "user"
+    // approves the device code at the first poll.
+    emulator.register_app(App::new(EMULATOR_CLIENT_ID));
+    emulator.require_signed_tokens(true);
+    emulator.enforce_permissions(true);
+    emulator.set_device_code_timing(Duration::ZERO, Duration::from_secs(60));
+    emulator.approve_device_codes_on_poll(Some(1));
+    let manifest = manifest(true);
+    print_scopes(&manifest);
+    let credential = DeviceCodeCredential::new(
+        Authority::at(emulator.base_url(), "organizations")?,
+        EMULATOR_CLIENT_ID,
+        prompt,
+    )?;
+    let client = Client::builder()
+        .service_root(emulator.v1_url())
+        .credential(credential)
+        .scopes(manifest.scopes())
+        .user_agent("graph-odata-examples")
+        .build()?;
+    Ok((client, emulator))
 }
 
 /// Prints what the emulator received.
@@ -88,13 +192,16 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
         "\n== linkedResource (POST /me/todo/lists/{{todoTaskListId}}/tasks/{{taskId}}/linkedResources)"
     );
     // A list and a task to attach it to (hand-built requests work next to the generated ones).
-    let list: Value = client
-        .send(Request::post(
-            "/me/todo/lists",
-            &json!({"displayName": "graph-odata quickstart"}),
-        ))
+    let list = client
+        .send(TodoTaskList::create(&TodoTaskList {
+            display_name: Some("graph-odata quickstart".into()),
+            ..Default::default()
+        }))
         .await?;
-    let list_id = id_of(&list, "new To Do list")?;
+    let list_id = match list.id {
+        Some(id) if !id.is_empty() => id,
+        _ => return Err("unexpected: the new To Do list came back without an id".into()),
+    };
     let task: Value = client
         .send(Request::post(
             format!("/me/todo/lists/{}/tasks", encode_segment(&list_id)?),
@@ -198,12 +305,7 @@ pub async fn linked_resources(client: &Client, emu: Option<&Emulator>) -> Result
             })?;
         }
     }
-    client
-        .send(Request::delete(format!(
-            "/me/todo/lists/{}",
-            encode_segment(&list_id)?
-        )))
-        .await?;
+    client.send(TodoTaskList::delete(&list_id)).await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 
 use oauth2::Scope;
 
+use super::cache::{Persisted, TokenStore};
 use super::client_auth::ClientAuth;
 use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
@@ -29,6 +30,7 @@ pub struct ClientSecretCredential {
     authority: Authority,
     client_id: String,
     auth: ClientAuth,
+    cache: Option<Persisted>,
     http: Http,
 }
 
@@ -38,6 +40,7 @@ impl fmt::Debug for ClientSecretCredential {
             .field("authority", &self.authority)
             .field("client_id", &self.client_id)
             .field("secret", &self.auth)
+            .field("cache", &self.cache)
             .finish()
     }
 }
@@ -56,8 +59,21 @@ impl ClientSecretCredential {
             authority,
             client_id: client_id.to_owned(),
             auth: ClientAuth::Secret(secret.into()),
+            cache: None,
             http: Http::new()?,
         })
+    }
+
+    /// Keeps the access tokens in `store` too, so a program started again reuses a valid one
+    /// (see [`cache`](super::cache)).
+    #[must_use]
+    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> ClientSecretCredential {
+        self.cache = Some(Persisted::new(
+            std::sync::Arc::new(store),
+            &self.authority,
+            &self.client_id,
+        ));
+        self
     }
 }
 
@@ -65,15 +81,18 @@ credential_through_fetch!(ClientSecretCredential);
 
 impl ClientSecretCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
-        client_credentials(
-            &self.authority,
-            &self.client_id,
-            &self.auth,
-            &self.http,
-            (scopes, claims),
-        )
-        .await
-        .map_err(|e| e.context("client secret sign-in failed"))
+        let request = async {
+            client_credentials(
+                &self.authority,
+                &self.client_id,
+                &self.auth,
+                &self.http,
+                (scopes, claims),
+            )
+            .await
+            .map_err(|e| e.context("client secret sign-in failed"))
+        };
+        cached(self.cache.as_ref(), scopes, claims, request).await
     }
 }
 
@@ -85,6 +104,7 @@ pub struct ClientCertificateCredential {
     authority: Authority,
     client_id: String,
     auth: ClientAuth,
+    cache: Option<Persisted>,
     http: Http,
 }
 
@@ -99,6 +119,7 @@ impl fmt::Debug for ClientCertificateCredential {
             .field("client_id", &self.client_id)
             .field("x5t", &x5t)
             .field("key", &crate::redact::REDACTED)
+            .field("cache", &self.cache)
             .finish()
     }
 }
@@ -121,8 +142,21 @@ impl ClientCertificateCredential {
             authority,
             client_id: client_id.to_owned(),
             auth: ClientAuth::certificate(certificate_pem, private_key_pem)?,
+            cache: None,
             http: Http::new()?,
         })
+    }
+
+    /// Keeps the access tokens in `store` too, so a program started again reuses a valid one
+    /// (see [`cache`](super::cache)).
+    #[must_use]
+    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> ClientCertificateCredential {
+        self.cache = Some(Persisted::new(
+            std::sync::Arc::new(store),
+            &self.authority,
+            &self.client_id,
+        ));
+        self
     }
 }
 
@@ -130,15 +164,18 @@ credential_through_fetch!(ClientCertificateCredential);
 
 impl ClientCertificateCredential {
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
-        client_credentials(
-            &self.authority,
-            &self.client_id,
-            &self.auth,
-            &self.http,
-            (scopes, claims),
-        )
-        .await
-        .map_err(|e| e.context("client certificate sign-in failed"))
+        let request = async {
+            client_credentials(
+                &self.authority,
+                &self.client_id,
+                &self.auth,
+                &self.http,
+                (scopes, claims),
+            )
+            .await
+            .map_err(|e| e.context("client certificate sign-in failed"))
+        };
+        cached(self.cache.as_ref(), scopes, claims, request).await
     }
 }
 
@@ -176,4 +213,23 @@ impl Failed {
             Failed::Token(e) => auth_error(what, e),
         }
     }
+}
+
+/// The cached access token if `cache` holds a valid one, else `request`'s, cached. App-only
+/// flows have no refresh token: their slot stays empty.
+async fn cached(
+    cache: Option<&Persisted>,
+    scopes: &[String],
+    claims: Option<&str>,
+    request: impl std::future::Future<Output = Result<AccessToken, Error>>,
+) -> Result<AccessToken, Error> {
+    let none = std::sync::Mutex::new(None);
+    if let Some(token) = cache.and_then(|c| c.recall(scopes, claims, &none)) {
+        return Ok(token);
+    }
+    let token = request.await?;
+    if let Some(cache) = cache {
+        cache.remember(scopes, &token, &std::sync::Mutex::new(None));
+    }
+    Ok(token)
 }

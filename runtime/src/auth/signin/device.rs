@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use oauth2::{RefreshToken, Scope, StandardDeviceAuthorizationResponse, TokenResponse};
 
+use super::cache::{Persisted, TokenStore};
 use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client};
 use crate::Error;
 use crate::auth::{AccessToken, Secret};
@@ -47,6 +48,11 @@ type Prompt = Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync>;
 /// later tokens use the refresh token, kept in memory and replaced by the new one each answer
 /// brings (rotation); a refused refresh token starts a new device code.
 ///
+/// With a cache ([`with_cache`](DeviceCodeCredential::with_cache)) the tokens also outlive the
+/// program: a cached access token that is still valid is handed out without a request, a cached
+/// refresh token is used before any prompt, each new refresh token replaces the cached one, and
+/// a refused one is removed from the cache.
+///
 /// ```
 /// # fn main() -> Result<(), graph_odata_runtime::Error> {
 /// use graph_odata_runtime::auth::signin::DeviceCodeCredential;
@@ -64,6 +70,7 @@ pub struct DeviceCodeCredential {
     client_id: String,
     prompt: Prompt,
     refresh: Mutex<Option<Secret>>,
+    cache: Option<Persisted>,
     http: Http,
 }
 
@@ -77,6 +84,7 @@ impl fmt::Debug for DeviceCodeCredential {
                 "refresh_token",
                 &has_refresh.then_some(crate::redact::REDACTED),
             )
+            .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
 }
@@ -97,8 +105,22 @@ impl DeviceCodeCredential {
             client_id: client_id.to_owned(),
             prompt: Arc::new(prompt),
             refresh: Mutex::new(None),
+            cache: None,
             http: Http::new()?,
         })
+    }
+
+    /// Keeps the tokens in `store` too, so they outlive the program (see
+    /// [`cache`](super::cache)): entries keyed by this credential's authority and client id and
+    /// the scopes asked.
+    #[must_use]
+    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> DeviceCodeCredential {
+        self.cache = Some(Persisted::new(
+            std::sync::Arc::new(store),
+            &self.authority,
+            &self.client_id,
+        ));
+        self
     }
 
     fn keep<R: TokenResponse>(&self, response: &R) {
@@ -146,8 +168,8 @@ impl DeviceCodeCredential {
         scopes: &[String],
         refresh: Secret,
         claims: Option<&str>,
-    ) -> Result<AccessToken, Error> {
-        let client = oauth_client(&self.authority, &self.client_id)?;
+    ) -> Result<AccessToken, (Error, bool)> {
+        let client = oauth_client(&self.authority, &self.client_id).map_err(|e| (e, false))?;
         let rt = RefreshToken::new(refresh.expose().to_owned());
         let response = client
             .exchange_refresh_token(&rt)
@@ -155,7 +177,10 @@ impl DeviceCodeCredential {
             .add_extra_param("claims", claims_param(claims))
             .request_async(&self.http)
             .await
-            .map_err(|e| auth_error("refreshing the sign-in failed", e))?;
+            .map_err(|e| {
+                let refused = matches!(e, oauth2::RequestTokenError::ServerResponse(_));
+                (auth_error("refreshing the sign-in failed", e), refused)
+            })?;
         self.keep(&response);
         Ok(access_token(&response))
     }
@@ -164,18 +189,33 @@ impl DeviceCodeCredential {
 credential_through_fetch!(DeviceCodeCredential);
 
 impl DeviceCodeCredential {
-    /// A token from the refresh token if there is one, else from a new device code.
+    /// A token from the cache if it holds a fresh one, else from the refresh token if there is
+    /// one (in memory, else cached), else from a new device code.
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        if let Some(cache) = &self.cache
+            && let Some(token) = cache.recall(scopes, claims, &self.refresh)
         {
-            if let Some(refresh) = self.take_refresh() {
-                match self.refreshed(scopes, refresh, claims).await {
-                    Ok(token) => return Ok(token),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "the refresh token was refused; signing in again")
+            return Ok(token);
+        }
+        let mut token = None;
+        if let Some(refresh) = self.take_refresh() {
+            match self.refreshed(scopes, refresh, claims).await {
+                Ok(t) => token = Some(t),
+                Err((e, refused)) => {
+                    tracing::warn!(error = %e, "the refresh token did not work; signing in again");
+                    if refused && let Some(cache) = &self.cache {
+                        cache.forget(scopes);
                     }
                 }
             }
-            self.device_code(scopes, claims).await
         }
+        let token = match token {
+            Some(token) => token,
+            None => self.device_code(scopes, claims).await?,
+        };
+        if let Some(cache) = &self.cache {
+            cache.remember(scopes, &token, &self.refresh);
+        }
+        Ok(token)
     }
 }

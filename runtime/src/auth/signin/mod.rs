@@ -58,6 +58,7 @@ macro_rules! credential_through_fetch {
 
 mod app;
 mod browser;
+pub mod cache;
 mod client_auth;
 mod device;
 mod listener;
