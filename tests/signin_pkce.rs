@@ -292,3 +292,41 @@ async fn a_configured_port_is_used_and_a_taken_one_is_an_auth_error() {
 fn credential_on(emu: &Emulator, pages: &Pages, port: u16) -> InteractiveBrowserCredential {
     credential(emu, browser(pages, |_, _| async {})).port(port)
 }
+
+#[tokio::test]
+async fn a_cached_sign_in_opens_no_browser_in_the_next_run() {
+    use graph_odata::auth::signin::cache::FileTokenCache;
+    let emu = emulator().await;
+    let dir = std::env::temp_dir().join(format!(
+        "graph-odata-pkce-cache-{}-{}",
+        std::process::id(),
+        fastrand_suffix()
+    ));
+    let scopes = vec!["https://graph.microsoft.com/User.Read".to_owned()];
+    let pages = Pages::default();
+    let first =
+        credential(&emu, browser(&pages, |_, _| async {})).with_cache(FileTokenCache::at(&dir));
+    first.get_token(&scopes).await.unwrap();
+    assert_eq!(pages_when(&pages, 1).await.len(), 1);
+    // A second "run": a new credential over the same cache directory; its browser must not open.
+    let opened = Arc::new(Mutex::new(0));
+    let counter = opened.clone();
+    let second = credential(&emu, move |_: &reqwest::Url| *counter.lock().unwrap() += 1)
+        .with_cache(FileTokenCache::at(&dir));
+    let before = token_requests(&emu);
+    let token = second.get_token(&scopes).await.unwrap();
+    assert_eq!(claims(token.token.expose())["scp"], "User.Read");
+    assert_eq!(*opened.lock().unwrap(), 0, "the browser was opened again");
+    assert_eq!(
+        token_requests(&emu),
+        before,
+        "the cached access token was not used"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn fastrand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 use oauth2::{AuthUrl, AuthorizationCode, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope};
 use url::Url;
 
+use super::cache::{Persisted, TokenStore};
 use super::listener::Listener;
 use super::{Authority, Http, access_token, auth_error, claims_param, oauth_client, refresh};
 use crate::Error;
@@ -65,6 +66,7 @@ pub struct InteractiveBrowserCredential {
     port: u16,
     wait: Duration,
     refresh: Mutex<Option<Secret>>,
+    cache: Option<Persisted>,
     http: Http,
 }
 
@@ -79,6 +81,7 @@ impl fmt::Debug for InteractiveBrowserCredential {
                 "refresh_token",
                 &refresh::held(&self.refresh).then_some(crate::redact::REDACTED),
             )
+            .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +104,7 @@ impl InteractiveBrowserCredential {
             port: 0,
             wait: DEFAULT_SIGN_IN_WAIT,
             refresh: Mutex::new(None),
+            cache: None,
             http: Http::new()?,
         })
     }
@@ -109,6 +113,19 @@ impl InteractiveBrowserCredential {
     #[must_use]
     pub fn port(mut self, port: u16) -> InteractiveBrowserCredential {
         self.port = port;
+        self
+    }
+
+    /// Keeps the tokens in `store` too (see [`cache`](super::cache)): a later run uses a cached
+    /// access token that is still valid, else the cached refresh token, before opening a
+    /// browser; each new refresh token replaces the cached one.
+    #[must_use]
+    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> InteractiveBrowserCredential {
+        self.cache = Some(Persisted::new(
+            std::sync::Arc::new(store),
+            &self.authority,
+            &self.client_id,
+        ));
         self
     }
 
@@ -152,8 +169,23 @@ impl InteractiveBrowserCredential {
 credential_through_fetch!(InteractiveBrowserCredential);
 
 impl InteractiveBrowserCredential {
-    /// A token from the refresh token if there is one, else from a new browser sign-in.
+    /// A token from the cache if it holds a fresh one, else from the refresh token if there is
+    /// one (in memory, else cached), else from a new browser sign-in.
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        if let Some(cache) = &self.cache
+            && let Some(token) = cache.recall(scopes, claims, &self.refresh)
+        {
+            return Ok(token);
+        }
+        let token = self.fresh(scopes, claims).await?;
+        if let Some(cache) = &self.cache {
+            cache.remember(scopes, &token, &self.refresh);
+        }
+        Ok(token)
+    }
+
+    /// A token from the refresh token if there is one, else from a new browser sign-in.
+    async fn fresh(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
         if let Some(rt) = refresh::take(&self.refresh) {
             let redeemed = refresh::redeem(
                 &self.authority,
