@@ -55,11 +55,15 @@ use crate::auth::{AccessToken, Secret};
 
 mod file;
 mod fs;
+#[cfg(feature = "signin-keyring")]
+mod keyring;
 mod record;
 #[cfg(test)]
 mod tests;
 
 pub use file::FileTokenCache;
+#[cfg(feature = "signin-keyring")]
+pub use keyring::{DEFAULT_KEYRING_SERVICE, KeyringTokenCache};
 pub(crate) use record::Rejected;
 
 /// The most bytes of a cache entry read: 64 KiB. A larger file is ignored.
