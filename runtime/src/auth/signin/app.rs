@@ -26,21 +26,15 @@ use crate::auth::{AccessToken, Secret};
 /// assert!(!format!("{credential:?}").contains("a-secret"));
 /// # Ok(()) }
 /// ```
-pub struct ClientSecretCredential {
-    authority: Authority,
-    client_id: String,
-    auth: ClientAuth,
-    cache: Option<Persisted>,
-    http: Http,
-}
+pub struct ClientSecretCredential(App);
 
 impl fmt::Debug for ClientSecretCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientSecretCredential")
-            .field("authority", &self.authority)
-            .field("client_id", &self.client_id)
-            .field("secret", &self.auth)
-            .field("cache", &self.cache)
+            .field("authority", &self.0.authority)
+            .field("client_id", &self.0.client_id)
+            .field("secret", &self.0.auth)
+            .field("cache", &self.0.cache)
             .finish()
     }
 }
@@ -55,71 +49,47 @@ impl ClientSecretCredential {
         client_id: &str,
         secret: impl Into<Secret>,
     ) -> Result<ClientSecretCredential, Error> {
-        Ok(ClientSecretCredential {
+        App::new(
             authority,
-            client_id: client_id.to_owned(),
-            auth: ClientAuth::Secret(secret.into()),
-            cache: None,
-            http: Http::new()?,
-        })
+            client_id,
+            ClientAuth::Secret(secret.into()),
+            "client secret",
+        )
+        .map(ClientSecretCredential)
     }
 
     /// Keeps the access tokens in `store` too, so a program started again reuses a valid one
     /// (see [`cache`](super::cache)).
     #[must_use]
-    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> ClientSecretCredential {
-        self.cache = Some(Persisted::new(
-            std::sync::Arc::new(store),
-            &self.authority,
-            &self.client_id,
-        ));
-        self
+    pub fn with_cache(self, store: impl TokenStore + 'static) -> ClientSecretCredential {
+        ClientSecretCredential(self.0.with_cache(store))
+    }
+
+    async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        self.0.fetch(scopes, claims).await
     }
 }
 
 credential_through_fetch!(ClientSecretCredential);
 
-impl ClientSecretCredential {
-    async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
-        let request = async {
-            client_credentials(
-                &self.authority,
-                &self.client_id,
-                &self.auth,
-                &self.http,
-                (scopes, claims),
-            )
-            .await
-            .map_err(|e| e.context("client secret sign-in failed"))
-        };
-        cached(self.cache.as_ref(), scopes, claims, request).await
-    }
-}
-
 /// An app signing in as itself with a certificate: each token request carries a fresh JWT
 /// client assertion (RS256, `x5t` the certificate's SHA-1 thumbprint, `aud` the token
 /// endpoint, `iss` = `sub` = the client id, a 10-minute `exp`, a random `jti`) signed with
 /// the certificate's private key.
-pub struct ClientCertificateCredential {
-    authority: Authority,
-    client_id: String,
-    auth: ClientAuth,
-    cache: Option<Persisted>,
-    http: Http,
-}
+pub struct ClientCertificateCredential(App);
 
 impl fmt::Debug for ClientCertificateCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let x5t = match &self.auth {
+        let x5t = match &self.0.auth {
             ClientAuth::Certificate { x5t, .. } => x5t.as_str(),
             ClientAuth::Secret(_) => "",
         };
         f.debug_struct("ClientCertificateCredential")
-            .field("authority", &self.authority)
-            .field("client_id", &self.client_id)
+            .field("authority", &self.0.authority)
+            .field("client_id", &self.0.client_id)
             .field("x5t", &x5t)
             .field("key", &crate::redact::REDACTED)
-            .field("cache", &self.cache)
+            .field("cache", &self.0.cache)
             .finish()
     }
 }
@@ -138,19 +108,54 @@ impl ClientCertificateCredential {
         certificate_pem: &str,
         private_key_pem: &str,
     ) -> Result<ClientCertificateCredential, Error> {
-        Ok(ClientCertificateCredential {
-            authority,
-            client_id: client_id.to_owned(),
-            auth: ClientAuth::certificate(certificate_pem, private_key_pem)?,
-            cache: None,
-            http: Http::new()?,
-        })
+        let auth = ClientAuth::certificate(certificate_pem, private_key_pem)?;
+        App::new(authority, client_id, auth, "client certificate").map(ClientCertificateCredential)
     }
 
     /// Keeps the access tokens in `store` too, so a program started again reuses a valid one
     /// (see [`cache`](super::cache)).
     #[must_use]
-    pub fn with_cache(mut self, store: impl TokenStore + 'static) -> ClientCertificateCredential {
+    pub fn with_cache(self, store: impl TokenStore + 'static) -> ClientCertificateCredential {
+        ClientCertificateCredential(self.0.with_cache(store))
+    }
+
+    async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
+        self.0.fetch(scopes, claims).await
+    }
+}
+
+credential_through_fetch!(ClientCertificateCredential);
+
+/// What both app-only credentials are: an app, how it authenticates, and where its tokens may be
+/// cached.
+struct App {
+    authority: Authority,
+    client_id: String,
+    auth: ClientAuth,
+    cache: Option<Persisted>,
+    http: Http,
+    /// How errors name the flow (`client secret`, `client certificate`).
+    flow: &'static str,
+}
+
+impl App {
+    fn new(
+        authority: Authority,
+        client_id: &str,
+        auth: ClientAuth,
+        flow: &'static str,
+    ) -> Result<App, Error> {
+        Ok(App {
+            authority,
+            client_id: client_id.to_owned(),
+            auth,
+            cache: None,
+            http: Http::new()?,
+            flow,
+        })
+    }
+
+    fn with_cache(mut self, store: impl TokenStore + 'static) -> App {
         self.cache = Some(Persisted::new(
             std::sync::Arc::new(store),
             &self.authority,
@@ -158,11 +163,8 @@ impl ClientCertificateCredential {
         ));
         self
     }
-}
 
-credential_through_fetch!(ClientCertificateCredential);
-
-impl ClientCertificateCredential {
+    /// The cached access token if the cache holds a valid one, else a new one, cached.
     async fn fetch(&self, scopes: &[String], claims: Option<&str>) -> Result<AccessToken, Error> {
         let request = async {
             client_credentials(
@@ -173,7 +175,7 @@ impl ClientCertificateCredential {
                 (scopes, claims),
             )
             .await
-            .map_err(|e| e.context("client certificate sign-in failed"))
+            .map_err(|e| e.context(&format!("{} sign-in failed", self.flow)))
         };
         cached(self.cache.as_ref(), scopes, claims, request).await
     }
