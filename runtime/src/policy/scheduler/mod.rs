@@ -5,7 +5,7 @@ mod classify;
 mod state;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use http::StatusCode;
@@ -15,7 +15,7 @@ use url::Url;
 use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
 use crate::Error;
 pub use classify::{Classified, Workload, classify};
-use state::{Key, Shared};
+use state::{Key, Partition, Shared};
 
 /// Graph's documented limit of concurrent requests per mailbox for Outlook and To Do.
 pub const MAILBOX_CONCURRENCY: usize = 4;
@@ -128,6 +128,7 @@ impl Scheduler {
             scheduler: self.clone(),
             root: root.clone(),
             origin: root.origin().ascii_serialization().into(),
+            home: OnceLock::new(),
         })
     }
 }
@@ -181,10 +182,14 @@ pub(crate) struct SchedulerPolicy {
     root: Url,
     /// The root's origin, as partition keys hold it.
     origin: Arc<str>,
+    /// The partition most requests go to (the root's origin, no mailbox), found once: a request
+    /// there is admitted without the map.
+    home: OnceLock<(Key, Arc<Partition>)>,
 }
 
 impl SchedulerPolicy {
-    fn key(&self, url: &Url) -> Key {
+    /// The key of `url`'s partition; `None` for the home partition.
+    fn key(&self, url: &Url) -> Option<Key> {
         let root = &self.root;
         let same_origin = url.scheme() == root.scheme()
             && url.host() == root.host()
@@ -192,19 +197,35 @@ impl SchedulerPolicy {
         let (origin, path) = if same_origin {
             let root_path = root.path().trim_end_matches('/');
             (
-                Arc::clone(&self.origin),
+                None,
                 url.path().strip_prefix(root_path).unwrap_or(url.path()),
             )
         } else {
-            (url.origin().ascii_serialization().into(), url.path())
+            (Some(url.origin().ascii_serialization().into()), url.path())
         };
         let Classified { workload, mailbox } = classify(path);
-        Key {
-            origin,
+        if origin.is_none() && workload == Workload::Other && mailbox.is_none() {
+            return None;
+        }
+        Some(Key {
+            origin: origin.unwrap_or_else(|| Arc::clone(&self.origin)),
             tenant: self.scheduler.tenant.clone(),
             workload,
             mailbox,
-        }
+        })
+    }
+
+    fn home(&self) -> &(Key, Arc<Partition>) {
+        self.home.get_or_init(|| {
+            let key = Key {
+                origin: Arc::clone(&self.origin),
+                tenant: self.scheduler.tenant.clone(),
+                workload: Workload::Other,
+                mailbox: None,
+            };
+            let partition = self.scheduler.shared.partition(&key);
+            (key, partition)
+        })
     }
 }
 
@@ -216,9 +237,20 @@ impl Policy for SchedulerPolicy {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async move {
-            let key = self.key(&request.url);
             let shared = &self.scheduler.shared;
-            let admitted = shared.admit(&key).await?;
+            let found;
+            let (key, partition): (&Key, &Partition) = match self.key(&request.url) {
+                None => {
+                    let (key, partition) = self.home();
+                    (key, partition)
+                }
+                Some(key) => {
+                    let partition = shared.partition(&key);
+                    found = (key, partition);
+                    (&found.0, &found.1)
+                }
+            };
+            let admitted = shared.admit(key, partition).await?;
             let result = next.send(ctx, request).await;
             if let Ok(response) = &result
                 && matches!(
@@ -229,7 +261,7 @@ impl Policy for SchedulerPolicy {
                 let until =
                     crate::retry::after::parse_retry_after(&response.headers, SystemTime::now())
                         .map(|wait| Instant::now() + wait.min(MAX_THROTTLE));
-                shared.throttled(&key, until);
+                shared.throttled(key.workload, partition, until);
             }
             drop(admitted);
             result

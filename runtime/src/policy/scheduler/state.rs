@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -37,19 +38,73 @@ impl fmt::Display for Key {
     }
 }
 
+/// One partition's limit, counts and `Retry-After` wait. Shared (`Arc`) between the scheduler's
+/// map and whoever is using it, so that admitting and releasing a request touch only the
+/// partition: no map lock, no key hashing.
 #[derive(Debug)]
-struct Partition {
+pub(crate) struct Partition {
     /// `None`: no concurrency limit.
     permits: Option<Arc<Semaphore>>,
-    in_flight: usize,
-    waiting: usize,
-    max_in_flight: usize,
-    throttled_until: Option<Instant>,
+    in_flight: AtomicUsize,
+    waiting: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// Set while a `Retry-After` may be running: the one thing an unlimited partition's
+    /// admission reads. Written under `throttled_until`'s lock.
+    throttled: AtomicBool,
+    throttled_until: Mutex<Option<Instant>>,
 }
 
 impl Partition {
+    fn new(permits: Option<Arc<Semaphore>>) -> Partition {
+        Partition {
+            permits,
+            in_flight: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            throttled: AtomicBool::new(false),
+            throttled_until: Mutex::new(None),
+        }
+    }
+
+    fn until_lock(&self) -> MutexGuard<'_, Option<Instant>> {
+        self.throttled_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The end of the running `Retry-After`, if one runs now; a finished one is cleared.
+    fn throttled_until(&self, now: Instant) -> Option<Instant> {
+        if !self.throttled.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut until = self.until_lock();
+        match *until {
+            Some(u) if u > now => Some(u),
+            _ => {
+                *until = None;
+                self.throttled.store(false, Ordering::Release);
+                None
+            }
+        }
+    }
+
+    /// Holds the partition back until `until` (the later of two waits wins).
+    fn throttle(&self, until: Instant) {
+        let mut current = self.until_lock();
+        *current = Some(current.map_or(until, |t| t.max(until)));
+        self.throttled.store(true, Ordering::Release);
+    }
+
+    /// Counts one more request in flight.
+    fn enter(&self) {
+        let now = self.in_flight.fetch_add(1, Ordering::AcqRel) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::AcqRel);
+    }
+
     fn idle(&self, now: Instant) -> bool {
-        self.in_flight == 0 && self.waiting == 0 && self.throttled_until.is_none_or(|t| t <= now)
+        self.in_flight.load(Ordering::Acquire) == 0
+            && self.waiting.load(Ordering::Acquire) == 0
+            && self.throttled_until(now).is_none()
     }
 }
 
@@ -58,7 +113,7 @@ impl Partition {
 pub(crate) struct Shared {
     pub(crate) on: bool,
     pub(crate) mailbox: usize,
-    partitions: Mutex<HashMap<Key, Partition>>,
+    partitions: Mutex<HashMap<Key, Arc<Partition>>>,
     /// `429`/`503` answers per workload (kept when a partition is forgotten).
     throttled: Mutex<HashMap<Workload, u64>>,
 }
@@ -73,60 +128,51 @@ impl Shared {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<Key, Partition>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<Key, Arc<Partition>>> {
         self.partitions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `f` on the partition of `key`, making it if needed.
-    fn with<R>(&self, key: &Key, f: impl FnOnce(&mut Partition) -> R) -> R {
+    /// The partition of `key`, made if needed.
+    pub(crate) fn partition(&self, key: &Key) -> Arc<Partition> {
         let mut map = self.lock();
         // The key is copied only when its partition is new.
-        if let Some(partition) = map.get_mut(key) {
-            return f(partition);
+        if let Some(partition) = map.get(key) {
+            return Arc::clone(partition);
         }
         if map.len() >= MAX_PARTITIONS {
             let now = Instant::now();
-            map.retain(|_, p| !p.idle(now));
+            // A partition someone holds (a request using it, a client's own) is kept: forgetting
+            // it would split its counts and waits in two.
+            map.retain(|_, p| Arc::strong_count(p) > 1 || !p.idle(now));
         }
-        let partition = map.entry(key.clone()).or_insert_with(|| Partition {
-            permits: (key.workload == Workload::Outlook)
-                .then(|| Arc::new(Semaphore::new(self.mailbox))),
-            in_flight: 0,
-            waiting: 0,
-            max_in_flight: 0,
-            throttled_until: None,
-        });
-        f(partition)
+        let permits =
+            (key.workload == Workload::Outlook).then(|| Arc::new(Semaphore::new(self.mailbox)));
+        let partition = Arc::new(Partition::new(permits));
+        map.insert(key.clone(), Arc::clone(&partition));
+        partition
     }
 
-    /// Waits until `key`'s partition may send one more request: past its `Retry-After`, with a
-    /// place under its limit. Cancellation-safe: the counts are undone when the future is dropped.
-    pub(crate) async fn admit<'a>(&'a self, key: &'a Key) -> Result<Admitted<'a>, Error> {
-        // The common case, in one look at the partition: no concurrency limit and no
-        // `Retry-After` running.
-        let admitted_at_once = self.with(key, |p| {
-            let free = p.permits.is_none()
-                && p.throttled_until
-                    .is_none_or(|until| until <= Instant::now());
-            if free {
-                p.in_flight += 1;
-                p.max_in_flight = p.max_in_flight.max(p.in_flight);
-            }
-            free
-        });
-        if admitted_at_once {
+    /// Waits until `partition` (of `key`) may send one more request: past its `Retry-After`,
+    /// with a place under its limit. Cancellation-safe: the counts are undone when the future is
+    /// dropped.
+    pub(crate) async fn admit<'a>(
+        &self,
+        key: &Key,
+        partition: &'a Partition,
+    ) -> Result<Admitted<'a>, Error> {
+        // The common case, without a lock: no concurrency limit and no `Retry-After` running.
+        if partition.permits.is_none() && !partition.throttled.load(Ordering::Acquire) {
+            partition.enter();
             return Ok(Admitted {
-                shared: self,
-                key,
+                partition,
                 _permit: None,
             });
         }
-        let waiting = Waiting::new(self, key);
+        let waiting = Waiting::new(partition);
         let started = Instant::now();
         loop {
-            let (until, permits) = self.with(key, |p| (p.throttled_until, p.permits.clone()));
             let now = Instant::now();
-            if let Some(until) = until.filter(|u| *u > now) {
+            if let Some(until) = partition.throttled_until(now) {
                 tracing::info!(
                     target: "graph_odata::scheduler",
                     workload = %key.workload,
@@ -138,9 +184,9 @@ impl Shared {
                 tokio::time::sleep_until(until).await;
                 continue;
             }
-            let permit = match permits {
+            let permit = match &partition.permits {
                 Some(permits) => Some(
-                    permits
+                    Arc::clone(permits)
                         .acquire_owned()
                         .await
                         .map_err(|_| Error::build("the scheduler's partition was closed"))?,
@@ -148,10 +194,7 @@ impl Shared {
                 None => None,
             };
             // Throttled while this request waited for its place: wait again, without the place.
-            let throttled = self.with(key, |p| {
-                p.throttled_until.is_some_and(|u| u > Instant::now())
-            });
-            if throttled {
+            if partition.throttled_until(Instant::now()).is_some() {
                 drop(permit);
                 continue;
             }
@@ -167,33 +210,33 @@ impl Shared {
                 );
             }
             waiting.done();
-            self.with(key, |p| {
-                p.in_flight += 1;
-                p.max_in_flight = p.max_in_flight.max(p.in_flight);
-            });
+            partition.enter();
             return Ok(Admitted {
-                shared: self,
-                key,
+                partition,
                 _permit: permit,
             });
         }
     }
 
-    /// Records a `429`/`503` for `key`, holding the partition back until `until` if given.
-    pub(crate) fn throttled(&self, key: &Key, until: Option<Instant>) {
+    /// Records a `429`/`503` for `workload`, holding `partition` back until `until` if given.
+    pub(crate) fn throttled(
+        &self,
+        workload: Workload,
+        partition: &Partition,
+        until: Option<Instant>,
+    ) {
         *self
             .throttled
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .entry(key.workload)
+            .entry(workload)
             .or_default() += 1;
         if let Some(until) = until {
-            self.with(key, |p| {
-                p.throttled_until = Some(p.throttled_until.map_or(until, |t| t.max(until)));
-            });
+            partition.throttle(until);
         }
     }
 
+    /// The counts per workload now.
     pub(crate) fn snapshot(&self) -> SchedulerStats {
         let now = Instant::now();
         let throttled = self
@@ -207,10 +250,10 @@ impl Shared {
                 .entry(key.workload)
                 .or_insert_with(|| empty(key.workload));
             w.partitions += 1;
-            w.in_flight += p.in_flight;
-            w.waiting += p.waiting;
-            w.max_in_flight = w.max_in_flight.max(p.max_in_flight);
-            if let Some(until) = p.throttled_until.filter(|u| *u > now) {
+            w.in_flight += p.in_flight.load(Ordering::Acquire);
+            w.waiting += p.waiting.load(Ordering::Acquire);
+            w.max_in_flight = w.max_in_flight.max(p.max_in_flight.load(Ordering::Acquire));
+            if let Some(until) = p.throttled_until(now) {
                 w.throttled_partitions += 1;
                 w.throttled_until = Some(w.throttled_until.map_or(until, |t| t.max(until)));
             }
@@ -241,17 +284,15 @@ fn empty(workload: Workload) -> WorkloadStats {
 
 /// Counts a request as waiting until it is admitted or dropped.
 struct Waiting<'a> {
-    shared: &'a Shared,
-    key: &'a Key,
+    partition: &'a Partition,
     counted: bool,
 }
 
 impl<'a> Waiting<'a> {
-    fn new(shared: &'a Shared, key: &'a Key) -> Waiting<'a> {
-        shared.with(key, |p| p.waiting += 1);
+    fn new(partition: &'a Partition) -> Waiting<'a> {
+        partition.waiting.fetch_add(1, Ordering::AcqRel);
         Waiting {
-            shared,
-            key,
+            partition,
             counted: true,
         }
     }
@@ -262,7 +303,7 @@ impl<'a> Waiting<'a> {
 
     fn uncount(&mut self) {
         if std::mem::take(&mut self.counted) {
-            self.shared.with(self.key, |p| p.waiting -= 1);
+            self.partition.waiting.fetch_sub(1, Ordering::AcqRel);
         }
     }
 }
@@ -275,13 +316,12 @@ impl Drop for Waiting<'_> {
 
 /// A request in flight: its place in the partition, given back when dropped.
 pub(crate) struct Admitted<'a> {
-    shared: &'a Shared,
-    key: &'a Key,
+    partition: &'a Partition,
     _permit: Option<OwnedSemaphorePermit>,
 }
 
 impl Drop for Admitted<'_> {
     fn drop(&mut self) {
-        self.shared.with(self.key, |p| p.in_flight -= 1);
+        self.partition.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
