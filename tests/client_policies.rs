@@ -260,3 +260,106 @@ fn builder_errors_name_the_setting() {
         assert!(!err.to_string().contains('\n'), "{err:?}");
     }
 }
+
+/// A per-call policy that never calls on (a stuck rate limiter of the user's own).
+#[derive(Debug)]
+struct Stuck;
+
+impl Policy for Stuck {
+    fn send<'a>(
+        &'a self,
+        _ctx: &'a Context,
+        _request: &'a mut HttpRequest,
+        _next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// The call's deadline holds wherever the call waits: in a per-call policy of the user's (outside
+/// the retry loop, where the built-in timer per try does not reach), in a `Retry-After` wait
+/// longer than the time left, and in the read-after-write policy's waits.
+#[tokio::test]
+async fn the_deadline_ends_the_call_wherever_it_waits() {
+    use axum::routing::{get, post};
+    use std::time::{Duration, Instant};
+    use support::within;
+
+    let root = support::serve(
+        axum::Router::new()
+            .route(
+                "/v1.0/busy",
+                get(|| async {
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [("retry-after", "5")],
+                        "{}",
+                    )
+                }),
+            )
+            .route(
+                "/v1.0/things",
+                post(|| async { (StatusCode::CREATED, r#"{"id":"t1"}"#) }),
+            )
+            .route(
+                "/v1.0/things/t1",
+                get(|| async { (StatusCode::NOT_FOUND, "{}") }),
+            ),
+    )
+    .await;
+    let root = format!("{root}/v1.0");
+    let deadline = Duration::from_millis(300);
+    let client = |stuck: bool| {
+        let mut b = Client::builder()
+            .service_root(&root)
+            .retry(fast_retry().max_total_wait(Duration::from_secs(30)))
+            .read_after_write(
+                graph_odata::policy::ReadAfterWrite::default().first_wait(Duration::from_secs(2)),
+            )
+            .timeout(Some(deadline));
+        if stuck {
+            b = b.per_call_policy(Stuck);
+        }
+        b.build().unwrap()
+    };
+    let expect_deadline = |err: &Error, started: Instant, what: &str| {
+        assert!(err.is_timeout(), "{what}: {err:?}");
+        assert!(err.to_string().contains("300ms"), "{what}: {err}");
+        within(started.elapsed(), 300, 1300, what);
+    };
+
+    // A broken deadline would hang here: fail instead.
+    let guarded = |call| async move {
+        tokio::time::timeout(Duration::from_secs(10), call)
+            .await
+            .expect("the call outlived its deadline by 10 s")
+    };
+    let started = Instant::now();
+    let err = guarded(client(true).send(Request::<Value>::get("/busy")))
+        .await
+        .unwrap_err();
+    expect_deadline(&err, started, "a stuck per-call policy");
+
+    let started = Instant::now();
+    let err = client(false)
+        .send(Request::<Value>::get("/busy"))
+        .await
+        .unwrap_err();
+    expect_deadline(&err, started, "a 5 s Retry-After with 300 ms left");
+    assert_eq!(err.attempts(), 1, "{err:?}");
+
+    // Created moments ago, then 404 on every read: the wait before reading again (2 s) stops at
+    // the deadline.
+    let client = client(false);
+    let created: Value = client
+        .send(Request::post("/things", &json!({})))
+        .await
+        .unwrap();
+    assert_eq!(created["id"], "t1");
+    let started = Instant::now();
+    let err = client
+        .send(Request::<Value>::get("/things/t1"))
+        .await
+        .unwrap_err();
+    expect_deadline(&err, started, "read-after-write waits");
+}

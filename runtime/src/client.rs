@@ -7,6 +7,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
+use crate::Error;
 use crate::auth::TokenCache;
 use crate::error::ApiError;
 use crate::origin::TokenScope;
@@ -14,7 +15,6 @@ use crate::policy::{Context, HttpRequest, HttpResponse, Next, Policy, RetryClass
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry::RetryPolicy;
-use crate::{Error, ErrorKind};
 
 mod builder;
 #[cfg(test)]
@@ -57,6 +57,8 @@ struct Inner {
     max_pages: u64,
     allow_http: bool,
     policies: usize,
+    /// The user added per-call policies (outside the retry loop, where the deadline is kept).
+    per_call_policies: bool,
     /// The root is one of Microsoft Graph's clouds.
     graph: bool,
     /// The workload-aware scheduler (its policy is in the pipeline when it is on).
@@ -111,8 +113,8 @@ impl Client {
     /// One call; `origin`: keep the request URL, the service root and the body's context URL
     /// in the response (only `execute` hands the response out, so `send` skips that work).
     async fn call<T>(&self, request: Request<T>, origin: bool) -> Result<Response<T>, Error> {
-        let (mut http_request, ctx) = self.prepare(&request)?;
-        let response = self.answer(&ctx, &mut http_request).await?;
+        let (mut http_request, mut ctx) = self.prepare(&request)?;
+        let response = self.answer(&mut ctx, &mut http_request).await?;
         let HttpResponse {
             status,
             headers,
@@ -157,10 +159,10 @@ impl Client {
         let client_request_id = request
             .headers()
             .get(CLIENT_REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+            .filter(|v| v.to_str().is_ok())
+            .cloned()
             .unwrap_or_else(new_request_id);
-        let mut ctx = Context::new(
+        let mut ctx = Context::with_id(
             client_request_id,
             request
                 .get_max_response_size()
@@ -185,7 +187,7 @@ impl Client {
     /// tries and the client-request-id.
     pub(crate) async fn answer(
         &self,
-        ctx: &Context,
+        ctx: &mut Context,
         request: &mut HttpRequest,
     ) -> Result<HttpResponse, Error> {
         let result = match self.dispatch(ctx, request).await {
@@ -207,7 +209,11 @@ impl Client {
 
     /// The absolute URL a request goes to.
     pub(crate) fn url_of<T>(&self, request: &Request<T>) -> Result<Url, Error> {
-        crate::path::resolve(&self.inner.root, &request.url_path(), self.inner.allow_http)
+        crate::path::resolve(
+            &self.inner.root,
+            &request.wire_path(),
+            self.inner.allow_http,
+        )
     }
 
     /// What the client's [`Scheduler`](crate::policy::Scheduler) is doing now: per workload, the
@@ -244,21 +250,28 @@ impl Client {
     }
 
     /// Sends `request` through the pipeline under the call's deadline.
+    ///
+    /// The built-in policies keep the deadline themselves (the retry policy's timer per try runs
+    /// to the earlier of the per-try limit and the deadline; waits outside the tries stop at it),
+    /// so a call arms one timer per try. Per-call policies of the user's may wait on anything:
+    /// with any of them the whole chain also runs under a timer of its own.
     pub(crate) async fn dispatch(
         &self,
-        ctx: &Context,
+        ctx: &mut Context,
         request: &mut HttpRequest,
     ) -> Result<HttpResponse, Error> {
+        let deadline = self.inner.total_timeout.map(crate::policy::Deadline::after);
+        ctx.deadline = deadline;
+        let ctx = &*ctx;
         let call = Next::new(&self.inner.pipeline).send(ctx, request);
-        match self.inner.total_timeout {
-            Some(limit) => match tokio::time::timeout(limit, call).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::kinded(
-                    ErrorKind::Timeout,
-                    format!("the call did not finish within {limit:?}"),
-                )),
-            },
-            None => call.await,
+        match deadline {
+            Some(deadline) if self.inner.per_call_policies => {
+                match tokio::time::timeout_at(deadline.at, call).await {
+                    Ok(r) => r,
+                    Err(_) => Err(deadline.error()),
+                }
+            }
+            _ => call.await,
         }
     }
 
@@ -300,8 +313,14 @@ const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel"
 
 /// A `client-request-id` for a call: a version 4 UUID from the thread's fast generator. It only
 /// correlates a call with the service's logs (it is no secret), so it costs no system call.
-fn new_request_id() -> String {
-    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+pub(crate) fn new_request_id() -> HeaderValue {
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
         .into_uuid()
-        .to_string()
+        .hyphenated()
+        .encode_lower(&mut text)
+        .to_owned();
+    // Hex digits and hyphens: always a valid header value.
+    HeaderValue::from_maybe_shared(bytes::Bytes::from(id))
+        .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
 }

@@ -95,7 +95,7 @@ impl Client {
         let (http_request, mut ctx) = self.prepare(&request)?;
         ctx.streaming = true;
         let client_request_id = ctx.client_request_id().to_owned();
-        let response = self.answer(&ctx, &mut http_request.clone()).await?;
+        let response = self.answer(&mut ctx, &mut http_request.clone()).await?;
         let headers = response.headers;
         let status = response.status;
         if status == StatusCode::PARTIAL_CONTENT
@@ -346,7 +346,7 @@ impl Download {
         ctx.streaming = true;
         ctx.anonymous = self.anonymous;
         let mut request = request;
-        let response = self.client.answer(&ctx, &mut request).await?;
+        let response = self.client.answer(&mut ctx, &mut request).await?;
         match response.status {
             StatusCode::PARTIAL_CONTENT => {
                 let from = content_range(&response.headers).map(|(first, _, _)| first);

@@ -125,16 +125,25 @@ pub(crate) fn check(path: &str) -> Result<(), Error> {
 pub(crate) fn resolve(root: &Url, path: &str, allow_http: bool) -> Result<Url, Error> {
     check(path)?;
     let url = if path.starts_with('/') {
-        // Extend the parsed root rather than parse a whole URL again (no host re-validation
-        // per call).
-        let (p, q) = path
-            .split_once('?')
-            .map_or((path, None), |(p, q)| (p, Some(q)));
-        let mut url = root.clone();
-        let joined = format!("{}{p}", url.path().trim_end_matches('/'));
-        url.set_path(&joined);
-        url.set_query(q);
-        Ok(url)
+        // The root's path plus `path`, as a path-absolute reference against the parsed root:
+        // its scheme and host are copied, not parsed and validated again on every call.
+        let root_path = root.path().trim_end_matches('/');
+        let mut joined = String::with_capacity(root_path.len() + path.len());
+        joined.push_str(root_path);
+        joined.push_str(path);
+        if joined.starts_with("//") {
+            // Under a root without a path, `//x/y` would be read as another host: set it as the
+            // path of the root's own URL instead.
+            let (p, q) = joined
+                .split_once('?')
+                .map_or((joined.as_str(), None), |(p, q)| (p, Some(q)));
+            let mut url = root.clone();
+            url.set_path(p);
+            url.set_query(q);
+            Ok(url)
+        } else {
+            root.join(&joined)
+        }
     } else if path.starts_with("https://") || path.starts_with("http://") {
         Url::parse(path)
     } else {
@@ -152,6 +161,41 @@ pub(crate) fn resolve(root: &Url, path: &str, allow_http: bool) -> Result<Url, E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_stays_on_the_roots_host_whatever_it_starts_with() {
+        for (root, path, want) in [
+            (
+                "http://127.0.0.1:9",
+                "//evil.example/x",
+                "http://127.0.0.1:9//evil.example/x",
+            ),
+            (
+                "http://127.0.0.1:9/",
+                "//evil.example/x?a=1",
+                "http://127.0.0.1:9//evil.example/x?a=1",
+            ),
+            (
+                "https://graph.microsoft.com/v1.0",
+                "//evil.example/x",
+                "https://graph.microsoft.com/v1.0//evil.example/x",
+            ),
+            (
+                "https://graph.microsoft.com/v1.0/",
+                "/me?$select=id",
+                "https://graph.microsoft.com/v1.0/me?$select=id",
+            ),
+            (
+                "https://graph.microsoft.com/v1.0",
+                "/users/a b?$filter=x eq 'y'",
+                "https://graph.microsoft.com/v1.0/users/a%20b?$filter=x%20eq%20%27y%27",
+            ),
+        ] {
+            let url = resolve(&Url::parse(root).unwrap(), path, true).unwrap();
+            assert_eq!(url.as_str(), want, "{root} + {path}");
+            assert_eq!(url.host_str(), Url::parse(root).unwrap().host_str());
+        }
+    }
 
     #[test]
     fn paths_are_checked_before_sending() {

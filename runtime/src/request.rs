@@ -396,6 +396,14 @@ impl<T> Request<T> {
 
     /// The path with the encoded query string, as it goes on the wire after the service root.
     pub fn url_path(&self) -> String {
+        self.wire_path().into_owned()
+    }
+
+    /// [`Request::url_path`], borrowed when there are no query options to add.
+    pub(crate) fn wire_path(&self) -> std::borrow::Cow<'_, str> {
+        if self.query.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.path);
+        }
         let mut out = self.path.clone();
         let mut sep = if out.contains('?') { '&' } else { '?' };
         for (k, v) in &self.query {
@@ -405,7 +413,7 @@ impl<T> Request<T> {
             out.push_str(&crate::path::encode_query_component(v));
             sep = '&';
         }
-        out
+        std::borrow::Cow::Owned(out)
     }
 
     /// The headers set on this request (the client adds auth, user agent and ids when sending).

@@ -552,6 +552,7 @@ impl ClientBuilder {
             allowed_hosts: self.allowed_hosts,
         };
         let policies = self.per_call.len() + self.per_try.len();
+        let per_call_policies = !self.per_call.is_empty();
         let graph = is_graph_host(&root);
         let pipeline = crate::policy::chain(
             crate::policy::ChainParts {
@@ -592,6 +593,7 @@ impl ClientBuilder {
                 max_pages: self.max_pages,
                 allow_http: self.allow_http,
                 policies,
+                per_call_policies,
                 graph,
                 scheduler: self.scheduler,
             }),

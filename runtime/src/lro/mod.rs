@@ -388,7 +388,7 @@ async fn get_raw(
     }
     let (mut http_request, mut ctx) = client.prepare(&request)?;
     ctx.keep_redirects = true;
-    let response = client.dispatch(&ctx, &mut http_request).await?;
+    let response = client.dispatch(&mut ctx, &mut http_request).await?;
     let body = response.body.as_bytes().cloned().unwrap_or_default();
     Ok((response.status, response.headers, body))
 }
@@ -447,8 +447,8 @@ impl Client {
     ) -> Result<Started<T>, Error> {
         let items = drive_items(&request);
         let request = request.expect::<T>();
-        let (mut http_request, ctx) = self.prepare(&request)?;
-        let response = self.answer(&ctx, &mut http_request).await?;
+        let (mut http_request, mut ctx) = self.prepare(&request)?;
+        let response = self.answer(&mut ctx, &mut http_request).await?;
         if response.status != http::StatusCode::ACCEPTED {
             let body = response.body.as_bytes().cloned().unwrap_or_default();
             return request

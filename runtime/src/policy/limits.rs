@@ -2,16 +2,83 @@
 
 use bytes::{Bytes, BytesMut};
 
-use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy, ResponseBody};
+use super::redirect::{self, Redirect};
+use super::transport::Transport;
+#[cfg(test)]
+use super::{BoxFuture, Policy};
+use super::{Context, HttpRequest, HttpResponse, Next, ResponseBody};
 use crate::limits::ERROR_BODY_CAP;
 use crate::{Error, ErrorKind};
 
-/// Reads a success body up to the call's limit (a typed [`ErrorKind::TooLarge`] error past it, the
-/// connection dropped) and any other body up to [`ERROR_BODY_CAP`] (enough for the error JSON; the
-/// rest is never read). A success of a streaming call (a download) passes through unread.
+/// Sends `request` on, then reads a success body up to the call's limit (a typed
+/// [`ErrorKind::TooLarge`] error past it, the connection dropped) and any other body up to
+/// [`ERROR_BODY_CAP`] (enough for the error JSON; the rest is never read). A success of a
+/// streaming call (a download) passes through unread.
+pub(crate) async fn read(
+    ctx: &Context,
+    request: &mut HttpRequest,
+    onward: Onward<'_>,
+) -> Result<HttpResponse, Error> {
+    let mut response = onward.send(ctx, request).await?;
+    let success = response.status.is_success();
+    if (success && ctx.streaming) || response.body.as_bytes().is_some() {
+        return Ok(response);
+    }
+    let limit = if success {
+        ctx.max_response_size
+    } else {
+        ERROR_BODY_CAP
+    };
+    let body = match read_limited(&mut response.body, limit, success).await? {
+        Limited::Whole(body) => body,
+        // An error body is only read for its message and snippet.
+        Limited::Cut(body) if !success => body,
+        Limited::Cut(_) => {
+            tracing::warn!(limit, "response body over the limit: connection dropped");
+            return Err(Error::kinded(
+                ErrorKind::TooLarge,
+                format!(
+                    "the response body is larger than the limit of {}; reading stopped \
+                             (raise it with `ClientBuilder::max_response_size` or \
+                             `Request::max_response_size`)",
+                    human_bytes(limit)
+                ),
+            ));
+        }
+    };
+    response.body = ResponseBody::from(body);
+    Ok(response)
+}
+
+/// Where the limits step sends a request on.
+#[derive(Clone, Copy)]
+pub(crate) enum Onward<'a> {
+    /// The rest of the chain (the step alone, as a policy).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Chain(Next<'a>),
+    /// The redirect step, then `reqwest`, called directly.
+    Redirect(&'a Redirect, &'a Transport),
+}
+
+impl Onward<'_> {
+    async fn send(self, ctx: &Context, request: &mut HttpRequest) -> Result<HttpResponse, Error> {
+        match self {
+            Onward::Chain(next) => next.send(ctx, request).await,
+            Onward::Redirect(redirect, transport) => {
+                redirect
+                    .follow(ctx, request, redirect::Onward::Transport(transport))
+                    .await
+            }
+        }
+    }
+}
+
+/// The limits step alone, as a policy (for its unit tests against a scripted end of the chain).
+#[cfg(test)]
 #[derive(Debug)]
 pub(crate) struct Limits;
 
+#[cfg(test)]
 impl Policy for Limits {
     fn send<'a>(
         &'a self,
@@ -19,37 +86,7 @@ impl Policy for Limits {
         request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
-        Box::pin(async move {
-            let mut response = next.send(ctx, request).await?;
-            let success = response.status.is_success();
-            if (success && ctx.streaming) || response.body.as_bytes().is_some() {
-                return Ok(response);
-            }
-            let limit = if success {
-                ctx.max_response_size
-            } else {
-                ERROR_BODY_CAP
-            };
-            let body = match read_limited(&mut response.body, limit, success).await? {
-                Limited::Whole(body) => body,
-                // An error body is only read for its message and snippet.
-                Limited::Cut(body) if !success => body,
-                Limited::Cut(_) => {
-                    tracing::warn!(limit, "response body over the limit: connection dropped");
-                    return Err(Error::kinded(
-                        ErrorKind::TooLarge,
-                        format!(
-                            "the response body is larger than the limit of {}; reading stopped \
-                             (raise it with `ClientBuilder::max_response_size` or \
-                             `Request::max_response_size`)",
-                            human_bytes(limit)
-                        ),
-                    ));
-                }
-            };
-            response.body = ResponseBody::from(body);
-            Ok(response)
-        })
+        Box::pin(read(ctx, request, Onward::Chain(next)))
     }
 }
 

@@ -22,8 +22,9 @@
 //! | redirect | every try | follows redirects, dropping the token on another origin, refusing https → http |
 //! | transport | every hop | `reqwest` |
 //!
-//! The deadline of the whole call ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) wraps
-//! the chain. A non-2xx answer travels back up the chain as an [`HttpResponse`]; it becomes an
+//! The deadline of the whole call ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) covers
+//! the chain: the retry policy's timer for each try runs to the earlier of the per-try limit and
+//! the deadline, and with per-call policies of your own the whole chain also runs under it. A non-2xx answer travels back up the chain as an [`HttpResponse`]; it becomes an
 //! [`Error`] only at the end, so a policy sees every status.
 //!
 //! A policy that adds a header to every try:
@@ -133,10 +134,35 @@ impl<'a> Next<'a> {
     }
 }
 
+/// The last policy of every chain: reads the body within the limits ([`limits`]), follows
+/// redirects ([`redirect`]) and exchanges each hop with `reqwest` ([`transport`]), as one future
+/// (one allocation per try, not one per step).
+#[derive(Debug)]
+pub(crate) struct End {
+    pub(crate) redirect: redirect::Redirect,
+    pub(crate) transport: transport::Transport,
+}
+
+impl Policy for End {
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        request: &'a mut HttpRequest,
+        _next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        Box::pin(limits::read(
+            ctx,
+            request,
+            limits::Onward::Redirect(&self.redirect, &self.transport),
+        ))
+    }
+}
+
 /// What a policy knows about the call it is part of.
 #[derive(Debug)]
 pub struct Context {
-    client_request_id: String,
+    /// Visible ASCII (checked when made), kept as the header value it is sent as.
+    client_request_id: http::HeaderValue,
     attempt: AtomicU32,
     pub(crate) max_response_size: u64,
     pub(crate) streaming: bool,
@@ -149,10 +175,50 @@ pub struct Context {
     /// The latest answer came, through redirects, from another origin than the try's request
     /// (where the token was not sent): set by the redirect policy, read by the auth policy.
     answered_elsewhere: AtomicBool,
+    /// The call's deadline (`ClientBuilder::timeout`), set when the call is dispatched. The retry
+    /// policy's one timer per try holds the earlier of it and the per-try limit; waits outside
+    /// the tries (read-after-write) stop at it.
+    pub(crate) deadline: Option<Deadline>,
+}
+
+/// When a call must be over, and the limit it came from (for the error).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    pub(crate) at: tokio::time::Instant,
+    pub(crate) limit: std::time::Duration,
+}
+
+impl Deadline {
+    /// The deadline `limit` from now.
+    pub(crate) fn after(limit: std::time::Duration) -> Deadline {
+        Deadline {
+            at: tokio::time::Instant::now() + limit,
+            limit,
+        }
+    }
+
+    /// The error of a call that reached its deadline.
+    pub(crate) fn error(&self) -> Error {
+        Error::kinded(
+            crate::ErrorKind::Timeout,
+            format!("the call did not finish within {:?}", self.limit),
+        )
+    }
 }
 
 impl Context {
     pub(crate) fn new(client_request_id: String, max_response_size: u64) -> Context {
+        // An id that is not visible ASCII (never made here) is replaced rather than sent broken.
+        let client_request_id =
+            http::HeaderValue::from_maybe_shared(Bytes::from(client_request_id))
+                .ok()
+                .filter(|v| v.to_str().is_ok())
+                .unwrap_or_else(crate::client::new_request_id);
+        Context::with_id(client_request_id, max_response_size)
+    }
+
+    /// A context for a call whose `client-request-id` is `client_request_id` (visible ASCII).
+    pub(crate) fn with_id(client_request_id: http::HeaderValue, max_response_size: u64) -> Context {
         Context {
             client_request_id,
             attempt: AtomicU32::new(0),
@@ -162,7 +228,29 @@ impl Context {
             keep_redirects: false,
             log_path: None,
             answered_elsewhere: AtomicBool::new(false),
+            deadline: None,
         }
+    }
+
+    /// Waits `wait`, or fails with the call's timeout error at its deadline if that comes first.
+    pub(crate) async fn sleep(&self, wait: std::time::Duration) -> Result<(), Error> {
+        let until = tokio::time::Instant::now() + wait;
+        match self.deadline {
+            Some(deadline) if deadline.at <= until => {
+                tokio::time::sleep_until(deadline.at).await;
+                Err(deadline.error())
+            }
+            _ => {
+                tokio::time::sleep_until(until).await;
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether the call's deadline has passed.
+    pub(crate) fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| d.at <= tokio::time::Instant::now())
     }
 
     pub(crate) fn set_answered_elsewhere(&self, elsewhere: bool) {
@@ -176,6 +264,12 @@ impl Context {
 
     /// The `client-request-id` of the call, the same on every try.
     pub fn client_request_id(&self) -> &str {
+        // Checked when the context was made.
+        self.client_request_id.to_str().unwrap_or_default()
+    }
+
+    /// The `client-request-id` as the header value it is sent as.
+    pub(crate) fn client_request_id_header(&self) -> &http::HeaderValue {
         &self.client_request_id
     }
 
@@ -333,7 +427,7 @@ pub(crate) fn chain(
     per_call: Vec<Arc<dyn Policy>>,
     per_try: Vec<Arc<dyn Policy>>,
 ) -> Arc<[Arc<dyn Policy>]> {
-    let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(9 + per_call.len() + per_try.len());
+    let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(7 + per_call.len() + per_try.len());
     chain.push(Arc::new(parts.telemetry));
     chain.push(Arc::new(trace::Trace));
     chain.extend(per_call);
@@ -348,9 +442,10 @@ pub(crate) fn chain(
         chain.push(Arc::new(auth));
     }
     chain.extend(per_try);
-    chain.push(Arc::new(limits::Limits));
-    chain.push(Arc::new(parts.redirect));
-    chain.push(Arc::new(parts.transport));
+    chain.push(Arc::new(End {
+        redirect: parts.redirect,
+        transport: parts.transport,
+    }));
     chain.into()
 }
 

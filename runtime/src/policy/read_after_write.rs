@@ -117,6 +117,23 @@ impl ReadAfterWritePolicy {
         self.created().retain(|(id, _)| !segments.contains(id));
     }
 
+    /// Whether anything was created within the window (the ones past it are dropped).
+    fn any_recent(&self) -> bool {
+        let mut created = self.created();
+        if created.is_empty() {
+            return false;
+        }
+        let now = Instant::now();
+        // Remembered in the order they were created: the expired ones are at the front.
+        while created
+            .front()
+            .is_some_and(|(_, at)| now.duration_since(*at) >= self.settings.window)
+        {
+            created.pop_front();
+        }
+        !created.is_empty()
+    }
+
     /// When the id named in `request`'s path was created, if within the window.
     fn recent(&self, request: &HttpRequest) -> Option<(String, Instant)> {
         let segments = segments(request);
@@ -182,6 +199,16 @@ impl Policy for ReadAfterWritePolicy {
         request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        // Only a create, a delete, or a read while something created lately is remembered needs
+        // the answer: everything else goes straight on (no layer of its own in the call).
+        let watched = match request.method {
+            Method::POST | Method::DELETE => true,
+            Method::GET => self.any_recent(),
+            _ => false,
+        };
+        if !watched {
+            return next.send(ctx, request);
+        }
         Box::pin(async move {
             let mut response = next.send(ctx, &mut *request).await?;
             match (&request.method, response.status) {
@@ -208,7 +235,7 @@ impl Policy for ReadAfterWritePolicy {
                             "404 for an entity created {:?} ago; reading again",
                             at.elapsed()
                         );
-                        tokio::time::sleep(wait).await;
+                        ctx.sleep(wait).await?;
                         wait *= 2;
                         response = next.send(ctx, &mut *request).await?;
                         if response.status != StatusCode::NOT_FOUND {

@@ -3,7 +3,10 @@
 use http::{HeaderName, Method, StatusCode};
 use url::Url;
 
-use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
+use super::transport::Transport;
+#[cfg(test)]
+use super::{BoxFuture, Policy};
+use super::{Context, HttpRequest, HttpResponse, Next};
 use crate::origin::check_scheme;
 use crate::redact::{SENSITIVE_HEADERS, log_path, log_url};
 use crate::{Error, ErrorKind};
@@ -23,6 +26,108 @@ pub(crate) struct Redirect {
     pub(crate) sensitive: Vec<HeaderName>,
 }
 
+impl Redirect {
+    /// Sends `request` on and follows the redirects of the answer (see [`Redirect`]).
+    pub(crate) async fn follow(
+        &self,
+        ctx: &Context,
+        request: &mut HttpRequest,
+        onward: Onward<'_>,
+    ) -> Result<HttpResponse, Error> {
+        let mut response = onward.send(ctx, &mut *request).await?;
+        if ctx.keep_redirects {
+            return Ok(response);
+        }
+        // The hops work on a copy: a retry sends the caller's request as it was.
+        let mut current: Option<HttpRequest> = None;
+        let mut hop = 0;
+        loop {
+            let location = match response.headers.get(http::header::LOCATION) {
+                Some(v) if is_redirect(response.status) => v.clone(),
+                _ => {
+                    ctx.set_answered_elsewhere(
+                        current
+                            .as_ref()
+                            .is_some_and(|c| c.url.origin() != request.url.origin()),
+                    );
+                    return Ok(response);
+                }
+            };
+            let request = current.get_or_insert_with(|| request.clone());
+            let refuse = |message: String| Error::kinded(ErrorKind::Redirect, message);
+            if hop >= self.max_redirects {
+                return Err(refuse(format!(
+                    "more than {} redirects",
+                    self.max_redirects
+                )));
+            }
+            let location = location
+                .to_str()
+                .map_err(|_| refuse("the redirect `Location` is not valid text".to_owned()))?;
+            let next_hop = next_hop(&request.url, &request.method, response.status, location)
+                .map_err(refuse)?;
+            check_scheme(&next_hop.url, self.allow_http)
+                .map_err(|e| refuse(format!("a redirect: {e}")))?;
+            if next_hop.cross_origin {
+                if next_hop.method == request.method
+                    && request.body.as_ref().is_some_and(|b| !b.is_empty())
+                {
+                    return Err(refuse(format!(
+                        "a {} redirect would send the request body to another origin (`{}`); \
+                             it was not followed",
+                        response.status.as_u16(),
+                        log_url(&next_hop.url)
+                    )));
+                }
+                // The token and any credentials of the caller stay with the origin they
+                // were meant for.
+                let marked: Vec<HeaderName> = request
+                    .headers
+                    .iter()
+                    .filter(|(_, v)| v.is_sensitive())
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for name in SENSITIVE_HEADERS
+                    .iter()
+                    .chain(&self.sensitive)
+                    .chain(&marked)
+                {
+                    request.headers.remove(name);
+                }
+            }
+            if next_hop.method != request.method {
+                request.body = None;
+                request.headers.remove(http::header::CONTENT_TYPE);
+            }
+            tracing::debug!(status = response.status.as_u16(), to = %log_url(&next_hop.url), "following redirect");
+            request.method = next_hop.method;
+            request.url = next_hop.url;
+            hop += 1;
+            response = onward.send(ctx, request).await?;
+        }
+    }
+}
+
+/// Where the redirect step sends each hop.
+#[derive(Clone, Copy)]
+pub(crate) enum Onward<'a> {
+    /// The rest of the chain (the step alone, as a policy).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Chain(Next<'a>),
+    /// `reqwest`, called directly.
+    Transport(&'a Transport),
+}
+
+impl Onward<'_> {
+    async fn send(self, ctx: &Context, request: &mut HttpRequest) -> Result<HttpResponse, Error> {
+        match self {
+            Onward::Chain(next) => next.send(ctx, request).await,
+            Onward::Transport(transport) => transport.exchange(request).await,
+        }
+    }
+}
+
+#[cfg(test)]
 impl Policy for Redirect {
     fn send<'a>(
         &'a self,
@@ -30,79 +135,7 @@ impl Policy for Redirect {
         request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
-        Box::pin(async move {
-            let mut response = next.send(ctx, &mut *request).await?;
-            if ctx.keep_redirects {
-                return Ok(response);
-            }
-            // The hops work on a copy: a retry sends the caller's request as it was.
-            let mut current: Option<HttpRequest> = None;
-            let mut hop = 0;
-            loop {
-                let location = match response.headers.get(http::header::LOCATION) {
-                    Some(v) if is_redirect(response.status) => v.clone(),
-                    _ => {
-                        ctx.set_answered_elsewhere(
-                            current
-                                .as_ref()
-                                .is_some_and(|c| c.url.origin() != request.url.origin()),
-                        );
-                        return Ok(response);
-                    }
-                };
-                let request = current.get_or_insert_with(|| request.clone());
-                let refuse = |message: String| Error::kinded(ErrorKind::Redirect, message);
-                if hop >= self.max_redirects {
-                    return Err(refuse(format!(
-                        "more than {} redirects",
-                        self.max_redirects
-                    )));
-                }
-                let location = location
-                    .to_str()
-                    .map_err(|_| refuse("the redirect `Location` is not valid text".to_owned()))?;
-                let next_hop = next_hop(&request.url, &request.method, response.status, location)
-                    .map_err(refuse)?;
-                check_scheme(&next_hop.url, self.allow_http)
-                    .map_err(|e| refuse(format!("a redirect: {e}")))?;
-                if next_hop.cross_origin {
-                    if next_hop.method == request.method
-                        && request.body.as_ref().is_some_and(|b| !b.is_empty())
-                    {
-                        return Err(refuse(format!(
-                            "a {} redirect would send the request body to another origin (`{}`); \
-                             it was not followed",
-                            response.status.as_u16(),
-                            log_url(&next_hop.url)
-                        )));
-                    }
-                    // The token and any credentials of the caller stay with the origin they
-                    // were meant for.
-                    let marked: Vec<HeaderName> = request
-                        .headers
-                        .iter()
-                        .filter(|(_, v)| v.is_sensitive())
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    for name in SENSITIVE_HEADERS
-                        .iter()
-                        .chain(&self.sensitive)
-                        .chain(&marked)
-                    {
-                        request.headers.remove(name);
-                    }
-                }
-                if next_hop.method != request.method {
-                    request.body = None;
-                    request.headers.remove(http::header::CONTENT_TYPE);
-                }
-                tracing::debug!(status = response.status.as_u16(), to = %log_url(&next_hop.url), "following redirect");
-                request.method = next_hop.method;
-                request.url = next_hop.url;
-                hop += 1;
-                response = next.send(ctx, request).await?;
-            }
-        })
+        Box::pin(self.follow(ctx, request, Onward::Chain(next)))
     }
 }
 

@@ -37,20 +37,39 @@ impl Retry {
             request_id = tracing::field::Empty,
         );
         let send = next.send(ctx, request);
-        let result = match self.try_timeout {
+        // One timer for the try: to the per-try limit, or to the call's deadline if that comes
+        // first (which then ends the call: see `send`).
+        let try_end = self
+            .try_timeout
+            .map(|limit| (tokio::time::Instant::now() + limit, limit));
+        let timer = match (try_end, ctx.deadline) {
+            (Some((at, _)), Some(deadline)) if deadline.at <= at => {
+                Some((deadline.at, Ok(deadline)))
+            }
+            (Some((at, limit)), _) => Some((at, Err(limit))),
+            (None, Some(deadline)) => Some((deadline.at, Ok(deadline))),
+            (None, None) => None,
+        };
+        let result = match timer {
             None => send.instrument(span.clone()).await,
-            Some(limit) => match tokio::time::timeout(limit, send)
+            Some((at, cut)) => match tokio::time::timeout_at(at, send)
                 .instrument(span.clone())
                 .await
             {
                 Ok(r) => r,
-                Err(_) => Err(Error::kinded(
-                    ErrorKind::Timeout,
-                    format!("no complete answer within the per-try limit of {limit:?}"),
-                )),
+                // `Ok`: the call's deadline came first; `Err`: the per-try limit did.
+                Err(_) => Err(match cut {
+                    Ok(deadline) => deadline.error(),
+                    Err(limit) => Error::kinded(
+                        ErrorKind::Timeout,
+                        format!("no complete answer within the per-try limit of {limit:?}"),
+                    ),
+                }),
             },
         };
-        if let Ok(response) = &result {
+        if let Ok(response) = &result
+            && !span.is_disabled()
+        {
             span.record("status", response.status.as_u16());
             if let Some(id) = response
                 .headers
@@ -87,6 +106,11 @@ impl Policy for Retry {
                     request.headers.insert(RETRY_ATTEMPT, v);
                 }
                 let outcome = self.try_once(ctx, &mut *request, next, attempt).await;
+                // Past the call's deadline nothing is tried again: that answer or error is the
+                // call's (a try cut at the deadline is the deadline's timeout error).
+                if ctx.past_deadline() {
+                    return outcome;
+                }
                 let delay = match outcome {
                     Ok(response) if response.status.is_success() => return Ok(response),
                     Ok(response) => {
@@ -137,7 +161,7 @@ impl Policy for Retry {
                         delay
                     }
                 };
-                tokio::time::sleep(delay).await;
+                ctx.sleep(delay).await?;
                 waited += delay;
                 retries += 1;
             }

@@ -21,9 +21,9 @@ impl Policy for Telemetry {
         request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
-        if let Ok(id) = HeaderValue::try_from(ctx.client_request_id()) {
-            request.headers.insert(CLIENT_REQUEST_ID, id);
-        }
+        request
+            .headers
+            .insert(CLIENT_REQUEST_ID, ctx.client_request_id_header().clone());
         if !request.headers.contains_key(http::header::USER_AGENT) {
             request
                 .headers

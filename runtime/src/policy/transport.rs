@@ -1,6 +1,6 @@
 //! The transport policy: the end of the chain, one HTTP exchange through `reqwest`.
 
-use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy, ResponseBody};
+use super::{HttpRequest, HttpResponse, ResponseBody};
 use crate::Error;
 
 /// Sends one request with the configured (or the caller's own) `reqwest::Client` and returns as
@@ -11,13 +11,12 @@ pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
 }
 
-impl Policy for Transport {
-    fn send<'a>(
-        &'a self,
-        _ctx: &'a Context,
-        request: &'a mut HttpRequest,
-        _next: Next<'a>,
-    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+impl Transport {
+    /// One exchange: sends `request` and answers once the headers are in.
+    pub(crate) fn exchange(
+        &self,
+        request: &HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, Error>> + Send + 'static {
         // reqwest takes its parts by value: the one copy of the headers per hop.
         let mut headers = request.headers.clone();
         if request.body.is_none() {
@@ -30,7 +29,7 @@ impl Policy for Transport {
             *outgoing.body_mut() = Some(body.clone().into());
         }
         let send = self.http.execute(outgoing);
-        Box::pin(async move {
+        async move {
             let mut response = send.await.map_err(Error::transport)?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
@@ -39,6 +38,6 @@ impl Policy for Transport {
                 headers,
                 body: ResponseBody::stream(response),
             })
-        })
+        }
     }
 }
