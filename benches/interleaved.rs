@@ -5,7 +5,8 @@
 //! goals: CI runs it so that a broken benchmark fails.
 //!
 //! `cargo bench --bench interleaved` (the pairs are the ones in `benches/transport.rs` and
-//! `benches/models.rs`).
+//! `benches/models.rs`); `-- --only <text>` runs the pairs whose name holds the text, and
+//! `-- --only <text> --side ours|baseline` one side of them alone (for `perf`).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -53,6 +54,22 @@ fn pair<A, B>(
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1));
     if only.is_some_and(|only| !name.contains(only.as_str())) {
+        return;
+    }
+    // `-- --side ours|baseline`: run one side only, for `rounds` batches and no report (to
+    // profile or count one side with `perf`).
+    if let Some(side) = args
+        .iter()
+        .position(|a| a == "--side")
+        .and_then(|i| args.get(i + 1))
+    {
+        for _ in 0..rounds {
+            if side == "ours" {
+                time(batch, &mut a);
+            } else {
+                time(batch, &mut b);
+            }
+        }
         return;
     }
     let check = CHECK.load(std::sync::atomic::Ordering::Relaxed);
