@@ -562,8 +562,8 @@ impl ClientBuilder {
                     policy: self.retry.clone(),
                     classifier: Arc::clone(&self.classifier),
                     try_timeout: self.try_timeout,
+                    scheduler: self.scheduler.policy(&root),
                 },
-                scheduler: self.scheduler.policy(&root),
                 auth: tokens.clone().map(|tokens| crate::policy::auth::Auth {
                     tokens,
                     scope: scope.clone(),

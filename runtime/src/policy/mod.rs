@@ -22,6 +22,10 @@
 //! | redirect | every try | follows redirects, dropping the token on another origin, refusing https → http |
 //! | transport | every hop | `reqwest` |
 //!
+//! The built-in steps that always sit side by side run as one future: the scheduler inside each of
+//! the retry policy's tries, and limits, redirect and transport as the chain's last step. A `GET`
+//! through the default chain without a credential allocates two boxed futures and arms one timer
+//! per try.
 //! The deadline of the whole call ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) covers
 //! the chain: the retry policy's timer for each try runs to the earlier of the per-try limit and
 //! the deadline, and with per-call policies of your own the whole chain also runs under it. A non-2xx answer travels back up the chain as an [`HttpResponse`]; it becomes an
@@ -434,10 +438,8 @@ pub(crate) fn chain(
     if let Some(read_after_write) = parts.read_after_write {
         chain.push(Arc::new(read_after_write));
     }
+    // The scheduler runs inside each try of the retry policy (`Retry::scheduler`).
     chain.push(Arc::new(parts.retry));
-    if let Some(scheduler) = parts.scheduler {
-        chain.push(Arc::new(scheduler));
-    }
     if let Some(auth) = parts.auth {
         chain.push(Arc::new(auth));
     }
@@ -454,7 +456,6 @@ pub(crate) struct ChainParts {
     pub(crate) telemetry: telemetry::Telemetry,
     pub(crate) read_after_write: Option<read_after_write::ReadAfterWritePolicy>,
     pub(crate) retry: retry::Retry,
-    pub(crate) scheduler: Option<scheduler::SchedulerPolicy>,
     pub(crate) auth: Option<auth::Auth>,
     pub(crate) redirect: redirect::Redirect,
     pub(crate) transport: transport::Transport,

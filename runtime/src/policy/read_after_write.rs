@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use http::{Method, StatusCode};
@@ -87,6 +88,7 @@ impl ReadAfterWrite {
         (self.on && self.retries > 0).then(|| ReadAfterWritePolicy {
             settings: self,
             created: Mutex::new(VecDeque::new()),
+            remembering: AtomicBool::new(false),
         })
     }
 }
@@ -97,6 +99,8 @@ pub(crate) struct ReadAfterWritePolicy {
     settings: ReadAfterWrite,
     /// `(id, created at)`, oldest first.
     created: Mutex<VecDeque<(String, Instant)>>,
+    /// Whether `created` may hold anything: read without the lock by every `GET`.
+    remembering: AtomicBool,
 }
 
 impl ReadAfterWritePolicy {
@@ -110,6 +114,7 @@ impl ReadAfterWritePolicy {
             created.pop_front();
         }
         created.push_back((id, Instant::now()));
+        self.remembering.store(true, Ordering::Release);
     }
 
     fn forget(&self, request: &HttpRequest) {
@@ -119,8 +124,12 @@ impl ReadAfterWritePolicy {
 
     /// Whether anything was created within the window (the ones past it are dropped).
     fn any_recent(&self) -> bool {
+        if !self.remembering.load(Ordering::Acquire) {
+            return false;
+        }
         let mut created = self.created();
         if created.is_empty() {
+            self.remembering.store(false, Ordering::Release);
             return false;
         }
         let now = Instant::now();

@@ -19,6 +19,8 @@ pub(crate) struct Retry {
     pub(crate) policy: RetryPolicy,
     pub(crate) classifier: Arc<dyn RetryClassifier>,
     pub(crate) try_timeout: Option<Duration>,
+    /// The workload-aware scheduler, run by each try before the rest of the chain.
+    pub(crate) scheduler: Option<super::scheduler::SchedulerPolicy>,
 }
 
 impl Retry {
@@ -36,7 +38,12 @@ impl Retry {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let send = next.send(ctx, request);
+        let send = async {
+            match &self.scheduler {
+                Some(scheduler) => scheduler.run(ctx, request, next).await,
+                None => next.send(ctx, request).await,
+            }
+        };
         // One timer for the try: to the per-try limit, or to the call's deadline if that comes
         // first (which then ends the call: see `send`).
         let try_end = self
@@ -106,9 +113,14 @@ impl Policy for Retry {
                     request.headers.insert(RETRY_ATTEMPT, v);
                 }
                 let outcome = self.try_once(ctx, &mut *request, next, attempt).await;
-                // Past the call's deadline nothing is tried again: that answer or error is the
-                // call's (a try cut at the deadline is the deadline's timeout error).
-                if ctx.past_deadline() {
+                // A success is the call's answer; past the call's deadline nothing is tried
+                // again either: that answer or error is the call's (a try cut at the deadline is
+                // the deadline's timeout error).
+                if outcome
+                    .as_ref()
+                    .is_ok_and(|response| response.status.is_success())
+                    || ctx.past_deadline()
+                {
                     return outcome;
                 }
                 let delay = match outcome {
@@ -193,6 +205,7 @@ mod tests {
                 .jitter(false),
             classifier,
             try_timeout: None,
+            scheduler: None,
         })
     }
 

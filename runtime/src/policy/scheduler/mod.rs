@@ -12,7 +12,9 @@ use http::StatusCode;
 use tokio::time::Instant;
 use url::Url;
 
-use super::{BoxFuture, Context, HttpRequest, HttpResponse, Next, Policy};
+#[cfg(test)]
+use super::{BoxFuture, Policy};
+use super::{Context, HttpRequest, HttpResponse, Next};
 use crate::Error;
 pub use classify::{Classified, Workload, classify};
 use state::{Key, Partition, Shared};
@@ -229,6 +231,49 @@ impl SchedulerPolicy {
     }
 }
 
+impl SchedulerPolicy {
+    /// Waits for a place in the request's partition, sends it on, and holds the partition back
+    /// after a `429`/`503` with `Retry-After`. The retry policy runs it for each try, as part of
+    /// the try's own future.
+    pub(crate) async fn run(
+        &self,
+        ctx: &Context,
+        request: &mut HttpRequest,
+        next: Next<'_>,
+    ) -> Result<HttpResponse, Error> {
+        let shared = &self.scheduler.shared;
+        let found;
+        let (key, partition): (&Key, &Partition) = match self.key(&request.url) {
+            None => {
+                let (key, partition) = self.home();
+                (key, partition)
+            }
+            Some(key) => {
+                let partition = shared.partition(&key);
+                found = (key, partition);
+                (&found.0, &found.1)
+            }
+        };
+        let admitted = shared.admit(key, partition).await?;
+        let result = next.send(ctx, request).await;
+        if let Ok(response) = &result
+            && matches!(
+                response.status,
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            )
+        {
+            let until =
+                crate::retry::after::parse_retry_after(&response.headers, SystemTime::now())
+                    .map(|wait| Instant::now() + wait.min(MAX_THROTTLE));
+            shared.throttled(key.workload, partition, until);
+        }
+        drop(admitted);
+        result
+    }
+}
+
+/// The scheduler step alone, as a policy (for its unit tests against a scripted end of the chain).
+#[cfg(test)]
 impl Policy for SchedulerPolicy {
     fn send<'a>(
         &'a self,
@@ -236,36 +281,7 @@ impl Policy for SchedulerPolicy {
         request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
-        Box::pin(async move {
-            let shared = &self.scheduler.shared;
-            let found;
-            let (key, partition): (&Key, &Partition) = match self.key(&request.url) {
-                None => {
-                    let (key, partition) = self.home();
-                    (key, partition)
-                }
-                Some(key) => {
-                    let partition = shared.partition(&key);
-                    found = (key, partition);
-                    (&found.0, &found.1)
-                }
-            };
-            let admitted = shared.admit(key, partition).await?;
-            let result = next.send(ctx, request).await;
-            if let Ok(response) = &result
-                && matches!(
-                    response.status,
-                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-                )
-            {
-                let until =
-                    crate::retry::after::parse_retry_after(&response.headers, SystemTime::now())
-                        .map(|wait| Instant::now() + wait.min(MAX_THROTTLE));
-                shared.throttled(key.workload, partition, until);
-            }
-            drop(admitted);
-            result
-        })
+        Box::pin(self.run(ctx, request, next))
     }
 }
 
