@@ -363,3 +363,29 @@ async fn the_deadline_ends_the_call_wherever_it_waits() {
         .unwrap_err();
     expect_deadline(&err, started, "read-after-write waits");
 }
+
+/// The longest limits a caller can write are waits, not an overflow: the call's deadline and the
+/// per-try limit of `Duration::MAX` (tokio's own timers take them; so must the one timer per try).
+#[tokio::test]
+async fn the_longest_timeouts_are_long_waits_not_panics() {
+    let emu = emulator().await;
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .timeout(Some(std::time::Duration::MAX))
+        .try_timeout(Some(std::time::Duration::MAX))
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    let created: Value = client
+        .send(Request::post("/users", &json!({"displayName": "Ada"})))
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    // A read right after the create, through the read-after-write and retry policies' waits.
+    emu.fault(Fault::status(503).times(1));
+    let user: Value = client
+        .send(Request::get(format!("/users/{id}")))
+        .await
+        .unwrap();
+    assert_eq!(user["displayName"], "Ada");
+}

@@ -406,3 +406,30 @@ async fn a_declared_lro_action_is_started_and_typed() {
     assert_eq!(copy.name.as_deref(), Some("b.txt"));
     assert_ne!(copy.id.as_deref(), Some("i1"));
 }
+
+#[tokio::test]
+async fn a_deadline_of_duration_max_is_a_long_wait_not_a_panic() {
+    let (monitor, seen) = monitor_server(|n| {
+        if n < 2 {
+            json_reply(202, json!({"status": "inProgress"}))
+        } else {
+            json_reply(
+                200,
+                json!({"status": "failed", "error": {"code": "quotaExceeded", "message": "full"}}),
+            )
+        }
+    })
+    .await;
+    let service = service_with_monitor(format!("{monitor}/jobs/9")).await;
+    let client = client_with_token(&format!("{service}/v1.0"));
+    let lro = running(
+        client
+            .start(Request::<Lro<Value>>::post("/start", &json!({})))
+            .await
+            .unwrap(),
+    )
+    .deadline(Duration::MAX);
+    let err = lro.wait(&client).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OperationFailed, "{err}");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}

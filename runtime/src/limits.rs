@@ -38,3 +38,13 @@ pub const DEFAULT_MAX_PAGES: u64 = 100_000;
 /// loop (as keyed hashes, so memory stays the same however many pages are read). A longer cycle
 /// is stopped by the page budget ([`DEFAULT_MAX_PAGES`]).
 pub const RECENT_LINKS: usize = 64;
+
+/// The instant `wait` from now on the tokio clock; a wait too long to add (a caller's
+/// `Duration::MAX`) is a wait of thirty years rather than a panic.
+pub(crate) fn instant_after(wait: std::time::Duration) -> tokio::time::Instant {
+    const FAR: std::time::Duration = std::time::Duration::from_secs(30 * 365 * 86_400);
+    let now = tokio::time::Instant::now();
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
+}

@@ -214,7 +214,7 @@ impl<T: DeserializeOwned> Lro<T> {
     /// Polls until the operation ends or the deadline passes. Cancellation-safe: it borrows the
     /// operation and keeps no state of its own, so a dropped call can be made again.
     pub async fn wait(&self, client: &Client) -> Result<T, Error> {
-        let end = tokio::time::Instant::now() + self.deadline;
+        let end = crate::limits::instant_after(self.deadline);
         let mut backoff = FIRST_WAIT;
         // The status of the latest answer, for the deadline's message.
         let mut last: Option<String> = None;
@@ -236,7 +236,7 @@ impl<T: DeserializeOwned> Lro<T> {
             if status.is_some() {
                 last = status;
             }
-            if tokio::time::Instant::now() + wait >= end {
+            if crate::limits::instant_after(wait) >= end {
                 return Err(self.past_deadline(last.as_deref()));
             }
             tracing::debug!(target: "graph_odata::lro", ?wait, "operation still running");

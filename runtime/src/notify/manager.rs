@@ -461,7 +461,7 @@ impl SubscriptionManager {
 
     fn renew_at(&self, lifetime: Duration) -> Instant {
         let before = self.inner.renew_before.min(lifetime / 2);
-        Instant::now() + (lifetime - before)
+        crate::limits::instant_after(lifetime - before)
     }
 }
 

@@ -196,7 +196,7 @@ impl Deadline {
     /// The deadline `limit` from now.
     pub(crate) fn after(limit: std::time::Duration) -> Deadline {
         Deadline {
-            at: tokio::time::Instant::now() + limit,
+            at: crate::limits::instant_after(limit),
             limit,
         }
     }
@@ -238,7 +238,7 @@ impl Context {
 
     /// Waits `wait`, or fails with the call's timeout error at its deadline if that comes first.
     pub(crate) async fn sleep(&self, wait: std::time::Duration) -> Result<(), Error> {
-        let until = tokio::time::Instant::now() + wait;
+        let until = crate::limits::instant_after(wait);
         match self.deadline {
             Some(deadline) if deadline.at <= until => {
                 tokio::time::sleep_until(deadline.at).await;

@@ -23,6 +23,12 @@ pub(crate) struct Retry {
     pub(crate) scheduler: Option<super::scheduler::SchedulerPolicy>,
 }
 
+/// What ends a try that runs too long: the call's deadline, or the per-try limit.
+enum Cut {
+    Deadline(super::Deadline),
+    TryLimit(Duration),
+}
+
 impl Retry {
     /// One try, under the per-try timeout, in its own span.
     async fn try_once<'b>(
@@ -48,13 +54,13 @@ impl Retry {
         // first (which then ends the call: see `send`).
         let try_end = self
             .try_timeout
-            .map(|limit| (tokio::time::Instant::now() + limit, limit));
+            .map(|limit| (crate::limits::instant_after(limit), limit));
         let timer = match (try_end, ctx.deadline) {
             (Some((at, _)), Some(deadline)) if deadline.at <= at => {
-                Some((deadline.at, Ok(deadline)))
+                Some((deadline.at, Cut::Deadline(deadline)))
             }
-            (Some((at, limit)), _) => Some((at, Err(limit))),
-            (None, Some(deadline)) => Some((deadline.at, Ok(deadline))),
+            (Some((at, limit)), _) => Some((at, Cut::TryLimit(limit))),
+            (None, Some(deadline)) => Some((deadline.at, Cut::Deadline(deadline))),
             (None, None) => None,
         };
         let result = match timer {
@@ -64,10 +70,9 @@ impl Retry {
                 .await
             {
                 Ok(r) => r,
-                // `Ok`: the call's deadline came first; `Err`: the per-try limit did.
                 Err(_) => Err(match cut {
-                    Ok(deadline) => deadline.error(),
-                    Err(limit) => Error::kinded(
+                    Cut::Deadline(deadline) => deadline.error(),
+                    Cut::TryLimit(limit) => Error::kinded(
                         ErrorKind::Timeout,
                         format!("no complete answer within the per-try limit of {limit:?}"),
                     ),
