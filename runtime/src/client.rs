@@ -17,10 +17,12 @@ use crate::response::Response;
 use crate::retry::RetryPolicy;
 
 mod builder;
+mod cloud;
 #[cfg(test)]
 mod tests;
 
-pub use builder::{ApiVersion, ClientBuilder, Cloud, DEFAULT_TIMEOUT, USER_AGENT};
+pub use builder::{ClientBuilder, DEFAULT_TIMEOUT, USER_AGENT};
+pub use cloud::{ApiVersion, Cloud};
 
 /// A client for Microsoft Graph or any OData v4 service. Cheap to clone: clones share connections,
 /// the token cache and configuration.
