@@ -82,13 +82,16 @@ pub fn classify(path: &str) -> Classified {
         workload: Workload::Other,
         mailbox: None,
     };
-    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let end = path
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(path.len());
     // Segments are decoded without a copy unless they hold escapes; the mailbox key is only made
     // for an Outlook path, so most requests classify without allocating.
-    let mut segments = path
+    let mut segments = path[..end]
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy());
+        .map(decoded);
     let Some(first) = segments.next() else {
         return other;
     };
@@ -130,6 +133,16 @@ pub fn classify(path: &str) -> Classified {
             }),
         },
         _ => other,
+    }
+}
+
+/// A segment percent-decoded; one without escapes (nearly all) as it is, without scanning it
+/// twice.
+fn decoded(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.as_bytes().contains(&b'%') {
+        percent_encoding::percent_decode_str(segment).decode_utf8_lossy()
+    } else {
+        std::borrow::Cow::Borrowed(segment)
     }
 }
 

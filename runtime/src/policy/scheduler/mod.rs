@@ -129,6 +129,7 @@ impl Scheduler {
         self.shared.on.then(|| SchedulerPolicy {
             scheduler: self.clone(),
             root: root.clone(),
+            root_prefix: root.as_str().trim_end_matches('/').into(),
             origin: root.origin().ascii_serialization().into(),
             home: OnceLock::new(),
         })
@@ -182,6 +183,9 @@ pub struct WorkloadStats {
 pub(crate) struct SchedulerPolicy {
     scheduler: Scheduler,
     root: Url,
+    /// The root as written, without a trailing `/`: a URL that starts with it (and goes on with
+    /// `/`, `?` or `#`) is below the root, which one comparison tells.
+    root_prefix: Box<str>,
     /// The root's origin, as partition keys hold it.
     origin: Arc<str>,
     /// The partition most requests go to (the root's origin, no mailbox), found once: a request
@@ -192,18 +196,25 @@ pub(crate) struct SchedulerPolicy {
 impl SchedulerPolicy {
     /// The key of `url`'s partition; `None` for the home partition.
     fn key(&self, url: &Url) -> Option<Key> {
-        let root = &self.root;
-        let same_origin = url.scheme() == root.scheme()
-            && url.host() == root.host()
-            && url.port_or_known_default() == root.port_or_known_default();
-        let (origin, path) = if same_origin {
-            let root_path = root.path().trim_end_matches('/');
-            (
-                None,
-                url.path().strip_prefix(root_path).unwrap_or(url.path()),
-            )
-        } else {
-            (Some(url.origin().ascii_serialization().into()), url.path())
+        let (origin, path) = match url.as_str().strip_prefix(&*self.root_prefix) {
+            // Below the root (nearly every request): the path after it, query and all
+            // (`classify` stops at the query).
+            Some(rest) if rest.is_empty() || rest.starts_with(['/', '?', '#']) => (None, rest),
+            _ => {
+                let root = &self.root;
+                let same_origin = url.scheme() == root.scheme()
+                    && url.host() == root.host()
+                    && url.port_or_known_default() == root.port_or_known_default();
+                if same_origin {
+                    let root_path = root.path().trim_end_matches('/');
+                    (
+                        None,
+                        url.path().strip_prefix(root_path).unwrap_or(url.path()),
+                    )
+                } else {
+                    (Some(url.origin().ascii_serialization().into()), url.path())
+                }
+            }
         };
         let Classified { workload, mailbox } = classify(path);
         if origin.is_none() && workload == Workload::Other && mailbox.is_none() {

@@ -208,3 +208,41 @@ async fn a_dropped_waiter_gives_its_counts_back_and_retry_after_is_capped() {
         .throttled_until;
     assert_eq!(until, Some(now + Duration::from_millis(100) + MAX_THROTTLE));
 }
+
+#[test]
+fn only_urls_below_the_root_on_its_origin_are_the_home_partition() {
+    let scheduler = Scheduler::default();
+    let root = Url::parse("http://127.0.0.1:808/v1.0").unwrap();
+    let policy = scheduler.policy(&root).unwrap();
+    let key = |url: &str| policy.key(&Url::parse(url).unwrap());
+    for home in [
+        "http://127.0.0.1:808/v1.0",
+        "http://127.0.0.1:808/v1.0/users/42",
+        "http://127.0.0.1:808/v1.0?$top=1",
+        "http://127.0.0.1:808/v1.0/users/42/memberOf?$select=id#x",
+        // Same origin, outside the root's path: still the origin's partition.
+        "http://127.0.0.1:808/beta/users",
+        "http://127.0.0.1:808/v1.0x/messages",
+    ] {
+        assert!(key(home).is_none(), "{home}");
+    }
+    // A lookalike prefix (a longer port, another port, another scheme, a longer host) is
+    // another origin.
+    for other in [
+        "http://127.0.0.1:8080/v1.0/users",
+        "http://127.0.0.1:809/v1.0/users",
+        "https://127.0.0.1:808/v1.0/users",
+        "http://127.0.0.10:808/v1.0/users",
+    ] {
+        let key = key(other).expect(other);
+        assert_eq!(key.workload, Workload::Other, "{other}");
+        assert_ne!(&*key.origin, "http://127.0.0.1:808", "{other}");
+    }
+    // Below the root, query and all: an Outlook path is partitioned by its mailbox, the query
+    // ignored.
+    let key =
+        key("http://127.0.0.1:808/v1.0/users/Ada%40x.com/messages?$filter=a/b eq 'c'").unwrap();
+    assert_eq!(key.workload, Workload::Outlook);
+    assert_eq!(key.mailbox.as_deref(), Some("users/ada@x.com"));
+    assert_eq!(&*key.origin, "http://127.0.0.1:808");
+}
