@@ -510,7 +510,10 @@ impl ClientBuilder {
                     allow_http: self.allow_http,
                     sensitive: self.sensitive_headers.clone(),
                 },
-                transport: crate::policy::transport::Transport { http },
+                transport: crate::policy::transport::Transport {
+                    http,
+                    telemetry: None,
+                },
             },
             self.per_call,
             self.per_try,

@@ -10,7 +10,7 @@
 //!
 //! | policy | runs | does |
 //! |---|---|---|
-//! | telemetry | once per call | `client-request-id` (kept from the request or a new UUID), `User-Agent` |
+//! | telemetry | once per call | `client-request-id` (kept from the request or a new UUID), `User-Agent` (set by the transport on each hop when the client has no policy of yours) |
 //! | tracing | once per call | the `graph_odata.call` span: method, path, status, attempts |
 //! | *your per-call policies* | once per call | [`ClientBuilder::per_call_policy`](crate::ClientBuilder::per_call_policy) |
 //! | read-after-write | once per call | sends a `GET` again when it answers 404 for an id this client created moments ago ([`ReadAfterWrite`]) |
@@ -432,7 +432,13 @@ pub(crate) fn chain(
     per_try: Vec<Arc<dyn Policy>>,
 ) -> Arc<[Arc<dyn Policy>]> {
     let mut chain: Vec<Arc<dyn Policy>> = Vec::with_capacity(7 + per_call.len() + per_try.len());
-    chain.push(Arc::new(parts.telemetry));
+    let mut transport = parts.transport;
+    if per_call.is_empty() && per_try.is_empty() {
+        // No policy of the user's looks at the request: the transport sets the two headers.
+        transport.telemetry = Some(parts.telemetry);
+    } else {
+        chain.push(Arc::new(parts.telemetry));
+    }
     chain.push(Arc::new(trace::Trace));
     chain.extend(per_call);
     if let Some(read_after_write) = parts.read_after_write {
@@ -446,7 +452,7 @@ pub(crate) fn chain(
     chain.extend(per_try);
     chain.push(Arc::new(End {
         redirect: parts.redirect,
-        transport: parts.transport,
+        transport,
     }));
     chain.into()
 }

@@ -122,7 +122,7 @@ impl Onward<'_> {
     async fn send(self, ctx: &Context, request: &mut HttpRequest) -> Result<HttpResponse, Error> {
         match self {
             Onward::Chain(next) => next.send(ctx, request).await,
-            Onward::Transport(transport) => transport.exchange(request).await,
+            Onward::Transport(transport) => transport.exchange(ctx, request).await,
         }
     }
 }

@@ -1,4 +1,8 @@
 //! The telemetry policy: `client-request-id` and `User-Agent` on every request.
+//!
+//! A client with policies of the user's runs it first in the chain, so those policies see both
+//! headers on the request; a client without any sets them as the transport builds each request
+//! (the same headers on the wire, without a second copy of the header map per try).
 
 use http::{HeaderName, HeaderValue};
 
@@ -14,6 +18,16 @@ pub(crate) struct Telemetry {
     pub(crate) user_agent: HeaderValue,
 }
 
+impl Telemetry {
+    /// Sets the two headers in `headers`, the call's id being `id`.
+    pub(crate) fn apply(&self, id: &HeaderValue, headers: &mut http::HeaderMap) {
+        headers.insert(CLIENT_REQUEST_ID, id.clone());
+        if !headers.contains_key(http::header::USER_AGENT) {
+            headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+        }
+    }
+}
+
 impl Policy for Telemetry {
     fn send<'a>(
         &'a self,
@@ -21,14 +35,7 @@ impl Policy for Telemetry {
         request: &'a mut HttpRequest,
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
-        request
-            .headers
-            .insert(CLIENT_REQUEST_ID, ctx.client_request_id_header().clone());
-        if !request.headers.contains_key(http::header::USER_AGENT) {
-            request
-                .headers
-                .insert(http::header::USER_AGENT, self.user_agent.clone());
-        }
+        self.apply(ctx.client_request_id_header(), &mut request.headers);
         next.send(ctx, request)
     }
 }

@@ -1,6 +1,9 @@
 //! The transport policy: the end of the chain, one HTTP exchange through `reqwest`.
 
-use super::{HttpRequest, HttpResponse, ResponseBody};
+use http::HeaderMap;
+
+use super::telemetry::Telemetry;
+use super::{Context, HttpRequest, HttpResponse, ResponseBody};
 use crate::Error;
 
 /// Sends one request with the configured (or the caller's own) `reqwest::Client` and returns as
@@ -9,16 +12,28 @@ use crate::Error;
 #[derive(Debug)]
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
+    /// `client-request-id` and `User-Agent`, set here when the client has no policies of the
+    /// user's (else the telemetry policy at the head of the chain sets them).
+    pub(crate) telemetry: Option<Telemetry>,
 }
 
 impl Transport {
     /// One exchange: sends `request` and answers once the headers are in.
     pub(crate) fn exchange(
         &self,
+        ctx: &Context,
         request: &HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, Error>> + Send + 'static {
-        // reqwest takes its parts by value: the one copy of the headers per hop.
-        let mut headers = request.headers.clone();
+        // reqwest takes its parts by value: the one copy of the headers per hop (a request with
+        // none of its own, the common `GET`, has nothing to copy).
+        let mut headers = if request.headers.is_empty() {
+            HeaderMap::with_capacity(4)
+        } else {
+            request.headers.clone()
+        };
+        if let Some(telemetry) = &self.telemetry {
+            telemetry.apply(ctx.client_request_id_header(), &mut headers);
+        }
         if request.body.is_none() {
             headers.remove(http::header::CONTENT_TYPE);
         }
