@@ -103,7 +103,6 @@ impl Policy for Retry {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async move {
-            let method = request.method.clone();
             let mut retries: u32 = 0;
             let mut waited = Duration::ZERO;
 
@@ -135,7 +134,7 @@ impl Policy for Retry {
                             status: response.status,
                             headers: &response.headers,
                         };
-                        if !self.classifier.should_retry(&method, &answered) {
+                        if !self.classifier.should_retry(&request.method, &answered) {
                             return Ok(response);
                         }
                         let delay = crate::retry::after::parse_retry_after(
@@ -169,7 +168,7 @@ impl Policy for Retry {
                         };
                         let delay = self.policy.backoff(attempt);
                         if !budget_left
-                            || !self.classifier.should_retry(&method, &failed)
+                            || !self.classifier.should_retry(&request.method, &failed)
                             || waited + delay > self.policy.get_max_total_wait()
                         {
                             return Err(error);
