@@ -526,3 +526,56 @@ async fn a_duration_too_large_for_nanoseconds_is_a_decode_error_not_a_panic() {
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert!(err.to_string().contains("too large"), "{err}");
 }
+
+/// Answers every request on a connection with `{"n":<i>,…}` under `Content-Length`, the body
+/// written in two parts with a pause between; counts connections.
+async fn split_body_server() -> (String, Arc<Counters>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let root = format!("http://{}/v1.0", listener.local_addr().unwrap());
+    let counters = Arc::new(Counters::default());
+    let c = counters.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            c.connections.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut i = 0;
+                while read_head(&mut socket).await {
+                    i += 1;
+                    let body = format!(r#"{{"n":{i},"pad":"{}"}}"#, "x".repeat(3000));
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    let (a, b) = body.as_bytes().split_at(body.len() / 2);
+                    for part in [head.as_bytes(), a] {
+                        if socket.write_all(part).await.is_err() {
+                            return;
+                        }
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    if socket.write_all(b).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (root, counters)
+}
+
+#[tokio::test]
+async fn a_body_read_to_its_announced_length_is_whole_and_its_connection_is_reused() {
+    let (root, seen) = split_body_server().await;
+    let client = support::client_at(&root);
+    for i in 1..=4 {
+        let v: Value = client.send(Request::get("/users")).await.unwrap();
+        // Both parts of each body arrived (the first alone would not parse).
+        assert_eq!(v["n"], i);
+        assert_eq!(v["pad"].as_str().map(str::len), Some(3000));
+    }
+    assert_eq!(
+        seen.connections.load(Ordering::SeqCst),
+        1,
+        "one kept-alive connection"
+    );
+}

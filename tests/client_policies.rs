@@ -389,3 +389,106 @@ async fn the_longest_timeouts_are_long_waits_not_panics() {
         .unwrap();
     assert_eq!(user["displayName"], "Ada");
 }
+
+/// What a per-try policy finds on the request: its `client-request-id` and `User-Agent`.
+#[derive(Debug, Default, Clone)]
+struct SeesTelemetry(Arc<std::sync::Mutex<Vec<(Option<String>, Option<String>)>>>);
+
+impl Policy for SeesTelemetry {
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        request: &'a mut HttpRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        let get = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let seen = (get("client-request-id"), get("user-agent"));
+        self.0.lock().map(|mut v| v.push(seen)).ok();
+        next.send(ctx, request)
+    }
+}
+
+#[tokio::test]
+async fn both_telemetry_headers_go_on_every_hop_with_or_without_policies_of_ones_own() {
+    use axum::extract::State;
+    // `/v1.0/a` answers 307 to `/v1.0/b` on the same origin; every hop's headers are recorded.
+    let seen = support::Seen::default();
+    let app = axum::Router::new()
+        .fallback(axum::routing::any(
+            |State(s): State<support::Seen>, uri: http::Uri, headers: http::HeaderMap| async move {
+                s.lock().map(|mut v| v.push(headers)).ok();
+                if uri.path() == "/v1.0/a" {
+                    axum::response::Response::builder()
+                        .status(307)
+                        .header("location", "/v1.0/b")
+                        .body(axum::body::Body::empty())
+                        .unwrap_or_default()
+                } else {
+                    axum::response::IntoResponse::into_response(axum::Json(json!({"ok": true})))
+                }
+            },
+        ))
+        .with_state(seen.clone());
+    let root = support::serve(app).await;
+    let library = format!("graph-odata/{}", env!("CARGO_PKG_VERSION"));
+    for with_policy in [false, true] {
+        seen.lock().unwrap().clear();
+        let sees = SeesTelemetry::default();
+        let mut builder = Client::builder().service_root(format!("{root}/v1.0"));
+        if with_policy {
+            builder = builder.policy(sees.clone());
+        }
+        let client = builder.build().unwrap();
+        let _: Value = client.send(Request::get("/a")).await.unwrap();
+        // The caller's own id and User-Agent are the ones sent.
+        let own_id = "0f0e0d0c-0b0a-4908-8706-050403020100";
+        let _: Value = client
+            .send(
+                Request::get("/a")
+                    .header("user-agent", "mine/1")
+                    .header("client-request-id", own_id),
+            )
+            .await
+            .unwrap();
+        let hops = support::seen(&seen);
+        assert_eq!(hops.len(), 4, "two calls of two hops each");
+        let header = |i: usize, name: &str| {
+            hops[i]
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let first_id = header(0, "client-request-id").expect("an id on the first hop");
+        assert_eq!(first_id.len(), 36, "a UUID: {first_id}");
+        assert_eq!(header(1, "client-request-id").as_deref(), Some(&*first_id));
+        assert_eq!(header(0, "user-agent").as_deref(), Some(&*library));
+        assert_eq!(header(1, "user-agent").as_deref(), Some(&*library));
+        for hop in [2, 3] {
+            assert_eq!(header(hop, "client-request-id").as_deref(), Some(own_id));
+            assert_eq!(header(hop, "user-agent").as_deref(), Some("mine/1"));
+        }
+        for hop in &hops {
+            assert_eq!(hop.get_all("client-request-id").iter().count(), 1);
+            assert_eq!(hop.get_all("user-agent").iter().count(), 1);
+        }
+        // A policy of one's own sees both headers on the request, as they are sent.
+        let in_policy = sees.0.lock().unwrap().clone();
+        if with_policy {
+            assert_eq!(
+                in_policy,
+                [
+                    (Some(first_id.clone()), Some(library.clone())),
+                    (Some(own_id.to_owned()), Some("mine/1".to_owned())),
+                ]
+            );
+        } else {
+            assert!(in_policy.is_empty());
+        }
+    }
+}
