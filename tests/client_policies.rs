@@ -390,9 +390,12 @@ async fn the_longest_timeouts_are_long_waits_not_panics() {
     assert_eq!(user["displayName"], "Ada");
 }
 
+/// A request's `client-request-id` and `User-Agent`, as a policy found them.
+type Telemetry = (Option<String>, Option<String>);
+
 /// What a per-try policy finds on the request: its `client-request-id` and `User-Agent`.
 #[derive(Debug, Default, Clone)]
-struct SeesTelemetry(Arc<std::sync::Mutex<Vec<(Option<String>, Option<String>)>>>);
+struct SeesTelemetry(Arc<std::sync::Mutex<Vec<Telemetry>>>);
 
 impl Policy for SeesTelemetry {
     fn send<'a>(
