@@ -138,7 +138,7 @@ fn main() {
         "small GET over loopback",
         "raw reqwest",
         "<= 1.03x",
-        301,
+        1501,
         20,
         transport::graph_once,
         transport::raw_once,
