@@ -163,3 +163,71 @@ async fn a_401_from_a_foreign_redirect_target_keeps_the_cached_token() {
         "the rejected token is forgotten"
     );
 }
+
+/// A per-try policy that only passes the request on (so that the client has a policy of its own).
+#[derive(Debug)]
+struct PassOn;
+
+impl graph_odata::policy::Policy for PassOn {
+    fn send<'a>(
+        &'a self,
+        ctx: &'a graph_odata::policy::Context,
+        request: &'a mut graph_odata::policy::HttpRequest,
+        next: graph_odata::policy::Next<'a>,
+    ) -> graph_odata::policy::BoxFuture<'a, Result<graph_odata::policy::HttpResponse, Error>> {
+        next.send(ctx, request)
+    }
+}
+
+#[tokio::test]
+async fn telemetry_headers_named_sensitive_stay_behind_on_another_origin_with_or_without_policies()
+{
+    let (elsewhere, elsewhere_seen) = support::recorder().await;
+    let root = redirector(format!("{elsewhere}/blob")).await;
+    for with_policy in [false, true] {
+        for sensitive in [false, true] {
+            let mut builder = Client::builder().service_root(&root).retry(fast_retry());
+            if sensitive {
+                builder = builder
+                    .sensitive_header(HeaderName::from_static("client-request-id"))
+                    .sensitive_header(HeaderName::from_static("user-agent"));
+            }
+            if with_policy {
+                builder = builder.policy(PassOn);
+            }
+            let client = builder.build().unwrap();
+            let _: Value = client.send(Request::get("/get302")).await.unwrap();
+            let _: Value = client
+                .send(Request::get("/get302").header("user-agent", "mine/1"))
+                .await
+                .unwrap();
+            let seen = seen(&elsewhere_seen);
+            let hops = &seen[seen.len() - 2..];
+            for (i, headers) in hops.iter().enumerate() {
+                let case = format!("policy {with_policy}, sensitive {sensitive}, call {i}");
+                if sensitive {
+                    assert!(
+                        headers.get("client-request-id").is_none(),
+                        "{case}: {headers:?}"
+                    );
+                    assert!(headers.get("user-agent").is_none(), "{case}: {headers:?}");
+                } else {
+                    assert_eq!(
+                        headers.get_all("client-request-id").iter().count(),
+                        1,
+                        "{case}: {headers:?}"
+                    );
+                    let ua = headers.get("user-agent").and_then(|v| v.to_str().ok());
+                    if i == 0 {
+                        assert!(
+                            ua.is_some_and(|ua| ua.starts_with("graph-odata/")),
+                            "{case}"
+                        );
+                    } else {
+                        assert_eq!(ua, Some("mine/1"), "{case}");
+                    }
+                }
+            }
+        }
+    }
+}

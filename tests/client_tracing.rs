@@ -113,3 +113,35 @@ async fn a_pre_authenticated_upload_url_stays_out_of_the_call_span() {
         "the upload URL ({upload_path}) is a credential: {text}"
     );
 }
+
+#[tokio::test]
+async fn each_try_span_records_its_status() {
+    let captured = support::trace::Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emu = emulator().await;
+    emu.insert("/users", json!({"id": "u"}));
+    emu.fault(Fault::throttle("0"));
+    let client = Client::builder()
+        .service_root(emu.v1_url())
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    let _: Value = client.send(Request::get("/users/u")).await.unwrap();
+
+    let text = captured.text();
+    let tries: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("graph_odata.try") && l.contains("close"))
+        .collect();
+    assert_eq!(tries.len(), 2, "{text}");
+    assert!(tries[0].contains("status=429"), "{text}");
+    assert!(tries[1].contains("status=200"), "{text}");
+}

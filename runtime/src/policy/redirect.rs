@@ -53,7 +53,13 @@ impl Redirect {
                     return Ok(response);
                 }
             };
-            let request = current.get_or_insert_with(|| request.clone());
+            let request = current.get_or_insert_with(|| {
+                // The copy carries what the first hop carried (the telemetry headers included),
+                // so that what follows strips them like any other header.
+                let mut copy = request.clone();
+                onward.stamp(ctx, &mut copy);
+                copy
+            });
             let refuse = |message: String| Error::kinded(ErrorKind::Redirect, message);
             if hop >= self.max_redirects {
                 return Err(refuse(format!(
@@ -103,7 +109,7 @@ impl Redirect {
             request.method = next_hop.method;
             request.url = next_hop.url;
             hop += 1;
-            response = onward.send(ctx, request).await?;
+            response = onward.send_hop(ctx, request).await?;
         }
     }
 }
@@ -119,10 +125,35 @@ pub(crate) enum Onward<'a> {
 }
 
 impl Onward<'_> {
+    /// Sends the try's own request.
     async fn send(self, ctx: &Context, request: &mut HttpRequest) -> Result<HttpResponse, Error> {
         match self {
             Onward::Chain(next) => next.send(ctx, request).await,
-            Onward::Transport(transport) => transport.exchange(ctx, request).await,
+            Onward::Transport(transport) => transport.exchange(ctx, request, true).await,
+        }
+    }
+
+    /// Sends a later hop: a copy [`stamp`](Self::stamp)ed when it was made, its headers already
+    /// what the hop may carry.
+    async fn send_hop(
+        self,
+        ctx: &Context,
+        request: &mut HttpRequest,
+    ) -> Result<HttpResponse, Error> {
+        match self {
+            Onward::Chain(next) => next.send(ctx, request).await,
+            Onward::Transport(transport) => transport.exchange(ctx, request, false).await,
+        }
+    }
+
+    /// Sets on a hop's copy the headers the transport set on the first hop.
+    fn stamp(self, ctx: &Context, request: &mut HttpRequest) {
+        if let Onward::Transport(Transport {
+            telemetry: Some(telemetry),
+            ..
+        }) = self
+        {
+            telemetry.apply(ctx.client_request_id_header(), &mut request.headers);
         }
     }
 }

@@ -23,12 +23,6 @@ pub(crate) struct Retry {
     pub(crate) scheduler: Option<super::scheduler::SchedulerPolicy>,
 }
 
-/// What ends a try that runs too long: the call's deadline, or the per-try limit.
-enum Cut {
-    Deadline(super::Deadline),
-    TryLimit(Duration),
-}
-
 impl Retry {
     /// One try, under the per-try timeout, in its own span.
     async fn try_once<'b>(
@@ -44,54 +38,60 @@ impl Retry {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let send = async {
-            match &self.scheduler {
+        // The answer is recorded on the span from inside the try (where it is the current span),
+        // so that the try's future holds the span once.
+        let recording = !span.is_disabled();
+        let send = async move {
+            let result = match &self.scheduler {
                 Some(scheduler) => scheduler.run(ctx, request, next).await,
                 None => next.send(ctx, request).await,
+            };
+            if recording && let Ok(response) = &result {
+                let span = tracing::Span::current();
+                span.record("status", response.status.as_u16());
+                if let Some(id) = response
+                    .headers
+                    .get("request-id")
+                    .and_then(|v| v.to_str().ok())
+                {
+                    span.record("request_id", id);
+                }
             }
+            result
         };
         // One timer for the try: to the per-try limit, or to the call's deadline if that comes
         // first (which then ends the call: see `send`).
-        let try_end = self
-            .try_timeout
-            .map(|limit| (crate::limits::instant_after(limit), limit));
-        let timer = match (try_end, ctx.deadline) {
-            (Some((at, _)), Some(deadline)) if deadline.at <= at => {
-                Some((deadline.at, Cut::Deadline(deadline)))
-            }
-            (Some((at, limit)), _) => Some((at, Cut::TryLimit(limit))),
-            (None, Some(deadline)) => Some((deadline.at, Cut::Deadline(deadline))),
+        let at = match (
+            self.try_timeout.map(crate::limits::instant_after),
+            ctx.deadline,
+        ) {
+            (Some(try_end), Some(deadline)) => Some(try_end.min(deadline.at)),
+            (Some(try_end), None) => Some(try_end),
+            (None, Some(deadline)) => Some(deadline.at),
             (None, None) => None,
         };
-        let result = match timer {
-            None => send.instrument(span.clone()).await,
-            Some((at, cut)) => match tokio::time::timeout_at(at, send)
-                .instrument(span.clone())
-                .await
-            {
+        match at {
+            None => send.instrument(span).await,
+            Some(at) => match tokio::time::timeout_at(at, send).instrument(span).await {
                 Ok(r) => r,
-                Err(_) => Err(match cut {
-                    Cut::Deadline(deadline) => deadline.error(),
-                    Cut::TryLimit(limit) => Error::kinded(
-                        ErrorKind::Timeout,
-                        format!("no complete answer within the per-try limit of {limit:?}"),
-                    ),
-                }),
+                Err(_) => Err(self.cut(ctx)),
             },
-        };
-        if let Ok(response) = &result
-            && !span.is_disabled()
-        {
-            span.record("status", response.status.as_u16());
-            if let Some(id) = response
-                .headers
-                .get("request-id")
-                .and_then(|v| v.to_str().ok())
-            {
-                span.record("request_id", id);
-            }
         }
-        result
+    }
+
+    /// The error of a try its timer ended: the call's deadline once it has passed, else the
+    /// per-try limit. (Worked out when the timer fires, so that the try's future does not carry
+    /// it.)
+    fn cut(&self, ctx: &Context) -> Error {
+        match (ctx.deadline, self.try_timeout) {
+            (Some(deadline), _) if ctx.past_deadline() => deadline.error(),
+            (_, Some(limit)) => Error::kinded(
+                ErrorKind::Timeout,
+                format!("no complete answer within the per-try limit of {limit:?}"),
+            ),
+            (Some(deadline), None) => deadline.error(),
+            (None, None) => Error::kinded(ErrorKind::Timeout, "the try timed out"),
+        }
     }
 }
 
@@ -103,6 +103,9 @@ impl Policy for Retry {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<HttpResponse, Error>> {
         Box::pin(async move {
+            // What the classifier judges: the method as the call made it (a policy after this
+            // one may change the request's).
+            let method = request.method.clone();
             let mut retries: u32 = 0;
             let mut waited = Duration::ZERO;
 
@@ -134,7 +137,7 @@ impl Policy for Retry {
                             status: response.status,
                             headers: &response.headers,
                         };
-                        if !self.classifier.should_retry(&request.method, &answered) {
+                        if !self.classifier.should_retry(&method, &answered) {
                             return Ok(response);
                         }
                         let delay = crate::retry::after::parse_retry_after(
@@ -168,7 +171,7 @@ impl Policy for Retry {
                         };
                         let delay = self.policy.backoff(attempt);
                         if !budget_left
-                            || !self.classifier.should_retry(&request.method, &failed)
+                            || !self.classifier.should_retry(&method, &failed)
                             || waited + delay > self.policy.get_max_total_wait()
                         {
                             return Err(error);

@@ -18,11 +18,14 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    /// One exchange: sends `request` and answers once the headers are in.
+    /// One exchange: sends `request` and answers once the headers are in. `telemetry`: set the
+    /// telemetry headers (the try's own request; a redirect's later hops carry them already, or
+    /// not, as the redirect step decided).
     pub(crate) fn exchange(
         &self,
         ctx: &Context,
         request: &HttpRequest,
+        telemetry: bool,
     ) -> impl Future<Output = Result<HttpResponse, Error>> + Send + 'static {
         // reqwest takes its parts by value: the one copy of the headers per hop (a request with
         // none of its own, the common `GET`, has nothing to copy).
@@ -31,8 +34,8 @@ impl Transport {
         } else {
             request.headers.clone()
         };
-        if let Some(telemetry) = &self.telemetry {
-            telemetry.apply(ctx.client_request_id_header(), &mut headers);
+        if let Some(step) = self.telemetry.as_ref().filter(|_| telemetry) {
+            step.apply(ctx.client_request_id_header(), &mut headers);
         }
         if request.body.is_none() {
             headers.remove(http::header::CONTENT_TYPE);
