@@ -137,11 +137,6 @@ pub(crate) async fn read_limited(
         if over {
             return Ok(Limited::Cut(collected(first, buf)));
         }
-        if announced == Some(len) {
-            // All the announced bytes are in: the body is whole without waiting for its end to
-            // be reported (the connection has read it all, and goes back to the pool).
-            break;
-        }
     }
     Ok(Limited::Whole(collected(first, buf)))
 }
